@@ -1,0 +1,57 @@
+/**
+ * The TSP engine's shared shapes. Isomorphic: no Node or DOM APIs anywhere under shared/.
+ * Parsers (tsplib.ts, csv.ts, tour.ts) produce ProblemData; instance.ts turns it into an Instance
+ * with a distance function; the kernel (anneal.ts, localsearch.ts, ...) works on an Instance.
+ */
+
+export type EdgeWeightType = 'EUC_2D' | 'CEIL_2D' | 'ATT' | 'GEO' | 'EXPLICIT';
+
+/**
+ * A problem as data: plain fields and typed arrays only, so it can travel over WAMP (MessagePack/CBOR)
+ * and into workers by structured clone, and be hashed for caching.
+ */
+export interface ProblemData {
+  name: string;
+  comment?: string;
+  /** Number of cities. */
+  n: number;
+  edgeWeightType: EdgeWeightType;
+  /**
+   * Coordinates for drawing and, except for EXPLICIT, for distances. For EXPLICIT instances without
+   * display data they are absent (the map then cannot be drawn).
+   */
+  xs?: Float64Array;
+  ys?: Float64Array;
+  /** EXPLICIT only: the full symmetric n x n matrix, row-major (explicit instances are small). */
+  matrix?: Int32Array;
+  /** Known optimal tour length, when the source says so (e.g. ../shared/tsplib/optima.json). */
+  optimum?: number;
+}
+
+/** A problem ready for computation: data plus its TSPLIB distance function (integer lengths). */
+export interface Instance {
+  readonly data: ProblemData;
+  readonly n: number;
+  dist(i: number, j: number): number;
+}
+
+/** A tour: a permutation of 0..n-1, visiting cities in order and returning to the first. */
+export type Tour = Int32Array;
+
+/** Per-city candidate neighbours: neighbours[i * k + r] is the r-th nearest city to i. */
+export interface NeighbourLists {
+  readonly k: number;
+  readonly neighbours: Int32Array;
+}
+
+/** A parse or validation failure, with enough context to fix the file. */
+export class ProblemError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(file ? `${file}${line ? `:${line}` : ''}: ${message}` : message);
+    this.name = 'ProblemError';
+  }
+}
