@@ -1,0 +1,346 @@
+/**
+ * Kiln's WAMP protocol: realm, procedure and topic URIs, payload types, and their validation.
+ * Isomorphic: used by the orchestrator, compute callees (Node and browser) and the renderer.
+ *
+ * Only standard WAMP plus Crossbar.io's `concurrency` register option is used, so every component
+ * also runs against an external Crossbar.io router. Tours and coordinates travel as bytes
+ * (little-endian typed-array contents) under MessagePack/CBOR; decoders also accept plain number
+ * arrays so JSON clients can take part.
+ */
+import type { EdgeWeightType, ProblemData } from './tsp/types.ts';
+
+export const REALM = 'kiln';
+
+export const Procedures = {
+  /** Shared registration (roundrobin, concurrency = cores): run one annealing slice. */
+  anneal: 'kiln.anneal',
+  /** Registered by the orchestrator: a problem by content hash, fetched once per worker and cached. */
+  problemGet: 'kiln.problem.get',
+  /** Registered by the orchestrator: start a run; answers at once with its id. */
+  solveStart: 'kiln.solve.start',
+  /** Stop a run; answers with the best result so far. */
+  solveStop: 'kiln.solve.stop',
+  /** Status of one run, or of all runs when no id is given. */
+  solveStatus: 'kiln.solve.status',
+  /** Waits for a run to end and answers with its result. */
+  solveResult: 'kiln.solve.result',
+} as const;
+
+export const Topics = {
+  /** Each compute callee, every second: its load (WorkerLoad). */
+  workerLoad: 'kiln.worker.load',
+  /** A compute callee leaving cleanly (WorkerGone); crashes show up as wamp.session.on_leave. */
+  workerGone: 'kiln.worker.gone',
+  /** A run's improving best (RunProgress), at most 10 per second. */
+  runProgress: (runId: string) => `kiln.run.${runId}.progress`,
+  /** A run's lifecycle changes (RunState); callees stop a run's slices on "stopped"/"finished". */
+  runState: (runId: string) => `kiln.run.${runId}.state`,
+  /** Wildcard patterns (subscribe with match: 'wildcard') for every run. */
+  anyRunProgress: 'kiln.run..progress',
+  anyRunState: 'kiln.run..state',
+} as const;
+
+/** Roles, enforced by the router's authorization. */
+export const Roles = {
+  controller: 'controller',
+  compute: 'compute',
+  viewer: 'viewer',
+} as const;
+
+export type AnnealMethod = 'anneal' | 'lsmc';
+
+/** kiln.anneal kwargs: one resumable slice of annealing work. */
+export interface AnnealRequest {
+  runId: string;
+  problemHash: string;
+  /** Start tour (Int32 bytes or numbers); absent: the callee builds its own initial tour. */
+  tour?: Uint8Array | number[];
+  temperature: { start: number; end: number };
+  budget: { ms?: number; moves?: number };
+  seed: number;
+  method?: AnnealMethod;
+}
+
+export interface SliceStats {
+  movesTried: number;
+  movesAccepted: number;
+  improvements: number;
+  elapsedMs: number;
+  startLength: number;
+}
+
+/** kiln.anneal result (kwargs). */
+export interface AnnealResult {
+  runId: string;
+  tour: Uint8Array | number[];
+  length: number;
+  stats: SliceStats;
+  /** The callee's worker id, so the orchestrator can account per machine. */
+  workerId: string;
+  /** True when the slice was cut short by a stop. */
+  stopped: boolean;
+}
+
+/** A problem on the wire: ProblemData with typed arrays as bytes. */
+export interface ProblemWire {
+  name: string;
+  comment?: string;
+  n: number;
+  edgeWeightType: EdgeWeightType;
+  xs?: Uint8Array | number[];
+  ys?: Uint8Array | number[];
+  matrix?: Uint8Array | number[];
+  optimum?: number;
+}
+
+export interface SolveParams {
+  method?: AnnealMethod;
+  /** Slice length in ms; default chosen from the problem size. */
+  sliceMs?: number;
+  seed?: number;
+}
+
+/** kiln.solve.start kwargs. */
+export interface SolveRequest {
+  problem: ProblemWire;
+  budgetMs: number;
+  params?: SolveParams;
+}
+
+export type RunPhase = 'running' | 'finished' | 'stopped' | 'failed';
+
+export interface RunState {
+  runId: string;
+  phase: RunPhase;
+  problemName: string;
+  n: number;
+  budgetMs: number;
+  startedAt: number;
+  elapsedMs: number;
+  bestLength: number | null;
+  optimum?: number;
+  error?: string;
+}
+
+export interface RunProgress {
+  runId: string;
+  elapsedMs: number;
+  bestLength: number;
+  tour: Uint8Array | number[];
+  gapPercent?: number;
+  slicesDone: number;
+  movesPerSecond: number;
+}
+
+export interface RunResult extends RunState {
+  tour: Uint8Array | number[] | null;
+  gapPercent?: number;
+  slicesDone: number;
+  slicesFailed: number;
+  movesTried: number;
+}
+
+/** kiln.worker.load payload. */
+export interface WorkerLoad {
+  workerId: string;
+  host: string;
+  kind: 'node' | 'browser';
+  cores: number;
+  concurrency: number;
+  inFlight: number;
+  cpuPercent: number;
+  movesPerSecond: number;
+  slicesDone: number;
+  memoryMB: number;
+  version: string;
+}
+
+export interface WorkerGone {
+  workerId: string;
+}
+
+/** A payload that fails validation: the callee answers with this URI and a precise message. */
+export const Errors = {
+  invalidArgument: 'kiln.error.invalid_argument',
+  noSuchRun: 'kiln.error.no_such_run',
+  noSuchProblem: 'kiln.error.no_such_problem',
+  stopped: 'kiln.error.stopped',
+} as const;
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly uri: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+function invalid(message: string): never {
+  throw new ProtocolError(Errors.invalidArgument, message);
+}
+
+// ---- typed arrays <-> bytes -------------------------------------------------------------------
+
+/** The bytes of a typed array (a view, no copy). */
+export function toBytes(array: Int32Array | Float64Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+function copyAligned(bytes: Uint8Array, width: number, what: string): ArrayBuffer {
+  if (bytes.byteLength % width !== 0) invalid(`${what}: ${bytes.byteLength} bytes is not a multiple of ${width}`);
+  // Copy: decoders hand out views at arbitrary offsets, and typed arrays need aligned buffers.
+  const buffer = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(buffer).set(bytes);
+  return buffer;
+}
+
+export function decodeInt32s(value: unknown, what: string): Int32Array {
+  if (value instanceof Uint8Array) return new Int32Array(copyAligned(value, 4, what));
+  if (Array.isArray(value) && value.every((v) => Number.isInteger(v))) return Int32Array.from(value as number[]);
+  return invalid(`${what}: expected bytes or an array of integers`);
+}
+
+export function decodeFloat64s(value: unknown, what: string): Float64Array {
+  if (value instanceof Uint8Array) return new Float64Array(copyAligned(value, 8, what));
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return Float64Array.from(value as number[]);
+  return invalid(`${what}: expected bytes or an array of numbers`);
+}
+
+// ---- problems ----------------------------------------------------------------------------------
+
+/** Largest problem accepted over the network (pla85900 is the largest TSPLIB instance we ship for). */
+export const MAX_CITIES = 200_000;
+const EDGE_WEIGHT_TYPES: readonly EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
+const MAX_EXPLICIT_CITIES = 5_000;
+
+export function problemToWire(data: ProblemData): ProblemWire {
+  const wire: ProblemWire = { name: data.name, n: data.n, edgeWeightType: data.edgeWeightType };
+  if (data.comment !== undefined) wire.comment = data.comment;
+  if (data.xs) wire.xs = toBytes(data.xs);
+  if (data.ys) wire.ys = toBytes(data.ys);
+  if (data.matrix) wire.matrix = toBytes(data.matrix);
+  if (data.optimum !== undefined) wire.optimum = data.optimum;
+  return wire;
+}
+
+/** Validates a problem from the network and turns it into ProblemData, or throws ProtocolError. */
+export function problemFromWire(value: unknown): ProblemData {
+  if (!isRecord(value)) return invalid('problem: expected an object');
+  const { name, n, edgeWeightType } = value;
+  if (typeof name !== 'string' || name.length > 200) invalid('problem.name: expected a string of at most 200 characters');
+  if (!Number.isInteger(n) || (n as number) < 3 || (n as number) > MAX_CITIES)
+    invalid(`problem.n: expected an integer from 3 to ${MAX_CITIES}`);
+  if (!EDGE_WEIGHT_TYPES.includes(edgeWeightType as EdgeWeightType))
+    invalid(`problem.edgeWeightType: expected one of ${EDGE_WEIGHT_TYPES.join(', ')}`);
+  const count = n as number;
+  const data: ProblemData = { name: name as string, n: count, edgeWeightType: edgeWeightType as EdgeWeightType };
+  if (typeof value.comment === 'string') data.comment = value.comment.slice(0, 1000);
+  if (value.optimum !== undefined) {
+    if (typeof value.optimum !== 'number' || !(value.optimum > 0)) invalid('problem.optimum: expected a positive number');
+    data.optimum = value.optimum;
+  }
+  if (value.xs !== undefined || value.ys !== undefined) {
+    const xs = decodeFloat64s(value.xs, 'problem.xs');
+    const ys = decodeFloat64s(value.ys, 'problem.ys');
+    if (xs.length !== count || ys.length !== count) invalid(`problem.xs/ys: expected ${count} coordinates each`);
+    for (let i = 0; i < count; i++) {
+      if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) invalid(`problem.xs/ys: city ${i + 1} has a non-finite coordinate`);
+    }
+    data.xs = xs;
+    data.ys = ys;
+  }
+  if (data.edgeWeightType === 'EXPLICIT') {
+    if (count > MAX_EXPLICIT_CITIES) invalid(`problem.n: EXPLICIT problems are limited to ${MAX_EXPLICIT_CITIES} cities`);
+    const matrix = decodeInt32s(value.matrix, 'problem.matrix');
+    if (matrix.length !== count * count) invalid(`problem.matrix: expected ${count * count} entries`);
+    data.matrix = matrix;
+  } else if (!data.xs) {
+    invalid(`problem.xs/ys: ${data.edgeWeightType} problems need coordinates`);
+  }
+  return data;
+}
+
+// ---- requests ----------------------------------------------------------------------------------
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function finiteNonNegative(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid(`${what}: expected a finite number >= 0`);
+  return value;
+}
+
+/** Validates kiln.anneal kwargs. */
+export function parseAnnealRequest(value: unknown): AnnealRequest {
+  if (!isRecord(value)) return invalid('anneal: expected keyword arguments');
+  const { runId, problemHash, tour, temperature, budget, seed, method } = value;
+  if (typeof runId !== 'string' || runId.length === 0 || runId.length > 64) invalid('anneal.runId: expected a short string');
+  if (typeof problemHash !== 'string' || !/^[0-9a-f]{8,64}$/.test(problemHash)) invalid('anneal.problemHash: expected a hex hash');
+  if (!isRecord(temperature)) invalid('anneal.temperature: expected { start, end }');
+  if (!isRecord(budget)) invalid('anneal.budget: expected { ms } or { moves }');
+  const request: AnnealRequest = {
+    runId: runId as string,
+    problemHash: problemHash as string,
+    temperature: {
+      start: finiteNonNegative(temperature.start, 'anneal.temperature.start'),
+      end: finiteNonNegative(temperature.end, 'anneal.temperature.end'),
+    },
+    budget: {},
+    seed: Number.isInteger(seed) ? (seed as number) : invalid('anneal.seed: expected an integer'),
+  };
+  if (budget.ms !== undefined) request.budget.ms = finiteNonNegative(budget.ms, 'anneal.budget.ms');
+  if (budget.moves !== undefined) request.budget.moves = finiteNonNegative(budget.moves, 'anneal.budget.moves');
+  if (request.budget.ms === undefined && request.budget.moves === undefined) invalid('anneal.budget: expected ms or moves');
+  if (tour !== undefined && tour !== null) request.tour = tour as Uint8Array | number[];
+  if (method !== undefined) {
+    if (method !== 'anneal' && method !== 'lsmc') invalid("anneal.method: expected 'anneal' or 'lsmc'");
+    request.method = method;
+  }
+  return request;
+}
+
+/** Largest time budget a run may ask for: one day. */
+export const MAX_BUDGET_MS = 24 * 3600 * 1000;
+
+/** Validates kiln.solve.start kwargs. */
+export function parseSolveRequest(value: unknown): { problem: ProblemData; budgetMs: number; params: SolveParams } {
+  if (!isRecord(value)) return invalid('solve: expected keyword arguments { problem, budgetMs }');
+  const problem = problemFromWire(value.problem);
+  const budgetMs = value.budgetMs;
+  if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs < 100 || budgetMs > MAX_BUDGET_MS)
+    invalid(`solve.budgetMs: expected a number of milliseconds from 100 to ${MAX_BUDGET_MS}`);
+  const params: SolveParams = {};
+  if (value.params !== undefined) {
+    if (!isRecord(value.params)) invalid('solve.params: expected an object');
+    const { method, sliceMs, seed } = value.params;
+    if (method !== undefined) {
+      if (method !== 'anneal' && method !== 'lsmc') invalid("solve.params.method: expected 'anneal' or 'lsmc'");
+      params.method = method;
+    }
+    if (sliceMs !== undefined) {
+      if (typeof sliceMs !== 'number' || !(sliceMs >= 20 && sliceMs <= 60_000)) invalid('solve.params.sliceMs: expected 20 to 60000');
+      params.sliceMs = sliceMs;
+    }
+    if (seed !== undefined) {
+      if (!Number.isInteger(seed)) invalid('solve.params.seed: expected an integer');
+      params.seed = seed as number;
+    }
+  }
+  return { problem, budgetMs: budgetMs as number, params };
+}
+
+/** Validates a tour against a city count: a permutation of 0..n-1. */
+export function parseTour(value: unknown, n: number, what: string): Int32Array {
+  const tour = decodeInt32s(value, what);
+  if (tour.length !== n) invalid(`${what}: expected ${n} cities, got ${tour.length}`);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const city = tour[i];
+    if (city < 0 || city >= n || seen[city]) invalid(`${what}: not a permutation of the ${n} cities (at position ${i})`);
+    seen[city] = 1;
+  }
+  return tour;
+}
