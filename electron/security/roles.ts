@@ -1,0 +1,43 @@
+/**
+ * Kiln's roles on its realm, as static permissions (the same shape Crossbar.io's static authorization
+ * takes, so an external router can be configured alike):
+ * - controller: the UI and the orchestrator; everything under kiln., and the meta API.
+ * - compute: a compute callee; may register kiln.anneal, fetch problems, publish its load and follow
+ *   run states (to stop slices), and nothing else.
+ * - viewer: read-only dashboards; follows runs and loads, asks for status and results.
+ */
+import { Procedures, Roles, Topics } from '../../shared/protocol.ts';
+import type { Permission, RoleConfig } from '../router/types.ts';
+
+const exact = (uri: string, allow: Permission['allow']): Permission => ({ uri, match: 'exact', allow });
+const prefix = (uri: string, allow: Permission['allow']): Permission => ({ uri, match: 'prefix', allow });
+
+export const KILN_ROLES: RoleConfig[] = [
+  {
+    name: Roles.controller,
+    permissions: [
+      prefix('kiln.', { call: true, register: true, publish: true, subscribe: true }),
+      prefix('wamp.', { call: true, subscribe: true }),
+    ],
+  },
+  {
+    name: Roles.compute,
+    permissions: [
+      exact(Procedures.anneal, { register: true }),
+      exact(Procedures.problemGet, { call: true }),
+      exact(Topics.workerLoad, { publish: true }),
+      exact(Topics.workerGone, { publish: true }),
+      exact(Topics.anyRunState, { subscribe: true }),
+    ],
+  },
+  {
+    name: Roles.viewer,
+    permissions: [
+      prefix('kiln.run.', { subscribe: true }),
+      exact(Topics.workerLoad, { subscribe: true }),
+      exact(Topics.workerGone, { subscribe: true }),
+      exact(Procedures.solveStatus, { call: true }),
+      exact(Procedures.solveResult, { call: true }),
+    ],
+  },
+];
