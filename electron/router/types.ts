@@ -111,6 +111,8 @@ export interface HelloContext {
   /** HELLO.Details as sent by the client (authid, authextra, authmethods, roles, ...). */
   details: Dict;
   transport: TransportInfo;
+  /** The session ID the router will announce in WELCOME, when already allocated (WAMP-CRA puts it in its challenge). */
+  session?: number;
 }
 
 /**
