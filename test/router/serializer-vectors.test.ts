@@ -102,6 +102,13 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
+/** True when the message holds an integer beyond 32 bits (written as int64 by msgpackr, uint64 by autobahn-python). */
+function hasWideInteger(value: unknown): boolean {
+  if (typeof value === 'number') return value >= 2 ** 32;
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return Object.values(value).some(hasWideInteger);
+  return false;
+}
+
 const roundtrip = (serializer: Serializer, message: WampMessage): unknown => serializer.decode(serializer.encode(message));
 
 describe('serializer lookup', () => {
@@ -126,9 +133,13 @@ describe.each(VECTORS)('spec vector %s', (_name, jsonText, msgpackHex, cborHex) 
     expect(normalize(cborSerializer.decode(hex(cborHex)))).toEqual(expected);
   });
 
-  it('encodes JSON and CBOR byte for byte as autobahn-python does', () => {
-    expect(jsonSerializer.encode(expectedMessage(jsonText))).toBe(jsonText);
-    expect(Buffer.from(cborSerializer.encode(expectedMessage(jsonText))).toString('hex')).toBe(cborHex);
+  it('encodes byte for byte as autobahn-python does', () => {
+    const message = expectedMessage(jsonText);
+    expect(jsonSerializer.encode(message)).toBe(jsonText);
+    expect(Buffer.from(cborSerializer.encode(message)).toString('hex')).toBe(cborHex);
+    // msgpackr writes positive 64-bit integers as int64 (0xd3) where autobahn-python writes uint64 (0xcf):
+    // the same integer either way, checked by the decoding test above.
+    if (!hasWideInteger(message)) expect(Buffer.from(msgpackSerializer.encode(message)).toString('hex')).toBe(msgpackHex);
   });
 
   it('roundtrips through every serializer', () => {

@@ -5,7 +5,7 @@ import { msgpackSerializer } from './msgpack.ts';
 
 export { cborSerializer, jsonSerializer, msgpackSerializer };
 
-/** All serializers, in the router's order of preference when a client offers several. */
+/** All serializers. When a client offers several, the router takes the first it supports in the client's order. */
 export const serializers: readonly Serializer[] = [msgpackSerializer, cborSerializer, jsonSerializer];
 
 const bySubprotocol = new Map(serializers.map((s) => [s.subprotocol, s]));

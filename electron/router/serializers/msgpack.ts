@@ -5,10 +5,11 @@ import { checkBinaryLeaf, decodeFailure, mapLeaves, widenInteger } from './tree.
 /**
  * One instance for the process: msgpackr reuses its output buffer between calls (each result is a
  * fresh slice, safe to hand to a socket). useRecords off: records are a msgpackr extension other WAMP
- * peers cannot read. mapsAsObjects: maps decode to plain objects, never Map. int64AsType 'number':
+ * peers cannot read. mapsAsObjects: maps decode to plain objects, never Map. variableMapSize: the smallest
+ * map header, as other MessagePack encoders write (msgpackr otherwise always writes map16). int64AsType 'number':
  * 64-bit integers decode as numbers (exact up to 2^53, the WAMP id range), not BigInt.
  */
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, int64AsType: 'number' });
 
 /** WAMP over MessagePack (wamp.2.msgpack): binary frames, binary values as native bin. */
 export const msgpackSerializer: Serializer = {
