@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { Heartbeat } from './heartbeat.ts';
 import { serializerForRawSocketId } from './serializers/index.ts';
 import type { Connection, Limits, Serializer, Transport, TransportInfo, WampMessage } from './types.ts';
+import { protocolViolation } from './websocket-transport.ts';
 
 /**
  * WAMP over RawSocket (WAMP spec, "RawSocket Transport"): a 4-octet handshake, then frames of a
@@ -180,8 +181,11 @@ export class RawSocketTransport implements Transport {
       let message: unknown;
       try {
         message = this.serializer.decode(payload);
-      } catch {
-        this.fail();
+      } catch (error) {
+        // A protocol violation (WAMP spec, "Protocol Errors"): ABORT, then drop the connection.
+        this.send(protocolViolation((error as Error).message));
+        this.close();
+        this.gone();
         return;
       }
       this.connection?.receive(message);

@@ -23,6 +23,10 @@ const MAX_REASON_BYTES = 123;
 const SEND_BINARY = { binary: true } as const;
 const SEND_TEXT = { binary: false } as const;
 
+export function protocolViolation(reason: string): WampMessage {
+  return [3, { message: reason }, 'wamp.error.protocol_violation'];
+}
+
 /** Cuts a close reason to what a close frame can carry, never splitting a character. */
 export function closeReason(reason: string): string {
   let cut = reason;
@@ -102,7 +106,7 @@ export class WebSocketTransport implements Transport {
   private receive(data: Buffer, isBinary: boolean): void {
     if (!this.open || this.connection === undefined) return;
     if (isBinary !== this.serializer.binary) {
-      this.close(CloseCode.UNSUPPORTED_DATA, `${this.serializer.subprotocol} expects ${this.serializer.binary ? 'binary' : 'text'} frames`);
+      this.abort(CloseCode.UNSUPPORTED_DATA, `${this.serializer.subprotocol} expects ${this.serializer.binary ? 'binary' : 'text'} frames`);
       return;
     }
     let message: unknown;
@@ -110,10 +114,20 @@ export class WebSocketTransport implements Transport {
       // ws has validated text frames as UTF-8 already.
       message = this.serializer.decode(isBinary ? data : data.toString());
     } catch (error) {
-      this.close(CloseCode.INVALID_PAYLOAD, (error as Error).message);
+      this.abort(CloseCode.INVALID_PAYLOAD, (error as Error).message);
       return;
     }
     this.connection.receive(message);
+  }
+
+  /**
+   * A frame that cannot be decoded is a protocol violation (WAMP spec, "Protocol Errors"): the peer gets
+   * ABORT with wamp.error.protocol_violation, then the connection closes with the WebSocket code.
+   */
+  private abort(code: number, reason: string): void {
+    this.send(protocolViolation(reason));
+    this.close(code, reason);
+    this.gone();
   }
 
   private terminate(): void {

@@ -139,13 +139,21 @@ describe('RawSocket framing', () => {
     ['a frame over the announced limit', Buffer.from([0, 0x10, 0, 1])], // declares 1 MiB + 1 byte
     ['a reserved frame type', frame(3, '[1]')],
     ['reserved bits set', frame(0x80, '[1]')],
-    ['a payload that does not decode', frame(0, '[1, "realm1", {')],
   ])('fails the connection on %s', async (_name, bytes) => {
     const { client, connection } = await handshaken();
     client.socket.write(bytes);
     await client.until(() => client.closed);
     await connection.until(() => connection.closedCalls === 1);
     expect(connection.received).toEqual([]);
+  });
+
+  it('answers a payload that does not decode with ABORT protocol_violation, then closes', async () => {
+    const { client, connection } = await handshaken();
+    client.socket.write(frame(0, '[1, "realm1", {'));
+    await client.until(() => client.closed);
+    const length = client.received.readUInt32BE(0);
+    expect(JSON.parse(client.received.subarray(4, 4 + length).toString())).toEqual([3, { message: expect.stringMatching(/invalid JSON/) }, 'wamp.error.protocol_violation']);
+    expect(connection.closedCalls).toBe(1);
   });
 
   it('pings the peer and evicts it when no PONG comes back', async () => {

@@ -138,22 +138,26 @@ describe('WebSocket framing', () => {
     expect(router.connections[0].received).toEqual([]);
   });
 
-  it('closes with 1007 and a reason on a frame that does not decode', async () => {
+  it('answers a frame that does not decode with ABORT protocol_violation, then closes with 1007', async () => {
     const { router, server } = await start();
     const ws = await client(server.url);
+    const abort = nextMessage(ws);
     const closed = closeOf(ws);
     ws.send('[1, "realm1", {');
+    expect(JSON.parse((await abort).data.toString())).toEqual([3, { message: expect.stringMatching(/invalid JSON frame/) }, 'wamp.error.protocol_violation']);
     const { code, reason } = await closed;
     expect(code).toBe(1007);
     expect(reason).toMatch(/invalid JSON frame/);
-    await router.connections[0].until(() => router.connections[0].closedCalls === 1);
+    expect(router.connections[0].closedCalls).toBe(1);
   });
 
-  it('closes with 1003 on a binary frame for JSON', async () => {
+  it('answers a binary frame for JSON with ABORT, then closes with 1003', async () => {
     const { server } = await start();
     const ws = await client(server.url);
+    const abort = nextMessage(ws);
     const closed = closeOf(ws);
     ws.send(Buffer.from('[1]'));
+    expect((await abort).data.toString()).toMatch(/wamp.error.protocol_violation/);
     expect((await closed).code).toBe(1003);
   });
 
