@@ -1,0 +1,150 @@
+import type { MapPoints, View } from './view.ts';
+
+export interface MapColors {
+  background: string;
+  city: string;
+  tour: string;
+}
+
+/**
+ * 'batched' is what the map uses: one path for the tour, one for the cities, with off-screen
+ * segments culled and points that land on an already drawn pixel skipped. 'naive' (a stroke per
+ * segment, a fillRect per city) exists as the baseline that `npm run bench:map` compares against.
+ */
+export type DrawStrategy = 'batched' | 'naive';
+
+export interface MapScene {
+  points: MapPoints;
+  tour: Int32Array | null;
+  view: View;
+  colors: MapColors;
+  /** Side of a city's square in device pixels. */
+  cityPx: number;
+  /** Tour line width in device pixels. */
+  tourPx: number;
+}
+
+/** Draws scenes onto one canvas, reusing its scratch buffers between frames (no per-frame allocation). */
+export class MapPainter {
+  #screenX = new Float32Array(0);
+  #screenY = new Float32Array(0);
+  #occupied = new Uint8Array(0);
+
+  constructor(private readonly strategy: DrawStrategy = 'batched') {}
+
+  draw(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+    ctx.fillStyle = scene.colors.background;
+    ctx.fillRect(0, 0, width, height);
+    this.#project(scene, width, height);
+    const citiesOnTop = scene.cityPx >= 2;
+    if (!citiesOnTop) this.#drawCities(ctx, width, height, scene);
+    if (scene.tour) this.#drawTour(ctx, width, height, scene, scene.tour);
+    if (citiesOnTop) this.#drawCities(ctx, width, height, scene);
+  }
+
+  #project(scene: MapScene, width: number, height: number): void {
+    const { x, y } = scene.points;
+    const n = x.length;
+    if (this.#screenX.length < n) {
+      this.#screenX = new Float32Array(n);
+      this.#screenY = new Float32Array(n);
+    }
+    const { centerX, centerY, scale } = scene.view;
+    const halfW = width / 2;
+    const halfH = height / 2;
+    const sx = this.#screenX;
+    const sy = this.#screenY;
+    for (let i = 0; i < n; i++) {
+      sx[i] = (x[i] - centerX) * scale + halfW;
+      sy[i] = halfH - (y[i] - centerY) * scale;
+    }
+  }
+
+  #drawTour(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene, tour: Int32Array): void {
+    const sx = this.#screenX;
+    const sy = this.#screenY;
+    const n = tour.length;
+    if (n === 0) return;
+    ctx.strokeStyle = scene.colors.tour;
+    ctx.lineWidth = scene.tourPx;
+    ctx.lineJoin = 'round';
+    if (this.strategy === 'naive') {
+      for (let k = 0; k < n; k++) {
+        const a = tour[k];
+        const b = tour[(k + 1) % n];
+        ctx.beginPath();
+        ctx.moveTo(sx[a], sy[a]);
+        ctx.lineTo(sx[b], sy[b]);
+        ctx.stroke();
+      }
+      return;
+    }
+    const pad = scene.tourPx;
+    ctx.beginPath();
+    let prevX = sx[tour[0]];
+    let prevY = sy[tour[0]];
+    // The pen's last emitted pixel; a point rounding to it adds nothing visible.
+    let penX = Math.round(prevX);
+    let penY = Math.round(prevY);
+    let penDown = false;
+    for (let k = 1; k <= n; k++) {
+      const city = tour[k === n ? 0 : k];
+      const x = sx[city];
+      const y = sy[city];
+      const offScreen =
+        (x < -pad && prevX < -pad) ||
+        (y < -pad && prevY < -pad) ||
+        (x > width + pad && prevX > width + pad) ||
+        (y > height + pad && prevY > height + pad);
+      if (offScreen) {
+        penDown = false;
+      } else {
+        const rx = Math.round(x);
+        const ry = Math.round(y);
+        if (!penDown) {
+          penX = Math.round(prevX);
+          penY = Math.round(prevY);
+          ctx.moveTo(penX, penY);
+          penDown = true;
+        }
+        if (rx !== penX || ry !== penY) {
+          ctx.lineTo(rx, ry);
+          penX = rx;
+          penY = ry;
+        }
+      }
+      prevX = x;
+      prevY = y;
+    }
+    ctx.stroke();
+  }
+
+  #drawCities(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+    const sx = this.#screenX;
+    const sy = this.#screenY;
+    const n = scene.points.x.length;
+    const size = scene.cityPx;
+    const half = size / 2;
+    ctx.fillStyle = scene.colors.city;
+    if (this.strategy === 'naive') {
+      for (let i = 0; i < n; i++) ctx.fillRect(sx[i] - half, sy[i] - half, size, size);
+      return;
+    }
+    // One rect per distinct covered pixel: at fit-to-view, dense instances collapse many cities onto one.
+    const cells = width * height;
+    if (this.#occupied.length < cells) this.#occupied = new Uint8Array(cells);
+    const occupied = this.#occupied;
+    occupied.fill(0, 0, cells);
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      const px = Math.floor(sx[i]);
+      const py = Math.floor(sy[i]);
+      if (px < 0 || py < 0 || px >= width || py >= height) continue;
+      const cell = py * width + px;
+      if (occupied[cell]) continue;
+      occupied[cell] = 1;
+      ctx.rect(px + 0.5 - half, py + 0.5 - half, size, size);
+    }
+    ctx.fill();
+  }
+}

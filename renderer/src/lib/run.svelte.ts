@@ -1,0 +1,128 @@
+import type { RunProgress, RunResult, RunState } from '../../../shared/protocol.ts';
+import { decodeInt32s, isRecord } from '../../../shared/protocol.ts';
+
+export interface ConvergencePoint {
+  /** Seconds since the run started. */
+  t: number;
+  bestLength: number;
+}
+
+function isRunState(value: unknown): value is RunState {
+  return (
+    isRecord(value) &&
+    typeof value.runId === 'string' &&
+    typeof value.phase === 'string' &&
+    typeof value.startedAt === 'number' &&
+    typeof value.budgetMs === 'number'
+  );
+}
+
+function isRunProgress(value: unknown): value is RunProgress {
+  return isRecord(value) && typeof value.runId === 'string' && typeof value.bestLength === 'number';
+}
+
+/**
+ * The run this window follows: the one it started, or else the most recently started run it hears
+ * of, so a second window joins a run in progress.
+ */
+class CurrentRun {
+  state = $state.raw<RunState | null>(null);
+  /** Latest best tour; a raw typed array (never proxied), replaced on each improvement. */
+  tour = $state.raw<Int32Array | null>(null);
+  bestLength = $state<number | null>(null);
+  gapPercent = $state<number | null>(null);
+  movesPerSecond = $state(0);
+  slicesDone = $state(0);
+  /** Appended to in place; the convergence chart reads it on each `version` change. */
+  readonly history: ConvergencePoint[] = [];
+  version = $state(0);
+  /** The run's elapsed time as last reported, and when (local clock): the router's clock may differ. */
+  #elapsed = { ms: 0, at: 0 };
+
+  get runId(): string | null {
+    return this.state?.runId ?? null;
+  }
+
+  get running(): boolean {
+    return this.state?.phase === 'running';
+  }
+
+  /** Elapsed run time now, extrapolated from the last report while running. */
+  elapsedMsAt(now: number): number {
+    if (!this.state) return 0;
+    if (!this.running) return this.state.elapsedMs;
+    return Math.min(this.state.budgetMs, this.#elapsed.ms + (now - this.#elapsed.at));
+  }
+
+  /** The run this window just started: follow it even if another run started later. */
+  follow(state: RunState): void {
+    this.#adopt(state);
+  }
+
+  onState(payload: unknown): void {
+    if (!isRunState(payload)) return;
+    const current = this.state;
+    if (current && current.runId === payload.runId) {
+      this.state = payload;
+      this.#elapsed = { ms: payload.elapsedMs, at: performance.now() };
+      if (payload.bestLength !== null && (this.bestLength === null || payload.bestLength < this.bestLength))
+        this.bestLength = payload.bestLength;
+    } else if (!current || (payload.phase === 'running' && payload.startedAt >= current.startedAt)) {
+      this.#adopt(payload);
+    }
+  }
+
+  /** kiln.solve.status answers with one run or a list of them; follow the newest. */
+  onStatus(payload: unknown): void {
+    const runs = (Array.isArray(payload) ? payload : [payload]).filter(isRunState);
+    if (runs.length === 0) return;
+    const newest = runs.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
+    if (!this.state || newest.startedAt >= this.state.startedAt) this.onState(newest);
+  }
+
+  /** A run's final answer (from kiln.solve.stop or .result): its state and best tour. */
+  onResult(result: RunResult): void {
+    this.onState(result);
+    if (result.runId !== this.runId || !result.tour) return;
+    try {
+      this.tour = decodeInt32s(result.tour, 'result.tour');
+    } catch {
+      // Keep the last progress tour.
+    }
+  }
+
+  onProgress(payload: unknown): void {
+    if (!isRunProgress(payload) || payload.runId !== this.runId) return;
+    try {
+      this.tour = decodeInt32s(payload.tour, 'progress.tour');
+    } catch {
+      // A malformed tour still leaves the length worth showing.
+    }
+    this.bestLength = payload.bestLength;
+    this.gapPercent = payload.gapPercent ?? this.#gap(payload.bestLength);
+    this.movesPerSecond = payload.movesPerSecond;
+    this.slicesDone = payload.slicesDone;
+    this.#elapsed = { ms: payload.elapsedMs, at: performance.now() };
+    this.history.push({ t: payload.elapsedMs / 1000, bestLength: payload.bestLength });
+    this.version++;
+  }
+
+  #gap(length: number): number | null {
+    const optimum = this.state?.optimum;
+    return optimum ? ((length - optimum) / optimum) * 100 : null;
+  }
+
+  #adopt(state: RunState): void {
+    this.state = state;
+    this.#elapsed = { ms: state.elapsedMs, at: performance.now() };
+    this.tour = null;
+    this.bestLength = state.bestLength;
+    this.gapPercent = state.bestLength === null ? null : this.#gap(state.bestLength);
+    this.movesPerSecond = 0;
+    this.slicesDone = 0;
+    this.history.length = 0;
+    this.version++;
+  }
+}
+
+export const currentRun = new CurrentRun();

@@ -1,0 +1,170 @@
+/**
+ * The page's one WAMP session. It owns the connection (with autobahn's reconnect and backoff),
+ * feeds the rune stores from subscriptions, and is the only place that calls procedures:
+ * components never touch the network.
+ */
+import autobahn, { type Connection, type Session } from 'autobahn-browser';
+import type { RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
+import { Procedures, REALM, Topics, problemToWire } from '../../../shared/protocol.ts';
+import type { ProblemData } from '../../../shared/tsp/types.ts';
+import { currentRun } from './run.svelte.ts';
+import { workers } from './workers.svelte.ts';
+import { resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
+
+export type ConnectionPhase = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A refused call: the error URI the callee or router answered with, and its message. */
+export class CallError extends Error {
+  constructor(
+    readonly uri: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CallError';
+  }
+}
+
+function toCallError(error: unknown): CallError {
+  if (error instanceof autobahn.Error) {
+    const detail = error.args?.[0] ?? error.kwargs?.message;
+    return new CallError(error.error, typeof detail === 'string' ? detail : error.error);
+  }
+  return new CallError('kiln.error.client', error instanceof Error ? error.message : String(error));
+}
+
+class RouterSession {
+  phase = $state<ConnectionPhase>('connecting');
+  /** When reconnecting: seconds until the next attempt. */
+  retryInSeconds = $state<number | null>(null);
+  /** Why the connection is not open, in words. */
+  problem = $state<string | null>(null);
+  /** The negotiated serializer ('msgpack' carries tours as bytes). */
+  serializer = $state<string | null>(null);
+  readonly endpoint: RouterEndpoint;
+  #connection: Connection | null = null;
+  #session: Session | null = null;
+
+  constructor(endpoint: RouterEndpoint) {
+    this.endpoint = endpoint;
+  }
+
+  connect(): void {
+    if (this.#connection) return;
+    const { url, authmethods, authid, ticket } = this.endpoint;
+    const serializers = autobahn.serializer.MsgpackSerializer
+      ? [new autobahn.serializer.MsgpackSerializer(), new autobahn.serializer.JSONSerializer()]
+      : [new autobahn.serializer.JSONSerializer()];
+    const connection = new autobahn.Connection({
+      realm: REALM,
+      transports: [{ type: 'websocket', url, serializers }],
+      authmethods,
+      authid,
+      onchallenge: (_session, method) => {
+        if (method === 'ticket' && ticket) return ticket;
+        throw new Error(`the router asked for ${method}, which this page cannot answer`);
+      },
+      // Forever, backing off from 1 s to 10 s: the router may be restarting with the app.
+      max_retries: -1,
+      initial_retry_delay: 1,
+      max_retry_delay: 10,
+      retry_delay_growth: 1.5,
+      retry_delay_jitter: 0.1,
+    });
+    connection.onopen = (session) => this.#opened(session);
+    connection.onclose = (reason, details) => {
+      this.#session = null;
+      this.serializer = null;
+      workers.clear();
+      if (details.will_retry) {
+        this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
+        this.retryInSeconds = details.retry_delay === null ? null : Math.round(details.retry_delay * 10) / 10;
+        this.problem = reason === 'unreachable' ? `cannot reach the router at ${url}` : 'lost the connection to the router';
+      } else {
+        // Refused (e.g. wamp.error.not_authorized) or closed: retrying by itself would not help.
+        this.phase = 'closed';
+        this.retryInSeconds = null;
+        this.problem = details.reason
+          ? `${details.reason}${details.message ? `: ${details.message}` : ''}`
+          : `connection closed (${reason})`;
+        this.#connection = null;
+      }
+      return false;
+    };
+    this.#connection = connection;
+    this.phase = 'connecting';
+    connection.open();
+  }
+
+  /** After the router refused or closed the session: try again from scratch. */
+  reconnect(): void {
+    this.#connection?.close();
+    this.#connection = null;
+    this.connect();
+  }
+
+  async #opened(session: Session): Promise<void> {
+    this.#session = session;
+    this.phase = 'open';
+    this.problem = null;
+    this.retryInSeconds = null;
+    this.serializer = this.#negotiatedSerializer(session);
+    try {
+      await Promise.all([
+        session.subscribe(Topics.workerLoad, (args, kwargs) => workers.onLoad(payloadOf(args, kwargs))),
+        session.subscribe(Topics.workerGone, (args, kwargs) => workers.onGone(payloadOf(args, kwargs))),
+        session.subscribe(Topics.anyRunState, (args, kwargs) => currentRun.onState(payloadOf(args, kwargs)), { match: 'wildcard' }),
+        session.subscribe(Topics.anyRunProgress, (args, kwargs) => currentRun.onProgress(payloadOf(args, kwargs)), {
+          match: 'wildcard',
+        }),
+      ]);
+      // Join a run already in progress (a second window, or a reconnect mid-run).
+      currentRun.onStatus(await this.#call<unknown>(Procedures.solveStatus, {}));
+    } catch (error) {
+      if (this.#session === session) this.problem = toCallError(error).message;
+    }
+  }
+
+  #negotiatedSerializer(session: Session): string | null {
+    // autobahn keeps the transport's negotiated subprotocol ("wamp.2.msgpack") on the session.
+    const protocol = (session as unknown as { _socket?: { info?: { protocol?: string } } })._socket?.info?.protocol;
+    return protocol ? protocol.replace(/^wamp\.2\./, '') : null;
+  }
+
+  async #call<T>(procedure: string, kwargs: Record<string, unknown>, args: unknown[] = []): Promise<T> {
+    const session = this.#session;
+    if (!session) throw new CallError('kiln.error.not_connected', 'not connected to the router');
+    try {
+      const result = await session.call<unknown>(procedure, args, kwargs);
+      // autobahn answers with the bare value for a single positional result, else a Result object.
+      if (isAutobahnResult(result)) return (result.kwargs && Object.keys(result.kwargs).length > 0 ? result.kwargs : result.args[0]) as T;
+      return result as T;
+    } catch (error) {
+      throw toCallError(error);
+    }
+  }
+
+  /** kiln.solve.start: answers at once with the run's initial state. Throws CallError when refused. */
+  async startRun(problem: ProblemData, budgetMs: number, params: SolveParams): Promise<RunState> {
+    const state = await this.#call<RunState>(Procedures.solveStart, { problem: problemToWire(problem), budgetMs, params });
+    currentRun.follow(state);
+    return state;
+  }
+
+  /** kiln.solve.stop: answers with the best result so far. */
+  async stopRun(runId: string): Promise<RunResult> {
+    const result = await this.#call<RunResult>(Procedures.solveStop, {}, [runId]);
+    currentRun.onResult(result);
+    return result;
+  }
+}
+
+/** Kiln publishes its payloads as the single positional argument; keyword arguments are accepted too. */
+function payloadOf(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): unknown {
+  return args && args.length > 0 ? args[0] : kwargs;
+}
+
+function isAutobahnResult(value: unknown): value is { args: unknown[]; kwargs: Record<string, unknown> | null } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { args?: unknown }).args) && 'kwargs' in value;
+}
+
+export const router = new RouterSession(resolveEndpoint(window));

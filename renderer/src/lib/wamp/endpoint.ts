@@ -1,0 +1,43 @@
+/**
+ * Where the router is and how to authenticate, decided once at start-up:
+ * (a) in Electron, the preload exposes `window.kiln` with the router URL and a ticket;
+ * (b) in a browser served by `kiln serve`, the router is this origin's /ws and the ticket is the
+ *     URL fragment's `token` (fragments never reach the server or its logs, Jupyter-style);
+ * (c) otherwise anonymous, which the router allows only from loopback.
+ */
+
+/** What Electron's preload exposes through contextBridge. */
+export interface KilnBridge {
+  routerUrl: string;
+  authid: string;
+  ticket: string;
+}
+
+declare global {
+  interface Window {
+    kiln?: KilnBridge;
+  }
+}
+
+export interface RouterEndpoint {
+  url: string;
+  authmethods: ('ticket' | 'anonymous')[];
+  authid?: string;
+  ticket?: string;
+}
+
+export function resolveEndpoint(win: Window): RouterEndpoint {
+  const bridge = win.kiln;
+  if (bridge) return { url: bridge.routerUrl, authmethods: ['ticket'], authid: bridge.authid, ticket: bridge.ticket };
+
+  const { location } = win;
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  let url = `${scheme}//${location.host}/ws`;
+  // Vite's dev server has no router behind it: `?router=ws://127.0.0.1:PORT/ws` points at one.
+  const override = new URLSearchParams(location.search).get('router');
+  if (import.meta.env.DEV && override) url = override;
+
+  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (token) return { url, authmethods: ['ticket'], authid: 'ui', ticket: token };
+  return { url, authmethods: ['anonymous'] };
+}
