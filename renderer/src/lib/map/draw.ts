@@ -7,9 +7,11 @@ export interface MapColors {
 }
 
 /**
- * 'batched' is what the map uses: one path for the tour, one for the cities, with off-screen
- * segments culled and points that land on an already drawn pixel skipped. 'naive' (a stroke per
- * segment, a fillRect per city) exists as the baseline that `npm run bench:map` compares against.
+ * 'batched' is what the map uses: the tour as one path, with off-screen segments culled and points
+ * that land on the pen's pixel skipped; single-pixel cities written straight into an ImageData
+ * (rasterising a path of tens of thousands of tiny rects costs far more than the rects' pixels),
+ * larger dots as one path of rects. 'naive' (a stroke per segment, a fillRect per city) exists as
+ * the baseline that `npm run bench:map` compares against.
  */
 export type DrawStrategy = 'batched' | 'naive';
 
@@ -29,17 +31,38 @@ export class MapPainter {
   #screenX = new Float32Array(0);
   #screenY = new Float32Array(0);
   #occupied = new Uint8Array(0);
+  #image: ImageData | null = null;
 
   constructor(private readonly strategy: DrawStrategy = 'batched') {}
 
   draw(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+    this.#project(scene, width, height);
+    if (this.strategy === 'batched' && scene.cityPx === 1) {
+      // Dense instances: cities as pixels under the tour.
+      this.#putCityPixels(ctx, width, height, scene);
+      if (scene.tour) this.#drawTour(ctx, width, height, scene, scene.tour);
+      return;
+    }
     ctx.fillStyle = scene.colors.background;
     ctx.fillRect(0, 0, width, height);
-    this.#project(scene, width, height);
-    const citiesOnTop = scene.cityPx >= 2;
-    if (!citiesOnTop) this.#drawCities(ctx, width, height, scene);
     if (scene.tour) this.#drawTour(ctx, width, height, scene, scene.tour);
-    if (citiesOnTop) this.#drawCities(ctx, width, height, scene);
+    this.#drawCities(ctx, width, height, scene);
+  }
+
+  #putCityPixels(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+    if (!this.#image || this.#image.width !== width || this.#image.height !== height) this.#image = ctx.createImageData(width, height);
+    const pixels = new Uint32Array(this.#image.data.buffer);
+    pixels.fill(pixelWord(scene.colors.background));
+    const city = pixelWord(scene.colors.city);
+    const sx = this.#screenX;
+    const sy = this.#screenY;
+    const n = scene.points.x.length;
+    for (let i = 0; i < n; i++) {
+      const px = Math.floor(sx[i]);
+      const py = Math.floor(sy[i]);
+      if (px >= 0 && py >= 0 && px < width && py < height) pixels[py * width + px] = city;
+    }
+    ctx.putImageData(this.#image, 0, 0);
   }
 
   #project(scene: MapScene, width: number, height: number): void {
@@ -130,7 +153,7 @@ export class MapPainter {
       for (let i = 0; i < n; i++) ctx.fillRect(sx[i] - half, sy[i] - half, size, size);
       return;
     }
-    // One rect per distinct covered pixel: at fit-to-view, dense instances collapse many cities onto one.
+    // One rect per distinct covered pixel: zoomed out, many cities collapse onto one.
     const cells = width * height;
     if (this.#occupied.length < cells) this.#occupied = new Uint8Array(cells);
     const occupied = this.#occupied;
@@ -147,4 +170,10 @@ export class MapPainter {
     }
     ctx.fill();
   }
+}
+
+/** An rgb()/rgba() colour as one ImageData pixel (RGBA bytes in memory: little-endian ABGR word). */
+function pixelWord(colour: string): number {
+  const [r = 0, g = 0, b = 0, a = 1] = (colour.match(/[\d.]+/g) ?? []).map(Number);
+  return ((Math.round(a * 255) << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
