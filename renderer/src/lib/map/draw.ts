@@ -90,7 +90,6 @@ export class MapPainter {
     if (n === 0) return;
     ctx.strokeStyle = scene.colors.tour;
     ctx.lineWidth = scene.tourPx;
-    ctx.lineJoin = 'round';
     if (this.strategy === 'naive') {
       for (let k = 0; k < n; k++) {
         const a = tour[k];
