@@ -1,0 +1,52 @@
+/**
+ * `kiln <command> [options]`: the headless entry point (bin/kiln.mjs runs it under tsx). Each command
+ * lives in electron/commands/<name>.ts and is loaded only when asked for, so `kiln worker` does not pay
+ * for the router's modules and vice versa.
+ */
+import { UsageError, type Command } from './commands/command.ts';
+
+/** Each command's one-line summary (for `kiln --help`, without loading any) and its module. */
+const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  router: { summary: 'run a bare WAMP router', load: () => import('./commands/router.ts') },
+};
+
+function help(): string {
+  const lines = ['usage: kiln <command> [options]', '', 'commands:'];
+  for (const [name, { summary }] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${summary}`);
+  lines.push('', "Run 'kiln <command> --help' for a command's options.");
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    console.error(help());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return 0;
+  }
+  const entry = commands[name];
+  if (entry === undefined) throw new UsageError(`unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
+  const { command } = await entry.load();
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(args);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // parseArgs reports unknown or malformed options as TypeErrors with an ERR_PARSE_ARGS_* code.
+  const code = (error as { code?: string }).code ?? '';
+  if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`kiln: ${(error as Error).message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+}

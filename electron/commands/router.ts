@@ -1,0 +1,90 @@
+/**
+ * `kiln router`: the bare WAMP router, nothing else. With --anonymous every session may do everything,
+ * which is only acceptable when nothing but this machine can connect: so --anonymous is refused unless
+ * the host is a loopback address.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from './command.ts';
+import { anonymousAuth } from '../router/auth/anonymous.ts';
+import { createRouter } from '../router/router.ts';
+import { isLoopback, startRouterServer } from '../router/server.ts';
+import type { RealmConfig } from '../router/types.ts';
+
+const usage = `usage: kiln router [options]
+
+Runs a bare WAMP router (WebSocket at ws://HOST:PORT/ws) until SIGINT or SIGTERM.
+
+options:
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port PORT          TCP port (default 8080; 0 picks a free one)
+  --realm NAME         realm to serve (default realm1)
+  --anonymous          let anonymous sessions join and do everything (loopback hosts only)
+  --rawsocket-port N   also accept WAMP over RawSocket on this port
+  -h, --help           show this help
+
+Prints "ready ws://HOST:PORT/ws" once listening.`;
+
+/** Loopback hosts, including the name, which resolves to loopback on any sane system. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || isLoopback(host.replace(/^\[|\]$/g, ''));
+}
+
+function port(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got '${value}'`);
+  return n;
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8080' },
+      realm: { type: 'string', default: 'realm1' },
+      anonymous: { type: 'boolean', default: false },
+      'rawsocket-port': { type: 'string' },
+    },
+  });
+  const host = values.host;
+  if (!values.anonymous) {
+    throw new UsageError('router: no way to join configured; pass --anonymous (loopback hosts only)');
+  }
+  if (!isLoopbackHost(host)) {
+    throw new UsageError(
+      `router: --anonymous lets anyone who can connect do everything, so it is refused on the non-loopback host '${host}'; use --host 127.0.0.1`,
+    );
+  }
+  const realm: RealmConfig = {
+    name: values.realm,
+    auth: [anonymousAuth({ role: 'anonymous' })],
+    roles: [{ name: 'anonymous', permissions: [{ uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true } }] }],
+  };
+  const router = createRouter({
+    realms: [realm],
+    log: (level, message) => {
+      if (level !== 'debug') console.error(`${level}: ${message}`);
+    },
+  });
+  const server = await startRouterServer({
+    router,
+    host,
+    port: port(values.port, '--port'),
+    limits: router.limits,
+    rawSocketPort: values['rawsocket-port'] === undefined ? undefined : port(values['rawsocket-port'], '--rawsocket-port'),
+  });
+  console.log(`ready ${server.url}`);
+
+  await new Promise<void>((resolve) => {
+    // The handlers stay installed: a repeated signal (Ctrl-C reaches both bin/kiln.mjs and this
+    // process) is the same request, not a reason to die mid-shutdown.
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
+  await server.close();
+  return 0;
+}
+
+export const command: Command = { usage, run };
