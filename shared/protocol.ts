@@ -112,6 +112,8 @@ export type RunPhase = 'running' | 'finished' | 'stopped' | 'failed';
 export interface RunState {
   runId: string;
   phase: RunPhase;
+  /** Content hash of the problem: viewers fetch it with kiln.problem.get to draw the map. */
+  problemHash: string;
   problemName: string;
   n: number;
   budgetMs: number;
@@ -135,8 +137,14 @@ export interface RunProgress {
 export interface RunResult extends RunState {
   tour: Uint8Array | number[] | null;
   gapPercent?: number;
+  /** Every kiln.anneal call is accounted for: dispatched = done + failed + discarded + (in flight at the end). */
+  slicesDispatched: number;
   slicesDone: number;
   slicesFailed: number;
+  /** Slices that came back after the run had ended. */
+  slicesDiscarded: number;
+  /** Completed slices per worker id. */
+  slicesByWorker: Record<string, number>;
   movesTried: number;
 }
 
