@@ -1,32 +1,12 @@
-import autobahn from 'autobahn';
-import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { cryptosignAuth } from '../../electron/router/auth/cryptosign.ts';
 import type { Dict } from '../../electron/router/types.ts';
-import { challengeOf, handshake, helloContext } from './auth-fixtures.ts';
+import { challengeOf, cryptosignClient, handshake, helloContext, naclKeyPair, type NaclKeyPair } from './auth-fixtures.ts';
 
-// autobahn-js 22.11's WAMP-cryptosign helpers (not in @types/autobahn): sign_challenge returns
-// hex(signature) + hex(challenge) with a tweetnacl key pair { publicKey, secretKey = seed + publicKey }.
-interface NaclKeyPair {
-  publicKey: Uint8Array;
-  secretKey: Uint8Array;
-}
-const { auth_cryptosign } = autobahn as unknown as {
-  auth_cryptosign: { sign_challenge(pkey: NaclKeyPair, extra: Dict): string; public_key(pkey: NaclKeyPair): string };
-};
-
-/** An Ed25519 key pair from node:crypto, in tweetnacl's shape. */
-function keyPair(): NaclKeyPair {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
-  return { publicKey: new Uint8Array(pub), secretKey: new Uint8Array(Buffer.concat([seed, pub])) };
-}
-
-const alice = keyPair();
-const aliceLaptop = keyPair();
-const mallory = keyPair();
-const pubkey = (pair: NaclKeyPair): string => auth_cryptosign.public_key(pair);
+const alice = naclKeyPair();
+const aliceLaptop = naclKeyPair();
+const mallory = naclKeyPair();
+const pubkey = (pair: NaclKeyPair): string => cryptosignClient.public_key(pair);
 
 const method = cryptosignAuth({
   principals: {
@@ -34,7 +14,7 @@ const method = cryptosignAuth({
   },
 });
 
-// HELLO.Details as autobahn's auth_cryptosign.create_connection sends them.
+// HELLO.Details as autobahn's cryptosignClient.create_connection sends them.
 const helloFrom = (pair: NaclKeyPair, authid?: string): Dict => ({
   authmethods: ['cryptosign'],
   ...(authid === undefined ? {} : { authid }),
@@ -52,14 +32,14 @@ describe('WAMP-cryptosign', () => {
 
   it('welcomes autobahn-js signatures and finds the authid by public key', async () => {
     const expected = { authid: 'alice', authrole: 'controller', authmethod: 'cryptosign', authprovider: 'static' };
-    expect(await handshake(method, helloContext(helloFrom(alice)), (extra) => auth_cryptosign.sign_challenge(alice, extra))).toEqual(expected);
-    expect(await handshake(method, helloContext(helloFrom(alice, 'alice')), (extra) => auth_cryptosign.sign_challenge(alice, extra))).toEqual(expected);
+    expect(await handshake(method, helloContext(helloFrom(alice)), (extra) => cryptosignClient.sign_challenge(alice, extra))).toEqual(expected);
+    expect(await handshake(method, helloContext(helloFrom(alice, 'alice')), (extra) => cryptosignClient.sign_challenge(alice, extra))).toEqual(expected);
     // Keys are matched case-insensitively; the second key was configured in upper case.
-    expect(await handshake(method, helloContext(helloFrom(aliceLaptop)), (extra) => auth_cryptosign.sign_challenge(aliceLaptop, extra))).toEqual(expected);
+    expect(await handshake(method, helloContext(helloFrom(aliceLaptop)), (extra) => cryptosignClient.sign_challenge(aliceLaptop, extra))).toEqual(expected);
   });
 
   it('refuses a signature made with another private key', async () => {
-    const outcome = await handshake(method, helloContext(helloFrom(alice)), (extra) => auth_cryptosign.sign_challenge(mallory, extra));
+    const outcome = await handshake(method, helloContext(helloFrom(alice)), (extra) => cryptosignClient.sign_challenge(mallory, extra));
     expect(outcome).toMatchObject({ kind: 'reject', error: 'wamp.error.not_authorized' });
   });
 
@@ -67,7 +47,7 @@ describe('WAMP-cryptosign', () => {
     const context = helloContext(helloFrom(alice));
     const old = await challengeOf(method, context);
     const fresh = await challengeOf(method, context);
-    const replayed = auth_cryptosign.sign_challenge(alice, old.extra);
+    const replayed = cryptosignClient.sign_challenge(alice, old.extra);
     expect(await method.authenticate!(replayed, {}, fresh.state, context)).toMatchObject({ kind: 'reject' });
     // Nor does splicing the fresh challenge behind the old signature help.
     const spliced = replayed.slice(0, 128) + (fresh.extra.challenge as string);
@@ -75,7 +55,7 @@ describe('WAMP-cryptosign', () => {
   });
 
   it('refuses signed messages that are not 96 bytes of hex', async () => {
-    const sign = (extra: Dict): string => auth_cryptosign.sign_challenge(alice, extra);
+    const sign = (extra: Dict): string => cryptosignClient.sign_challenge(alice, extra);
     const mangle = [
       (s: string) => s.slice(0, 128), // signature without the message
       (s: string) => `${s}00`,

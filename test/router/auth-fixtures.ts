@@ -1,4 +1,6 @@
-/** Shared by the auth-*.test.ts files: HELLO contexts and drivers for an AuthMethod. */
+/** Shared by the auth tests: HELLO contexts, drivers for an AuthMethod, and cryptosign client keys. */
+import autobahn from 'autobahn';
+import { generateKeyPairSync } from 'node:crypto';
 import type { AuthIdentity, AuthMethod, Dict, HelloContext, HelloOutcome, TransportInfo } from '../../electron/router/types.ts';
 
 export const loopbackTransport: TransportInfo = {
@@ -36,3 +38,25 @@ export async function handshake(
   if (method.authenticate === undefined) throw new Error(`${method.name} cannot authenticate`);
   return method.authenticate(sign(challenge.extra) as string, {}, challenge.state, context);
 }
+
+/** An Ed25519 key pair in tweetnacl's shape (secretKey = seed + publicKey), which autobahn's cryptosign helpers take. */
+export interface NaclKeyPair {
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+}
+
+/** A fresh key pair, made with node:crypto. */
+export function naclKeyPair(): NaclKeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+  return { publicKey: new Uint8Array(pub), secretKey: new Uint8Array(Buffer.concat([seed, pub])) };
+}
+
+/**
+ * autobahn-js 22.11's WAMP-cryptosign client helpers (not in @types/autobahn): public_key gives the
+ * hex public key, sign_challenge returns hex(signature) + hex(challenge) for CHALLENGE.Extra.
+ */
+export const cryptosignClient = (autobahn as unknown as {
+  auth_cryptosign: { sign_challenge(pkey: NaclKeyPair, extra: Dict): string; public_key(pkey: NaclKeyPair): string };
+}).auth_cryptosign;

@@ -5,32 +5,20 @@
  * are in auth-<method>.test.ts; these prove the methods, the realm and the wire agree.)
  */
 import autobahn from 'autobahn';
-import { generateKeyPairSync } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousAuth, cryptosignAuth, deriveCraKey, ticketAuth, wampcraAuth } from '../../electron/router/auth/index.ts';
 import { createRouter } from '../../electron/router/router.ts';
 import { startRouterServer } from '../../electron/router/server.ts';
 import type { RealmConfig, RoleConfig } from '../../electron/router/types.ts';
-import { join, joined, leave, type JoinResult } from './auth-wamp-client.ts';
+import { cryptosignClient, naclKeyPair, type NaclKeyPair } from './auth-fixtures.ts';
+import { join, leave, type JoinResult } from './auth-wamp-client.ts';
 import { startFixture, type Fixture } from './helpers/router-fixture.ts';
 
 const role = (name: string): RoleConfig => ({ name, permissions: [{ uri: 'kiln.', match: 'prefix', allow: { call: true, subscribe: true } }] });
 
-// A tweetnacl-shaped Ed25519 key pair (what autobahn's auth_cryptosign helpers take), from node:crypto.
-function keyPair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
-  return { publicKey: new Uint8Array(pub), secretKey: new Uint8Array(Buffer.concat([seed, pub])) };
-}
-type KeyPair = ReturnType<typeof keyPair>;
-const { auth_cryptosign } = autobahn as unknown as {
-  auth_cryptosign: { sign_challenge(pkey: KeyPair, extra: unknown): string; public_key(pkey: KeyPair): string };
-};
-
-const workerKey = keyPair();
-const strangerKey = keyPair();
+const workerKey = naclKeyPair();
+const strangerKey = naclKeyPair();
 
 function kilnRealm(): RealmConfig {
   return {
@@ -51,7 +39,7 @@ function kilnRealm(): RealmConfig {
           worker: { secret: deriveCraKey('worker-password', 'pepper', 500, 32), salt: 'pepper', iterations: 500, keylen: 32, role: 'compute' },
         },
       }),
-      cryptosignAuth({ principals: { 'worker-7': { authorizedKeys: [auth_cryptosign.public_key(workerKey)], role: 'compute' } } }),
+      cryptosignAuth({ principals: { 'worker-7': { authorizedKeys: [cryptosignClient.public_key(workerKey)], role: 'compute' } } }),
     ],
     roles: [role('controller'), role('compute'), role('viewer')],
   };
@@ -160,14 +148,14 @@ describe('WAMP-CRA over a real WebSocket', () => {
 });
 
 describe('WAMP-cryptosign over a real WebSocket', () => {
-  const withKey = (announce: KeyPair, sign: KeyPair, authid?: string) => ({
+  const withKey = (announce: NaclKeyPair, sign: NaclKeyPair, authid?: string) => ({
     authmethods: ['cryptosign'],
     ...(authid === undefined ? {} : { authid }),
-    // What autobahn's auth_cryptosign.create_connection puts in HELLO.
-    authextra: { pubkey: auth_cryptosign.public_key(announce), trustroot: null, challenge: null, channel_binding: null },
+    // What autobahn's cryptosignClient.create_connection puts in HELLO.
+    authextra: { pubkey: cryptosignClient.public_key(announce), trustroot: null, challenge: null, channel_binding: null },
     onchallenge: (_s: autobahn.Session, method: string, extra: Record<string, unknown>) => {
       if (method !== 'cryptosign') throw new Error(`unexpected ${method}`);
-      return auth_cryptosign.sign_challenge(sign, extra);
+      return cryptosignClient.sign_challenge(sign, extra);
     },
   });
 
