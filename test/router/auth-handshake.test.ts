@@ -133,9 +133,22 @@ describe('WAMP-CRA over a real WebSocket', () => {
   };
 
   it('welcomes a plain secret and aborts a wrong one', async () => {
-    const good = await open({ authmethods: ['wampcra'], authid: 'laptop', onchallenge: craAnswer('laptop-secret') });
+    let challenge: Record<string, unknown> = {};
+    const answer = craAnswer('laptop-secret');
+    const good = await open({
+      authmethods: ['wampcra'],
+      authid: 'laptop',
+      onchallenge: (session, method, extra) => {
+        challenge = JSON.parse(extra.challenge as string);
+        return answer(session, method, extra);
+      },
+    });
     expectWelcome(good, { authid: 'laptop', authrole: 'viewer', authmethod: 'wampcra' });
-    if (good.kind === 'joined') await leave(good);
+    // The challenge names the session the router then welcomes.
+    if (good.kind === 'joined') {
+      expect(challenge).toMatchObject({ authid: 'laptop', authmethod: 'wampcra', session: good.session.id });
+      await leave(good);
+    }
     expectAbort(await open({ authmethods: ['wampcra'], authid: 'laptop', onchallenge: craAnswer('laptop-secreT') }), 'wamp.error.not_authorized');
   });
 
