@@ -5,7 +5,6 @@
  * are in auth-<method>.test.ts; these prove the methods, the realm and the wire agree.)
  */
 import autobahn from 'autobahn';
-import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousAuth, cryptosignAuth, deriveCraKey, ticketAuth, wampcraAuth } from '../../electron/router/auth/index.ts';
 import { createRouter } from '../../electron/router/router.ts';
@@ -13,6 +12,7 @@ import { startRouterServer } from '../../electron/router/server.ts';
 import type { RealmConfig, RoleConfig } from '../../electron/router/types.ts';
 import { cryptosignClient, naclKeyPair, type NaclKeyPair } from './auth-fixtures.ts';
 import { join, leave, type JoinResult } from './auth-wamp-client.ts';
+import { createVethAddress, unavailableReason } from '../helpers/test-network.ts';
 import { startFixture, type Fixture } from './helpers/router-fixture.ts';
 
 const role = (name: string): RoleConfig => ({ name, permissions: [{ uri: 'kiln.', match: 'prefix', allow: { call: true, subscribe: true } }] });
@@ -76,15 +76,14 @@ describe('anonymous over a real WebSocket', () => {
     }
   });
 
-  // The server binds to a non-loopback address of this machine and the client connects to it there,
-  // so the transport really reports loopback: false (no stand-in predicate).
-  const lan = Object.values(networkInterfaces())
-    .flat()
-    .find((address) => address !== undefined && address.family === 'IPv4' && !address.internal);
-
-  it.skipIf(lan === undefined)('refuses a client that reaches the router over a non-loopback interface', async () => {
+  // The server binds to a non-loopback address that this test creates (a veth pair into a throwaway
+  // namespace) and the client connects to it there, so the transport really reports loopback: false.
+  it('refuses a client that reaches the router over a non-loopback interface', async (context) => {
+    const reason = unavailableReason();
+    if (reason) return context.skip(reason);
+    const lan = createVethAddress();
     const router = createRouter({ realms: [kilnRealm()], limits: { pingIntervalMs: 0 } });
-    const server = await startRouterServer({ router, host: lan!.address, port: 0, limits: router.limits });
+    const server = await startRouterServer({ router, host: lan.hostAddress, port: 0, limits: router.limits });
     try {
       const result = await join({ url: server.url, realm: 'kiln', authmethods: ['anonymous'] });
       expectAbort(result, 'wamp.error.not_authorized', /loopback/);
@@ -95,6 +94,7 @@ describe('anonymous over a real WebSocket', () => {
     } finally {
       router.close();
       await server.close();
+      lan.close();
     }
   });
 });
