@@ -65,7 +65,7 @@ describe('invocation policies', () => {
     for (const [i, callee] of callees.entries()) {
       await callee.session.register('com.test.load', () => new Promise((resolve) => pending[i].push(() => resolve(i))), { invoke: 'leastloaded', concurrency: concurrency[i] } as never);
     }
-    const calls: Promise<unknown>[] = [];
+    const calls: PromiseLike<unknown>[] = [];
     const place = async (): Promise<void> => {
       const before = pending.map((p) => p.length);
       calls.push(caller.session.call('com.test.load'));

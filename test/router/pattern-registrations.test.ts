@@ -2,10 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter } from '../../electron/router/router.ts';
 import { MemoryPeer } from './helpers/memory-peer.ts';
-import { callError, startFixture, type Client, type Fixture } from './helpers/router-fixture.ts';
+import { callError, startFixture, type Client, type Fixture, type InvocationDetails as Details } from './helpers/router-fixture.ts';
 import { openRealm } from './helpers/test-realm.ts';
-
-type Details = { procedure?: string };
 
 describe('pattern-based registrations', () => {
   let fixture: Fixture;

@@ -2,10 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter, type Router } from '../../electron/router/router.ts';
 import { ALL_ROLES, CANCELING_CALLEE_ROLES, MemoryPeer } from './helpers/memory-peer.ts';
-import { startFixture, type Fixture } from './helpers/router-fixture.ts';
+import { startFixture, type Fixture, type InvocationDetails } from './helpers/router-fixture.ts';
 import { openRealm } from './helpers/test-realm.ts';
-
-type ProgressDetails = { progress?: (args: unknown[]) => void };
 
 describe('progressive call results over autobahn-js', () => {
   let fixture: Fixture;
@@ -16,7 +14,7 @@ describe('progressive call results over autobahn-js', () => {
 
   it('forwards each progressive YIELD as RESULT {progress: true}, then the final one', async () => {
     const [caller, callee] = [await fixture.connect(), await fixture.connect()];
-    await callee.session.register('com.test.anneal', (_args: unknown, _kwargs: unknown, details: ProgressDetails) => {
+    await callee.session.register('com.test.anneal', (_args: unknown, _kwargs: unknown, details: InvocationDetails) => {
       for (const step of [1, 2, 3]) details.progress?.([step]);
       return 'final';
     });
@@ -32,7 +30,7 @@ describe('progressive call results over autobahn-js', () => {
   it('does not offer progress to the callee when the caller did not ask', async () => {
     const [caller, callee] = [await fixture.connect(), await fixture.connect()];
     let offered: unknown = 'unset';
-    await callee.session.register('com.test.anneal', (_args: unknown, _kwargs: unknown, details: ProgressDetails) => {
+    await callee.session.register('com.test.anneal', (_args: unknown, _kwargs: unknown, details: InvocationDetails) => {
       offered = details.progress;
       return 'final';
     });

@@ -5,10 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRouter } from '../../electron/router/router.ts';
 import { MemoryPeer, settle } from './helpers/memory-peer.ts';
-import { startFixture, type Client, type Fixture } from './helpers/router-fixture.ts';
+import { startFixture, type Client, type Fixture, type EventDetails } from './helpers/router-fixture.ts';
 import { openRealm } from './helpers/test-realm.ts';
-
-type EventDetails = { topic?: string; publisher?: number; publisher_authid?: string; publisher_authrole?: string };
 
 describe('pubsub delivery', () => {
   let fixture: Fixture;

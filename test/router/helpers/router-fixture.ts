@@ -8,8 +8,42 @@ import { startRouterServer, type RouterServer } from '../../../electron/router/s
 import type { Limits, RealmConfig } from '../../../electron/router/types.ts';
 import { openRealm } from './test-realm.ts';
 
+type Dict = Record<string, unknown>;
+
+/** INVOCATION.Details as autobahn hands them to an endpoint. */
+export interface InvocationDetails {
+  procedure?: string;
+  caller?: number;
+  caller_authid?: string;
+  caller_authrole?: string;
+  /** Present (a function) only when the caller asked for progressive results. */
+  progress?: ((args: unknown[]) => void) | null;
+}
+
+/** EVENT.Details as autobahn hands them to a handler. */
+export interface EventDetails {
+  topic?: string;
+  publisher?: number;
+  publisher_authid?: string;
+  publisher_authrole?: string;
+}
+
+/**
+ * The part of autobahn's Session the tests use, typed for them (@types/autobahn's generics get in
+ * the way more than they help). Calls return when.js promises: thenables, with cancel().
+ */
+export interface Session {
+  readonly id: number;
+  call(procedure: string, args?: unknown[], kwargs?: Dict, options?: Dict): PromiseLike<unknown> & { cancel(options?: Dict): void };
+  register(procedure: string, endpoint: (args: unknown[], kwargs: Dict, details: InvocationDetails) => unknown, options?: Dict): Promise<{ id: number }>;
+  unregister(registration: { id: number }): Promise<unknown>;
+  subscribe(topic: string, handler: (args: unknown[], kwargs: Dict, details: EventDetails) => void, options?: Dict): Promise<{ id: number }>;
+  unsubscribe(subscription: { id: number }): Promise<unknown>;
+  publish(topic: string, args?: unknown[], kwargs?: Dict, options?: Dict): Promise<{ id: number } | undefined>;
+}
+
 export interface Client {
-  session: autobahn.Session;
+  session: Session;
   /** WELCOME.Details as autobahn saw them. */
   details: Record<string, unknown>;
   /** Resolves with (reason, details) when the connection closes. */
@@ -41,7 +75,7 @@ export async function startFixture(options: { realms?: RealmConfig[]; limits?: P
       const closed = new Promise<{ reason: string; details: Record<string, unknown> }>((done) => (markClosed = done));
       connection.onopen = (session, details) =>
         resolve({
-          session,
+          session: session as unknown as Session,
           details: details as Record<string, unknown>,
           closed,
           leave: async () => {
@@ -81,7 +115,7 @@ export async function startFixture(options: { realms?: RealmConfig[]; limits?: P
 }
 
 /** An autobahn call's rejection as { error, args }, for asserting on error URIs. */
-export async function callError(promise: Promise<unknown>): Promise<{ error: string; args: unknown[] }> {
+export async function callError(promise: PromiseLike<unknown>): Promise<{ error: string; args: unknown[] }> {
   try {
     await promise;
   } catch (error) {
