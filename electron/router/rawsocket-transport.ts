@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { Heartbeat } from './heartbeat.ts';
 import { serializerForRawSocketId } from './serializers/index.ts';
 import type { Connection, Limits, Serializer, Transport, TransportInfo, WampMessage } from './types.ts';
+import { WriteBatch } from './write-batch.ts';
 import { protocolViolation } from './websocket-transport.ts';
 
 /**
@@ -85,6 +86,7 @@ export class RawSocketTransport implements Transport {
   private open = true;
   private readonly queue = new ChunkQueue();
   private readonly heartbeat: Heartbeat;
+  private readonly batch: WriteBatch;
   /** Header of the frame whose payload is still arriving, or -1 while waiting for a header. */
   private pendingType = -1;
   private pendingLength = 0;
@@ -99,6 +101,7 @@ export class RawSocketTransport implements Transport {
     private readonly maxSend: number,
   ) {
     this.heartbeat = new Heartbeat(limits.pingIntervalMs, limits.pingTimeoutMs, () => this.write(FrameType.PING, ''), () => this.fail());
+    this.batch = new WriteBatch(socket);
   }
 
   /** Starts delivering frames (including any bytes that followed the handshake) to the connection. */
@@ -139,12 +142,13 @@ export class RawSocketTransport implements Transport {
       this.fail();
       return;
     }
-    // One buffer, one write: the prefix and the payload leave in the same TCP segment when they fit.
+    // One buffer per frame, and one writev per tick for all of them (WriteBatch).
     const frame = Buffer.allocUnsafe(4 + length);
     frame.writeUInt32BE(length, 0);
     frame[0] = type;
     if (typeof payload === 'string') frame.write(payload, 4);
     else frame.set(payload, 4);
+    this.batch.hold();
     this.socket.write(frame);
     if (this.socket.writableLength > this.limits.maxOutgoingBuffer) this.fail();
   }

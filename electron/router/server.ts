@@ -146,7 +146,7 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
         serializer: serializer.name,
         headers: lowerCaseHeaders(request),
       };
-      const transport = new WebSocketTransport(ws, serializer, info, limits);
+      const transport = new WebSocketTransport(ws, socket, serializer, info, limits);
       transport.bind(router.accept(transport));
     });
   };

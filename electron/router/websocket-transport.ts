@@ -1,6 +1,8 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { Heartbeat } from './heartbeat.ts';
 import type { Connection, Limits, Serializer, Transport, TransportInfo, WampMessage } from './types.ts';
+import { WriteBatch } from './write-batch.ts';
 
 export type WebSocketLimits = Pick<Limits, 'maxOutgoingBuffer' | 'pingIntervalMs' | 'pingTimeoutMs'>;
 
@@ -48,14 +50,18 @@ export class WebSocketTransport implements Transport {
   private open = true;
   private readonly heartbeat: Heartbeat;
   private readonly sendOptions: typeof SEND_BINARY | typeof SEND_TEXT;
+  private readonly batch: WriteBatch;
 
+  /** `socket` is the upgraded connection underneath `ws`, corked while a tick's frames are written. */
   constructor(
     private readonly ws: WebSocket,
+    socket: Duplex,
     private readonly serializer: Serializer,
     readonly info: TransportInfo,
     private readonly limits: WebSocketLimits,
   ) {
     this.sendOptions = serializer.binary ? SEND_BINARY : SEND_TEXT;
+    this.batch = new WriteBatch(socket);
     this.heartbeat = new Heartbeat(limits.pingIntervalMs, limits.pingTimeoutMs, () => this.ws.ping(), () => this.terminate());
   }
 
@@ -81,6 +87,7 @@ export class WebSocketTransport implements Transport {
       this.close(CloseCode.INTERNAL_ERROR, 'message could not be serialized');
       return;
     }
+    this.batch.hold();
     this.ws.send(frame, this.sendOptions);
     if (this.ws.bufferedAmount > this.limits.maxOutgoingBuffer) {
       this.close(CloseCode.POLICY_VIOLATION, 'outgoing queue full');
