@@ -12,7 +12,7 @@ import type { Session } from './session.ts';
 import type { Dict, MatchPolicy, WampMessage } from './types.ts';
 import { isReservedUri, isValidPattern, isValidUri, type UriCheck } from './uri.ts';
 import type { PublishMessage, SubscribeMessage, UnsubscribeMessage } from './validate.ts';
-import { isDict, isId } from './validate.ts';
+import { isId } from './validate.ts';
 
 export interface Subscription {
   readonly id: number;
@@ -230,7 +230,12 @@ function validAudienceOptions(options: Dict): boolean {
     const valid = key === 'exclude' || key === 'eligible' ? value.every(isId) : value.every((v) => typeof v === 'string');
     if (!valid) return false;
   }
-  return isDict(options);
+  return true;
+}
+
+function hasAudienceOptions(options: Dict): boolean {
+  for (const key of AUDIENCE_OPTIONS) if (options[key] !== undefined) return true;
+  return false;
 }
 
 function audienceOf(publisher: Session, options: Dict): Audience {
@@ -238,7 +243,7 @@ function audienceOf(publisher: Session, options: Dict): Audience {
     const value = options[key];
     return Array.isArray(value) ? new Set(value) : undefined;
   };
-  const filtered = AUDIENCE_OPTIONS.some((key) => options[key] !== undefined);
+  const filtered = hasAudienceOptions(options);
   const audience: Audience = { publisher, excludeMe: options.exclude_me !== false, filtered };
   // The common publication has none of these options: no lookups to build.
   if (!filtered) return audience;

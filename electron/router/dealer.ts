@@ -509,7 +509,8 @@ export class Dealer {
   private removeCallee(callee: Callee): void {
     const { registration, session } = callee;
     const index = registration.callees.indexOf(callee);
-    if (index !== -1) registration.callees.splice(index, 1);
+    registration.callees.splice(index, 1);
+    // Keep the round-robin position on the callee that was next.
     if (registration.next > index) registration.next--;
     const mine = this.callees.get(session.id);
     mine?.delete(registration.id);
