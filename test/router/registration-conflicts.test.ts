@@ -78,3 +78,19 @@ describe('registration authorization', () => {
     expect((await callError(client.session.call('com.closed.p'))).error).toBe('wamp.error.not_authorized');
   });
 });
+
+describe('URI check', () => {
+  let fixture: Fixture;
+  afterEach(async () => fixture.close());
+
+  it('is loose by default and strict on request', async () => {
+    fixture = await startFixture();
+    const loose = await fixture.connect();
+    await loose.session.register('com.Test-Proc', () => 1);
+    await fixture.close();
+    fixture = await startFixture({ limits: { uriCheck: 'strict' } });
+    const strict = await fixture.connect();
+    expect((await callError(strict.session.register('com.Test-Proc', () => 1))).error).toBe('wamp.error.invalid_uri');
+    await strict.session.register('com.test_proc', () => 1);
+  });
+});
