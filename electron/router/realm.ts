@@ -10,7 +10,7 @@ import { ErrorUri } from './errors.ts';
 import { metaProcedures } from './meta.ts';
 import { MetaEvents } from './meta-events.ts';
 import type { ClientRoles, Session } from './session.ts';
-import type { AuthIdentity, AuthMethod, Dict, HelloContext, HelloOutcome, Limits, RealmConfig, SessionIdentity } from './types.ts';
+import type { AuthIdentity, AuthMethod, Dict, HelloContext, Limits, RealmConfig, SessionIdentity } from './types.ts';
 import type { ClientMessage } from './validate.ts';
 
 /**
@@ -60,8 +60,6 @@ const REQUIRED_ROLE: Record<number, [keyof Pick<ClientRoles, 'caller' | 'callee'
   70: ['callee', 'YIELD'],
   8: ['callee', 'ERROR'],
 };
-
-type Reject = Extract<HelloOutcome, { kind: 'reject' }>;
 
 /** State kept between CHALLENGE and AUTHENTICATE. */
 interface PendingAuthentication {
@@ -163,11 +161,7 @@ export class Realm {
     );
   }
 
-  private welcome(session: Session, identity: AuthIdentity | Reject): void {
-    if ('kind' in identity) {
-      session.abort(identity.error, identity.message);
-      return;
-    }
+  private welcome(session: Session, identity: AuthIdentity): void {
     if (!this.authorization.knowsRole(identity.authrole)) {
       session.abort(ErrorUri.NO_SUCH_ROLE, `authrole ${JSON.stringify(identity.authrole)} is not configured on realm ${this.name}`);
       return;

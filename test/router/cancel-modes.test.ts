@@ -82,6 +82,13 @@ describe('cancel modes with a callee that announced call_canceling', () => {
     expect(callee.drain()).toEqual([]);
   });
 
+  it('a caller that leaves gets its invocation interrupted (killnowait) and the slot freed', async () => {
+    caller.drop();
+    expect(await callee.next()).toEqual([69, invocationId, { mode: 'killnowait' }]);
+    await settle();
+    expect(router.stats().realms.realm1).toMatchObject({ invocations: 0, busyCallees: 0, callerSessions: 0 });
+  });
+
   it('ignores CANCEL for a call that has completed, and rejects an unknown mode', async () => {
     callee.post([70, invocationId, {}, ['done']]);
     expect((await caller.next())[0]).toBe(50);
