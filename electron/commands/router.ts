@@ -83,6 +83,8 @@ async function run(args: string[]): Promise<number> {
     process.on('SIGINT', () => resolve());
     process.on('SIGTERM', () => resolve());
   });
+  // GOODBYE wamp.close.system_shutdown to every session first, then the transports go.
+  router.close();
   await server.close();
   return 0;
 }
