@@ -30,9 +30,12 @@ class Peer {
   private readonly ws: WebSocket;
   private readonly serializer: Serializer;
   onMessage: (message: WampMessage) => void = () => {};
+  /** JSON frames are text even when the serializer hands out bytes. */
+  private readonly sendOptions: { binary: boolean };
 
   constructor(url: string, subprotocol: string) {
     this.serializer = serializerForSubprotocol(subprotocol) as Serializer;
+    this.sendOptions = { binary: this.serializer.binary };
     this.ws = new WebSocket(url, [subprotocol], { perMessageDeflate: false });
     this.ws.on('message', (data: RawData, isBinary) =>
       this.onMessage(this.serializer.decode(isBinary ? (data as Buffer) : (data as Buffer).toString()) as WampMessage),
@@ -49,7 +52,7 @@ class Peer {
   }
 
   send(message: WampMessage): void {
-    this.ws.send(this.serializer.encode(message));
+    this.ws.send(this.serializer.encode(message), this.sendOptions);
   }
 
   /** Sends one message and waits for the answer of the given type (setup only, not the measured path). */

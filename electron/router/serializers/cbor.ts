@@ -1,5 +1,6 @@
 import { Encoder, type Options } from 'cbor-x';
 import type { Serializer, WampMessage } from '../types.ts';
+import { LastEncoded } from './last-encoded.ts';
 import { checkBinaryLeaf, decodeFailure, mapLeaves, widenInteger } from './tree.ts';
 
 /**
@@ -19,6 +20,7 @@ const options: Options & { int64AsNumber: boolean } = {
   int64AsNumber: true,
 };
 const encoder = new Encoder(options);
+const last = new LastEncoded<Uint8Array>();
 
 /** WAMP over CBOR (wamp.2.cbor): binary frames, binary values as native byte strings. */
 export const cborSerializer: Serializer = {
@@ -28,7 +30,7 @@ export const cborSerializer: Serializer = {
   binary: true,
 
   encode(message: WampMessage): Uint8Array {
-    return encoder.encode(mapLeaves(message, widenInteger));
+    return last.get(message) ?? last.set(message, encoder.encode(mapLeaves(message, widenInteger)));
   },
 
   decode(frame: Uint8Array | string): unknown {

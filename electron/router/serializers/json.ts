@@ -1,4 +1,5 @@
 import { SerializationError, type Serializer, type WampMessage } from '../types.ts';
+import { LastEncoded } from './last-encoded.ts';
 import { decodeFailure, mapLeaves } from './tree.ts';
 
 /** The spec's JSON form of binary: a string that starts with NUL, then the base64 of the bytes. */
@@ -8,6 +9,8 @@ const ESCAPED_NUL = '\\u0000';
 
 // fatal: a RawSocket JSON frame with invalid UTF-8 is a malformed frame, not text to patch up.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const last = new LastEncoded<Buffer>();
 
 function binaryToString(value: unknown): unknown {
   if (!(value instanceof Uint8Array)) return value;
@@ -30,9 +33,13 @@ export const jsonSerializer: Serializer = {
   rawSocketId: 1,
   binary: false,
 
-  encode(message: WampMessage): string {
+  /**
+   * Returns UTF-8 bytes rather than a string (ws sends them as a text frame all the same): the
+   * conversion, which ws would otherwise repeat for every recipient, then happens once per message.
+   */
+  encode(message: WampMessage): Buffer {
     try {
-      return JSON.stringify(mapLeaves(message, binaryToString));
+      return last.get(message) ?? last.set(message, Buffer.from(JSON.stringify(mapLeaves(message, binaryToString))));
     } catch (error) {
       throw new SerializationError(`cannot encode message as JSON: ${(error as Error).message}`);
     }

@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
 import type { Serializer, WampMessage } from '../types.ts';
+import { LastEncoded } from './last-encoded.ts';
 import { checkBinaryLeaf, decodeFailure, mapLeaves, widenInteger } from './tree.ts';
 
 /**
@@ -10,6 +11,7 @@ import { checkBinaryLeaf, decodeFailure, mapLeaves, widenInteger } from './tree.
  * 64-bit integers decode as numbers (exact up to 2^53, the WAMP id range), not BigInt.
  */
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, int64AsType: 'number' });
+const last = new LastEncoded<Uint8Array>();
 
 /** WAMP over MessagePack (wamp.2.msgpack): binary frames, binary values as native bin. */
 export const msgpackSerializer: Serializer = {
@@ -19,7 +21,7 @@ export const msgpackSerializer: Serializer = {
   binary: true,
 
   encode(message: WampMessage): Uint8Array {
-    return packr.pack(mapLeaves(message, widenInteger));
+    return last.get(message) ?? last.set(message, packr.pack(mapLeaves(message, widenInteger)));
   },
 
   decode(frame: Uint8Array | string): unknown {
