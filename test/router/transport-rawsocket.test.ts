@@ -1,8 +1,11 @@
 import { connect, type Socket } from 'node:net';
+import autobahn from 'autobahn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lengthCode } from '../../electron/router/rawsocket-transport.ts';
+import { createRouter } from '../../electron/router/router.ts';
 import { startRouterServer } from '../../electron/router/server.ts';
 import type { Limits } from '../../electron/router/types.ts';
+import { openRealm } from './autobahn-helpers.ts';
 import { StubRouter, testLimits } from './fake-connection.ts';
 
 const cleanups: Array<() => unknown> = [];
@@ -195,5 +198,31 @@ describe('RawSocket framing', () => {
     }
     expect(connection.closedCalls).toBe(1);
     expect(sent).toBeLessThan(10_000);
+  });
+});
+
+describe('RawSocket with a real client', () => {
+  it('serves autobahn-js over RawSocket (JSON): register and call through the router', async () => {
+    const limits = testLimits({ maxMessageSize: 1024 * 1024 });
+    const server = await startRouterServer({
+      router: createRouter({ realms: [openRealm()], limits }), host: '127.0.0.1', port: 0, rawSocketPort: 0, limits,
+    });
+    cleanups.push(() => server.close());
+    const connection = new autobahn.Connection({
+      realm: 'realm1',
+      transports: [{ type: 'rawsocket', host: '127.0.0.1', port: server.rawSocketPort }],
+      max_retries: 0,
+    } as unknown as autobahn.IConnectionOptions);
+    const session = await new Promise<autobahn.Session>((resolve, reject) => {
+      connection.onopen = resolve;
+      connection.onclose = (reason) => {
+        reject(new Error(reason));
+        return true;
+      };
+      connection.open();
+    });
+    cleanups.push(() => connection.close());
+    await session.register('com.example.upper', (args?: unknown[]) => String(args?.[0]).toUpperCase());
+    expect(await session.call('com.example.upper', ['kiln'])).toBe('KILN');
   });
 });
