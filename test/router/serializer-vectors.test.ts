@@ -201,6 +201,13 @@ describe('binary values', () => {
     expect(normalize(toMsgpack)).toEqual(normalize([70, 5, {}, [bytes]]));
   });
 
+  it('keeps a "__proto__" key an ordinary key when it rewrites the dict holding it', () => {
+    const [, details] = jsonSerializer.decode('[2,{"__proto__":{"binary":"\\u0000AQI="}}]') as [number, Record<string, unknown>];
+    expect(Object.getPrototypeOf(details)).toBe(Object.prototype);
+    expect((details as { binary?: unknown }).binary).toBeUndefined();
+    expect(normalize(Object.getOwnPropertyDescriptor(details, '__proto__')?.value)).toEqual({ binary: { bytes: '0102' } });
+  });
+
   it('decodes maps to plain objects, never Map', () => {
     for (const serializer of serializers) {
       const [, details] = roundtrip(serializer, [6, { message: 'bye' }, 'wamp.close.normal']) as [number, object];
