@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Launches electron/cli.ts under tsx. It re-executes Node with `--import tsx` rather than registering
-// tsx in this process: Node 20 does not pass programmatically registered loaders on to worker threads,
-// while execArgv (and so --import) is inherited by every Worker and forked child the commands start.
+// tsx in this process, because forked children inherit execArgv (and so load TypeScript too).
+// Worker threads do not: on Node 20.20 with tsx 4.23 a Worker cannot load a .ts entry even when its
+// parent runs with `--import tsx`; a Worker needs a small .mjs entry that calls tsx's register()
+// (from 'tsx/esm/api') and then imports the .ts module.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
