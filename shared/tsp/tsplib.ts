@@ -240,7 +240,8 @@ function finish(sc: Scanner, h: Header, fileName: string | undefined): ProblemDa
   return { name, comment, n, edgeWeightType: h.edgeWeightType, xs: h.coords.xs, ys: h.coords.ys };
 }
 
-function baseName(fileName: string): string {
+/** "dir/kroA100.tsp" -> "kroA100": the problem name when the file gives none. */
+export function baseName(fileName: string): string {
   const base = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;

@@ -4,6 +4,11 @@
  * with a distance function; the kernel (anneal.ts, localsearch.ts, ...) works on an Instance.
  */
 
+/**
+ * TSPLIB95's distance functions (instance.ts). There is deliberately no separate type for CSV files with
+ * latitude/longitude in decimal degrees: csv.ts converts them to TSPLIB's DDD.MM and they are GEO (great-circle
+ * distance in whole km), so every consumer handles exactly these five.
+ */
 export type EdgeWeightType = 'EUC_2D' | 'CEIL_2D' | 'ATT' | 'GEO' | 'EXPLICIT';
 
 /**
@@ -18,12 +23,15 @@ export interface ProblemData {
   edgeWeightType: EdgeWeightType;
   /**
    * Coordinates for drawing and, except for EXPLICIT, for distances. For EXPLICIT instances without
-   * display data they are absent (the map then cannot be drawn).
+   * display data they are absent (the map then cannot be drawn). For GEO, as in TSPLIB, x is the latitude
+   * and y the longitude, both in DDD.MM form (degrees, then minutes as the fraction).
    */
   xs?: Float64Array;
   ys?: Float64Array;
   /** EXPLICIT only: the full symmetric n x n matrix, row-major (explicit instances are small). */
   matrix?: Int32Array;
+  /** Optional per-city names (from a CSV name column), index-aligned with the cities. */
+  labels?: string[];
   /** Known optimal tour length, when the source says so (e.g. ../shared/tsplib/optima.json). */
   optimum?: number;
 }

@@ -4,6 +4,7 @@ import { createInstance, randomUniformProblem } from '../../shared/tsp/instance.
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { Rng } from '../../shared/tsp/random.ts';
 import type { EdgeWeightType, Instance, ProblemData } from '../../shared/tsp/types.ts';
+import { loadTsplib } from './tsplib-files.ts';
 
 function bruteForceNeighbours(inst: Instance, k: number): Int32Array {
   const out = new Int32Array(inst.n * k);
@@ -70,6 +71,23 @@ describe('buildNeighbourLists', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) matrix[i * n + j] = matrix[j * n + i] = rng.nextInt(20);
     const inst = createInstance({ name: 'm', n, edgeWeightType: 'EXPLICIT', matrix });
     expect(buildNeighbourLists(inst, 8).neighbours).toEqual(bruteForceNeighbours(inst, 8));
+  });
+
+  it.each(['att48', 'ulysses22', 'gr96', 'bayg29', 'si175', 'a280', 'pcb442', 'att532'])('TSPLIB %s: equals brute force', (name) => {
+    const inst = createInstance(loadTsplib(name));
+    expect(buildNeighbourLists(inst, 10).neighbours).toEqual(bruteForceNeighbours(inst, 10));
+  });
+
+  it('pla85900: exact on a sample, from O(n) arrays (no n x n matrix exists for coordinate instances)', () => {
+    const data = loadTsplib('pla85900');
+    expect(data.matrix).toBeUndefined();
+    const inst = createInstance(data);
+    const lists = buildNeighbourLists(inst, 10);
+    expect(lists.neighbours.length).toBe(859_000);
+    for (const c of [0, 4242, 85_899]) {
+      const row = [...Array(inst.n).keys()].filter((j) => j !== c).sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b).slice(0, 10);
+      expect([...lists.neighbours.subarray(c * 10, c * 10 + 10)]).toEqual(row);
+    }
   });
 
   it('a single city has no neighbours', () => {

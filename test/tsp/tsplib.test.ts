@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
 import { parseTsplib } from '../../shared/tsp/tsplib.ts';
-import { ProblemError } from '../../shared/tsp/types.ts';
 import { loadTsplib, optTourFiles, optima, readText, tspFiles } from './tsplib-files.ts';
+import { expectProblemError } from './expect-problem-error.ts';
 
 describe('TSPLIB instances', () => {
   it.each(tspFiles.filter((f) => f !== 'pla85900.tsp'))('%s parses completely', (file) => {
@@ -57,16 +57,7 @@ describe('TSPLIB instances', () => {
 
 /** Every ProblemError must carry the line and the reason. */
 function fails(text: string, line: number, reason: RegExp): void {
-  let error: unknown;
-  try {
-    parseTsplib(text, 'bad.tsp');
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ProblemError);
-  expect((error as ProblemError).line).toBe(line);
-  expect((error as ProblemError).message).toMatch(new RegExp(`^bad\\.tsp:${line}: `));
-  expect((error as ProblemError).message).toMatch(reason);
+  expectProblemError(() => parseTsplib(text, 'bad.tsp'), 'bad.tsp', line, reason);
 }
 
 const head = (n: number | string, type = 'EUC_2D') => `NAME: t\nTYPE: TSP\nDIMENSION: ${n}\nEDGE_WEIGHT_TYPE: ${type}\n`;
