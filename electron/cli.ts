@@ -7,6 +7,9 @@ import { UsageError, type Command } from './commands/command.ts';
 
 /** Each command's one-line summary (for `kiln --help`, without loading any) and its module. */
 const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  serve: { summary: 'run Kiln headless: router, orchestrator, local compute and the UI', load: () => import('./commands/serve.ts') },
+  worker: { summary: "offer this machine's cores to a Kiln router", load: () => import('./commands/worker.ts') },
+  solve: { summary: 'solve one city set and print the result as JSON', load: () => import('./commands/solve.ts') },
   router: { summary: 'run a bare WAMP router', load: () => import('./commands/router.ts') },
 };
 

@@ -137,8 +137,9 @@ export interface RunProgress {
 export interface RunResult extends RunState {
   tour: Uint8Array | number[] | null;
   gapPercent?: number;
-  /** Every kiln.anneal call is accounted for: dispatched = done + failed + discarded + (in flight at the end). */
+  /** Every kiln.anneal call is accounted for: dispatched = done + failed + discarded + in flight. */
   slicesDispatched: number;
+  slicesInFlight: number;
   slicesDone: number;
   slicesFailed: number;
   /** Slices that came back after the run had ended. */

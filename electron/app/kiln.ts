@@ -1,0 +1,113 @@
+/**
+ * One Kiln instance, headless: the embedded router on an HTTP port that also serves the UI, the
+ * orchestrator and the local compute, each a WAMP component connected over loopback with its own
+ * per-launch credentials. `kiln serve`, `kiln solve` and the desktop shell all start it.
+ */
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { REALM } from '../../shared/protocol.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import { serveStatic } from '../http/static-files.ts';
+import { Orchestrator } from '../orchestrator/orchestrator.ts';
+import { ticketAuth } from '../router/auth/ticket.ts';
+import { createRouter, type Router } from '../router/router.ts';
+import { startRouterServer } from '../router/server.ts';
+import { createLaunchCredentials, launchPrincipals, type LaunchCredentials } from '../security/credentials.ts';
+import { KILN_ROLES } from '../security/roles.ts';
+import { makeWampError, openWampClient, type WampClient } from '../wamp/client.ts';
+
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
+
+export interface KilnOptions {
+  host?: string;
+  port?: number;
+  /** Local compute threads; 0 runs no local compute (remote workers only). */
+  threads: number;
+  /** Serve the UI from this directory; null serves no UI. */
+  uiDir?: string | null;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export interface RunningKiln {
+  router: Router;
+  /** ws://host:port/ws */
+  routerUrl: string;
+  /** http://host:port/#token=... — opens the UI signed in (null when no UI is served). */
+  uiUrl: string | null;
+  port: number;
+  credentials: LaunchCredentials;
+  orchestrator: Orchestrator;
+  localWorker: RunningWorker | null;
+  close(): Promise<void>;
+}
+
+export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  const credentials = createLaunchCredentials();
+  const router = createRouter({
+    realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) })], roles: KILN_ROLES }],
+    log: (level, message) => {
+      if (level !== 'debug') log(level === 'warn' || level === 'error' ? level : 'info', message);
+    },
+  });
+  const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
+  const http = createServer(
+    uiDir
+      ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n')
+      : (_request, response) => response.writeHead(404).end(),
+  );
+  const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http });
+
+  const { client: orchestratorClient, orchestrator } = await connectOrchestrator(server.url, credentials);
+  const localWorker =
+    options.threads > 0
+      ? startWorker({
+          url: server.url,
+          credentials: { method: 'ticket', ...credentials.compute },
+          threads: options.threads,
+          workerId: 'local',
+          log: (message) => log('info', message),
+        })
+      : null;
+
+  const displayHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    router,
+    routerUrl: server.url,
+    uiUrl: uiDir ? `http://${displayHost}:${server.port}/#token=${credentials.ui.ticket}` : null,
+    port: server.port,
+    credentials,
+    orchestrator,
+    localWorker,
+    close: async () => {
+      await orchestrator.close();
+      await localWorker?.close();
+      await orchestratorClient.close();
+      router.close();
+      await server.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** Opens the orchestrator's session and starts it; resolves once its procedures are registered. */
+export function connectOrchestrator(
+  url: string,
+  credentials: Pick<LaunchCredentials, 'orchestrator'>,
+): Promise<{ client: WampClient; orchestrator: Orchestrator; session: WampSession }> {
+  return new Promise((resolve, reject) => {
+    const client = openWampClient({
+      url,
+      realm: REALM,
+      credentials: { method: 'ticket', ...credentials.orchestrator },
+      onOpen: async (session) => {
+        const orchestrator = new Orchestrator(session, makeWampError);
+        await orchestrator.start();
+        resolve({ client, orchestrator, session });
+      },
+      onClose: (reason, message) => reject(new Error(`orchestrator could not join the router: ${reason}${message ? ` (${message})` : ''}`)),
+    });
+  });
+}

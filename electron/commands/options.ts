@@ -1,0 +1,55 @@
+/** Option parsing and process helpers shared by the commands. */
+import { readFileSync } from 'node:fs';
+import { UsageError } from './command.ts';
+import type { Credentials } from '../wamp/client.ts';
+
+export function parsePort(value: string, flag: string): number {
+  return parseCount(value, flag, 0, 65535);
+}
+
+export function parseCount(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${value}'`);
+  return n;
+}
+
+/** "10s", "1.5m", "500ms" or a plain number of seconds, as milliseconds. */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!match) throw new UsageError(`${flag} must be a duration like 10s, 500ms or 2m, got '${value}'`);
+  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(match[1]) * scale);
+}
+
+export function parseRouterUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--router must be a ws:// or wss:// URL, got '${value}'`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--router must be a ws:// or wss:// URL, got '${value}'`);
+  return url.toString();
+}
+
+/**
+ * Credentials from --authid and a ticket from --ticket-file or the KILN_TICKET environment variable
+ * (never a command-line value: those show up in process lists). Anonymous without them.
+ */
+export function credentialsFrom(authid: string | undefined, ticketFile: string | undefined): Credentials {
+  const ticket = ticketFile !== undefined ? readFileSync(ticketFile, 'utf8').trim() : process.env.KILN_TICKET;
+  if (ticket === undefined || ticket === '') {
+    if (ticketFile !== undefined) throw new UsageError(`--ticket-file ${ticketFile} is empty`);
+    return { method: 'anonymous', authid };
+  }
+  if (authid === undefined) throw new UsageError('a ticket needs --authid');
+  return { method: 'ticket', authid, ticket };
+}
+
+/** Resolves on the first SIGINT or SIGTERM (repeats are the same request, not a reason to die). */
+export function waitForShutdown(): Promise<void> {
+  return new Promise((resolve) => {
+    process.on('SIGINT', () => resolve());
+    process.on('SIGTERM', () => resolve());
+  });
+}

@@ -1,0 +1,28 @@
+/** Spawns compute threads for the Node pool as worker_threads running slice-thread.ts. */
+import { Worker } from 'node:worker_threads';
+import type { ComputeThread, ThreadFactory } from '../../shared/compute/pool.ts';
+import type { ThreadReply } from '../../shared/compute/slice-runner.ts';
+
+/** Under tsx the .mjs bootstrap registers the loader in the thread (see slice-thread.mjs). */
+const THREAD_ENTRY = new URL('./slice-thread.mjs', import.meta.url);
+
+export const spawnNodeThread: ThreadFactory = (): ComputeThread => {
+  const stopBuffer = new SharedArrayBuffer(4);
+  const stopFlag = new Int32Array(stopBuffer);
+  const worker = new Worker(THREAD_ENTRY, { workerData: { stopFlag: stopBuffer } });
+  worker.unref();
+  return {
+    post: (message, transfer) => worker.postMessage(message, transfer ?? []),
+    onReply: (listener) => worker.on('message', (reply: ThreadReply) => listener(reply)),
+    onFailure: (listener) => {
+      worker.on('error', listener);
+      worker.on('exit', (code) => {
+        if (code !== 0) listener(new Error(`compute thread exited with code ${code}`));
+      });
+    },
+    setStop: (stop) => Atomics.store(stopFlag, 0, stop ? 1 : 0),
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+};

@@ -1,0 +1,125 @@
+/**
+ * The orchestrator: a WAMP component that registers kiln.solve.* and kiln.problem.get, and runs
+ * each solve by spreading annealing slices over the `kiln.anneal` callees (see run.ts).
+ */
+import {
+  Errors,
+  Procedures,
+  ProtocolError,
+  parseSolveRequest,
+  problemToWire,
+  type RunResult,
+  type RunState,
+} from '../../shared/protocol.ts';
+import { problemHash } from '../../shared/tsp/problem.ts';
+import type { ProblemData } from '../../shared/tsp/types.ts';
+import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
+import { Run } from './run.ts';
+import { WorkerRegistry } from './workers.ts';
+
+/** Finished runs kept for status and result queries. */
+const RUNS_KEPT = 32;
+/** Problems kept for callees to fetch: every running run's, plus a few recent ones. */
+const PROBLEMS_KEPT = 8;
+
+export class Orchestrator {
+  readonly workers = new WorkerRegistry();
+  private readonly runs = new Map<string, Run>();
+  private readonly problems = new Map<string, ProblemData>();
+  private readonly registrations: WampRegistration[] = [];
+  private unwatchWorkers: (() => void) | null = null;
+
+  constructor(
+    private readonly session: WampSession,
+    private readonly makeError: ErrorFactory,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.workers.attach(this.session);
+    this.unwatchWorkers = this.workers.onChange(() => {
+      for (const run of this.runs.values()) if (run.isRunning) run.fill();
+    });
+    const endpoints: Array<[string, (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown]> = [
+      [Procedures.solveStart, (_args, kwargs) => this.startRun(kwargs).state()],
+      [Procedures.solveStop, (args, kwargs) => this.runOf(args, kwargs).stop()],
+      [Procedures.solveStatus, (args, kwargs) => this.status(args, kwargs)],
+      [Procedures.solveResult, (args, kwargs) => this.runOf(args, kwargs).finished()],
+      [Procedures.problemGet, (args) => this.problemWire(args?.[0])],
+    ];
+    for (const [procedure, endpoint] of endpoints) {
+      this.registrations.push(await this.session.register(procedure, (args, kwargs) => this.guard(() => endpoint(args, kwargs))));
+    }
+  }
+
+  /** Stops every run and unregisters. */
+  async close(): Promise<void> {
+    this.unwatchWorkers?.();
+    this.workers.detach();
+    await Promise.all([...this.runs.values()].filter((run) => run.isRunning).map((run) => run.stop()));
+    if (this.session.isOpen) await Promise.all(this.registrations.map((r) => this.session.unregister(r).catch(() => undefined)));
+  }
+
+  /** Starts a run in-process (used by `kiln solve` and tests as well as kiln.solve.start). */
+  startRun(kwargs: unknown): Run {
+    const { problem, budgetMs, params } = parseSolveRequest(kwargs);
+    const hash = problemHash(problem);
+    this.problems.delete(hash);
+    this.problems.set(hash, problem);
+    const run = new Run(newRunId(), problem, hash, budgetMs, params, {
+      session: this.session,
+      capacity: () => this.workers.totalConcurrency,
+    });
+    this.runs.set(run.id, run);
+    this.prune();
+    run.start();
+    return run;
+  }
+
+  private status(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): RunState | RunState[] {
+    if (args?.[0] === undefined && kwargs?.runId === undefined) return [...this.runs.values()].map((run) => run.state());
+    return this.runOf(args, kwargs).state();
+  }
+
+  private runOf(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): Run {
+    const runId = args?.[0] ?? kwargs?.runId;
+    const run = typeof runId === 'string' ? this.runs.get(runId) : undefined;
+    if (!run) throw new ProtocolError(Errors.noSuchRun, `no run with id ${JSON.stringify(runId)}`);
+    return run;
+  }
+
+  private problemWire(hash: unknown) {
+    const problem = typeof hash === 'string' ? this.problems.get(hash) : undefined;
+    if (!problem) throw new ProtocolError(Errors.noSuchProblem, `no problem with hash ${JSON.stringify(hash)}`);
+    return problemToWire(problem);
+  }
+
+  /** Forgets the oldest finished runs and problems no running run needs. */
+  private prune(): void {
+    for (const [id, run] of this.runs) {
+      if (this.runs.size <= RUNS_KEPT) break;
+      if (!run.isRunning) this.runs.delete(id);
+    }
+    const needed = new Set([...this.runs.values()].filter((run) => run.isRunning).map((run) => run.problemHash));
+    for (const hash of this.problems.keys()) {
+      if (this.problems.size <= PROBLEMS_KEPT) break;
+      if (!needed.has(hash)) this.problems.delete(hash);
+    }
+  }
+
+  /** Turns validation failures into WAMP errors with their URI; anything else is a bug, reported as such. */
+  private async guard<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
+      throw this.makeError('kiln.error.internal', error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+function newRunId(): string {
+  // Run ids become URI components (kiln.run.<id>.progress): lower-case letters and digits only.
+  return Date.now().toString(36) + Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
+}
+
+export type { RunResult };

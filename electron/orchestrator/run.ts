@@ -1,0 +1,282 @@
+/**
+ * One solve run: keeps as many `kiln.anneal` slices in flight as the callees' total concurrency
+ * allows, each starting from the best tour so far with its own seed and temperature band, and ends
+ * at its deadline (late slices are discarded, so the budget is exceeded by at most one slice's
+ * network time). A slice that fails or whose callee is lost is simply dispatched again.
+ */
+import {
+  Errors,
+  Procedures,
+  Topics,
+  parseTour,
+  toBytes,
+  type AnnealRequest,
+  type AnnealResult,
+  type RunPhase,
+  type RunProgress,
+  type RunResult,
+  type RunState,
+  type SolveParams,
+} from '../../shared/protocol.ts';
+import type { ProblemData } from '../../shared/tsp/types.ts';
+import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
+import { defaultSliceMs, temperatureBand } from './schedule.ts';
+
+/** Call errors after which the same slice is simply dispatched again. */
+const RETRYABLE = new Set([
+  'crossbar.error.max_concurrency_reached', // Crossbar.io: no queue, every callee saturated
+  'wamp.error.canceled', // the callee left mid-call
+  'wamp.error.timeout',
+  'wamp.error.no_such_procedure', // no callee registered right now
+  'kiln.error.slice_failed',
+]);
+/** Pause before retrying when no callee could take the slice, so an empty cluster is not spun on. */
+const RETRY_DELAY_MS = 100;
+/** Progress events at most every this many ms. */
+const PROGRESS_INTERVAL_MS = 100;
+/** Extra time a slice call may take beyond its compute budget (transfer, problem fetch, preparation). */
+const CALL_GRACE_MS = 10_000;
+/** How long a stop waits for stopped slices to hand back their best so far. */
+const STOP_COLLECT_MS = 250;
+
+export interface RunContext {
+  session: WampSession;
+  /** Slices that may be in flight right now (the callees' summed concurrency, at least 1). */
+  capacity: () => number;
+  now?: () => number;
+}
+
+export class Run {
+  readonly startedAt: number;
+  private phase: RunPhase = 'running';
+  private settled = false;
+  private best: { tour: Int32Array; length: number } | null = null;
+  private inFlight = 0;
+  private slicesDispatched = 0;
+  private slicesDone = 0;
+  private slicesFailed = 0;
+  /** Slices that came back after the run ended and were not used. */
+  private slicesDiscarded = 0;
+  private readonly slicesByWorker: Record<string, number> = {};
+  private movesTried = 0;
+  private nextSeed: number;
+  private error: string | undefined;
+  private readonly sliceMs: number;
+  private readonly waiters: Array<(result: RunResult) => void> = [];
+  private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private progressTimer: ReturnType<typeof setTimeout> | null = null;
+  private progressDirty = false;
+  private stopCollect: (() => void) | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    readonly id: string,
+    readonly problem: ProblemData,
+    readonly problemHash: string,
+    readonly budgetMs: number,
+    private readonly params: SolveParams,
+    private readonly context: RunContext,
+  ) {
+    this.now = context.now ?? Date.now;
+    this.startedAt = this.now();
+    this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
+    this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
+  }
+
+  get isRunning(): boolean {
+    return this.phase === 'running';
+  }
+
+  start(): void {
+    this.publishState();
+    this.deadlineTimer = setTimeout(() => this.finish('finished'), this.budgetMs);
+    this.fill();
+  }
+
+  /** Capacity may have grown (a callee joined): dispatch more slices. */
+  fill(): void {
+    while (this.isRunning && this.inFlight < Math.max(1, this.context.capacity()) && !this.retryTimer) {
+      const remaining = this.startedAt + this.budgetMs - this.now();
+      if (remaining < 20) return;
+      this.dispatch(Math.min(this.sliceMs, remaining - 10));
+    }
+  }
+
+  /** Stops the run and answers with the best so far, including what the stopped slices hand back. */
+  async stop(): Promise<RunResult> {
+    if (this.isRunning) {
+      this.phase = 'stopped';
+      this.publishState();
+      if (this.inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          this.stopCollect = resolve;
+          setTimeout(resolve, STOP_COLLECT_MS);
+        });
+      }
+      this.settle();
+    }
+    return this.result();
+  }
+
+  /** Resolves when the run has ended. */
+  finished(): Promise<RunResult> {
+    if (this.settled) return Promise.resolve(this.result());
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  state(): RunState {
+    const state: RunState = {
+      runId: this.id,
+      phase: this.phase,
+      problemHash: this.problemHash,
+      problemName: this.problem.name,
+      n: this.problem.n,
+      budgetMs: this.budgetMs,
+      startedAt: this.startedAt,
+      elapsedMs: Math.min(this.budgetMs, this.now() - this.startedAt),
+      bestLength: this.best?.length ?? null,
+    };
+    if (this.problem.optimum !== undefined) state.optimum = this.problem.optimum;
+    if (this.error) state.error = this.error;
+    return state;
+  }
+
+  result(): RunResult {
+    const result: RunResult = {
+      ...this.state(),
+      tour: this.best ? toBytes(this.best.tour) : null,
+      slicesDispatched: this.slicesDispatched,
+      slicesInFlight: this.inFlight,
+      slicesDone: this.slicesDone,
+      slicesFailed: this.slicesFailed,
+      slicesDiscarded: this.slicesDiscarded,
+      slicesByWorker: { ...this.slicesByWorker },
+      movesTried: this.movesTried,
+    };
+    const gap = this.gapPercent();
+    if (gap !== undefined) result.gapPercent = gap;
+    return result;
+  }
+
+  private gapPercent(): number | undefined {
+    if (!this.best || this.problem.optimum === undefined) return undefined;
+    return (100 * (this.best.length - this.problem.optimum)) / this.problem.optimum;
+  }
+
+  private dispatch(sliceMs: number): void {
+    const fraction = (this.now() - this.startedAt) / this.budgetMs;
+    const request: AnnealRequest = {
+      runId: this.id,
+      problemHash: this.problemHash,
+      // Before any tour exists, callees construct their own and descend (temperature 0).
+      temperature: this.best ? temperatureBand(this.best.length / this.problem.n, fraction, sliceMs / this.budgetMs) : { start: 0, end: 0 },
+      budget: { ms: sliceMs },
+      seed: this.nextSeed++ % 2 ** 31,
+    };
+    if (this.best) request.tour = toBytes(this.best.tour);
+    if (this.params.method) request.method = this.params.method;
+    this.inFlight++;
+    this.slicesDispatched++;
+    this.context.session
+      .call<AnnealResult>(Procedures.anneal, [], request as unknown as Record<string, unknown>, { timeout: sliceMs + CALL_GRACE_MS })
+      .then(
+        (result) => this.accept(result),
+        (error) => this.failed(error),
+      )
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0) this.stopCollect?.();
+        this.fill();
+      });
+  }
+
+  private accept(result: AnnealResult): void {
+    // A slice that comes back after the run ended is discarded, except while a stop collects.
+    if (!this.isRunning && !(this.phase === 'stopped' && this.stopCollect)) {
+      this.slicesDiscarded++;
+      return;
+    }
+    let tour: Int32Array;
+    try {
+      tour = parseTour(result.tour, this.problem.n, 'anneal result tour');
+    } catch {
+      this.slicesFailed++;
+      return;
+    }
+    this.slicesDone++;
+    this.movesTried += result.stats?.movesTried ?? 0;
+    this.slicesByWorker[result.workerId] = (this.slicesByWorker[result.workerId] ?? 0) + 1;
+    if (!this.best || result.length < this.best.length) {
+      this.best = { tour, length: result.length };
+      this.scheduleProgress();
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.slicesFailed++;
+    if (!this.isRunning) return;
+    const { uri, message } = callErrorOf(error);
+    if (RETRYABLE.has(uri)) {
+      // Back off briefly so a cluster with no free callee is not spun on; fill() resumes afterwards.
+      if (!this.retryTimer) this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.fill();
+      }, RETRY_DELAY_MS);
+      return;
+    }
+    if (uri === Errors.stopped) return;
+    this.error = `${uri}: ${message}`;
+    this.finish('failed');
+  }
+
+  private finish(phase: RunPhase): void {
+    if (!this.isRunning) return;
+    this.phase = this.best || phase !== 'finished' ? phase : 'failed';
+    if (this.phase === 'failed' && !this.error) this.error = 'no slice completed within the budget: are any compute callees connected?';
+    this.publishState();
+    this.settle();
+  }
+
+  /** Final bookkeeping shared by every way a run ends. */
+  private settle(): void {
+    this.settled = true;
+    for (const timer of [this.deadlineTimer, this.retryTimer, this.progressTimer]) if (timer) clearTimeout(timer);
+    this.deadlineTimer = this.retryTimer = this.progressTimer = null;
+    this.stopCollect = null;
+    if (this.progressDirty) this.publishProgress();
+    const result = this.result();
+    for (const waiter of this.waiters.splice(0)) waiter(result);
+  }
+
+  private scheduleProgress(): void {
+    this.progressDirty = true;
+    if (this.progressTimer) return;
+    this.publishProgress();
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = null;
+      if (this.progressDirty) this.scheduleProgress();
+    }, PROGRESS_INTERVAL_MS);
+  }
+
+  private publishProgress(): void {
+    if (!this.best) return;
+    this.progressDirty = false;
+    const elapsedMs = this.now() - this.startedAt;
+    const progress: RunProgress = {
+      runId: this.id,
+      elapsedMs,
+      bestLength: this.best.length,
+      tour: toBytes(this.best.tour),
+      slicesDone: this.slicesDone,
+      movesPerSecond: Math.round((this.movesTried * 1000) / Math.max(1, elapsedMs)),
+    };
+    const gap = this.gapPercent();
+    if (gap !== undefined) progress.gapPercent = gap;
+    this.context.session.publish(Topics.runProgress(this.id), [progress]);
+  }
+
+  private publishState(): void {
+    this.context.session.publish(Topics.runState(this.id), [this.state()]);
+  }
+}

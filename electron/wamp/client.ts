@@ -1,0 +1,92 @@
+/**
+ * Opening WAMP sessions from Node with autobahn-js: one place for serializer choice, credentials and
+ * reconnect policy, shared by the orchestrator, the compute worker and `kiln solve`.
+ */
+import autobahn from 'autobahn';
+import type { ErrorFactory, WampSession } from '../../shared/wamp.ts';
+
+export type Credentials =
+  | { method: 'anonymous'; authid?: string }
+  | { method: 'ticket'; authid: string; ticket: string }
+  | { method: 'wampcra'; authid: string; secret: string };
+
+export interface ClientOptions {
+  url: string;
+  realm: string;
+  credentials: Credentials;
+  /** Keep reconnecting with backoff when the router goes away (workers); default false. */
+  reconnect?: boolean;
+  /** Called with every (re)opened session. */
+  onOpen: (session: WampSession) => void | Promise<void>;
+  /** Called when a session closes; `willRetry` says whether autobahn will reconnect. */
+  onClose?: (reason: string, message: string | undefined, willRetry: boolean) => void;
+}
+
+export interface WampClient {
+  close(): Promise<void>;
+}
+
+/** Errors thrown by endpoints that callers must receive with a specific URI. */
+export const makeWampError: ErrorFactory = (uri, message) => new autobahn.Error(uri, [message]);
+
+/** autobahn's bundled serializers; @types/autobahn does not declare them. */
+const { MsgpackSerializer } = (autobahn as unknown as { serializer: { MsgpackSerializer: new () => unknown } }).serializer;
+
+export function openWampClient(options: ClientOptions): WampClient {
+  const { credentials } = options;
+  const connection = new autobahn.Connection({
+    url: options.url,
+    realm: options.realm,
+    // MessagePack carries tours and coordinates as bytes; autobahn's JSON cannot.
+    serializers: [new MsgpackSerializer()],
+    authmethods: [credentials.method],
+    authid: credentials.authid,
+    onchallenge: (_session: unknown, method: string, extra: Record<string, unknown>) => {
+      if (method === 'ticket' && credentials.method === 'ticket') return credentials.ticket;
+      if (method === 'wampcra' && credentials.method === 'wampcra') {
+        const key = extra.salt
+          ? autobahn.auth_cra.derive_key(credentials.secret, extra.salt as string, extra.iterations as number, extra.keylen as number)
+          : credentials.secret;
+        return autobahn.auth_cra.sign(key, extra.challenge as string);
+      }
+      throw new Error(`router asked for ${method}, which these credentials cannot answer`);
+    },
+    max_retries: options.reconnect ? -1 : 0,
+    initial_retry_delay: 0.5,
+    max_retry_delay: 10,
+    retry_delay_growth: 1.5,
+  } as autobahn.IConnectionOptions);
+
+  let closing = false;
+  connection.onopen = (session) => {
+    Promise.resolve(options.onOpen(session as unknown as WampSession)).catch((error: unknown) => {
+      options.onClose?.('kiln.error.start_failed', error instanceof Error ? error.message : String(error), false);
+      connection.close();
+    });
+  };
+  connection.onclose = (reason, details) => {
+    const willRetry = !closing && Boolean((details as { will_retry?: boolean }).will_retry);
+    options.onClose?.(reason, (details as { message?: string }).message ?? (details as { reason?: string }).reason, willRetry);
+    return false;
+  };
+  connection.open();
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        if (!connection.isOpen) {
+          connection.close();
+          resolve();
+          return;
+        }
+        const previous = connection.onclose;
+        connection.onclose = (reason, details) => {
+          previous.call(connection, reason, details);
+          resolve();
+          return true;
+        };
+        connection.close();
+      }),
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The compute callee: registers `kiln.anneal` as a shared roundrobin registration with a concurrency
+ * of its thread count, runs each invocation on the slice pool (never on the event loop), fetches
+ * problems once by hash, stops a run's slices when the run ends, and publishes its load each second.
+ * Isomorphic: the Node worker, the desktop app and the browser join page all use it.
+ */
+import {
+  Errors,
+  Procedures,
+  ProtocolError,
+  Topics,
+  parseAnnealRequest,
+  parseTour,
+  problemFromWire,
+  toBytes,
+  type AnnealResult,
+  type RunState,
+  type WorkerLoad,
+} from '../protocol.ts';
+import type { ProblemData } from '../tsp/types.ts';
+import type { ErrorFactory, WampRegistration, WampSession } from '../wamp.ts';
+import type { SlicePool } from './pool.ts';
+
+export interface CalleeOptions {
+  workerId: string;
+  host: string;
+  kind: WorkerLoad['kind'];
+  cores: number;
+  version: string;
+  /** How often load is published, ms. */
+  loadIntervalMs?: number;
+  /** CPU use of this process in % of all its cores since the last call (Node: process.cpuUsage). */
+  sampleCpuPercent?: () => number;
+  memoryMB?: () => number;
+}
+
+/** Runs that ended recently: late invocations for them are refused at once instead of computed. */
+const ENDED_RUNS_KEPT = 64;
+const PROBLEMS_KEPT = 4;
+
+export class ComputeCallee {
+  private registration: WampRegistration | null = null;
+  private loadTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly problems = new Map<string, Promise<ProblemData>>();
+  private readonly endedRuns = new Set<string>();
+  private inFlight = 0;
+  private slicesDone = 0;
+  private movesSinceLoad = 0;
+  private lastLoadAt = Date.now();
+
+  constructor(
+    private readonly session: WampSession,
+    private readonly pool: SlicePool,
+    private readonly makeError: ErrorFactory,
+    private readonly options: CalleeOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.session.subscribe(Topics.anyRunState, (args) => this.onRunState(args?.[0]), { match: 'wildcard' });
+    this.registration = await this.session.register(Procedures.anneal, (_args, kwargs) => this.anneal(kwargs), {
+      invoke: 'roundrobin',
+      concurrency: this.pool.size,
+    });
+    this.loadTimer = setInterval(() => this.publishLoad(), this.options.loadIntervalMs ?? 1000);
+    this.publishLoad();
+  }
+
+  /** Leaves cleanly: unregisters, says goodbye on the load topic, stops the timer. */
+  async stop(): Promise<void> {
+    if (this.loadTimer) clearInterval(this.loadTimer);
+    this.loadTimer = null;
+    if (this.registration && this.session.isOpen) {
+      await this.session.unregister(this.registration).catch(() => undefined);
+      await this.session.publish(Topics.workerGone, [{ workerId: this.options.workerId }], {}, { acknowledge: true })?.catch(() => undefined);
+    }
+    this.registration = null;
+  }
+
+  load(): WorkerLoad {
+    const now = Date.now();
+    const seconds = Math.max(0.001, (now - this.lastLoadAt) / 1000);
+    const load: WorkerLoad = {
+      workerId: this.options.workerId,
+      host: this.options.host,
+      kind: this.options.kind,
+      cores: this.options.cores,
+      concurrency: this.pool.size,
+      inFlight: this.inFlight,
+      cpuPercent: this.options.sampleCpuPercent?.() ?? 0,
+      movesPerSecond: Math.round(this.movesSinceLoad / seconds),
+      slicesDone: this.slicesDone,
+      memoryMB: this.options.memoryMB?.() ?? 0,
+      version: this.options.version,
+    };
+    this.movesSinceLoad = 0;
+    this.lastLoadAt = now;
+    return load;
+  }
+
+  private publishLoad(): void {
+    if (this.session.isOpen) this.session.publish(Topics.workerLoad, [this.load()]);
+  }
+
+  private onRunState(value: unknown): void {
+    const state = value as Partial<RunState> | undefined;
+    if (!state || typeof state.runId !== 'string' || state.phase === 'running') return;
+    this.endedRuns.add(state.runId);
+    if (this.endedRuns.size > ENDED_RUNS_KEPT) this.endedRuns.delete(this.endedRuns.values().next().value as string);
+    this.pool.stopRun(state.runId);
+  }
+
+  private async anneal(kwargs: Record<string, unknown> | undefined): Promise<AnnealResult> {
+    this.inFlight++;
+    try {
+      const request = parseAnnealRequest(kwargs);
+      if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
+      const problem = await this.problem(request.problemHash);
+      const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
+      const outcome = await this.pool.run(
+        request.runId,
+        { problemHash: request.problemHash, tour, temperature: request.temperature, budget: request.budget, seed: request.seed, method: request.method },
+        problem,
+      );
+      this.slicesDone++;
+      this.movesSinceLoad += outcome.stats.movesTried;
+      return {
+        runId: request.runId,
+        tour: toBytes(outcome.tour),
+        length: outcome.length,
+        stats: outcome.stats,
+        workerId: this.options.workerId,
+        stopped: outcome.stopped,
+      };
+    } catch (error) {
+      if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
+      throw this.makeError('kiln.error.slice_failed', error instanceof Error ? error.message : String(error));
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** A problem by hash: fetched once from the orchestrator, then cached (concurrent asks share one fetch). */
+  private problem(hash: string): Promise<ProblemData> {
+    let pending = this.problems.get(hash);
+    if (!pending) {
+      pending = this.session.call(Procedures.problemGet, [hash]).then(problemFromWire);
+      pending.catch(() => this.problems.delete(hash));
+      this.problems.set(hash, pending);
+      while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
+    }
+    return pending;
+  }
+}

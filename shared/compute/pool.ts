@@ -1,0 +1,114 @@
+/**
+ * A pool of compute threads running annealing slices, one slice per thread at a time. Isomorphic:
+ * the Node pool (worker_threads) and the browser pool (Web Workers) differ only in how a thread is
+ * spawned, which the caller passes in as a ThreadFactory.
+ */
+import type { ProblemData } from '../tsp/types.ts';
+import type { SliceJob, SliceOutcome, ThreadReply, ThreadRequest } from './slice-runner.ts';
+
+/** One spawned compute thread, as the pool sees it. */
+export interface ComputeThread {
+  post(message: ThreadRequest, transfer?: ArrayBuffer[]): void;
+  onReply(listener: (reply: ThreadReply) => void): void;
+  onFailure(listener: (error: Error) => void): void;
+  /** Sets (true) or clears the thread's stop flag, which the running slice polls. */
+  setStop(stop: boolean): void;
+  terminate(): Promise<void>;
+}
+
+export type ThreadFactory = () => ComputeThread;
+
+interface Slot {
+  thread: ComputeThread;
+  problems: Set<string>;
+  busy: { runId: string; resolve: (outcome: SliceOutcome) => void; reject: (error: Error) => void } | null;
+}
+
+interface Waiting {
+  runId: string;
+  job: Omit<SliceJob, 'id'>;
+  data: ProblemData;
+  resolve: (outcome: SliceOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+export class SlicePool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Waiting[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    readonly size: number,
+    private readonly spawn: ThreadFactory,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.createSlot());
+  }
+
+  get busyCount(): number {
+    return this.slots.filter((slot) => slot.busy).length;
+  }
+
+  /** Runs one slice on a free thread (waiting for one if all are busy). */
+  run(runId: string, job: Omit<SliceJob, 'id'>, data: ProblemData): Promise<SliceOutcome> {
+    if (this.closed) return Promise.reject(new Error('compute pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ runId, job, data, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Cuts every running slice of a run short (they answer with their best so far) and drops queued ones. */
+  stopRun(runId: string): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i].runId === runId) this.waiting.splice(i, 1)[0].reject(new Error(`run ${runId} was stopped`));
+    }
+    for (const slot of this.slots) if (slot.busy?.runId === runId) slot.thread.setStop(true);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('compute pool is closed'));
+    await Promise.all(this.slots.map((slot) => slot.thread.terminate()));
+  }
+
+  private createSlot(): Slot {
+    const slot: Slot = { thread: this.spawn(), problems: new Set(), busy: null };
+    slot.thread.onReply((reply) => {
+      const busy = slot.busy;
+      slot.busy = null;
+      if (busy) {
+        if (reply.type === 'done') busy.resolve(reply);
+        else busy.reject(new Error(reply.message));
+      }
+      this.dispatch();
+    });
+    slot.thread.onFailure((error) => this.replaceSlot(slot, error));
+    return slot;
+  }
+
+  /** A crashed thread fails its slice and is replaced, so the pool keeps its size. */
+  private replaceSlot(slot: Slot, error: Error): void {
+    slot.busy?.reject(error);
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || this.closed) return;
+    this.slots[index] = this.createSlot();
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.waiting.length === 0) return;
+      if (slot.busy) continue;
+      const next = this.waiting.shift()!;
+      const hash = next.job.problemHash;
+      if (!slot.problems.has(hash)) {
+        slot.thread.post({ type: 'problem', hash, data: next.data });
+        slot.problems.add(hash);
+      }
+      slot.busy = { runId: next.runId, resolve: next.resolve, reject: next.reject };
+      slot.thread.setStop(false);
+      slot.thread.post({ type: 'slice', job: { ...next.job, id: this.nextId++ } });
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Runs annealing slices inside one compute thread (a Node worker thread or a browser Web Worker).
+ * Keeps the prepared problems (instance + neighbour lists) of the last few runs, so a problem is
+ * prepared once per thread, not once per slice. Isomorphic: the thread adapters only move messages.
+ */
+import { annealSlice } from '../tsp/kernel.ts';
+import { constructTour } from '../tsp/construct.ts';
+import { createInstance } from '../tsp/instance.ts';
+import { buildNeighbourLists } from '../tsp/neighbours.ts';
+import type { AnnealRequest, SliceStats } from '../protocol.ts';
+import type { Instance, NeighbourLists, ProblemData } from '../tsp/types.ts';
+
+/** A slice as handed to a thread: the kiln.anneal request with its tour already decoded and validated. */
+export type SliceJob = Omit<AnnealRequest, 'runId' | 'tour'> & { id: number; tour: Int32Array | null };
+
+export interface SliceOutcome {
+  id: number;
+  tour: Int32Array;
+  length: number;
+  stats: SliceStats;
+  stopped: boolean;
+}
+
+/** Messages into a compute thread. */
+export type ThreadRequest = { type: 'problem'; hash: string; data: ProblemData } | { type: 'slice'; job: SliceJob };
+
+/** Messages out of a compute thread. */
+export type ThreadReply = ({ type: 'done' } & SliceOutcome) | { type: 'error'; id: number; message: string };
+
+interface PreparedProblem {
+  instance: Instance;
+  neighbours: NeighbourLists;
+}
+
+/** How many problems a thread keeps prepared; runs rarely overlap, so a few suffice. */
+const PROBLEMS_KEPT = 3;
+const NEIGHBOURS_K = 10;
+
+export class SliceRunner {
+  private readonly problems = new Map<string, PreparedProblem>();
+
+  addProblem(hash: string, data: ProblemData): void {
+    if (this.problems.has(hash)) return;
+    const instance = createInstance(data);
+    this.problems.set(hash, { instance, neighbours: buildNeighbourLists(instance, NEIGHBOURS_K) });
+    // Maps iterate in insertion order: the first key is the oldest problem.
+    while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
+  }
+
+  hasProblem(hash: string): boolean {
+    return this.problems.has(hash);
+  }
+
+  run(job: SliceJob, shouldStop: () => boolean): SliceOutcome {
+    const problem = this.problems.get(job.problemHash);
+    if (!problem) throw new Error(`problem ${job.problemHash} was not sent to this thread`);
+    const { instance, neighbours } = problem;
+    const start = job.tour ?? constructTour(instance, neighbours);
+    let stopped = false;
+    const result = annealSlice(
+      instance,
+      neighbours,
+      { tour: start, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method },
+      {
+        shouldStop: () => {
+          if (shouldStop()) stopped = true;
+          return stopped;
+        },
+      },
+    );
+    return { id: job.id, tour: result.tour, length: result.length, stats: result.stats, stopped };
+  }
+
+  /** Handles one thread message; returns the reply to post, if any. */
+  handle(message: ThreadRequest, shouldStop: () => boolean): ThreadReply | null {
+    if (message.type === 'problem') {
+      this.addProblem(message.hash, message.data);
+      return null;
+    }
+    try {
+      return { type: 'done', ...this.run(message.job, shouldStop) };
+    } catch (error) {
+      return { type: 'error', id: message.job.id, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * A real Kiln cluster for tests: the embedded router with the orchestrator (startKiln, no local
+ * compute, no UI), `kiln worker` child processes, and a controller session like the UI's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { REALM, Procedures, problemToWire, type RunResult, type RunState, type SolveRequest } from '../../shared/protocol.ts';
+import { parseTsplib } from '../../shared/tsp/tsplib.ts';
+import type { ProblemData } from '../../shared/tsp/types.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
+import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const TSPLIB = fileURLToPath(new URL('../../../shared/tsplib/', import.meta.url));
+
+export function loadTsplib(name: string): ProblemData {
+  const problem = parseTsplib(readFileSync(`${TSPLIB}${name}.tsp`, 'utf8'), `${name}.tsp`);
+  const optima = JSON.parse(readFileSync(`${TSPLIB}optima.json`, 'utf8')) as Record<string, number>;
+  problem.optimum = optima[name];
+  return problem;
+}
+
+export function solveRequest(problem: ProblemData, budgetMs: number, sliceMs?: number): SolveRequest {
+  return { problem: problemToWire(problem), budgetMs, params: sliceMs ? { sliceMs, seed: 1 } : { seed: 1 } };
+}
+
+export interface WorkerProcess {
+  id: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+export class Cluster {
+  readonly workers: WorkerProcess[] = [];
+  private controllerClient: WampClient | null = null;
+
+  private constructor(readonly kiln: RunningKiln) {}
+
+  static async start(): Promise<Cluster> {
+    return new Cluster(await startKiln({ threads: 0, uiDir: null }));
+  }
+
+  /** Spawns `kiln worker` with the launch's compute credentials; resolves once the orchestrator counts it. */
+  async addWorker(id: string, threads = 1): Promise<WorkerProcess> {
+    const before = this.kiln.orchestrator.workers.totalConcurrency;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'electron/cli.ts', 'worker', '--router', this.kiln.routerUrl, '--authid', this.kiln.credentials.compute.authid, '--threads', String(threads), '--id', id],
+      { cwd: REPO, env: { ...process.env, KILN_TICKET: this.kiln.credentials.compute.ticket }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const worker = { id, child, exited };
+    this.workers.push(worker);
+    await this.until(() => this.kiln.orchestrator.workers.totalConcurrency >= before + threads, 15_000, `worker ${id} to join`);
+    return worker;
+  }
+
+  async controller(): Promise<WampSession> {
+    return new Promise((resolve, reject) => {
+      this.controllerClient = openWampClient({
+        url: this.kiln.routerUrl,
+        realm: REALM,
+        credentials: { method: 'ticket', ...this.kiln.credentials.ui },
+        onOpen: resolve,
+        onClose: (reason, message) => reject(new Error(`${reason}: ${message}`)),
+      });
+    });
+  }
+
+  async solve(session: WampSession, request: SolveRequest): Promise<{ started: RunState; result: RunResult }> {
+    const started = await session.call<RunState>(Procedures.solveStart, [], request as unknown as Record<string, unknown>);
+    const result = await session.call<RunResult>(Procedures.solveResult, [started.runId]);
+    return { started, result };
+  }
+
+  async until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const worker of this.workers) if (worker.child.exitCode === null) worker.child.kill('SIGTERM');
+    await Promise.all(this.workers.map((worker) => worker.exited));
+    await this.controllerClient?.close();
+    await this.kiln.close();
+  }
+}

@@ -1,0 +1,37 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseTsplib } from '../../shared/tsp/tsplib.ts';
+import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
+import { parseTour } from '../../shared/tsp/tour.ts';
+import { TSPLIB } from './cluster.ts';
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'kiln-solve-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('kiln solve', () => {
+  it("reaches berlin52's optimum within a few seconds and writes a valid .tour", async () => {
+    const out = join(scratch, 'berlin52.tour');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', `${TSPLIB}berlin52.tsp`, '--budget', '3s', '--out', out], { cwd: REPO });
+    const summary = JSON.parse(stdout.trim());
+    expect(summary).toMatchObject({ name: 'berlin52', n: 52, length: 7542, optimum: 7542, gapPercent: 0, tour: out });
+    const instance = createInstance(parseTsplib(readFileSync(`${TSPLIB}berlin52.tsp`, 'utf8'), 'berlin52.tsp'));
+    const { tour } = parseTour(readFileSync(out, 'utf8'), 52, 'berlin52.tour');
+    expect(tourLength(instance, tour)).toBe(7542);
+  });
+
+  it('explains bad input instead of crashing', async () => {
+    const missing = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', join(scratch, 'nope.tsp'), '--budget', '1s'], { cwd: REPO }).catch((e) => e);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read .*nope\.tsp/);
+    const noBudget = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', `${TSPLIB}berlin52.tsp`], { cwd: REPO }).catch((e) => e);
+    expect(noBudget.code).toBe(2);
+    expect(noBudget.stderr).toMatch(/--budget is required/);
+  });
+});
