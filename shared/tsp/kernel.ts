@@ -1,0 +1,99 @@
+/**
+ * The unit of work the orchestrator distributes: one slice of an annealing run. A slice starts from a tour and
+ * a temperature range, runs until its budget ends, and returns a fresh tour to start the next slice from, so a
+ * run of N moves is any number of slices of N / k moves. With a moves budget the output is a pure function of
+ * the input (same input and seed, same tour, in Node and in browsers); with an ms budget it depends on how fast
+ * the machine was, so only its validity and quality are reproducible.
+ */
+import { anneal } from './anneal.ts';
+import { ArrayTour } from './arraytour.ts';
+import { BestTour } from './best.ts';
+import { Budget, type SliceBudget, type SliceControl } from './budget.ts';
+import type { Chain, ChainStats } from './chain.ts';
+import { tourLength } from './instance.ts';
+import { LocalSearch } from './localsearch.ts';
+import { lsmc } from './lsmc.ts';
+import { Rng } from './random.ts';
+import type { Temperature } from './schedule.ts';
+import type { Instance, NeighbourLists, Tour } from './types.ts';
+
+export type { SliceBudget, SliceControl } from './budget.ts';
+export type { Temperature } from './schedule.ts';
+
+/**
+ * 'anneal': simulated annealing over 2-opt and Or-opt moves (a move is one proposal).
+ * 'lsmc': large-step Markov chain, annealing over 2-opt + Or-opt local optima (a move is one kick + descent).
+ */
+export type Method = 'anneal' | 'lsmc';
+
+/** Chosen by bench/solver.ts: see docs/benchmarks.md, "Solver". */
+export const DEFAULT_METHOD: Method = 'lsmc';
+
+export interface SliceInput {
+  tour: Tour;
+  /** Geometric cooling from start to end within the slice; 0 is pure descent (see schedule.ts). */
+  temperature: Temperature;
+  budget: SliceBudget;
+  seed: number;
+  method?: Method;
+  /** Finish with a full 2-opt + Or-opt descent, within the same budget (see annealSlice). */
+  polish?: boolean;
+}
+
+export interface SliceStats extends ChainStats {
+  /** Improving moves made by the polish. */
+  polishMoves: number;
+  elapsedMs: number;
+  startLength: number;
+}
+
+export interface SliceOutput {
+  /** The best tour the slice saw (after the polish), a fresh permutation. */
+  tour: Int32Array;
+  length: number;
+  method: Method;
+  stats: SliceStats;
+}
+
+/**
+ * Runs one slice. The polish shares the budget's clock and stop request (not its move count): with an ms
+ * budget the chain uses all of it, so polish in a separate final slice with `budget: { moves: 0 }`.
+ * Tours of 3 cities or fewer have nothing to optimise and come back unchanged.
+ */
+export function annealSlice(instance: Instance, neighbours: NeighbourLists, input: SliceInput, control: SliceControl = {}): SliceOutput {
+  const budget = new Budget(input.budget, control);
+  checkPermutation(input.tour, instance.n);
+  const method = input.method ?? DEFAULT_METHOD;
+  const startLength = tourLength(instance, input.tour);
+  const tour = new ArrayTour(input.tour);
+  const stats: SliceStats = { movesTried: 0, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 0, startLength };
+  let length = startLength;
+  if (instance.n > 3) {
+    const best = new BestTour(startLength);
+    const search = new LocalSearch(instance, neighbours, tour);
+    const chain: Chain = { instance, neighbours, tour, search, temperature: input.temperature, budget, rng: new Rng(input.seed), best, stats };
+    length = method === 'lsmc' ? lsmc(chain, length) : anneal(chain, length);
+    best.update(length);
+    length = best.restoreInto(tour);
+    if (input.polish && !budget.stopped) {
+      search.clear();
+      search.pushAll();
+      const before = search.moves;
+      length += search.run(budget);
+      stats.polishMoves = search.moves - before;
+    }
+  }
+  budget.poll();
+  stats.elapsedMs = budget.elapsedMs;
+  return { tour: tour.toTour(), length, method, stats };
+}
+
+function checkPermutation(tour: Tour, n: number): void {
+  if (tour.length !== n) throw new RangeError(`tour has ${tour.length} cities, the instance ${n}`);
+  const seen = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const c = tour[p];
+    if (!(c >= 0 && c < n) || seen[c]) throw new RangeError(`tour is not a permutation of 0..${n - 1} (position ${p}: ${c})`);
+    seen[c] = 1;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Deterministic descent with 2-opt and Or-opt over neighbour lists, with don't-look bits (Bentley, "Fast
+ * algorithms for geometric traveling salesman problems", 1992): a city whose neighbourhood held no improving
+ * move is not looked at again until one of its tour edges changes. The "bits" are a FIFO queue of active
+ * cities; a move re-activates the endpoints of every edge it changed. Seeding the queue with a few cities (the
+ * ends of a kick) makes the search local: its cost follows the damage, not n.
+ *
+ * For each city the best move among its candidates is taken. Candidates are pruned by the neighbour-list
+ * gain criterion: a new edge (a, c) is only worth trying while it is shorter than the edge it would replace.
+ */
+import type { ArrayTour } from './arraytour.ts';
+import type { Budget } from './budget.ts';
+import { maxSegmentLength, Move } from './moves.ts';
+import type { Instance, NeighbourLists } from './types.ts';
+
+/** Cities examined between polls of the budget (each costs up to a few dozen distance evaluations). */
+const POLL_EVERY = 128;
+
+export class LocalSearch {
+  private readonly dist: (i: number, j: number) => number;
+  private readonly nbr: Int32Array;
+  private readonly k: number;
+  private readonly maxSegment: number;
+  private readonly queue: Int32Array;
+  private readonly queued: Uint8Array;
+  private head = 0;
+  private size = 0;
+  /** Improving moves applied since construction. */
+  moves = 0;
+
+  /** The best move found for the current city. */
+  private readonly move = new Move();
+
+  constructor(
+    instance: Instance,
+    neighbours: NeighbourLists,
+    private readonly tour: ArrayTour,
+  ) {
+    this.dist = instance.dist;
+    this.nbr = neighbours.neighbours;
+    this.k = neighbours.k;
+    this.maxSegment = maxSegmentLength(instance.n);
+    this.queue = new Int32Array(instance.n);
+    this.queued = new Uint8Array(instance.n);
+  }
+
+  /** Activates a city (clears its don't-look bit). */
+  push(c: number): void {
+    if (this.queued[c]) return;
+    this.queued[c] = 1;
+    let tail = this.head + this.size;
+    if (tail >= this.queue.length) tail -= this.queue.length;
+    this.queue[tail] = c;
+    this.size++;
+  }
+
+  /** Activates every city, in tour order. */
+  pushAll(): void {
+    const order = this.tour.order;
+    for (let p = 0; p < order.length; p++) this.push(order[p]);
+  }
+
+  /** Drops all active cities (after an interrupted search, before seeding a new one). */
+  clear(): void {
+    while (this.size > 0) this.queued[this.pop()] = 0;
+  }
+
+  /**
+   * Improves until no active city remains, or the budget stops it (then the tour is valid, just not yet a
+   * local optimum). Returns the total change in length (<= 0) and counts applied moves in `this.moves`.
+   */
+  run(budget: Budget | null): number {
+    let total = 0;
+    let sincePoll = 0;
+    while (this.size > 0) {
+      if (budget !== null && ++sincePoll === POLL_EVERY) {
+        sincePoll = 0;
+        if (budget.poll()) break;
+      }
+      const a = this.pop();
+      this.queued[a] = 0;
+      const delta = this.findMove(a);
+      if (delta < 0) {
+        total += delta;
+        this.moves++;
+        this.applyMove();
+        this.push(a);
+      }
+    }
+    return total;
+  }
+
+  private pop(): number {
+    const c = this.queue[this.head];
+    if (++this.head === this.queue.length) this.head = 0;
+    this.size--;
+    return c;
+  }
+
+  /** Finds the best improving move around city a; returns its delta (0 when there is none). */
+  private findMove(a: number): number {
+    const { dist, nbr, k, tour } = this;
+    const base = a * k;
+    let best = 0;
+    this.move.kind = 'none';
+
+    // 2-opt in both directions: new edges (a, c) and (b, d).
+    for (let dir = 0; dir < 2; dir++) {
+      const b = dir === 0 ? tour.succ(a) : tour.pred(a);
+      const dab = dist(a, b);
+      for (let r = 0; r < k; r++) {
+        const c = nbr[base + r];
+        const dac = dist(a, c);
+        if (dac >= dab) break;
+        const d = dir === 0 ? tour.succ(c) : tour.pred(c);
+        if (c === b || d === a) continue;
+        const delta = dac + dist(b, d) - dab - dist(c, d);
+        if (delta < best) {
+          best = delta;
+          this.move.setTwoOpt(a, b, c, d);
+        }
+      }
+    }
+
+    // Or-opt: segments of 1..3 cities that start or end at a, moved next to a neighbour of either end.
+    for (let length = 1; length <= this.maxSegment; length++) {
+      for (let end = 0; end < (length === 1 ? 1 : 2); end++) {
+        let s1 = a;
+        let s2 = a;
+        for (let i = 1; i < length; i++) {
+          if (end === 0) s2 = tour.succ(s2);
+          else s1 = tour.pred(s1);
+        }
+        const p = tour.pred(s1);
+        const q = tour.succ(s2);
+        const removed = dist(p, s1) + dist(s2, q) - dist(p, q);
+        if (removed <= 0) continue;
+        best = this.tryInsertions(p, s1, s2, q, length, removed, s1, best);
+        if (length > 1) best = this.tryInsertions(p, s1, s2, q, length, removed, s2, best);
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Or-opt insertions that make `end` (s1 or s2) adjacent to one of its neighbours c, on either side of c.
+   * Returns the improved best delta, recording the move.
+   */
+  private tryInsertions(p: number, s1: number, s2: number, q: number, length: number, removed: number, end: number, best: number): number {
+    const { dist, nbr, k, tour } = this;
+    const other = end === s1 ? s2 : s1;
+    const base = end * k;
+    for (let r = 0; r < k; r++) {
+      const c = nbr[base + r];
+      const dEndC = dist(end, c);
+      if (dEndC >= removed) break;
+      if (tour.span(s1, c) <= length) continue;
+      // c's two tour edges: (c, succ c) and (pred c, c); the far segment end joins c's other neighbour there.
+      for (let side = 0; side < 2; side++) {
+        const x = side === 0 ? tour.succ(c) : tour.pred(c);
+        if (tour.span(s1, x) <= length) continue;
+        const delta = dEndC + dist(other, x) - dist(c, x) - removed;
+        if (delta < best) {
+          best = delta;
+          // As an insertion between e and f = succ(e), where the kept orientation is e s1..s2 f.
+          if (side === 0) this.move.setOrOpt(p, s1, s2, q, c, x, end !== s1);
+          else this.move.setOrOpt(p, s1, s2, q, x, c, end === s1);
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Applies the recorded move and activates the endpoints of the edges it changed. */
+  private applyMove(): void {
+    const move = this.move;
+    move.apply(this.tour);
+    this.push(move.a);
+    this.push(move.b);
+    this.push(move.c);
+    this.push(move.d);
+    if (move.kind === 'or-opt') {
+      this.push(move.s1);
+      this.push(move.s2);
+    }
+  }
+}

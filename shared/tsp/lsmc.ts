@@ -1,0 +1,108 @@
+/**
+ * Large-step Markov chains (Martin, Otto and Felten, 1991): annealing over local optima. Each step kicks the
+ * current local optimum with a double bridge, descends again with 2-opt + Or-opt, and accepts the new local
+ * optimum by the Metropolis rule at temperature T against the current one (T = 0: iterated local search that
+ * accepts ties). A rejected step is undone from the tour's journal of reversals.
+ *
+ * The double bridge is segment-local: its three cut segments are short and adjacent, so the kick changes four
+ * edges within a few dozen positions and the local search, seeded with only the kick's eight endpoints, repairs
+ * it in time independent of n. (A double bridge with random cut points over the whole tour forces O(n)
+ * reversals and a global search; the local variant keeps a step at microseconds on any size.)
+ */
+import type { ArrayTour } from './arraytour.ts';
+import type { Chain } from './chain.ts';
+import type { LocalSearch } from './localsearch.ts';
+import type { Rng } from './random.ts';
+import { temperatureAt } from './schedule.ts';
+import type { Instance } from './types.ts';
+
+/** Longest of the kick's three segments, in cities. */
+export const KICK_SEGMENT = 50;
+
+/**
+ * Descends from `tour` to a local optimum, then runs kicks (one "move" each) until the budget ends.
+ * Returns the current length; the tour is always a local optimum unless the budget stopped the first descent.
+ */
+export function lsmc(chain: Chain, length: number): number {
+  const { instance, search, tour, temperature, budget, rng, best, stats } = chain;
+  search.pushAll();
+  length += search.run(budget);
+  best.update(length);
+  if (budget.stopped || tour.n < 8) return length;
+  const maxMoves = budget.maxMoves;
+  let kicks = 0;
+  let accepted = 0;
+  let improvements = 0;
+  while (kicks < maxMoves && !budget.poll()) {
+    kicks++;
+    tour.startJournal();
+    const candidate = length + doubleBridge(instance, tour, search, rng) + search.run(budget);
+    if (budget.stopped) {
+      // Stopped mid-descent: return to the last local optimum rather than hand back a damaged tour.
+      search.clear();
+      tour.undoJournal();
+      break;
+    }
+    const delta = candidate - length;
+    if (delta > 0) {
+      const t = temperatureAt(temperature, budget.progress(kicks));
+      if (t <= 0 || rng.nextFloat() >= Math.exp(-delta / t)) {
+        tour.undoJournal();
+        continue;
+      }
+      if (best.currentIsBest) {
+        tour.undoJournal();
+        best.saveBeforeWorsening(tour);
+        tour.redoJournal();
+      }
+    }
+    accepted++;
+    if (delta < 0) improvements++;
+    length = candidate;
+    best.update(length);
+  }
+  tour.stopJournal();
+  stats.movesTried += kicks;
+  stats.movesAccepted += accepted;
+  stats.improvements += improvements;
+  return length;
+}
+
+/**
+ * W X Y Z -> W Z Y X for three short adjacent segments X, Y, Z (none reversed): the double bridge, a 4-opt move
+ * that 2-opt and Or-opt cannot undo in one step. Done as four reversals: XYZ -> Z'Y'X', then each segment back.
+ * Activates the eight endpoints in the local search and returns the change in length.
+ */
+function doubleBridge(instance: Instance, tour: ArrayTour, search: LocalSearch, rng: Rng): number {
+  const { n, order } = tour;
+  const dist = instance.dist;
+  const longest = Math.min(KICK_SEGMENT, Math.floor((n - 1) / 3));
+  const lx = 1 + rng.nextInt(longest);
+  const ly = 1 + rng.nextInt(longest);
+  const lz = 1 + rng.nextInt(longest);
+  const w = rng.nextInt(n);
+  const wEnd = order[w];
+  const x0 = order[(w + 1) % n];
+  const xEnd = order[(w + lx) % n];
+  const y0 = order[(w + lx + 1) % n];
+  const yEnd = order[(w + lx + ly) % n];
+  const z0 = order[(w + lx + ly + 1) % n];
+  const zEnd = order[(w + lx + ly + lz) % n];
+  const w0 = order[(w + lx + ly + lz + 1) % n];
+  const delta =
+    dist(wEnd, z0) + dist(zEnd, y0) + dist(yEnd, x0) + dist(xEnd, w0) - dist(wEnd, x0) - dist(xEnd, y0) - dist(yEnd, z0) - dist(zEnd, w0);
+  const first = (w + 1) % n;
+  tour.reverse(first, lx + ly + lz);
+  tour.reverse(first, lz);
+  tour.reverse((first + lz) % n, ly);
+  tour.reverse((first + lz + ly) % n, lx);
+  search.push(wEnd);
+  search.push(x0);
+  search.push(xEnd);
+  search.push(y0);
+  search.push(yEnd);
+  search.push(z0);
+  search.push(zEnd);
+  search.push(w0);
+  return delta;
+}

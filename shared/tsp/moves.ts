@@ -1,0 +1,102 @@
+/**
+ * The two move families, each with an O(1) delta (new length minus old, from the four or six edges that change)
+ * and an application as a few 2-opt reversals on an ArrayTour.
+ *
+ * 2-opt: replace edges (a, b) and (c, d) by (a, c) and (b, d), where b and d follow a and c in the same direction.
+ * Or-opt (Or, 1976): move a segment of 1-3 consecutive cities elsewhere, in either orientation. It is the
+ * 3-opt "segment insertion" move that keeps the cost of a 2-opt reversal but reaches tours 2-opt cannot.
+ */
+import type { ArrayTour } from './arraytour.ts';
+
+export type Dist = (i: number, j: number) => number;
+
+/** Or-opt moves segments of up to 3 cities, and needs p, q and an edge (c, d) outside the segment. */
+export function maxSegmentLength(n: number): number {
+  return Math.min(3, n - 3);
+}
+
+export function twoOptDelta(dist: Dist, a: number, b: number, c: number, d: number): number {
+  return dist(a, c) + dist(b, d) - dist(a, b) - dist(c, d);
+}
+
+/**
+ * Or-opt delta: the segment s1..s2 (forward, between p = pred(s1) and q = succ(s2)) goes between c and
+ * d = succ(c), as c s2..s1 d when reversed, else c s1..s2 d. Requires c and d outside the segment.
+ */
+export function orOptDelta(
+  dist: Dist,
+  p: number,
+  s1: number,
+  s2: number,
+  q: number,
+  c: number,
+  d: number,
+  reversed: boolean,
+): number {
+  const inserted = reversed ? dist(c, s2) + dist(s1, d) : dist(c, s1) + dist(s2, d);
+  return dist(p, q) + inserted - dist(p, s1) - dist(s2, q) - dist(c, d);
+}
+
+/**
+ * Applies the Or-opt move of orOptDelta as a chain of 2-opt moves (so the journal stays a list of reversals):
+ *   p [s1..s2] q..c d   -> 2-opt (p,s1)(c,d) ->  p c..q s2..s1 d
+ *                        -> 2-opt (p,c)(q,s2) ->  p q..c s2..s1 d     (reversed insertion)
+ *                        -> 2-opt (c,s2)(s1,d) -> p q..c s1..s2 d     (kept orientation)
+ * When d = p the first step would remove two edges at p; the mirror image of the chain (walking the tour the
+ * other way, from q) has no such case, and its middle step is then empty. Requires n >= segment length + 3.
+ */
+export function applyOrOpt(
+  tour: ArrayTour,
+  p: number,
+  s1: number,
+  s2: number,
+  q: number,
+  c: number,
+  d: number,
+  reversed: boolean,
+): void {
+  if (d !== p) {
+    tour.move2opt(p, s1, c, d);
+    if (c !== q) tour.move2opt(p, c, q, s2);
+    if (!reversed) tour.move2opt(c, s2, s1, d);
+  } else {
+    tour.move2opt(q, s2, d, c); // walking from q the other way: q [s2..s1 d] c -> q d s1..s2 c
+    if (!reversed) tour.move2opt(d, s1, s2, c);
+  }
+}
+
+/**
+ * One chosen move, held in plain fields so that the annealing and local-search loops can record and apply
+ * moves without allocating. For Or-opt, (a, b) are the segment's outer neighbours p and q.
+ */
+export class Move {
+  kind: 'none' | '2-opt' | 'or-opt' = 'none';
+  a = 0;
+  b = 0;
+  c = 0;
+  d = 0;
+  s1 = 0;
+  s2 = 0;
+  reversed = false;
+
+  setTwoOpt(a: number, b: number, c: number, d: number): void {
+    this.kind = '2-opt';
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
+  setOrOpt(p: number, s1: number, s2: number, q: number, c: number, d: number, reversed: boolean): void {
+    this.setTwoOpt(p, q, c, d);
+    this.kind = 'or-opt';
+    this.s1 = s1;
+    this.s2 = s2;
+    this.reversed = reversed;
+  }
+
+  apply(tour: ArrayTour): void {
+    if (this.kind === '2-opt') tour.move2opt(this.a, this.b, this.c, this.d);
+    else if (this.kind === 'or-opt') applyOrOpt(tour, this.a, this.s1, this.s2, this.b, this.c, this.d, this.reversed);
+  }
+}

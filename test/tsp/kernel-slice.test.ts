@@ -1,0 +1,158 @@
+/** annealSlice's contract: valid permutations for every size, determinism by seed, budgets, stop requests. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createInstance, randomUniformProblem, tourLength } from '../../shared/tsp/instance.ts';
+import { annealSlice, type Method, type SliceInput } from '../../shared/tsp/kernel.ts';
+import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
+import { Rng } from '../../shared/tsp/random.ts';
+import { defaultTemperature } from '../../shared/tsp/schedule.ts';
+import type { Instance, NeighbourLists } from '../../shared/tsp/types.ts';
+
+const methods: Method[] = ['anneal', 'lsmc'];
+
+function setup(n: number, seed: number): { inst: Instance; nb: NeighbourLists; tour: Int32Array } {
+  const inst = createInstance(randomUniformProblem(n, seed, 10_000));
+  const rng = new Rng(seed ^ 0x5eed);
+  const tour = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    [tour[i], tour[j]] = [tour[j], tour[i]];
+  }
+  return { inst, nb: buildNeighbourLists(inst, 8), tour };
+}
+
+function isPermutation(t: Int32Array, n: number): boolean {
+  return t.length === n && new Set(t).size === n && t.every((c) => c >= 0 && c < n);
+}
+
+/** A clock that advances by `step` ms whenever it is read. */
+function fakeClock(step: number): { now: () => number; reads: () => number } {
+  let t = 0;
+  let reads = 0;
+  return {
+    now: () => {
+      reads++;
+      return (t += step);
+    },
+    reads: () => reads,
+  };
+}
+
+describe('annealSlice', () => {
+  it('returns a fresh valid permutation whose length is reported exactly, for any size (1..60) and method', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.integer(), fc.constantFrom(...methods), fc.boolean(), (n, seed, method, polish) => {
+        const { inst, nb, tour } = setup(n, seed);
+        const input: SliceInput = { tour, temperature: { start: 50, end: 1 }, budget: { moves: 300 }, seed, method, polish };
+        const out = annealSlice(inst, nb, input);
+        expect(out.tour).not.toBe(tour);
+        expect(isPermutation(out.tour, n)).toBe(true);
+        expect(out.length).toBe(tourLength(inst, out.tour));
+        expect(out.length).toBeLessThanOrEqual(out.stats.startLength);
+        expect(out.stats.startLength).toBe(tourLength(inst, tour));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('handles n = 1, 2, 3 without moves', () => {
+    for (const n of [1, 2, 3]) {
+      const { inst, nb, tour } = setup(n, 7);
+      const out = annealSlice(inst, nb, { tour, temperature: { start: 1, end: 1 }, budget: { moves: 1000 }, seed: 1 });
+      expect(Array.from(out.tour)).toEqual(Array.from(tour));
+      expect(out.stats.movesTried).toBe(0);
+    }
+  });
+
+  it('is deterministic by seed with a moves budget, and seeds differ', () => {
+    const { inst, nb, tour } = setup(200, 3);
+    for (const method of methods) {
+      const input: SliceInput = { tour, temperature: { start: 200, end: 5 }, budget: { moves: method === 'lsmc' ? 300 : 30_000 }, seed: 42, method };
+      const a = annealSlice(inst, nb, input);
+      const b = annealSlice(inst, nb, input);
+      const c = annealSlice(inst, nb, { ...input, seed: 43 });
+      expect(b.tour).toEqual(a.tour);
+      expect({ ...b.stats, elapsedMs: 0 }).toEqual({ ...a.stats, elapsedMs: 0 });
+      expect(c.tour).not.toEqual(a.tour);
+    }
+  });
+
+  it('improves a random tour a lot, with either method', () => {
+    const { inst, nb, tour } = setup(300, 5);
+    const start = defaultTemperature(inst, nb, tour, 0.5);
+    const annealed = annealSlice(inst, nb, { tour, temperature: { start, end: start / 1000 }, budget: { moves: 200_000 }, seed: 1, method: 'anneal', polish: true });
+    const chained = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 500 }, seed: 1, method: 'lsmc' });
+    // A random tour of 300 uniform cities is ~12x the optimum; a decent one is within ~10% of 0.7124 sqrt(n A).
+    const estimate = 0.7124 * Math.sqrt(300 * 10_000 * 10_000);
+    for (const out of [annealed, chained]) {
+      expect(out.length).toBeLessThan(out.stats.startLength / 5);
+      expect(out.length).toBeLessThan(1.1 * estimate);
+      expect(out.stats.improvements).toBeGreaterThan(0);
+    }
+  });
+
+  it('tries exactly the moves budget', () => {
+    const { inst, nb, tour } = setup(100, 9);
+    for (const method of methods) {
+      for (const moves of [0, 1, 257, 1000]) {
+        const out = annealSlice(inst, nb, { tour, temperature: { start: 10, end: 1 }, budget: { moves }, seed: 2, method });
+        expect(out.stats.movesTried).toBe(moves);
+      }
+    }
+  });
+
+  it('ends on the ms budget by its injected clock, within one poll of it', () => {
+    const { inst, nb, tour } = setup(100, 11);
+    for (const method of methods) {
+      const clock = fakeClock(0.01);
+      const out = annealSlice(inst, nb, { tour, temperature: { start: 10, end: 1 }, budget: { ms: 5 }, seed: 2, method }, { now: clock.now });
+      expect(out.stats.elapsedMs).toBeGreaterThanOrEqual(5);
+      expect(out.stats.elapsedMs).toBeLessThan(5.1);
+      expect(out.stats.movesTried).toBeGreaterThan(0);
+      expect(isPermutation(out.tour, 100)).toBe(true);
+    }
+  });
+
+  it('with the real clock, a short ms budget ends close to it', () => {
+    const { inst, nb, tour } = setup(500, 12);
+    for (const method of methods) {
+      const out = annealSlice(inst, nb, { tour, temperature: { start: 10, end: 1 }, budget: { ms: 30 }, seed: 2, method });
+      expect(out.stats.elapsedMs).toBeGreaterThanOrEqual(30);
+      expect(out.stats.elapsedMs).toBeLessThan(30 + 50); // loaded-machine slack
+    }
+  });
+
+  it('stops when shouldStop says so, with a valid tour, before the moves budget', () => {
+    const { inst, nb, tour } = setup(300, 13);
+    for (const method of methods) {
+      let asked = 0;
+      const out = annealSlice(
+        inst,
+        nb,
+        { tour, temperature: { start: 10, end: 1 }, budget: { moves: 1e9 }, seed: 2, method, polish: true },
+        { shouldStop: () => ++asked > 20 },
+      );
+      expect(out.stats.movesTried).toBeLessThan(1e9);
+      expect(isPermutation(out.tour, 300)).toBe(true);
+      expect(out.length).toBe(tourLength(inst, out.tour));
+    }
+  });
+
+  it('keeps the best tour seen when the chain ends hot', () => {
+    const { inst, nb, tour } = setup(150, 14);
+    const good = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 200 }, seed: 1, method: 'lsmc' });
+    const hot = annealSlice(inst, nb, { tour: good.tour, temperature: { start: 1e6, end: 1e6 }, budget: { moves: 5000 }, seed: 1, method: 'anneal' });
+    expect(hot.length).toBe(good.length);
+    expect(hot.length).toBe(tourLength(inst, hot.tour));
+    expect(hot.stats.movesAccepted).toBeGreaterThan(1000);
+  });
+
+  it('rejects a tour that is not a permutation, and a missing budget', () => {
+    const { inst, nb, tour } = setup(10, 1);
+    const bad = tour.slice();
+    bad[0] = bad[1];
+    expect(() => annealSlice(inst, nb, { tour: bad, temperature: { start: 1, end: 1 }, budget: { moves: 1 }, seed: 1 })).toThrow(RangeError);
+    expect(() => annealSlice(inst, nb, { tour: tour.subarray(1), temperature: { start: 1, end: 1 }, budget: { moves: 1 }, seed: 1 })).toThrow(RangeError);
+    expect(() => annealSlice(inst, nb, { tour, temperature: { start: 1, end: 1 }, budget: {}, seed: 1 })).toThrow(RangeError);
+  });
+});
