@@ -174,13 +174,13 @@ function joinFragments(instance: Instance, adj: Int32Array, deg: Uint8Array, lin
   const otherEnd = new Int32Array(n).fill(-1);
   for (let c = 0; c < n; c++) {
     if (deg[c] >= 2 || otherEnd[c] >= 0) continue;
-    let prev = -1;
-    let cur = c;
-    while (deg[cur] === 2 || (deg[cur] === 1 && cur === c)) {
+    // Walk from free end c along its path to the other free end (c itself for a lone city).
+    let prev = c;
+    let cur = deg[c] === 1 ? adj[2 * c] : c;
+    while (deg[cur] === 2) {
       const next = adj[2 * cur] !== prev ? adj[2 * cur] : adj[2 * cur + 1];
       prev = cur;
       cur = next;
-      if (deg[cur] < 2) break;
     }
     otherEnd[c] = cur;
     otherEnd[cur] = c;

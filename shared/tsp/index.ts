@@ -3,7 +3,7 @@ export { ProblemError } from './types.ts';
 export type { EdgeWeightType, Instance, NeighbourLists, ProblemData, Tour } from './types.ts';
 export { Rng } from './random.ts';
 export { createInstance, geoRadians, randomUniformProblem, tourLength } from './instance.ts';
-export { buildNeighbourLists, DEFAULT_NEIGHBOURS } from './neighbours.ts';
+export { buildNeighbourLists, buildQuadrantNeighbourLists, DEFAULT_NEIGHBOURS } from './neighbours.ts';
 export { MAX_DIMENSION, MAX_EXPLICIT_DIMENSION, parseTsplib } from './tsplib.ts';
 export { checkTour, formatTour, parseTour, type ParsedTour } from './tour.ts';
 export { formatTourCsv, parseCsv } from './csv.ts';

@@ -155,16 +155,33 @@ function embed(instance: Instance): Embedding | null {
   }
 }
 
+/** Quadrants around a query city, half-open so that every other city is in exactly one. */
+export const QUADRANTS = 4;
+const ALL = -1;
+
+/**
+ * Which quadrant of (qx, qy) the point (x, y) lies in: 0 right/up, 1 left/up, 2 left/down, 3 right/down,
+ * each owning one of its boundary rays; a city on top of the query city counts as quadrant 0.
+ */
+function quadrantOf(dx: number, dy: number): number {
+  if (dx > 0) return dy >= 0 ? 0 : 3;
+  if (dx < 0) return dy <= 0 ? 2 : 1;
+  return dy > 0 ? 1 : dy < 0 ? 3 : 0;
+}
+
 export class KdTree {
   private readonly pts: Float64Array;
   private readonly lowerBound: (sq: number) => number;
   private readonly dist: (i: number, j: number) => number;
+  /** Quadrant queries need planar coordinates (the embedding's x and y are then the city's own). */
+  readonly planar: boolean;
   /** City indices, reordered so that every node owns a contiguous range [lo, hi). */
   private readonly perm: Int32Array;
-  /** Per node (heap numbering from 1; children 2v, 2v+1): split axis, split value, live cities below. */
+  /** Per node (heap numbering from 1; children 2v, 2v+1): split axis and live cities below. */
   private readonly axis: Uint8Array;
-  private readonly split: Float64Array;
   private readonly live: Int32Array;
+  /** Per node: bounding box, min x y z then max x y z, for pruning by distance and by quadrant. */
+  private readonly box: Float64Array;
   /** Per city: its leaf, so that remove() can walk up to the root. */
   private readonly leafOf: Int32Array;
   private readonly removed: Uint8Array;
@@ -173,6 +190,7 @@ export class KdTree {
   private qx = 0;
   private qy = 0;
   private qz = 0;
+  private quadrant = ALL;
   private best: KBest = new KBest(1);
 
   /** Null when the instance has no coordinate-based metric (EXPLICIT). */
@@ -186,14 +204,15 @@ export class KdTree {
     this.pts = e.pts;
     this.lowerBound = e.lowerBound;
     this.dist = instance.dist;
+    this.planar = instance.data.edgeWeightType !== 'GEO';
     this.perm = new Int32Array(n);
     for (let c = 0; c < n; c++) this.perm[c] = c;
     let depth = 0;
     for (let s = n; s > LEAF; s = Math.ceil(s / 2)) depth++;
     const nodes = 2 << depth;
     this.axis = new Uint8Array(nodes);
-    this.split = new Float64Array(nodes);
     this.live = new Int32Array(nodes);
+    this.box = new Float64Array(6 * nodes);
     this.leafOf = new Int32Array(n);
     this.removed = new Uint8Array(n);
     this.build(1, 0, n);
@@ -201,14 +220,9 @@ export class KdTree {
 
   private build(node: number, lo: number, hi: number): void {
     this.live[node] = hi - lo;
-    if (hi - lo <= LEAF) {
-      for (let p = lo; p < hi; p++) this.leafOf[this.perm[p]] = node;
-      return;
-    }
+    const { pts, perm, box } = this;
     // Split the widest axis at the median: balanced, and robust to clustered instances.
-    const { pts, perm } = this;
-    let best = 0;
-    let bestSpread = -1;
+    let widest = 0;
     for (let a = 0; a < 3; a++) {
       let min = Infinity;
       let max = -Infinity;
@@ -217,15 +231,17 @@ export class KdTree {
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      if (max - min > bestSpread) {
-        bestSpread = max - min;
-        best = a;
-      }
+      box[6 * node + a] = min;
+      box[6 * node + 3 + a] = max;
+      if (max - min > box[6 * node + 3 + widest] - box[6 * node + widest]) widest = a;
+    }
+    if (hi - lo <= LEAF) {
+      for (let p = lo; p < hi; p++) this.leafOf[perm[p]] = node;
+      return;
     }
     const mid = (lo + hi) >> 1;
-    this.select(lo, hi - 1, mid, best);
-    this.axis[node] = best;
-    this.split[node] = pts[3 * perm[mid] + best];
+    this.select(lo, hi - 1, mid, widest);
+    this.axis[node] = widest;
     this.build(2 * node, lo, mid);
     this.build(2 * node + 1, mid, hi);
   }
@@ -256,15 +272,18 @@ export class KdTree {
 
   /**
    * The up to k nearest live cities to city q (q itself excluded), nearest first, written to
-   * out[offset ...]. Returns how many were found (fewer than k only when fewer are live).
+   * out[offset ...]. Returns how many were found (fewer than k only when fewer are live). With a
+   * quadrant (0..3, planar instances only) just the cities in that quadrant around q count.
    */
-  nearest(q: number, k: number, out: Int32Array, offset = 0): number {
+  nearest(q: number, k: number, out: Int32Array, offset = 0, quadrant = ALL): number {
+    if (quadrant !== ALL && !this.planar) throw new Error('quadrant queries need planar coordinates');
     if (this.best.k !== k) this.best = new KBest(k);
     this.best.clear();
     this.q = q;
     this.qx = this.pts[3 * q];
     this.qy = this.pts[3 * q + 1];
     this.qz = this.pts[3 * q + 2];
+    this.quadrant = quadrant;
     this.search(1, 0, this.perm.length);
     return this.best.drainSorted(out, offset);
   }
@@ -278,24 +297,69 @@ export class KdTree {
 
   private search(node: number, lo: number, hi: number): void {
     if (this.live[node] === 0) return;
-    const best = this.best;
+    const { box, best, qx, qy } = this;
+    const b = 6 * node;
+    // Ties count: a city at exactly the k-th distance but with a lower index would still displace it.
+    if (best.full && this.lowerBound(this.boxDistanceSq(b)) > best.worst) return;
+    const quadrant = this.quadrant;
+    if (quadrant !== ALL && !this.boxMeetsQuadrant(b, quadrant)) return;
     if (hi - lo <= LEAF) {
-      const { perm, removed, dist, q } = this;
+      const { perm, removed, dist, q, pts } = this;
       for (let p = lo; p < hi; p++) {
         const c = perm[p];
-        if (c !== q && removed[c] === 0) best.offer(dist(q, c), c);
+        if (c === q || removed[c] !== 0) continue;
+        if (quadrant !== ALL && quadrantOf(pts[3 * c] - qx, pts[3 * c + 1] - qy) !== quadrant) continue;
+        best.offer(dist(q, c), c);
       }
       return;
     }
     const mid = (lo + hi) >> 1;
     const a = this.axis[node];
-    const diff = (a === 0 ? this.qx : a === 1 ? this.qy : this.qz) - this.split[node];
-    const near = diff < 0 ? 2 * node : 2 * node + 1;
-    if (diff < 0) this.search(near, lo, mid);
-    else this.search(near, mid, hi);
-    // Ties count: a city at exactly the k-th distance but with a lower index would still displace it.
-    if (best.full && this.lowerBound(diff * diff) > best.worst) return;
-    if (diff < 0) this.search(near + 1, mid, hi);
-    else this.search(near - 1, lo, mid);
+    // The child on q's side of the split first: it fills the heap with close cities, which prunes the other.
+    const left = 2 * node;
+    const splitAt = box[6 * (left + 1) + a];
+    if ((a === 0 ? qx : a === 1 ? qy : this.qz) < splitAt) {
+      this.search(left, lo, mid);
+      this.search(left + 1, mid, hi);
+    } else {
+      this.search(left + 1, mid, hi);
+      this.search(left, lo, mid);
+    }
   }
+
+  /**
+   * Squared distance from q to the node's box. Each gap is a difference of two stored coordinates, and float
+   * rounding is monotone, so no city inside can have a smaller computed squared distance.
+   */
+  private boxDistanceSq(b: number): number {
+    const box = this.box;
+    return gapSq(box[b] - this.qx, this.qx - box[b + 3]) + gapSq(box[b + 1] - this.qy, this.qy - box[b + 4]) + gapSq(box[b + 2] - this.qz, this.qz - box[b + 5]);
+  }
+
+  /** Whether the box can hold a city in the quadrant (conservative; the leaf test is exact). */
+  private boxMeetsQuadrant(b: number, quadrant: number): boolean {
+    const box = this.box;
+    const { qx, qy } = this;
+    const minX = box[b];
+    const minY = box[b + 1];
+    const maxX = box[b + 3];
+    const maxY = box[b + 4];
+    const holdsQ = minX <= qx && qx <= maxX && minY <= qy && qy <= maxY;
+    switch (quadrant) {
+      case 0:
+        return (maxX > qx && maxY >= qy) || holdsQ;
+      case 1:
+        return minX <= qx && maxY > qy;
+      case 2:
+        return minX < qx && minY <= qy;
+      default:
+        return maxX >= qx && minY < qy;
+    }
+  }
+}
+
+/** The squared gap along one axis, given (box min - q) and (q - box max); 0 when q is within. */
+function gapSq(below: number, above: number): number {
+  const gap = below > 0 ? below : above > 0 ? above : 0;
+  return gap * gap;
 }

@@ -2,8 +2,9 @@
  * Candidate neighbour lists: for each city its k nearest others by the instance's dist, ties broken by
  * lower index, nearest first. Coordinate instances use a k-d tree (O(n log n), O(n) memory, exact);
  * EXPLICIT instances select from their matrix rows (they are small: the parser caps them at 20,000).
+ * Quadrant lists are the variant for clustered instances.
  */
-import { KBest, KdTree } from './kdtree.ts';
+import { KBest, KdTree, QUADRANTS } from './kdtree.ts';
 import type { Instance, NeighbourLists } from './types.ts';
 
 /** Enough for 2-opt/Or-opt candidate moves on geometric instances; k = 5..10 is the usual range. */
@@ -25,6 +26,40 @@ export function buildNeighbourLists(instance: Instance, k = DEFAULT_NEIGHBOURS):
   for (let c = 0; c < n; c++) {
     for (let j = 0; j < n; j++) if (j !== c) best.offer(dist(c, j), j);
     best.drainSorted(neighbours, c * kk);
+  }
+  return { k: kk, neighbours };
+}
+
+/**
+ * Quadrant candidates (as in LKH's QUADRANT_CANDIDATE_SET): the perQuadrant nearest cities in each of the
+ * four quadrants around a city, then its nearest others until k are chosen; listed nearest first. On
+ * clustered instances (pcb, pla, rl) plain nearest lists stay inside a cluster and cannot offer the edges
+ * that leave it; quadrant lists always can. Planar instances only: GEO and EXPLICIT get plain lists.
+ */
+export function buildQuadrantNeighbourLists(instance: Instance, k = DEFAULT_NEIGHBOURS, perQuadrant = 2): NeighbourLists {
+  const n = instance.n;
+  const tree = KdTree.forInstance(instance);
+  const kk = Math.max(0, Math.min(k, n - 1));
+  if (!tree || !tree.planar || kk === 0) return buildNeighbourLists(instance, k);
+  const perQ = Math.min(perQuadrant, Math.floor(kk / QUADRANTS));
+  const neighbours = new Int32Array(n * kk);
+  const picks = new Int32Array(QUADRANTS * perQ + kk);
+  const chosenBy = new Int32Array(n).fill(-1); // the city whose list holds it, to skip repeats
+  const order = new KBest(kk);
+  const dist = instance.dist;
+  for (let c = 0; c < n; c++) {
+    let m = 0;
+    for (let q = 0; q < QUADRANTS && perQ > 0; q++) m += tree.nearest(c, perQ, picks, m, q);
+    m += tree.nearest(c, kk, picks, m);
+    let chosen = 0;
+    for (let p = 0; p < m && chosen < kk; p++) {
+      const j = picks[p];
+      if (chosenBy[j] === c) continue;
+      chosenBy[j] = c;
+      order.offer(dist(c, j), j);
+      chosen++;
+    }
+    order.drainSorted(neighbours, c * kk);
   }
   return { k: kk, neighbours };
 }

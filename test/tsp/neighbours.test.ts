@@ -1,7 +1,7 @@
 /** Neighbour lists equal brute force exactly (ties by lower index), for every distance type and awkward layouts. */
 import { describe, expect, it } from 'vitest';
 import { createInstance, randomUniformProblem } from '../../shared/tsp/instance.ts';
-import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
+import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { Rng } from '../../shared/tsp/random.ts';
 import type { EdgeWeightType, Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { loadTsplib } from './tsplib-files.ts';
@@ -12,6 +12,27 @@ function bruteForceNeighbours(inst: Instance, k: number): Int32Array {
     const others = [...Array(inst.n).keys()].filter((j) => j !== c);
     others.sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b);
     out.set(others.slice(0, k), c * k);
+  }
+  return out;
+}
+
+/** Quadrant lists by definition: perQ nearest per half-open quadrant, then nearest others up to k. */
+function bruteForceQuadrants(inst: Instance, k: number, perQ: number): Int32Array {
+  const { xs, ys } = inst.data;
+  const quadrant = (c: number, j: number) => {
+    const dx = xs![j] - xs![c];
+    const dy = ys![j] - ys![c];
+    if (dx > 0) return dy >= 0 ? 0 : 3;
+    if (dx < 0) return dy <= 0 ? 2 : 1;
+    return dy > 0 ? 1 : dy < 0 ? 3 : 0;
+  };
+  const out = new Int32Array(inst.n * k);
+  for (let c = 0; c < inst.n; c++) {
+    const byDist = [...Array(inst.n).keys()].filter((j) => j !== c).sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b);
+    const chosen = new Set<number>();
+    for (let q = 0; q < 4; q++) byDist.filter((j) => quadrant(c, j) === q).slice(0, perQ).forEach((j) => chosen.add(j));
+    for (const j of byDist) if (chosen.size < k) chosen.add(j);
+    out.set(byDist.filter((j) => chosen.has(j)), c * k);
   }
   return out;
 }
@@ -50,6 +71,23 @@ describe('buildNeighbourLists', () => {
       });
     }
   }
+
+  for (const [layout, coord] of Object.entries(layouts)) {
+    it(`quadrant lists, ${layout}: equal their definition`, () => {
+      for (const [type, n, k, perQ] of [['EUC_2D', 300, 10, 2], ['ATT', 200, 8, 2], ['CEIL_2D', 150, 5, 1], ['EUC_2D', 7, 10, 2]] as const) {
+        const inst = createInstance(problem(type, n, n + k, coord));
+        const lists = buildQuadrantNeighbourLists(inst, k, perQ);
+        expect(lists.neighbours).toEqual(bruteForceQuadrants(inst, lists.k, perQ));
+      }
+    });
+  }
+
+  it('quadrant lists fall back to plain lists for GEO and EXPLICIT', () => {
+    for (const name of ['gr96', 'gr17']) {
+      const inst = createInstance(loadTsplib(name));
+      expect(buildQuadrantNeighbourLists(inst, 8)).toEqual(buildNeighbourLists(inst, 8));
+    }
+  });
 
   it('GEO: equals brute force on the sphere, across the date line and near the poles', () => {
     const geo = (r: Rng): [number, number] => {
