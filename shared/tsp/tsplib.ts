@@ -48,7 +48,6 @@ interface Header {
   edgeWeightType?: EdgeWeightType;
   format?: Triangle;
   formatName?: string;
-  displayType?: string;
   coords?: { xs: Float64Array; ys: Float64Array };
   display?: { xs: Float64Array; ys: Float64Array };
   matrix?: Int32Array;
@@ -109,7 +108,6 @@ export function parseTsplib(text: string, fileName?: string): ProblemData {
         if (value !== 'COORD_DISPLAY' && value !== 'TWOD_DISPLAY' && value !== 'NO_DISPLAY') {
           throw sc.error(`unsupported DISPLAY_DATA_TYPE '${value}': expected COORD_DISPLAY, TWOD_DISPLAY or NO_DISPLAY`, line);
         }
-        h.displayType = value;
         break;
       case 'NODE_COORD_SECTION':
         h.coords = coordSection(sc, keyword, needDimension(sc, h, keyword, line));
