@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Procedures, type RunResult, type RunState } from '../../shared/protocol.ts';
 import { callErrorOf } from '../../shared/wamp.ts';
-import { Cluster, loadTsplib, solveRequest } from './cluster.ts';
+import { Cluster, loadTsplib, solveRequest } from '../helpers/cluster.ts';
 
 let cluster: Cluster | null = null;
 afterEach(async () => {

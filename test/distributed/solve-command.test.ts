@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseTsplib } from '../../shared/tsp/tsplib.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
-import { TSPLIB } from './cluster.ts';
+import { TSPLIB } from '../helpers/cluster.ts';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
 /**
- * A real Kiln cluster for tests: the embedded router with the orchestrator (startKiln, no local
- * compute, no UI), `kiln worker` child processes, and a controller session like the UI's.
+ * A real Kiln cluster for tests and benchmarks: the embedded router with the orchestrator (startKiln,
+ * no local compute, no UI), `kiln worker` child processes, and a controller session like the UI's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
