@@ -163,7 +163,7 @@ const ALL = -1;
  * Which quadrant of (qx, qy) the point (x, y) lies in: 0 right/up, 1 left/up, 2 left/down, 3 right/down,
  * each owning one of its boundary rays; a city on top of the query city counts as quadrant 0.
  */
-function quadrantOf(dx: number, dy: number): number {
+export function quadrantOf(dx: number, dy: number): number {
   if (dx > 0) return dy >= 0 ? 0 : 3;
   if (dx < 0) return dy <= 0 ? 2 : 1;
   return dy > 0 ? 1 : dy < 0 ? 3 : 0;

@@ -4,7 +4,7 @@
  * EXPLICIT instances select from their matrix rows (they are small: the parser caps them at 20,000).
  * Quadrant lists are the variant for clustered instances.
  */
-import { KBest, KdTree, QUADRANTS } from './kdtree.ts';
+import { KBest, KdTree, QUADRANTS, quadrantOf } from './kdtree.ts';
 import type { Instance, NeighbourLists } from './types.ts';
 
 /** Enough for 2-opt/Or-opt candidate moves on geometric instances; k = 5..10 is the usual range. */
@@ -43,17 +43,36 @@ export function buildQuadrantNeighbourLists(instance: Instance, k = DEFAULT_NEIG
   if (!tree || !tree.planar || kk === 0) return buildNeighbourLists(instance, k);
   const perQ = Math.min(perQuadrant, Math.floor(kk / QUADRANTS));
   const neighbours = new Int32Array(n * kk);
-  const picks = new Int32Array(QUADRANTS * perQ + kk);
+  const nearest = new Int32Array(kk);
+  const picks = new Int32Array(QUADRANTS * perQ);
+  const inQuadrant = new Int32Array(QUADRANTS);
+  const taken = new Int32Array(QUADRANTS);
+  const quadrantOfNearest = new Int8Array(kk);
   const chosenBy = new Int32Array(n).fill(-1); // the city whose list holds it, to skip repeats
   const order = new KBest(kk);
-  const dist = instance.dist;
+  const { dist, data } = instance;
+  const xs = data.xs!;
+  const ys = data.ys!;
   for (let c = 0; c < n; c++) {
+    const found = tree.nearest(c, kk, nearest);
+    inQuadrant.fill(0);
+    taken.fill(0);
+    for (let r = 0; r < found; r++) {
+      const j = nearest[r];
+      inQuadrant[(quadrantOfNearest[r] = quadrantOf(xs[j] - xs[c], ys[j] - ys[c]))]++;
+    }
+    // Where the plain list holds perQ cities of a quadrant, its first ones are that quadrant's nearest (the
+    // list is exact and sorted), so the k-d tree is asked only about thinly covered quadrants.
     let m = 0;
-    for (let q = 0; q < QUADRANTS && perQ > 0; q++) m += tree.nearest(c, perQ, picks, m, q);
-    m += tree.nearest(c, kk, picks, m);
+    for (let r = 0; r < found; r++) {
+      const q = quadrantOfNearest[r];
+      if (inQuadrant[q] >= perQ && taken[q]++ < perQ) picks[m++] = nearest[r];
+    }
+    for (let q = 0; q < QUADRANTS; q++) if (inQuadrant[q] < perQ) m += tree.nearest(c, perQ, picks, m, q);
+    // Quadrant picks first, then the nearest others, until k.
     let chosen = 0;
-    for (let p = 0; p < m && chosen < kk; p++) {
-      const j = picks[p];
+    for (let p = 0; p < m + found && chosen < kk; p++) {
+      const j = p < m ? picks[p] : nearest[p - m];
       if (chosenBy[j] === c) continue;
       chosenBy[j] = c;
       order.offer(dist(c, j), j);
