@@ -24,6 +24,14 @@ export const Procedures = {
   solveStatus: 'kiln.solve.status',
   /** Waits for a run to end and answers with its result. */
   solveResult: 'kiln.solve.result',
+  /** Registered by the control center (controller role only): the machines discovered on the LAN (LanMachine[]). */
+  lanList: 'kiln.lan.list',
+  /** Invite a discovered worker by its machineId (LanInviteRequest -> LanInvitation); no secret travels. */
+  lanInvite: 'kiln.lan.invite',
+  /** Create a join link for an undiscovered machine or a browser (CreateInviteRequest -> CreatedInvite). */
+  lanCreateInvite: 'kiln.lan.createInvite',
+  /** Revoke an invite or a paired worker's key by inviteId; its sessions end at once (RevokeInviteRequest -> RevokedInvite). */
+  lanRevokeInvite: 'kiln.lan.revokeInvite',
 } as const;
 
 export const Topics = {
@@ -38,6 +46,8 @@ export const Topics = {
   /** Wildcard patterns (subscribe with match: 'wildcard') for every run. */
   anyRunProgress: 'kiln.run..progress',
   anyRunState: 'kiln.run..state',
+  /** The full LanMachine[] list, published whenever a machine appears, disappears or changes state. */
+  lanMachines: 'kiln.lan.machines',
 } as const;
 
 /** Roles, enforced by the router's authorization. */
@@ -59,6 +69,11 @@ export interface AnnealRequest {
   budget: { ms?: number; moves?: number };
   seed: number;
   method?: AnnealMethod;
+  /**
+   * Optimise only this stretch of `tour` (positions start .. start+length-1, wrapping), its two ends
+   * fixed; the result's tour is then the stretch's new order and its length the stretch's path length.
+   */
+  segment?: { start: number; length: number };
 }
 
 export interface SliceStats {
@@ -168,12 +183,80 @@ export interface WorkerGone {
   workerId: string;
 }
 
+// ---- LAN machines and invitations (controller role only) ---------------------------------------
+
+/**
+ * A machine on the LAN: a `kiln worker` offering its cores (discovered over mDNS, state available or
+ * invited), or a worker paired by invitation (state paired, until its key is revoked).
+ */
+export interface LanMachine {
+  /** Stable for the worker's key: its mDNS instance name. */
+  machineId: string;
+  host: string;
+  address: string;
+  /** The worker's pairing endpoint port. */
+  port: number;
+  cores: number;
+  version: string;
+  /** First 16 hex characters of SHA-256 of the worker's Ed25519 public key. */
+  keyFingerprint: string;
+  state: 'available' | 'invited' | 'paired';
+  /** When invited or paired: the invitation, to revoke it with kiln.lan.revokeInvite. */
+  inviteId?: string;
+  authid?: string;
+}
+
+export interface LanInviteRequest {
+  machineId: string;
+}
+
+/** kiln.lan.invite result: the UI shows `code`; the worker's terminal shows the same code. */
+export interface LanInvitation {
+  inviteId: string;
+  machineId: string;
+  authid: string;
+  code: string;
+  expiresAt: number;
+}
+
+export interface CreateInviteRequest {
+  label?: string;
+  /** Default 1 hour; at most 7 days. */
+  ttlMs?: number;
+}
+
+/** kiln.lan.createInvite result. `secret` is the WAMP-CRA key of authid `invite:<inviteId>`. */
+export interface CreatedInvite {
+  inviteId: string;
+  secret: string;
+  expiresAt: number;
+  /** http(s)://HOST:PORT/join#invite=<inviteId>.<secret>[&fp=<sha256 fingerprint>] */
+  link: string;
+  /** kiln worker --join '<link>' */
+  command: string;
+}
+
+export interface RevokeInviteRequest {
+  inviteId: string;
+}
+
+export interface RevokedInvite {
+  inviteId: string;
+  /** Sessions ended because of the revocation. */
+  sessionsKilled: number;
+}
+
 /** A payload that fails validation: the callee answers with this URI and a precise message. */
 export const Errors = {
   invalidArgument: 'kiln.error.invalid_argument',
   noSuchRun: 'kiln.error.no_such_run',
   noSuchProblem: 'kiln.error.no_such_problem',
   stopped: 'kiln.error.stopped',
+  /** kiln.lan.*: no such machine or invite. */
+  noSuchMachine: 'kiln.error.no_such_machine',
+  noSuchInvite: 'kiln.error.no_such_invite',
+  /** The worker's pairing endpoint refused or did not answer the invitation. */
+  pairingFailed: 'kiln.error.pairing_failed',
 } as const;
 
 export class ProtocolError extends Error {
@@ -307,6 +390,13 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
   if (method !== undefined) {
     if (method !== 'anneal' && method !== 'lsmc') invalid("anneal.method: expected 'anneal' or 'lsmc'");
     request.method = method;
+  }
+  if (value.segment !== undefined) {
+    const segment = value.segment;
+    if (!isRecord(segment) || !Number.isInteger(segment.start) || !Number.isInteger(segment.length) || (segment.start as number) < 0 || (segment.length as number) < 8)
+      invalid('anneal.segment: expected { start, length } with integers, length >= 8');
+    if (request.tour === undefined) invalid('anneal.segment: a segment slice needs the tour');
+    request.segment = { start: segment.start as number, length: segment.length as number };
   }
   return request;
 }
