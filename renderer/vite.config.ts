@@ -27,6 +27,8 @@ export default defineConfig({
     emptyOutDir: true,
     // autobahn-browser alone is ~360 kB minified; one chunk is fine for a local app.
     chunkSizeWarningLimit: 1200,
+    // Two pages: the control center, and the join page a donor browser opens from an invite link.
+    rollupOptions: { input: { index: `${rendererRoot}index.html`, join: `${rendererRoot}join.html` } },
   },
   server: {
     // The renderer imports shared/ (protocol, TSP parsers) from outside its root.

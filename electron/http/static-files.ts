@@ -47,6 +47,8 @@ export function serveStatic(root: string, missingHint: string): RequestHandler {
       return reply(400, 'bad request\n');
     }
     if (pathname.endsWith('/')) pathname += 'index.html';
+    // Clean page URLs: /join serves join.html (invite links point there).
+    else if (extname(pathname) === '') pathname += '.html';
     const file = normalize(join(base, pathname));
     if (!file.startsWith(base) || pathname.includes('\0')) return reply(404, 'not found\n');
     stat(file).then(

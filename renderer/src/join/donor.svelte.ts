@@ -1,0 +1,156 @@
+/**
+ * The donor: this page's one WAMP session, authenticated by the invite (WAMP-CRA, authid
+ * `invite:<id>`), offering the page's Web Workers as a kiln.anneal callee through the isomorphic
+ * ComputeCallee. It leaves cleanly when the page goes away or stays hidden, and rejoins when shown.
+ */
+import autobahn, { type CloseDetails, type Connection, type Session } from 'autobahn-browser';
+import { ComputeCallee } from '../../../shared/compute/callee.ts';
+import { SlicePool } from '../../../shared/compute/pool.ts';
+import type { SliceJob, SliceOutcome } from '../../../shared/compute/slice-runner.ts';
+import { REALM } from '../../../shared/protocol.ts';
+import type { ProblemData } from '../../../shared/tsp/types.ts';
+import type { WampSession } from '../../../shared/wamp.ts';
+import { VERSION } from '../../../electron/version.ts';
+import { makeWampError, signCraChallenge } from './autobahn-extras.ts';
+import { contribution } from './contribution.svelte.ts';
+import type { Invite } from './invite.ts';
+import { spawnWebThread } from './web-threads.ts';
+
+export type DonorPhase = 'no-invite' | 'connecting' | 'joined' | 'reconnecting' | 'paused' | 'left' | 'refused';
+
+/** A page hidden this long leaves: a backgrounded phone tab is throttled and may be frozen any time. */
+export const HIDDEN_LEAVE_MS = 30_000;
+
+export interface DonorOptions {
+  invite: Invite | null;
+  threads: number;
+  url: string;
+  workerId: string;
+  host: string;
+  cores: number;
+}
+
+/** The pool, reporting every slice it finishes to the page's contribution. */
+class WatchedPool extends SlicePool {
+  override run(runId: string, job: Omit<SliceJob, 'id'>, data: ProblemData): Promise<SliceOutcome> {
+    const outcome = super.run(runId, job, data);
+    outcome.then((done) => contribution.onSlice(done, data), () => undefined);
+    return outcome;
+  }
+}
+
+export class Donor {
+  phase = $state<DonorPhase>('connecting');
+  /** Why the page is not computing, in words (the router's ABORT reason and message when refused). */
+  problem = $state<string | null>(null);
+  #connection: Connection | null = null;
+  #callee: ComputeCallee | null = null;
+  #pool: SlicePool | null = null;
+  #hiddenTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(readonly options: DonorOptions) {
+    if (!options.invite) {
+      this.phase = 'no-invite';
+      this.problem = 'This page needs an invite link: ask whoever runs Kiln for one (Machines → Create invite).';
+    }
+  }
+
+  join(): void {
+    const { invite } = this.options;
+    if (!invite || this.#connection) return;
+    const connection = new autobahn.Connection({
+      realm: REALM,
+      // MessagePack carries tours as bytes; the callee answers with typed-array views JSON cannot encode.
+      transports: [{ type: 'websocket', url: this.options.url, serializers: [new autobahn.serializer.MsgpackSerializer!()] }],
+      authmethods: ['wampcra'],
+      authid: `invite:${invite.inviteId}`,
+      onchallenge: (_session, method, extra) => {
+        if (method !== 'wampcra') throw new Error(`the router asked for ${method}; an invite answers wampcra only`);
+        return signCraChallenge(invite.secret, extra);
+      },
+      max_retries: -1,
+      initial_retry_delay: 1,
+      max_retry_delay: 10,
+      retry_delay_growth: 1.5,
+      retry_delay_jitter: 0.1,
+    });
+    connection.onopen = (session) => void this.#opened(connection, session);
+    connection.onclose = (reason, details) => this.#closed(connection, reason, details);
+    this.#connection = connection;
+    this.phase = 'connecting';
+    this.problem = null;
+    connection.open();
+  }
+
+  /**
+   * Leaves: unregisters (the UNREGISTER frame goes out at once, so even a closing page sends it), says
+   * GOODBYE and stops the threads. Slices in flight are cancelled by the router and re-dispatched.
+   */
+  leave(to: 'paused' | 'left'): void {
+    const connection = this.#connection;
+    this.#connection = null;
+    this.phase = to;
+    if (!connection) return;
+    void this.#callee?.stop();
+    this.#callee = null;
+    connection.close('wamp.close.normal', to === 'paused' ? 'page hidden' : 'donor left');
+    void this.#pool?.close();
+    this.#pool = null;
+    contribution.resetRate();
+  }
+
+  /** Page shown or hidden: leave after HIDDEN_LEAVE_MS hidden; come back, rejoin. */
+  onVisibility(hidden: boolean): void {
+    if (this.#hiddenTimer) clearTimeout(this.#hiddenTimer);
+    this.#hiddenTimer = null;
+    if (hidden && this.#connection) this.#hiddenTimer = setTimeout(() => this.leave('paused'), HIDDEN_LEAVE_MS);
+    if (!hidden && this.phase === 'paused') this.join();
+  }
+
+  async #opened(connection: Connection, session: Session): Promise<void> {
+    if (connection !== this.#connection) return;
+    this.#pool ??= new WatchedPool(this.options.threads, spawnWebThread);
+    const pool = this.#pool;
+    const callee = new ComputeCallee(session as unknown as WampSession, pool, makeWampError, {
+      workerId: this.options.workerId,
+      host: this.options.host,
+      kind: 'browser',
+      cores: this.options.cores,
+      version: VERSION,
+      // Each busy thread keeps one core fully loaded; the page cannot measure CPU time itself.
+      sampleCpuPercent: () => Math.round((100 * pool.busyCount) / Math.max(1, this.options.cores)),
+    });
+    this.#callee = callee;
+    try {
+      await callee.start();
+      if (connection === this.#connection) this.phase = 'joined';
+    } catch (error) {
+      this.problem = `could not offer compute: ${error instanceof Error ? error.message : String((error as { error?: string }).error ?? error)}`;
+    }
+  }
+
+  #closed(connection: Connection, reason: string, details: CloseDetails): boolean {
+    if (connection !== this.#connection) return true; // left on purpose: no reconnect
+    void this.#callee?.stop();
+    this.#callee = null;
+    if (details.will_retry) {
+      this.phase = 'reconnecting';
+      this.problem = reason === 'unreachable' ? `cannot reach Kiln at ${this.options.url}` : 'lost the connection to Kiln';
+      return false;
+    }
+    this.#connection = null;
+    void this.#pool?.close();
+    this.#pool = null;
+    if (details.reason === 'wamp.close.system_shutdown') {
+      // Kiln restarting: try again; autobahn then retries the unreachable router by itself.
+      this.phase = 'reconnecting';
+      this.problem = 'Kiln is restarting';
+      setTimeout(() => this.join(), 2000);
+      return true;
+    }
+    // Refused (expired or revoked invite: wamp.error.not_authorized) or closed by Kiln: retrying would not help.
+    this.phase = 'refused';
+    this.problem = details.reason ? `${details.message || details.reason} (${details.reason})` : `connection closed (${reason})`;
+    return true;
+  }
+}

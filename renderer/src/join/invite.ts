@@ -1,0 +1,49 @@
+/**
+ * What the invite link carries in its fragment (never sent to the server or its logs):
+ * `#invite=<inviteId>.<secret>` (other members, such as `fp`, are ignored), and for tests `&threads=N` to cap the compute threads.
+ */
+
+export interface Invite {
+  inviteId: string;
+  secret: string;
+}
+
+export interface JoinParams {
+  invite: Invite | null;
+  /** Compute threads: one per logical core, or fewer when the link caps them. */
+  threads: number;
+}
+
+export function parseJoinFragment(hash: string, cores: number): JoinParams {
+  const params = fragmentParams(hash);
+  return { invite: parseInvite(params.get('invite') ?? null), threads: threadCount(params.get('threads') ?? null, cores) };
+}
+
+/** Not URLSearchParams: it reads '+' as a space, and a base64 secret may hold one. */
+function fragmentParams(hash: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const pair of hash.replace(/^#/, '').split('&')) {
+    const equals = pair.indexOf('=');
+    if (equals <= 0) continue;
+    try {
+      params.set(pair.slice(0, equals), decodeURIComponent(pair.slice(equals + 1)));
+    } catch {
+      // A malformed escape: that parameter is as good as absent.
+    }
+  }
+  return params;
+}
+
+/** The invite id is everything before the first dot; the secret (base64url) has none. */
+function parseInvite(value: string | null): Invite | null {
+  if (!value) return null;
+  const dot = value.indexOf('.');
+  if (dot <= 0 || dot === value.length - 1) return null;
+  return { inviteId: value.slice(0, dot), secret: value.slice(dot + 1) };
+}
+
+function threadCount(value: string | null, cores: number): number {
+  const all = Math.max(1, cores || 1);
+  const cap = value === null ? NaN : Number(value);
+  return Number.isInteger(cap) && cap >= 1 ? Math.min(cap, all) : all;
+}
