@@ -3,8 +3,13 @@ import { Worker } from 'node:worker_threads';
 import type { ComputeThread, ThreadFactory } from '../../shared/compute/pool.ts';
 import type { ThreadReply } from '../../shared/compute/slice-runner.ts';
 
-/** Under tsx the .mjs bootstrap registers the loader in the thread (see slice-thread.mjs). */
-const THREAD_ENTRY = new URL('./slice-thread.mjs', import.meta.url);
+/**
+ * The Electron bundle (build/electron.mjs) emits slice-thread.ts as its own file next to main.cjs and
+ * defines KILN_THREAD_ENTRY as that file's name; from sources, the .mjs bootstrap registers tsx in
+ * the thread (see slice-thread.mjs).
+ */
+declare const KILN_THREAD_ENTRY: string | undefined;
+const THREAD_ENTRY = new URL(typeof KILN_THREAD_ENTRY === 'string' ? KILN_THREAD_ENTRY : './slice-thread.mjs', import.meta.url);
 
 export const spawnNodeThread: ThreadFactory = (): ComputeThread => {
   const stopBuffer = new SharedArrayBuffer(4);

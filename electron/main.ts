@@ -1,0 +1,200 @@
+/**
+ * The Electron main process, kept thin: one instance, one window, the menu, the dialogs and the
+ * lifecycle. Kiln itself (router, orchestrator, compute threads) is startKiln(), the same code that
+ * `kiln serve` runs headless.
+ *
+ * The window loads the UI from the embedded server (http://127.0.0.1:PORT/) rather than from file://:
+ * it is then exactly the page `kiln serve` serves and the end-to-end tests drive, its CSP's 'self'
+ * means that server, and the router is same-origin. The URL carries no ticket: the preload hands
+ * the credentials to the page, so they never appear in a URL or the history.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type Session } from 'electron';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MenuAction } from '../shared/desktop-bridge.ts';
+import { startKiln, type RunningKiln } from './app/kiln.ts';
+import { Channels } from './ipc/channels.ts';
+import { fileActions, type FileFilter } from './ipc/files.ts';
+import { expectNoArguments, parseSaveRequest } from './ipc/validate.ts';
+import { contentSecurityPolicy, isSameOrigin } from './shell/policy.ts';
+import { VERSION } from './version.ts';
+
+const isDev = !app.isPackaged;
+/** How long quitting waits for Kiln to tell workers and close sessions before giving up. */
+const CLOSE_TIMEOUT_MS = 5000;
+const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+
+let kiln: RunningKiln | null = null;
+let origin = '';
+let mainWindow: BrowserWindow | null = null;
+
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  console.error(`${level}: ${message}`);
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Kiln is running: it gets focus (second-instance below) and this one leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    // No pop-ups, no <webview>, and no navigating away from the app, whatever the page asks for.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.on('will-navigate', (event, url) => {
+      if (!isSameOrigin(url, origin)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!isSameOrigin(url, origin)) event.preventDefault();
+    });
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (kiln && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  app.on('before-quit', onBeforeQuit);
+  app.whenReady().then(start, fail);
+}
+
+async function start(): Promise<void> {
+  app.setAboutPanelOptions({
+    applicationName: 'Kiln',
+    applicationVersion: VERSION,
+    credits: 'Distributed simulated annealing for travelling-salesman problems, over WAMP.',
+  });
+  // Compute runs on worker threads of this process, so the window never waits on it: every core.
+  kiln = await startKiln({ threads: availableParallelism(), uiDir: join(app.getAppPath(), 'dist', 'renderer'), log });
+  origin = new URL(kiln.uiUrl!).origin;
+  secureSession(session.defaultSession);
+  registerIpc(kiln);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  mainWindow = createWindow();
+}
+
+function fail(error: unknown): void {
+  dialog.showErrorBox('Kiln could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 800,
+    minHeight: 600,
+    title: 'Kiln',
+    show: false,
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      devTools: isDev,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  void window.loadURL(`${origin}/`);
+  return window;
+}
+
+/** Deny every permission (camera, notifications, ...) and downloads, and add the CSP header to the app's pages. */
+function secureSession(target: Session): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+  // Exports go through the save dialog (saveFile), never through Chromium's downloads.
+  target.on('will-download', (event) => event.preventDefault());
+  const policy = contentSecurityPolicy(origin);
+  target.webRequest.onHeadersReceived((details, callback) => {
+    if (!isSameOrigin(details.url, origin)) return callback({});
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
+  });
+}
+
+/** Only the app's own window, on the app's origin, in its main frame, may use the bridge. */
+function isTrustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return mainWindow !== null && event.sender === mainWindow.webContents && frame !== null && frame === event.sender.mainFrame && isSameOrigin(frame.url, origin);
+}
+
+function registerIpc(running: RunningKiln): void {
+  const files = fileActions({
+    chooseOpenPath: async (filters: FileFilter[]) => {
+      const options = { title: 'Open a city set', properties: ['openFile' as const], filters };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
+    },
+    chooseSavePath: async (defaultName: string, filters: FileFilter[]) => {
+      const options = { title: 'Export', defaultPath: join(app.getPath('documents'), defaultName), filters };
+      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  });
+
+  ipcMain.on(Channels.bridge, (event) => {
+    event.returnValue = isTrustedSender(event) ? { routerUrl: running.routerUrl, ...running.credentials.ui } : null;
+  });
+  ipcMain.handle(Channels.openFile, (event, ...args: unknown[]) => {
+    if (!isTrustedSender(event)) throw new Error('refused: not the Kiln window');
+    expectNoArguments(Channels.openFile, args);
+    return files.open();
+  });
+  ipcMain.handle(Channels.saveFile, (event, ...args: unknown[]) => {
+    if (!isTrustedSender(event)) throw new Error('refused: not the Kiln window');
+    return files.save(parseSaveRequest(args));
+  });
+}
+
+function sendMenu(action: MenuAction): void {
+  mainWindow?.webContents.send(Channels.menu, action);
+}
+
+function menuTemplate(): MenuItemConstructorOptions[] {
+  const isMac = process.platform === 'darwin';
+  const developer: MenuItemConstructorOptions[] = isDev ? [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] : [];
+  return [
+    ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open City Set…', accelerator: 'CmdOrCtrl+O', click: () => sendMenu('open-problem') },
+        { label: 'Export Tour…', accelerator: 'CmdOrCtrl+E', click: () => sendMenu('export-tour') },
+        { label: 'Export Map…', accelerator: 'CmdOrCtrl+Shift+E', click: () => sendMenu('export-map') },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    // Standard editing roles, so copy and paste work in the number fields (macOS needs the menu for them).
+    { role: 'editMenu' },
+    {
+      label: '&View',
+      submenu: [...developer, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+    },
+    { role: 'help', submenu: [{ label: 'About Kiln', click: () => app.showAboutPanel() }] },
+  ];
+}
+
+/** Quitting waits for Kiln to stop its runs, tell its workers and close its sessions (bounded). */
+function onBeforeQuit(event: Electron.Event): void {
+  const running = kiln;
+  if (!running) return;
+  event.preventDefault();
+  kiln = null;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
+  Promise.race([running.close(), timeout])
+    .catch((error: unknown) => log('error', `closing Kiln: ${error instanceof Error ? error.message : String(error)}`))
+    .finally(() => app.quit());
+}
