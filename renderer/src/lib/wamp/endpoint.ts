@@ -6,12 +6,7 @@
  * (c) otherwise anonymous, which the router allows only from loopback.
  */
 
-/** What Electron's preload exposes through contextBridge. */
-export interface KilnBridge {
-  routerUrl: string;
-  authid: string;
-  ticket: string;
-}
+import type { KilnBridge } from '../../../../shared/desktop-bridge.ts';
 
 declare global {
   interface Window {
