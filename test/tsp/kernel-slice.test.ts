@@ -55,6 +55,19 @@ describe('annealSlice', () => {
     );
   });
 
+  it('keeps tiny tours (4..8 cities) valid and exact, every seed and method', () => {
+    for (let n = 4; n <= 8; n++) {
+      for (let seed = 0; seed < 40; seed++) {
+        const { inst, nb, tour } = setup(n, seed);
+        for (const method of methods) {
+          const out = annealSlice(inst, nb, { tour, temperature: { start: 1000, end: 10 }, budget: { moves: 200 }, seed, method, polish: true });
+          expect(isPermutation(out.tour, n)).toBe(true);
+          expect(out.length).toBe(tourLength(inst, out.tour));
+        }
+      }
+    }
+  });
+
   it('handles n = 1, 2, 3 without moves', () => {
     for (const n of [1, 2, 3]) {
       const { inst, nb, tour } = setup(n, 7);
