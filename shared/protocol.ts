@@ -108,8 +108,16 @@ export interface ProblemWire {
   optimum?: number;
 }
 
+/**
+ * How slices share the work: 'whole' (every slice anneals the whole tour from the best so far; the best
+ * result wins), 'segments' (rounds of disjoint stretches, spliced back: improvements add up), or 'auto'
+ * (the one measured best: whole-tour so far, see docs/benchmarks.md).
+ */
+export type SolveScheme = 'auto' | 'whole' | 'segments';
+
 export interface SolveParams {
   method?: AnnealMethod;
+  scheme?: SolveScheme;
   /** Slice length in ms; default chosen from the problem size. */
   sliceMs?: number;
   seed?: number;
@@ -414,7 +422,11 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
   const params: SolveParams = {};
   if (value.params !== undefined) {
     if (!isRecord(value.params)) invalid('solve.params: expected an object');
-    const { method, sliceMs, seed } = value.params;
+    const { method, sliceMs, seed, scheme } = value.params;
+    if (scheme !== undefined) {
+      if (scheme !== 'auto' && scheme !== 'whole' && scheme !== 'segments') invalid("solve.params.scheme: expected 'auto', 'whole' or 'segments'");
+      params.scheme = scheme;
+    }
     if (method !== undefined) {
       if (method !== 'anneal' && method !== 'lsmc') invalid("solve.params.method: expected 'anneal' or 'lsmc'");
       params.method = method;

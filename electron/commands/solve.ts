@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Procedures, REALM, parseTour, problemToWire, type RunResult, type SolveRequest } from '../../shared/protocol.ts';
+import { Procedures, REALM, parseTour, problemToWire, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
 import { parseProblemFile } from '../../shared/tsp/problem.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import { ProblemError, type ProblemData } from '../../shared/tsp/types.ts';
@@ -33,6 +33,7 @@ options:
   --out PATH          where to write the tour (default: FILE with .tour beside it)
   --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, if any)
   --method NAME       anneal or lsmc (default: the kernel's default)
+  --scheme NAME       whole, segments or auto (default auto: the measured best)
   --seed N            seed of the run
   -h, --help          show this help`;
 
@@ -50,6 +51,7 @@ async function run(args: string[]): Promise<number> {
       out: { type: 'string' },
       optimum: { type: 'string' },
       method: { type: 'string' },
+      scheme: { type: 'string' },
       seed: { type: 'string' },
     },
   });
@@ -62,6 +64,10 @@ async function run(args: string[]): Promise<number> {
   const problem = readProblem(file, values.optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
   if (values.method) request.params!.method = values.method as 'anneal' | 'lsmc';
+  if (values.scheme !== undefined) {
+    if (!['auto', 'whole', 'segments'].includes(values.scheme)) throw new UsageError("--scheme must be 'auto', 'whole' or 'segments'");
+    request.params!.scheme = values.scheme as SolveScheme;
+  }
   if (values.seed !== undefined) request.params!.seed = parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);
 
   const result =

@@ -8,6 +8,7 @@ import {
   Errors,
   Procedures,
   Topics,
+  decodeInt32s,
   parseTour,
   toBytes,
   type AnnealRequest,
@@ -18,9 +19,12 @@ import {
   type RunState,
   type SolveParams,
 } from '../../shared/protocol.ts';
+import type { Segment } from '../../shared/compute/segment.ts';
+import { createInstance } from '../../shared/tsp/instance.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { defaultSliceMs, temperatureBand } from './schedule.ts';
+import { SegmentRounds } from './segments.ts';
 
 /** Call errors after which the same slice is simply dispatched again. */
 const RETRYABLE = new Set([
@@ -69,6 +73,8 @@ export class Run {
   private progressDirty = false;
   private stopCollect: (() => void) | null = null;
   private readonly now: () => number;
+  /** Segment rounds for large problems (see segments.ts); null: every slice works on the whole tour. */
+  private readonly segments: SegmentRounds | null;
 
   constructor(
     readonly id: string,
@@ -82,6 +88,8 @@ export class Run {
     this.startedAt = this.now();
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
+    // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
+    this.segments = params.scheme === 'segments' ? new SegmentRounds(createInstance(problem)) : null;
   }
 
   get isRunning(): boolean {
@@ -96,11 +104,22 @@ export class Run {
 
   /** Capacity may have grown (a callee joined): dispatch more slices. */
   fill(): void {
-    while (this.isRunning && this.inFlight < Math.max(1, this.context.capacity()) && !this.retryTimer) {
-      const remaining = this.startedAt + this.budgetMs - this.now();
-      if (remaining < 20) return;
-      this.dispatch(Math.min(this.sliceMs, remaining - 10));
+    if (!this.isRunning || this.retryTimer) return;
+    const capacity = Math.max(1, this.context.capacity());
+    const remaining = this.startedAt + this.budgetMs - this.now();
+    if (remaining < 20) return;
+    const sliceMs = Math.min(this.sliceMs, remaining - 10);
+    if (this.best && this.segments && capacity >= 2) {
+      // A round starts only when the previous one (and the first, whole-tour wave) is all back, so
+      // the tour never changes under a stretch that is out for optimisation.
+      if (this.inFlight > 0) return;
+      const segments = this.segments.startRound(capacity);
+      if (segments.length > 0) {
+        for (const segment of segments) this.dispatch(sliceMs, segment);
+        return;
+      }
     }
+    while (this.inFlight < capacity) this.dispatch(sliceMs);
   }
 
   /** Stops the run and answers with the best so far, including what the stopped slices hand back. */
@@ -164,7 +183,7 @@ export class Run {
     return (100 * (this.best.length - this.problem.optimum)) / this.problem.optimum;
   }
 
-  private dispatch(sliceMs: number): void {
+  private dispatch(sliceMs: number, segment?: Segment): void {
     const fraction = (this.now() - this.startedAt) / this.budgetMs;
     const request: AnnealRequest = {
       runId: this.id,
@@ -175,14 +194,15 @@ export class Run {
       seed: this.nextSeed++ % 2 ** 31,
     };
     if (this.best) request.tour = toBytes(this.best.tour);
+    if (segment) request.segment = segment;
     if (this.params.method) request.method = this.params.method;
     this.inFlight++;
     this.slicesDispatched++;
     this.context.session
       .call<AnnealResult>(Procedures.anneal, [], request as unknown as Record<string, unknown>, { timeout: sliceMs + CALL_GRACE_MS })
       .then(
-        (result) => this.accept(result),
-        (error) => this.failed(error),
+        (result) => this.accept(result, segment),
+        (error) => this.failed(error, segment),
       )
       .finally(() => {
         this.inFlight--;
@@ -191,30 +211,39 @@ export class Run {
       });
   }
 
-  private accept(result: AnnealResult): void {
+  private accept(result: AnnealResult, segment: Segment | undefined): void {
     // A slice that comes back after the run ended is discarded, except while a stop collects.
     if (!this.isRunning && !(this.phase === 'stopped' && this.stopCollect)) {
       this.slicesDiscarded++;
+      this.segments?.abandon();
       return;
     }
     let tour: Int32Array;
     try {
-      tour = parseTour(result.tour, this.problem.n, 'anneal result tour');
+      tour = segment ? decodeInt32s(result.tour, 'anneal result segment') : parseTour(result.tour, this.problem.n, 'anneal result tour');
     } catch {
       this.slicesFailed++;
+      if (segment) this.segments?.abandon();
       return;
     }
     this.slicesDone++;
     this.movesTried += result.stats?.movesTried ?? 0;
     this.slicesByWorker[result.workerId] = (this.slicesByWorker[result.workerId] ?? 0) + 1;
-    if (!this.best || result.length < this.best.length) {
+    if (segment && this.segments && this.best) {
+      const delta = this.segments.splice(this.best.tour, segment, tour);
+      if (delta < 0) {
+        this.best.length += delta;
+        this.scheduleProgress();
+      }
+    } else if (!this.best || result.length < this.best.length) {
       this.best = { tour, length: result.length };
       this.scheduleProgress();
     }
   }
 
-  private failed(error: unknown): void {
+  private failed(error: unknown, segment: Segment | undefined): void {
     this.slicesFailed++;
+    if (segment) this.segments?.abandon();
     if (!this.isRunning) return;
     const { uri, message } = callErrorOf(error);
     if (RETRYABLE.has(uri)) {

@@ -116,11 +116,10 @@ export class ComputeCallee {
       if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
       const problem = await this.problem(request.problemHash);
       const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
-      const outcome = await this.pool.run(
-        request.runId,
-        { problemHash: request.problemHash, tour, temperature: request.temperature, budget: request.budget, seed: request.seed, method: request.method },
-        problem,
-      );
+      if (request.segment && request.segment.length > problem.n)
+        throw new ProtocolError(Errors.invalidArgument, `anneal.segment: ${request.segment.length} cities, the problem has ${problem.n}`);
+      const { runId, tour: _wire, ...slice } = request;
+      const outcome = await this.pool.run(runId, { ...slice, tour }, problem);
       this.slicesDone++;
       this.movesSinceLoad += outcome.stats.movesTried;
       return {

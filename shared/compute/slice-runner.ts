@@ -8,6 +8,7 @@ import { constructTour } from '../tsp/construct.ts';
 import { createInstance } from '../tsp/instance.ts';
 import { buildNeighbourLists } from '../tsp/neighbours.ts';
 import type { AnnealRequest, SliceStats } from '../protocol.ts';
+import { pathFromSubTour, pathLength, segmentCities, segmentProblem, type Segment } from './segment.ts';
 import type { Instance, NeighbourLists, ProblemData } from '../tsp/types.ts';
 
 /** A slice as handed to a thread: the kiln.anneal request with its tour already decoded and validated. */
@@ -54,13 +55,32 @@ export class SliceRunner {
   run(job: SliceJob, shouldStop: () => boolean): SliceOutcome {
     const problem = this.problems.get(job.problemHash);
     if (!problem) throw new Error(`problem ${job.problemHash} was not sent to this thread`);
+    if (job.segment) return this.runSegment(job, problem.instance, job.segment, shouldStop);
     const { instance, neighbours } = problem;
     const start = job.tour ?? constructTour(instance, neighbours);
+    const { tour, length, stats, stopped } = this.anneal(instance, neighbours, start, job, shouldStop);
+    return { id: job.id, tour, length, stats, stopped };
+  }
+
+  /** A segment slice answers with the stretch's new order and its path length (see segment.ts). */
+  private runSegment(job: SliceJob, instance: Instance, segment: Segment, shouldStop: () => boolean): SliceOutcome {
+    if (!job.tour) throw new Error('a segment slice needs the tour');
+    const cities = segmentCities(job.tour, segment);
+    const sub = segmentProblem(instance.data, cities, NEIGHBOURS_K);
+    const identity = new Int32Array(cities.length);
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+    const result = this.anneal(sub.instance, sub.neighbours, identity, job, shouldStop);
+    const path = pathFromSubTour(result.tour, cities) ?? cities;
+    const length = pathLength(instance, path);
+    return { id: job.id, tour: path, length, stats: { ...result.stats, startLength: pathLength(instance, cities) }, stopped: result.stopped };
+  }
+
+  private anneal(instance: Instance, neighbours: NeighbourLists, tour: Int32Array, job: SliceJob, shouldStop: () => boolean) {
     let stopped = false;
     const result = annealSlice(
       instance,
       neighbours,
-      { tour: start, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method },
+      { tour, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method },
       {
         shouldStop: () => {
           if (shouldStop()) stopped = true;
@@ -68,7 +88,7 @@ export class SliceRunner {
         },
       },
     );
-    return { id: job.id, tour: result.tour, length: result.length, stats: result.stats, stopped };
+    return { ...result, stopped };
   }
 
   /** Handles one thread message; returns the reply to post, if any. */

@@ -1,0 +1,80 @@
+/**
+ * Rounds of segment slices: the tour is cut into one stretch per available slot at a random offset
+ * (so the fixed stretch ends move from round to round), each stretch is optimised with its ends fixed
+ * on some callee, and every improved stretch is spliced back. Stretches are disjoint, so splices
+ * never conflict and the improvements of all callees add up.
+ */
+import { pathLength, type Segment } from '../../shared/compute/segment.ts';
+import type { Instance } from '../../shared/tsp/types.ts';
+
+/** Below this many cities a stretch is too short to be worth a slice; whole-tour slices are used. */
+export const MIN_SEGMENT_CITIES = 1500;
+
+export class SegmentRounds {
+  private outstanding = 0;
+  /** Stamps cities of the stretch being checked (cheap set membership without allocation). */
+  private readonly stamp: Int32Array;
+  private stampValue = 0;
+
+  constructor(
+    private readonly instance: Instance,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.stamp = new Int32Array(instance.n);
+  }
+
+  /** Whether a new round may start (the previous one has fully come back). */
+  get idle(): boolean {
+    return this.outstanding === 0;
+  }
+
+  /** The stretches of a new round for `slots` parallel slices, or [] when the tour is too small to cut. */
+  startRound(slots: number): Segment[] {
+    const n = this.instance.n;
+    const count = Math.min(slots, Math.floor(n / MIN_SEGMENT_CITIES));
+    if (count < 2) return [];
+    const offset = Math.floor(this.random() * n);
+    const segments: Segment[] = [];
+    for (let i = 0; i < count; i++) {
+      const from = Math.floor((i * n) / count);
+      const to = Math.floor(((i + 1) * n) / count);
+      // Adjacent stretches share no city: each ends one position before the next begins, so the edge
+      // between them stays as it is this round.
+      segments.push({ start: (offset + from) % n, length: to - from });
+    }
+    this.outstanding = segments.length;
+    return segments;
+  }
+
+  /** A stretch's slice ended without a usable result (failed or discarded). */
+  abandon(): void {
+    this.outstanding = Math.max(0, this.outstanding - 1);
+  }
+
+  /**
+   * Splices `path` into `tour` at `segment` if it is the same stretch (same cities, same ends) and shorter.
+   * Returns the change in tour length (negative when improved, 0 when not spliced).
+   */
+  splice(tour: Int32Array, segment: Segment, path: Int32Array): number {
+    this.outstanding = Math.max(0, this.outstanding - 1);
+    const n = tour.length;
+    const m = segment.length;
+    if (path.length !== m) return 0;
+    const current = new Int32Array(m);
+    this.stampValue++;
+    for (let i = 0; i < m; i++) {
+      current[i] = tour[(segment.start + i) % n];
+      this.stamp[current[i]] = this.stampValue;
+    }
+    if (path[0] !== current[0] || path[m - 1] !== current[m - 1]) return 0;
+    for (let i = 0; i < m; i++) {
+      const city = path[i];
+      if (city < 0 || city >= n || this.stamp[city] !== this.stampValue) return 0;
+      this.stamp[city] = 0; // each city once
+    }
+    const delta = pathLength(this.instance, path) - pathLength(this.instance, current);
+    if (delta >= 0) return 0;
+    for (let i = 0; i < m; i++) tour[(segment.start + i) % n] = path[i];
+    return delta;
+  }
+}
