@@ -1,0 +1,144 @@
+/**
+ * The join page against a real Kiln: browser donors (Chromium pages, one Web Worker each) join through
+ * an invite, receive kiln.anneal calls, add to a run without hurting it, lose no work when closed
+ * mid-run, may only compute, show a refused invite clearly, and fit a phone screen.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { Procedures, problemToWire, type RunResult, type RunState } from '../shared/protocol.ts';
+import { parseTsplib } from '../shared/tsp/tsplib.ts';
+import type { ProblemData } from '../shared/tsp/types.ts';
+import { DEFAULT_UI_DIR } from '../electron/app/kiln.ts';
+import { openSession, startJoinKiln, TEST_INVITE_ID, type JoinKiln } from './join-kiln.ts';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
+const SCREENSHOTS = `${REPO}test-results/join/`;
+
+function berlin52(): ProblemData {
+  const problem = parseTsplib(readFileSync(`${TSPLIB}berlin52.tsp`, 'utf8'), 'berlin52.tsp');
+  problem.optimum = (JSON.parse(readFileSync(`${TSPLIB}optima.json`, 'utf8')) as Record<string, number>).berlin52;
+  return problem;
+}
+
+/** Every kiln.anneal call is accounted for once the run has settled. */
+function expectAccounted(result: RunResult): void {
+  expect(result.slicesDispatched).toBe(result.slicesDone + result.slicesFailed + result.slicesDiscarded + result.slicesInFlight);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+let kiln: JoinKiln;
+const donors: { page: Page; workerId: string }[] = [];
+
+test.beforeAll(async () => {
+  if (!existsSync(`${DEFAULT_UI_DIR}join.html`)) execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: REPO, stdio: 'inherit' });
+  // One local thread: the "without donors" baseline, and proof that donors add to local compute.
+  kiln = await startJoinKiln(1);
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(1);
+});
+
+test.afterAll(async () => {
+  await kiln?.close();
+});
+
+async function openDonor(browser: Browser, url = kiln.joinUrl, viewport?: { width: number; height: number }): Promise<{ page: Page; workerId: string }> {
+  const context = await browser.newContext(viewport ? { viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {});
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  return { page, workerId: (await page.getByTestId('worker-id').textContent())! };
+}
+
+async function slicesDone(page: Page): Promise<number> {
+  return Number(await page.getByTestId('slices-done').textContent());
+}
+
+test('donors receive anneal calls and the run is no worse than local compute alone', async ({ browser }) => {
+  const problem = berlin52();
+  const alone = await kiln.solve(problem, 3000, 250);
+
+  for (let i = 0; i < 2; i++) donors.push(await openDonor(browser));
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(3);
+  expect(await donors[0].page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+  const helped = await kiln.solve(problem, 3000, 250);
+  expect(helped.phase).toBe('finished');
+  for (const donor of donors) {
+    expect(helped.slicesByWorker[donor.workerId], `slices by ${donor.workerId}`).toBeGreaterThan(0);
+    await expect.poll(() => slicesDone(donor.page)).toBeGreaterThan(0);
+    await expect(donor.page.getByTestId('last-slice')).toContainText('berlin52, 52 cities');
+  }
+  expect(helped.slicesByWorker.local).toBeGreaterThan(0);
+  expectAccounted(helped);
+  // Both reach (near) the optimum on berlin52; donors must not make it worse beyond noise.
+  expect(helped.gapPercent!).toBeLessThanOrEqual(alone.gapPercent! + 1);
+});
+
+test('the control center lists a browser donor beside the machines', async ({ browser }) => {
+  const page = await browser.newPage();
+  await page.goto(kiln.uiUrl);
+  const row = page.locator(`[data-testid="machine-row"][data-worker-id="${donors[0].workerId}"]`);
+  await expect(row).toHaveAttribute('data-kind', 'browser');
+  await expect(row).toContainText('Browser');
+  await expect(page.locator('[data-testid="machine-row"][data-worker-id="local"]')).toHaveAttribute('data-kind', 'node');
+  await page.close();
+});
+
+test('closing a donor page mid-run loses no work', async () => {
+  const [leaving, staying] = donors;
+  const started = await kiln.controller.call<RunState>(Procedures.solveStart, [], {
+    problem: problemToWire(berlin52()),
+    budgetMs: 5000,
+    params: { sliceMs: 400, seed: 2 },
+  });
+  const before = await slicesDone(leaving.page);
+  await expect.poll(() => slicesDone(leaving.page)).toBeGreaterThan(before);
+  await leaving.page.context().close();
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(2);
+
+  const result = await kiln.controller.call<RunResult>(Procedures.solveResult, [started.runId]);
+  expect(result.phase).toBe('finished');
+  expect(result.slicesByWorker[leaving.workerId]).toBeGreaterThan(0);
+  expect(result.slicesByWorker[staying.workerId]).toBeGreaterThan(0);
+  expectAccounted(result);
+  // Slices cut short at the deadline come back (or are cancelled) after the result: then none is left.
+  const settled = async () => kiln.controller.call<RunResult>(Procedures.solveResult, [started.runId]);
+  await expect.poll(async () => (await settled()).slicesInFlight).toBe(0);
+  expectAccounted(await settled());
+  donors.shift();
+});
+
+test('a donor may only compute: kiln.solve.start is not authorized', async () => {
+  const { client, session } = await openSession(kiln.routerUrl, { method: 'wampcra', authid: `invite:${TEST_INVITE_ID}`, secret: kiln.inviteSecret });
+  try {
+    // Promise.resolve: autobahn answers with a when.js promise, which expect().rejects does not take.
+    await expect(Promise.resolve(session.call(Procedures.solveStart, [], { budgetMs: 1000 }))).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
+  } finally {
+    await client.close();
+  }
+});
+
+test('a refused invite and a link without one say so on the page', async ({ browser }) => {
+  const page = await browser.newPage();
+  await page.goto(`${kiln.origin}/join#invite=expired.not-the-secret&threads=1`);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'refused');
+  await expect(page.getByTestId('status')).toContainText('Kiln refused this invite');
+  await expect(page.getByTestId('problem')).toContainText('wamp.error.not_authorized');
+
+  await page.goto(`${kiln.origin}/join`);
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'no-invite');
+  await page.close();
+});
+
+test('the page fits a phone screen (390x844)', async ({ browser }) => {
+  const phone = await openDonor(browser, kiln.joinUrl, { width: 390, height: 844 });
+  await kiln.solve(berlin52(), 1500, 250);
+  await expect.poll(() => slicesDone(phone.page)).toBeGreaterThan(0);
+  expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await phone.page.screenshot({ path: `${SCREENSHOTS}join-phone.png`, fullPage: true });
+  await phone.page.context().close();
+});
