@@ -111,6 +111,33 @@ test('closing a donor page mid-run loses no work', async () => {
   donors.shift();
 });
 
+test('a page hidden for 30 s leaves, and rejoins when shown again', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(kiln.joinUrl);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(3);
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((value) => {
+      Object.defineProperty(document, 'visibilityState', { value: value ? 'hidden' : 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+
+  await setHidden(true);
+  await page.clock.fastForward(29_000);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  await page.clock.fastForward(2_000);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'paused');
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(2);
+
+  await setHidden(false);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(3);
+  await context.close();
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(2);
+});
+
 test('a donor may only compute: kiln.solve.start is not authorized', async () => {
   const { client, session } = await openSession(kiln.routerUrl, { method: 'wampcra', authid: `invite:${TEST_INVITE_ID}`, secret: kiln.inviteSecret });
   try {
