@@ -154,6 +154,9 @@ test('a refused invite and a link without one say so on the page', async ({ brow
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'refused');
   await expect(page.getByTestId('status')).toContainText('Kiln refused this invite');
   await expect(page.getByTestId('problem')).toContainText('wamp.error.not_authorized');
+  await expect(page.getByTestId('problem')).toContainText('expired or been revoked');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SCREENSHOTS}join-refused.png` });
 
   await page.goto(`${kiln.origin}/join`);
   await page.reload();

@@ -151,6 +151,7 @@ export class Donor {
     // Refused (expired or revoked invite: wamp.error.not_authorized) or closed by Kiln: retrying would not help.
     this.phase = 'refused';
     this.problem = details.reason ? `${details.message || details.reason} (${details.reason})` : `connection closed (${reason})`;
+    if (details.reason === 'wamp.error.not_authorized') this.problem += '. The invite may have expired or been revoked: ask for a new link.';
     return true;
   }
 }
