@@ -21,6 +21,11 @@ export interface CryptosignPrincipal {
 export interface CryptosignOptions {
   /** authid -> principal. A public key may belong to one principal only. */
   principals: Record<string, CryptosignPrincipal>;
+  /**
+   * Keys not in `principals`, looked up (lower-case hex) at every HELLO, so that a key revoked or
+   * expired is refused at the next join: undefined refuses the key. Used for Kiln's paired workers.
+   */
+  lookup?: (pubkey: string) => { authid: string; role: string } | undefined;
 }
 
 // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the raw 32-byte key follows it.
@@ -32,6 +37,7 @@ interface KeyEntry {
   authid: string;
   role: string;
   key: KeyObject;
+  authprovider: 'static' | 'dynamic';
 }
 
 interface CryptosignState {
@@ -44,7 +50,7 @@ function ed25519PublicKey(hex: string): KeyObject {
   return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, 'hex')]), format: 'der', type: 'spki' });
 }
 
-export function cryptosignAuth({ principals }: CryptosignOptions): AuthMethod {
+export function cryptosignAuth({ principals, lookup }: CryptosignOptions): AuthMethod {
   // pubkey (lower-case hex) -> principal: clients are found by key, so one key names one principal.
   const byKey = new Map<string, KeyEntry>();
   for (const [authid, principal] of Object.entries(principals)) {
@@ -56,9 +62,14 @@ export function cryptosignAuth({ principals }: CryptosignOptions): AuthMethod {
       const pubkey = hex.toLowerCase();
       const other = byKey.get(pubkey);
       if (other !== undefined) throw new TypeError(`${where}: key ${pubkey} is already authorized for ${quote(other.authid)}`);
-      byKey.set(pubkey, { authid, role: principal.role, key: ed25519PublicKey(pubkey) });
+      byKey.set(pubkey, { authid, role: principal.role, key: ed25519PublicKey(pubkey), authprovider: 'static' });
     }
   }
+
+  const dynamicEntry = (pubkey: string): KeyEntry | undefined => {
+    const found = lookup?.(pubkey);
+    return found === undefined ? undefined : { ...found, key: ed25519PublicKey(pubkey), authprovider: 'dynamic' };
+  };
 
   return {
     name: 'cryptosign',
@@ -68,7 +79,7 @@ export function cryptosignAuth({ principals }: CryptosignOptions): AuthMethod {
       if (typeof pubkey !== 'string' || !PUBKEY_HEX.test(pubkey)) {
         return reject(NOT_AUTHORIZED, 'cryptosign requires HELLO.Details.authextra.pubkey: an Ed25519 public key as 64 hex characters');
       }
-      const entry = byKey.get(pubkey.toLowerCase());
+      const entry = byKey.get(pubkey.toLowerCase()) ?? dynamicEntry(pubkey.toLowerCase());
       if (entry === undefined) return reject(NOT_AUTHORIZED, `no principal is authorized for public key ${pubkey.toLowerCase()}`);
 
       const authid = requestedAuthid(details);
@@ -94,7 +105,7 @@ export function cryptosignAuth({ principals }: CryptosignOptions): AuthMethod {
       if (!timingSafeEqual(message, challenge) || !verify(null, message, entry.key, signed.subarray(0, 64))) {
         return reject(NOT_AUTHORIZED, `invalid cryptosign signature for authid ${quote(entry.authid)}`);
       }
-      return { authid: entry.authid, authrole: entry.role, authmethod: 'cryptosign', authprovider: 'static' };
+      return { authid: entry.authid, authrole: entry.role, authmethod: 'cryptosign', authprovider: entry.authprovider };
     },
   };
 }

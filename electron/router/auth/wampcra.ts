@@ -27,6 +27,11 @@ export interface CraPrincipal {
 export interface WampCraOptions {
   /** authid -> principal. */
   principals: Record<string, CraPrincipal>;
+  /**
+   * Principals not in `principals`, looked up at every HELLO (so expiry and revocation take effect
+   * at the next join): undefined refuses the authid. Used for Kiln's invites.
+   */
+  lookup?: (authid: string) => CraPrincipal | undefined;
 }
 
 /** The derived key a salted principal's `secret` must hold; equal to autobahn's auth_cra.derive_key. */
@@ -44,10 +49,11 @@ interface StoredPrincipal {
 interface CraState {
   authid: string;
   role: string;
+  authprovider: string;
   expected: Buffer;
 }
 
-export function wampcraAuth({ principals }: WampCraOptions): AuthMethod {
+export function wampcraAuth({ principals, lookup }: WampCraOptions): AuthMethod {
   const stored = new Map<string, StoredPrincipal>();
   for (const [authid, principal] of Object.entries(principals)) {
     stored.set(authid, compile(authid, principal));
@@ -60,33 +66,35 @@ export function wampcraAuth({ principals }: WampCraOptions): AuthMethod {
       const authid = requestedAuthid(details);
       if (authid === undefined) return reject(NOT_AUTHORIZED, 'WAMP-CRA requires an authid in HELLO');
       if (authid === null) return reject(NOT_AUTHORIZED, 'HELLO.Details.authid is not a usable authid');
-      const principal = stored.get(authid);
-      if (principal === undefined) return reject(NOT_AUTHORIZED, `no principal with authid ${quote(authid)} exists`);
+      const found = stored.get(authid) ?? lookup?.(authid);
+      if (found === undefined) return reject(NOT_AUTHORIZED, `no principal with authid ${quote(authid)} exists`);
+      const principal = 'key' in found ? found : compile(authid, found);
+      const authprovider = stored.has(authid) ? 'static' : 'dynamic';
 
       // Member order and formats follow Crossbar.io's challenge (nonce of 64 characters, ISO timestamp).
       const challenge = JSON.stringify({
         authid,
         authrole: principal.role,
         authmethod: 'wampcra',
-        authprovider: 'static',
+        authprovider,
         session: session ?? null,
         nonce: randomBytes(48).toString('base64'),
         timestamp: new Date().toISOString(),
       });
       const expected = Buffer.from(createHmac('sha256', principal.key).update(challenge, 'utf8').digest('base64'), 'utf8');
-      const state: CraState = { authid, role: principal.role, expected };
+      const state: CraState = { authid, role: principal.role, authprovider, expected };
       return { kind: 'challenge', extra: { challenge, ...principal.salting }, state };
     },
 
     authenticate(signature: string, _extra: Dict, state: unknown): AuthIdentity | Reject {
-      const { authid, role, expected } = state as CraState;
+      const { authid, role, authprovider, expected } = state as CraState;
       // The expected signature's length (44 base64 characters) is public; only its content is compared in constant time.
       const valid =
         typeof signature === 'string' &&
         signature.length === expected.length &&
         timingSafeEqual(Buffer.from(signature, 'utf8'), expected);
       if (!valid) return reject(NOT_AUTHORIZED, `invalid WAMP-CRA signature for authid ${quote(authid)}`);
-      return { authid, authrole: role, authmethod: 'wampcra', authprovider: 'static' };
+      return { authid, authrole: role, authmethod: 'wampcra', authprovider };
     },
   };
 }
