@@ -3,12 +3,15 @@
  * reconnect policy, shared by the orchestrator, the compute worker and `kiln solve`.
  */
 import autobahn from 'autobahn';
+import { sign, type KeyObject } from 'node:crypto';
 import type { ErrorFactory, WampSession } from '../../shared/wamp.ts';
 
 export type Credentials =
   | { method: 'anonymous'; authid?: string }
   | { method: 'ticket'; authid: string; ticket: string }
-  | { method: 'wampcra'; authid: string; secret: string };
+  | { method: 'wampcra'; authid: string; secret: string }
+  /** WAMP-Cryptosign: `publicKey` is the raw Ed25519 key as 64 hex characters, announced in HELLO. */
+  | { method: 'cryptosign'; authid: string; publicKey: string; privateKey: KeyObject };
 
 export interface ClientOptions {
   url: string;
@@ -41,6 +44,7 @@ export function openWampClient(options: ClientOptions): WampClient {
     serializers: [new MsgpackSerializer()],
     authmethods: [credentials.method],
     authid: credentials.authid,
+    authextra: credentials.method === 'cryptosign' ? { pubkey: credentials.publicKey } : undefined,
     onchallenge: (_session: unknown, method: string, extra: Record<string, unknown>) => {
       if (method === 'ticket' && credentials.method === 'ticket') return credentials.ticket;
       if (method === 'wampcra' && credentials.method === 'wampcra') {
@@ -48,6 +52,12 @@ export function openWampClient(options: ClientOptions): WampClient {
           ? autobahn.auth_cra.derive_key(credentials.secret, extra.salt as string, extra.iterations as number, extra.keylen as number)
           : credentials.secret;
         return autobahn.auth_cra.sign(key, extra.challenge as string);
+      }
+      if (method === 'cryptosign' && credentials.method === 'cryptosign') {
+        // The spec's (and autobahn's) answer: the 64-byte Ed25519 signature followed by the 32 bytes signed, hex.
+        const challenge = String(extra.challenge);
+        if (!/^[0-9a-f]{64}$/i.test(challenge)) throw new Error('router sent a malformed cryptosign challenge');
+        return sign(null, Buffer.from(challenge, 'hex'), credentials.privateKey).toString('hex') + challenge.toLowerCase();
       }
       throw new Error(`router asked for ${method}, which these credentials cannot answer`);
     },
@@ -76,7 +86,12 @@ export function openWampClient(options: ClientOptions): WampClient {
       new Promise<void>((resolve) => {
         closing = true;
         if (!connection.isOpen) {
-          connection.close();
+          // Stops a pending retry; autobahn throws "connection already closed" once it has given up.
+          try {
+            connection.close();
+          } catch {
+            // Nothing left to close.
+          }
           resolve();
           return;
         }
