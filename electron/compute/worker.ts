@@ -20,6 +20,8 @@ export interface WorkerOptions {
   workerId?: string;
   /** Called with a line for each connection event; never with secrets. */
   log?: (message: string) => void;
+  /** Called when the connection ends for good (refused, killed, closed by the router without retry). */
+  onEnded?: (reason: string) => void;
 }
 
 export interface RunningWorker {
@@ -57,6 +59,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       callee?.stop().catch(() => undefined);
       callee = null;
       options.log?.(`worker ${workerId}: connection closed (${reason}${message ? `: ${message}` : ''})${willRetry ? ', reconnecting' : ''}`);
+      if (!willRetry) options.onEnded?.(message ?? reason);
     },
   });
 
