@@ -1,0 +1,113 @@
+/**
+ * The control center's invites, in memory for one launch:
+ * - join invites (kiln.lan.createInvite): a random 128-bit+ secret that is the WAMP-CRA key of
+ *   authid `invite:<inviteId>`, usable by any number of machines until it expires or is revoked;
+ * - key grants (kiln.lan.invite): a discovered worker's Ed25519 public key, authorized for
+ *   WAMP-Cryptosign as `worker:<host>-<keyprefix>`; it must be used before it expires, and once
+ *   used it stays valid until revoked.
+ * The realm's auth methods ask craPrincipal()/keyPrincipal() at every HELLO, so expiry and
+ * revocation take effect at the next join; whoever revokes also ends the live sessions (lan-service.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { Roles } from '../../shared/protocol.ts';
+import type { CraPrincipal } from '../router/auth/wampcra.ts';
+
+export const DEFAULT_INVITE_TTL_MS = 3_600_000;
+export const MAX_INVITE_TTL_MS = 7 * 24 * 3_600_000;
+export const INVITE_AUTHID_PREFIX = 'invite:';
+
+interface JoinInvite {
+  kind: 'join';
+  inviteId: string;
+  secret: string;
+  label: string | undefined;
+  expiresAt: number;
+}
+
+interface KeyGrant {
+  kind: 'key';
+  inviteId: string;
+  publicKey: string;
+  authid: string;
+  machineId: string;
+  expiresAt: number;
+  /** Set once a session joined with the key: from then on it no longer expires. */
+  used: boolean;
+}
+
+export type Invite = JoinInvite | KeyGrant;
+
+export class InviteStore {
+  private readonly invites = new Map<string, Invite>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  createJoinInvite(label: string | undefined, ttlMs = DEFAULT_INVITE_TTL_MS): JoinInvite {
+    const invite: JoinInvite = {
+      kind: 'join',
+      inviteId: newInviteId(),
+      // 24 random bytes (192 bits), base64url so it travels in a URL fragment unescaped.
+      secret: randomBytes(24).toString('base64url'),
+      label,
+      expiresAt: this.now() + ttlMs,
+    };
+    this.invites.set(invite.inviteId, invite);
+    return invite;
+  }
+
+  grantKey(grant: Omit<KeyGrant, 'kind' | 'inviteId' | 'used'>): KeyGrant {
+    // One key, one grant: inviting the same worker again replaces its earlier grant.
+    for (const existing of this.invites.values()) {
+      if (existing.kind === 'key' && existing.publicKey === grant.publicKey) this.invites.delete(existing.inviteId);
+    }
+    const invite: KeyGrant = { kind: 'key', inviteId: newInviteId(), used: false, ...grant };
+    this.invites.set(invite.inviteId, invite);
+    return invite;
+  }
+
+  get(inviteId: string): Invite | undefined {
+    return this.invites.get(inviteId);
+  }
+
+  keyGrants(): KeyGrant[] {
+    return [...this.invites.values()].filter((invite): invite is KeyGrant => invite.kind === 'key' && this.live(invite));
+  }
+
+  /** Forgets the invite; returns it (to end its sessions), or undefined if there was none. */
+  revoke(inviteId: string): Invite | undefined {
+    const invite = this.invites.get(inviteId);
+    this.invites.delete(inviteId);
+    return invite;
+  }
+
+  /** wampcraAuth's lookup: the principal of a live join invite. */
+  craPrincipal(authid: string): CraPrincipal | undefined {
+    if (!authid.startsWith(INVITE_AUTHID_PREFIX)) return undefined;
+    const invite = this.invites.get(authid.slice(INVITE_AUTHID_PREFIX.length));
+    if (invite?.kind !== 'join' || !this.live(invite)) return undefined;
+    return { secret: invite.secret, role: Roles.compute };
+  }
+
+  /** cryptosignAuth's lookup: the principal of a live key grant. */
+  keyPrincipal(publicKey: string): { authid: string; role: string } | undefined {
+    const grant = this.keyGrants().find((invite) => invite.publicKey === publicKey);
+    return grant === undefined ? undefined : { authid: grant.authid, role: Roles.compute };
+  }
+
+  /** A session joined as `authid`: a key grant used is no longer subject to expiry. */
+  markUsed(authid: string): void {
+    for (const invite of this.invites.values()) if (invite.kind === 'key' && invite.authid === authid) invite.used = true;
+  }
+
+  private live(invite: Invite): boolean {
+    return (invite.kind === 'key' && invite.used) || this.now() < invite.expiresAt;
+  }
+}
+
+export function authidOf(invite: Invite): string {
+  return invite.kind === 'join' ? `${INVITE_AUTHID_PREFIX}${invite.inviteId}` : invite.authid;
+}
+
+function newInviteId(): string {
+  return randomBytes(9).toString('base64url');
+}
