@@ -9,6 +9,7 @@ import { REALM } from '../../shared/protocol.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { serveStatic } from '../http/static-files.ts';
+import { ControlCenterLan } from '../lan/control-center.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
@@ -26,6 +27,11 @@ export interface KilnOptions {
   threads: number;
   /** Serve the UI from this directory; null serves no UI. */
   uiDir?: string | null;
+  /**
+   * LAN machines: invites (join links, WAMP-CRA) and invited workers (WAMP-Cryptosign) on the realm,
+   * kiln.lan.* procedures; with `discover`, also mDNS advertising and discovery. Off by default.
+   */
+  lan?: { discover: boolean };
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -39,6 +45,8 @@ export interface RunningKiln {
   credentials: LaunchCredentials;
   orchestrator: Orchestrator;
   localWorker: RunningWorker | null;
+  /** Set when options.lan was given. */
+  lan: ControlCenterLan | null;
   close(): Promise<void>;
 }
 
@@ -46,8 +54,9 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   const credentials = createLaunchCredentials();
+  const lan = options.lan ? new ControlCenterLan() : null;
   const router = createRouter({
-    realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) })], roles: KILN_ROLES }],
+    realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) }), ...(lan?.authMethods() ?? [])], roles: KILN_ROLES }],
     log: (level, message) => {
       if (level !== 'debug') log(level === 'warn' || level === 'error' ? level : 'info', message);
     },
@@ -60,7 +69,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   );
   const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http });
 
-  const { client: orchestratorClient, orchestrator } = await connectOrchestrator(server.url, credentials);
+  const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(server.url, credentials);
+  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover });
   const localWorker =
     options.threads > 0
       ? startWorker({
@@ -81,7 +91,9 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
     credentials,
     orchestrator,
     localWorker,
+    lan,
     close: async () => {
+      await lan?.close();
       await orchestrator.close();
       await localWorker?.close();
       await orchestratorClient.close();

@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startKiln } from '../app/kiln.ts';
+import { isLoopback } from '../router/server.ts';
 import type { Command } from './command.ts';
 import { parseCount, parsePort, waitForShutdown } from './options.ts';
 
@@ -17,6 +18,7 @@ options:
   --host HOST       address to listen on (default 127.0.0.1; use 0.0.0.0 to let LAN workers join)
   --port PORT       TCP port (default 8080; 0 picks a free one)
   --threads N       local compute threads (default: every core; 0 for none)
+  --no-lan          off loopback, do not advertise over mDNS or discover LAN workers (invite links still work)
   -h, --help        show this help`;
 
 async function run(args: string[]): Promise<number> {
@@ -27,12 +29,15 @@ async function run(args: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       threads: { type: 'string', default: String(cpus().length) },
+      'no-lan': { type: 'boolean', default: false },
     },
   });
   const kiln = await startKiln({
     host: values.host,
     port: parsePort(values.port, '--port'),
     threads: parseCount(values.threads, '--threads', 0, 1024),
+    // Only tickets, invites and invited keys are accepted (never anonymous); discovery only where LAN machines can reach us.
+    lan: { discover: !isLoopback(values.host) && !values['no-lan'] },
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   console.log(`Kiln is serving ${kiln.uiUrl}`);

@@ -1,18 +1,31 @@
-/** `kiln worker`: offers this machine's cores to a Kiln router as `kiln.anneal` callees. */
+/**
+ * `kiln worker`: offers this machine's cores as `kiln.anneal` callees — to a router given by URL,
+ * by a join link, or, with neither, to whichever control center on the LAN invites it.
+ */
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { startWorker } from '../compute/worker.ts';
+import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import { CODE } from '../lan/confirmation-code.ts';
+import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
+import { parseJoinLink } from '../lan/join-link.ts';
+import { offerMachine } from '../lan/offer.ts';
 import { UsageError, type Command } from './command.ts';
-import { credentialsFrom, parseCount, parseRouterUrl, waitForShutdown } from './options.ts';
+import { credentialsFrom, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 
-const usage = `usage: kiln worker --router ws://HOST:PORT/ws [options]
+const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join LINK] [options]
 
 Registers this machine's cores as compute callees (kiln.anneal) on a Kiln or Crossbar.io router, and
 reconnects with backoff whenever the router goes away. Stops cleanly on SIGINT or SIGTERM.
+With neither --router nor --join, offers this machine on the LAN (mDNS) and waits for a control
+center's invitation: it shows a 6-digit code to compare with the one the control center shows.
 
 options:
-  --router URL        the router's WebSocket URL (required)
-  --authid ID         the identity to join as
+  --router URL        the router's WebSocket URL
+  --join LINK         an invite link from the control center (http(s)://HOST:PORT/join#invite=...)
+  --accept-code CODE  offering on the LAN: accept the invitation with this code without asking
+  --pairing-port PORT offering on the LAN: the pairing endpoint's TCP port (default: a free one)
+  --authid ID         the identity to join as (with --router)
   --ticket-file PATH  a file holding the ticket for --authid (or set KILN_TICKET)
   --threads N         compute threads, and so concurrent calls taken (default: every core)
   --id ID             this worker's id in the machines list (default HOST-PID)
@@ -24,24 +37,75 @@ async function run(args: string[]): Promise<number> {
     strict: true,
     options: {
       router: { type: 'string' },
+      join: { type: 'string' },
+      'accept-code': { type: 'string' },
+      'pairing-port': { type: 'string', default: '0' },
       authid: { type: 'string' },
       'ticket-file': { type: 'string' },
       threads: { type: 'string', default: String(cpus().length) },
       id: { type: 'string' },
     },
   });
-  if (values.router === undefined) throw new UsageError('worker: --router is required');
-  const worker = startWorker({
-    url: parseRouterUrl(values.router),
-    credentials: credentialsFrom(values.authid, values['ticket-file']),
-    threads: parseCount(values.threads, '--threads', 1, 1024),
-    workerId: values.id,
-    log: (message) => console.error(message),
-  });
-  console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
+  const threads = parseCount(values.threads, '--threads', 1, 1024);
+  const log = (message: string): void => console.error(message);
+  if (values.router !== undefined && values.join !== undefined) throw new UsageError('worker: give --router or --join, not both');
+  if (values.router === undefined && values.join === undefined) {
+    const acceptCode = values['accept-code'];
+    if (acceptCode !== undefined && !CODE.test(acceptCode)) throw new UsageError('--accept-code must be 6 digits');
+    const offer = await offerMachine({
+      threads,
+      workerId: values.id,
+      acceptCode,
+      confirm: askCode,
+      pairingPort: parsePort(values['pairing-port'], '--pairing-port'),
+      log,
+    });
+    console.log(`worker ${offer.machineId} waiting for an invitation (pairing port ${offer.pairingPort})`);
+    await waitForShutdown();
+    await offer.close();
+    return 0;
+  }
+  let worker: RunningWorker;
+  if (values.join !== undefined) {
+    let link;
+    try {
+      link = parseJoinLink(values.join);
+    } catch (error) {
+      throw new UsageError(`--join: ${(error as Error).message}`);
+    }
+    worker = startWorker({
+      url: link.routerUrl,
+      credentials: { method: 'wampcra', authid: `${INVITE_AUTHID_PREFIX}${link.inviteId}`, secret: link.secret },
+      threads,
+      workerId: values.id,
+      log,
+    });
+    console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${link.routerUrl} (invite ${link.inviteId})`);
+  } else {
+    worker = startWorker({
+      url: parseRouterUrl(values.router!),
+      credentials: credentialsFrom(values.authid, values['ticket-file']),
+      threads,
+      workerId: values.id,
+      log,
+    });
+    console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
+  }
   await waitForShutdown();
   await worker.close();
   return 0;
+}
+
+/** Shows the pairing code and asks the user to compare it with the control center's. */
+async function askCode(code: string): Promise<boolean> {
+  console.log(`pairing code ${code}`);
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`Does the control center show the code ${code}? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
 }
 
 export const command: Command = { usage, run };
