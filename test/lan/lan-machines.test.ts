@@ -1,0 +1,241 @@
+/**
+ * LAN machines end to end, on a LAN the test builds (test/helpers/test-lan.ts): `kiln serve` in one
+ * namespace, `kiln worker` (offering, no router) in others. Workers are found over real mDNS,
+ * invited through kiln.lan.invite as the UI does, confirm the code, join with WAMP-Cryptosign and
+ * take kiln.anneal calls; one is killed mid-run and the run completes. The test's own address on the
+ * LAN plays the uninvited machine. Traffic goes only to addresses in the test's namespaces.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Procedures, REALM, Topics, problemToWire, type CreatedInvite, type LanInvitation, type LanMachine, type RevokedInvite, type RunResult, type RunState, type WorkerLoad } from '../../shared/protocol.ts';
+import { randomUniformProblem } from '../../shared/tsp/instance.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { parseJoinLink } from '../../electron/lan/join-link.ts';
+import { openWampClient, type Credentials, type WampClient } from '../../electron/wamp/client.ts';
+import { createTestLan, unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+class KilnProcess {
+  readonly output: string[] = [];
+  readonly exited: Promise<number | null>;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly child: ChildProcess) {
+    const onData = (chunk: Buffer) => {
+      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      for (const wake of this.waiters.splice(0)) wake();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  /** The first output line matching `pattern`, waiting up to `timeoutMs`. */
+  async line(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const text of this.output) {
+        const match = pattern.exec(text);
+        if (match) return match;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${this.output.join('\n')}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Opens a session, or rejects with the router's reason (ABORT). */
+function join(url: string, credentials: Credentials): Promise<{ session: WampSession; client: WampClient }> {
+  return new Promise((resolve, reject) => {
+    let client: WampClient | undefined = undefined;
+    client = openWampClient({
+      url,
+      realm: REALM,
+      credentials,
+      onOpen: (session) => resolve({ session, client: client! }),
+      onClose: (reason, message) => reject(new Error(`${reason}: ${message ?? ''}`)),
+    });
+  });
+}
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function callError(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'no error',
+    (error: { error?: string }) => error.error ?? String(error),
+  );
+}
+
+describe('LAN machines: discovery, invitations, authenticated compute', () => {
+  const why = unavailableReason();
+  let lan: TestLan | undefined;
+  const processes: KilnProcess[] = [];
+  const clients: WampClient[] = [];
+  let routerUrl = '';
+  let ui: WampSession;
+  const loads = new Map<string, WorkerLoad>();
+  let lastMachines: LanMachine[] = [];
+
+  const kiln = (host: LanHost, args: string[]): KilnProcess => {
+    const child = lan!.spawnIn(host, process.execPath, ['--import', 'tsx', 'electron/cli.ts', ...args], {
+      cwd: REPO,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const started = new KilnProcess(child);
+    processes.push(started);
+    return started;
+  };
+
+  const open = async (credentials: Credentials): Promise<WampSession> => {
+    const { session, client } = await join(routerUrl, credentials);
+    clients.push(client);
+    return session;
+  };
+
+  beforeAll(async () => {
+    if (why !== null) return;
+    lan = createTestLan(4);
+    const [control] = lan.hosts;
+    const serve = kiln(control, ['serve', '--host', control.address, '--port', '0', '--threads', '0']);
+    const ticket = (await serve.line(/Kiln is serving \S+#token=(\S+)/))[1];
+    routerUrl = (await serve.line(/^router (ws:\S+)/))[1];
+    ui = await open({ method: 'ticket', authid: 'ui', ticket });
+    await ui.subscribe(Topics.workerLoad, (args) => {
+      const load = args?.[0] as WorkerLoad;
+      loads.set(load.workerId, load);
+    });
+    await ui.subscribe(Topics.lanMachines, (args) => {
+      lastMachines = args?.[0] as LanMachine[];
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    try {
+      for (const client of clients) await client.close().catch(() => undefined);
+      await Promise.all(processes.map((started) => started.stop('SIGKILL')));
+    } finally {
+      lan?.close();
+    }
+  });
+
+  it('discovers offering workers, invites them, and runs on them through a worker being killed', async (context) => {
+    if (why !== null) return context.skip(why);
+    const [, hostA, hostB, hostC] = lan!.hosts;
+    const workerA = kiln(hostA, ['worker', '--threads', '1', '--id', 'lan-a']);
+    const workerB = kiln(hostB, ['worker', '--threads', '1', '--id', 'lan-b']);
+    const wrongCode = kiln(hostC, ['worker', '--threads', '1', '--id', 'lan-c', '--accept-code', '000000']);
+    const idOf = async (worker: KilnProcess) => (await worker.line(/^worker (\S+) waiting for an invitation/))[1];
+    const [idA, idB, idC] = [await idOf(workerA), await idOf(workerB), await idOf(wrongCode)];
+
+    // All three appear, over mDNS, in kiln.lan.list and on kiln.lan.machines, with their LAN addresses.
+    const listed = await until(async () => {
+      const machines = await ui.call<LanMachine[]>(Procedures.lanList);
+      return machines.filter((machine) => [idA, idB, idC].includes(machine.machineId)).length === 3 ? machines : undefined;
+    }, 'three discovered workers');
+    expect(listed.find((machine) => machine.machineId === idA)).toMatchObject({ address: hostA.address, state: 'available', cores: expect.any(Number) });
+    await until(() => (lastMachines.length >= 3 ? true : undefined), 'kiln.lan.machines event');
+
+    // The invitation's code is the one the worker's terminal shows; the user confirms with "y".
+    for (const [id, worker] of [[idA, workerA], [idB, workerB]] as const) {
+      const invitation = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId: id });
+      expect(invitation.authid).toMatch(/^worker:/);
+      const shown = (await worker.line(/^pairing code (\d{6})/))[1];
+      expect(shown).toBe(invitation.code);
+      worker.child.stdin!.write('y\n');
+    }
+    // A worker started with another --accept-code refuses the invitation: nothing is authorized.
+    expect(await callError(ui.call(Procedures.lanInvite, [], { machineId: idC }))).toBe('kiln.error.pairing_failed');
+    expect(await callError(ui.call(Procedures.lanInvite, [], { machineId: 'kiln-worker-nosuchmachine' }))).toBe('kiln.error.no_such_machine');
+
+    await until(() => (loads.has('lan-a') && loads.has('lan-b') ? true : undefined), 'both invited workers to join');
+    const paired = await until(async () => {
+      const machines = await ui.call<LanMachine[]>(Procedures.lanList);
+      return machines.filter((machine) => machine.state === 'paired').length === 2 ? machines : undefined;
+    }, 'two paired machines');
+    expect(paired.map((machine) => machine.authid)).toEqual(expect.arrayContaining([expect.stringMatching(/^worker:/)]));
+
+    // A run over both; B is killed mid-run and its slices in flight are re-dispatched.
+    const problem = problemToWire(randomUniformProblem(300, 7));
+    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem, budgetMs: 5000, params: { sliceMs: 150, seed: 1 } });
+    await until(() => ((loads.get('lan-b')?.slicesDone ?? 0) > 0 ? true : undefined), 'worker B to finish a slice', 4000);
+    await workerB.stop('SIGKILL');
+    const result = await ui.call<RunResult>(Procedures.solveResult, [started.runId]);
+    expect(result.phase).toBe('finished');
+    expect(result.slicesByWorker['lan-a']).toBeGreaterThan(0);
+    expect(result.slicesByWorker['lan-b']).toBeGreaterThan(0);
+    expect(result.slicesDispatched).toBe(result.slicesDone + result.slicesFailed + result.slicesDiscarded + result.slicesInFlight);
+
+    // Revoking A's key ends its session at once; it goes back to offering itself.
+    const grantA = paired.find((machine) => machine.machineId === idA)!;
+    const revoked = await ui.call<RevokedInvite>(Procedures.lanRevokeInvite, [], { inviteId: grantA.inviteId });
+    expect(revoked.sessionsKilled).toBe(1);
+    await workerA.line(/left the control center/, 10_000);
+    await until(async () => {
+      const machines = await ui.call<LanMachine[]>(Procedures.lanList);
+      return machines.some((machine) => machine.machineId === idA && machine.state === 'available') ? true : undefined;
+    }, 'revoked worker to offer itself again');
+  }, 90_000);
+
+  it('refuses machines without credentials, with wrong, expired or revoked ones, and compute sessions doing controller actions', async (context) => {
+    if (why !== null) return context.skip(why);
+    // The test's own LAN address is an uninvited machine: no anonymous session off loopback, no guessed tickets.
+    await expect(open({ method: 'anonymous' })).rejects.toThrow(/asked for anonymous/);
+    await expect(open({ method: 'ticket', authid: 'local-compute', ticket: 'guess' })).rejects.toThrow(/invalid ticket/);
+    const stranger = generateKeyPairSync('ed25519');
+    const strangerKey = stranger.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+    await expect(open({ method: 'cryptosign', authid: 'worker:x', publicKey: strangerKey, privateKey: stranger.privateKey })).rejects.toThrow(/no principal is authorized for public key/);
+
+    const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], { label: 'browser', ttlMs: 60_000 });
+    expect(invite.link).toMatch(/^http:\/\/10\.231\.\d+\.1:\d+\/join#invite=/);
+    expect(invite.command).toBe(`kiln worker --join '${invite.link}'`);
+    const link = parseJoinLink(invite.link);
+    const authid = `invite:${invite.inviteId}`;
+    await expect(open({ method: 'wampcra', authid, secret: 'wrong-secret' })).rejects.toThrow(/invalid WAMP-CRA signature/);
+
+    // A compute session by invite: it may take work, but not steer runs or invite others.
+    const compute = await open({ method: 'wampcra', authid, secret: link.secret });
+    const problem = problemToWire(randomUniformProblem(20, 1));
+    expect(await callError(compute.call(Procedures.solveStart, [], { problem, budgetMs: 1000 }))).toBe('wamp.error.not_authorized');
+    expect(await callError(compute.call(Procedures.lanCreateInvite, [], {}))).toBe('wamp.error.not_authorized');
+    expect(await callError(compute.call(Procedures.lanList))).toBe('wamp.error.not_authorized');
+    expect(await callError(compute.call('wamp.session.kill_by_authid', ['ui']))).toBe('wamp.error.not_authorized');
+    expect(await callError(compute.subscribe(Topics.runProgress('any'), () => undefined))).toBe('wamp.error.not_authorized');
+
+    // `kiln worker --join LINK` on another host joins with the same invite and takes work.
+    const joined = kiln(lan!.hosts[3], ['worker', '--join', invite.link, '--threads', '1', '--id', 'lan-join']);
+    await until(() => (loads.has('lan-join') ? true : undefined), 'the --join worker to join');
+    expect(joined.output.join('\n')).not.toContain(link.secret);
+
+    // Revoked: both sessions end, and the credentials are refused from then on.
+    const revoked = await ui.call<RevokedInvite>(Procedures.lanRevokeInvite, [], { inviteId: invite.inviteId });
+    expect(revoked.sessionsKilled).toBe(2);
+    await joined.line(/connection closed/, 10_000);
+    await expect(open({ method: 'wampcra', authid, secret: link.secret })).rejects.toThrow(/no principal with authid/);
+    expect(await callError(ui.call(Procedures.lanRevokeInvite, [], { inviteId: invite.inviteId }))).toBe('kiln.error.no_such_invite');
+
+    // Expired: refused at the next join.
+    const brief = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await expect(open({ method: 'wampcra', authid: `invite:${brief.inviteId}`, secret: brief.secret })).rejects.toThrow(/no principal with authid/);
+  }, 60_000);
+});
