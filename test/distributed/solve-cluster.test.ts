@@ -23,9 +23,11 @@ describe('distributed solving over real worker processes', () => {
     expect(result.elapsedMs).toBeLessThanOrEqual(budgetMs);
     const w1 = result.slicesByWorker.w1 ?? 0;
     const w2 = result.slicesByWorker.w2 ?? 0;
-    // Two callees of concurrency 1 and never more than 2 slices in flight: work alternates evenly.
-    expect(w1).toBeGreaterThan(3);
-    expect(Math.abs(w1 - w2)).toBeLessThanOrEqual(2);
+    // Two callees of concurrency 1, never more than 2 slices in flight: each holds one slice at a time,
+    // so both share the work (exact alternation is the dealer's own test; here a slow, loaded worker
+    // may finish later and so take fewer).
+    expect(w1 + w2).toBe(result.slicesDone);
+    expect(Math.min(w1, w2)).toBeGreaterThanOrEqual((w1 + w2) / 3);
     expect(result.slicesFailed).toBe(0);
     expect(result.gapPercent).toBeLessThan(3);
   });
