@@ -167,12 +167,13 @@ function menuTemplate(): MenuItemConstructorOptions[] {
   const developer: MenuItemConstructorOptions[] = isDev ? [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }] : [];
   return [
     ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
+    // Item ids are the menu actions they send, so tests can find and click them.
     {
       label: '&File',
       submenu: [
-        { label: 'Open City Set…', accelerator: 'CmdOrCtrl+O', click: () => sendMenu('open-problem') },
-        { label: 'Export Tour…', accelerator: 'CmdOrCtrl+E', click: () => sendMenu('export-tour') },
-        { label: 'Export Map…', accelerator: 'CmdOrCtrl+Shift+E', click: () => sendMenu('export-map') },
+        { id: 'open-problem', label: 'Open City Set…', accelerator: 'CmdOrCtrl+O', click: () => sendMenu('open-problem') },
+        { id: 'export-tour', label: 'Export Tour…', accelerator: 'CmdOrCtrl+E', click: () => sendMenu('export-tour') },
+        { id: 'export-map', label: 'Export Map…', accelerator: 'CmdOrCtrl+Shift+E', click: () => sendMenu('export-map') },
         { type: 'separator' },
         { role: 'quit' },
       ],

@@ -7,7 +7,7 @@ export const ErrorUri = {
   INVALID_ARGUMENT: 'wamp.error.invalid_argument',
   NOT_AUTHORIZED: 'wamp.error.not_authorized',
   AUTHENTICATION_FAILED: 'wamp.error.authentication_failed',
-  NO_AUTH_METHOD: 'wamp.error.no_auth_method',
+  NO_AUTH_METHOD: 'wamp.error.no_matching_auth_method',
   NO_SUCH_REALM: 'wamp.error.no_such_realm',
   NO_SUCH_ROLE: 'wamp.error.no_such_role',
   NO_SUCH_PROCEDURE: 'wamp.error.no_such_procedure',

@@ -17,7 +17,7 @@ import { temperatureAt } from './schedule.ts';
 import type { Instance } from './types.ts';
 
 /** Longest of the kick's three segments, in cities. */
-export const KICK_SEGMENT = 50;
+export const KICK_SEGMENT = 30;
 
 /**
  * Descends from `tour` to a local optimum, then runs kicks (one "move" each) until the budget ends.

@@ -43,10 +43,10 @@ describe('WELCOME', () => {
     expect(result).toMatchObject({ kind: 'closed', details: { reason: 'wamp.error.no_such_realm' } });
   });
 
-  it('answers HELLO without any offered method with ABORT wamp.error.no_auth_method', async () => {
+  it('answers HELLO without any offered method with ABORT wamp.error.no_matching_auth_method', async () => {
     fixture = await startFixture();
     const result = await join({ url: fixture.url, realm: 'realm1', authmethods: ['ticket'] });
-    expect(result).toMatchObject({ kind: 'closed', details: { reason: 'wamp.error.no_auth_method' } });
+    expect(result).toMatchObject({ kind: 'closed', details: { reason: 'wamp.error.no_matching_auth_method' } });
   });
 
   it('refuses an authrole the static roles do not know with ABORT wamp.error.no_such_role', async () => {

@@ -4,10 +4,11 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
-import type { RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
+import type { CreatedInvite, LanInvitation, RevokedInvite, RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
 import { Procedures, REALM, Topics, problemToWire } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
+import { lanMachines } from './lan.svelte.ts';
 import { workers } from './workers.svelte.ts';
 import { resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
 
@@ -75,6 +76,7 @@ class RouterSession {
       this.#session = null;
       this.serializer = null;
       workers.clear();
+      lanMachines.clear();
       if (details.will_retry) {
         this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
         this.retryInSeconds = details.retry_delay === null ? null : Math.round(details.retry_delay * 10) / 10;
@@ -122,6 +124,13 @@ class RouterSession {
     } catch (error) {
       if (this.#session === session) this.problem = toCallError(error).message;
     }
+    // LAN machines: only a controller may see them, and only a control center started with LAN support offers them.
+    try {
+      await session.subscribe(Topics.lanMachines, (args, kwargs) => lanMachines.onList(payloadOf(args, kwargs)));
+      lanMachines.onList(await this.#call<unknown>(Procedures.lanList, {}));
+    } catch {
+      lanMachines.clear();
+    }
   }
 
   #negotiatedSerializer(session: Session): string | null {
@@ -148,6 +157,21 @@ class RouterSession {
     const state = await this.#call<RunState>(Procedures.solveStart, { problem: problemToWire(problem), budgetMs, params });
     currentRun.follow(state);
     return state;
+  }
+
+  /** kiln.lan.invite: the code returned is the one the worker's terminal shows. */
+  inviteMachine(machineId: string): Promise<LanInvitation> {
+    return this.#call<LanInvitation>(Procedures.lanInvite, { machineId });
+  }
+
+  /** kiln.lan.createInvite: a join link (with its secret) for a browser or an undiscovered machine. */
+  createInvite(label?: string): Promise<CreatedInvite> {
+    return this.#call<CreatedInvite>(Procedures.lanCreateInvite, label ? { label } : {});
+  }
+
+  /** kiln.lan.revokeInvite: ends the sessions using the invite at once. */
+  revokeInvite(inviteId: string): Promise<RevokedInvite> {
+    return this.#call<RevokedInvite>(Procedures.lanRevokeInvite, { inviteId });
   }
 
   /** kiln.solve.stop: answers with the best result so far. */
