@@ -1,0 +1,177 @@
+/**
+ * The Electron bundle, checked where no Electron binary can be downloaded: `npm run build:electron`
+ * builds, each output requires only what will exist at run time, and main.cjs — run by Node with a
+ * stand-in for the `electron` module (fake-electron.cjs) — starts Kiln, opens a locked-down window
+ * on the embedded server, answers only trusted and well-formed IPC, solves on its bundled compute
+ * threads, and closes Kiln before it quits.
+ */
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Procedures, REALM, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { openWampClient } from '../../electron/wamp/client.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { loadTsplib, solveRequest, TSPLIB } from '../helpers/cluster.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const FAKE_ELECTRON = fileURLToPath(new URL('./fake-electron.cjs', import.meta.url));
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+/** ws's optional native accelerators, required inside try/catch (build/electron.mjs OPTIONAL_EXTERNALS). */
+const OPTIONAL = new Set(['bufferutil', 'utf-8-validate']);
+
+const work = mkdtempSync(join(tmpdir(), 'kiln-electron-'));
+const out = join(work, 'dist-electron');
+
+function externalRequires(file: string): string[] {
+  const code = readFileSync(join(out, file), 'utf8');
+  return [...new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]))];
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['build/electron.mjs', out], { cwd: REPO, stdio: 'pipe' });
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm run build:electron', () => {
+  it('requires only electron, Node builtins and optional accelerators from main.cjs', () => {
+    const outside = externalRequires('main.cjs').filter((name) => !NODE_BUILTINS.has(name) && !OPTIONAL.has(name));
+    expect(outside).toEqual(['electron']);
+  });
+
+  it('gives the sandboxed preload nothing but electron', () => {
+    expect(externalRequires('preload.cjs')).toEqual(['electron']);
+  });
+
+  it('emits the compute thread entry with only Node builtins', () => {
+    expect(externalRequires('slice-thread.cjs').every((name) => NODE_BUILTINS.has(name))).toBe(true);
+  });
+});
+
+describe('main.cjs under a stand-in electron module', () => {
+  type Line = Record<string, any>;
+  let child: ChildProcessWithoutNullStreams;
+  const lines: Line[] = [];
+  const waiters: { type: string; resolve: (line: Line) => void }[] = [];
+  const next = (type: string): Promise<Line> =>
+    new Promise((resolve) => {
+      const seen = lines.find((line) => line.type === type);
+      if (seen) resolve(seen);
+      else waiters.push({ type, resolve });
+    });
+  const savePath = join(work, 'saved.tour');
+
+  beforeAll(() => {
+    // The app's directory as electron-builder lays it out: the bundle and the built UI.
+    const app = join(work, 'app');
+    mkdirSync(join(app, 'dist', 'renderer'), { recursive: true });
+    writeFileSync(join(app, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Kiln</title>');
+    child = spawn(process.execPath, ['-r', FAKE_ELECTRON, join(out, 'main.cjs')], {
+      env: { ...process.env, FAKE_APP_PATH: app, FAKE_OPEN_PATH: `${TSPLIB}berlin52.tsp`, FAKE_SAVE_PATH: savePath },
+    });
+    createInterface({ input: child.stdout }).on('line', (text) => {
+      if (!text.startsWith('{')) return;
+      const line = JSON.parse(text) as Line;
+      lines.push(line);
+      for (const waiter of waiters.filter((w) => w.type === line.type)) waiter.resolve(line);
+    });
+    child.stderr.resume();
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill();
+  });
+
+  it('opens a sandboxed, context-isolated window on the embedded server, without the ticket in its URL', async () => {
+    const { url, webPreferences } = await next('load');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(webPreferences.preload).toBe(join(out, 'preload.cjs'));
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Kiln</title>');
+  });
+
+  it('hands the credentials to the app page only', async () => {
+    const { trusted, stranger } = await next('bridge');
+    expect(trusted).toMatchObject({ routerUrl: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/), authid: 'ui', ticket: expect.any(String) });
+    expect(stranger).toBeNull();
+  });
+
+  it('reads and writes files only through the dialogs, with validated arguments', async () => {
+    expect(await next('open-file')).toMatchObject({ name: 'berlin52.tsp', head: expect.stringMatching(/^NAME: berlin52\n/) });
+    const save = await next('save-file');
+    expect(save.saved).toEqual({ value: true });
+    expect(readFileSync(savePath, 'utf8')).toBe('TOUR_SECTION\n');
+    // The suggested name only seeds the dialog, reduced to a base name.
+    const dialog = lines.find((line) => line.type === 'save-dialog')!;
+    expect(dialog.options.defaultPath).toMatch(/[\\/]berlin52\.tour$/);
+    expect(save.stranger.error).toMatch(/refused/);
+    expect(save.badContent.error).toMatch(/string or a Uint8Array/);
+    expect(save.extraArgument.error).toMatch(/takes 2 arguments/);
+    expect(save.openWithArgument.error).toMatch(/takes no arguments/);
+  });
+
+  it('keeps the window on the app: no navigation away, no pop-ups, no webviews', async () => {
+    expect(await next('navigation')).toEqual({
+      type: 'navigation',
+      elsewhere: true,
+      sameOrigin: false,
+      redirect: true,
+      windowOpen: { action: 'deny' },
+      webview: true,
+    });
+  });
+
+  it('denies permissions and downloads, and sends the CSP header on the app origin only', async () => {
+    const { url } = await next('load');
+    const session = await next('session');
+    expect(session.permissionRequest).toEqual([false]);
+    expect(session.permissionCheck).toBe(false);
+    expect(session.downloadPrevented).toBe(true);
+    const csp: string = session.ownHeaders.responseHeaders['Content-Security-Policy'][0];
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ${url.replace('http:', 'ws:').replace(/\/$/, '')}`);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(session.ownHeaders.responseHeaders['X-Test']).toEqual(['1']);
+    expect(session.otherHeaders).toEqual({});
+  });
+
+  it('has the File, View and Help menus, whose actions reach the page', async () => {
+    const menu = await next('menu');
+    expect(menu.top).toEqual(expect.arrayContaining(['&File', 'editMenu', '&View', 'help']));
+    expect(menu.items).toEqual(expect.arrayContaining(['open-problem', 'export-tour', 'export-map', 'quit', 'toggleDevTools']));
+    expect(await next('send')).toMatchObject({ channel: 'kiln:menu', args: ['open-problem'] });
+  });
+
+  it('solves berlin52 on the bundled compute threads, then closes Kiln before quitting', async () => {
+    const { trusted } = await next('bridge');
+    const session = await new Promise<WampSession>((resolve, reject) => {
+      openWampClient({
+        url: trusted.routerUrl,
+        realm: REALM,
+        credentials: { method: 'ticket', authid: trusted.authid, ticket: trusted.ticket },
+        onOpen: resolve,
+        onClose: (reason) => reject(new Error(reason)),
+      });
+    });
+    const started = await session.call<RunState>(Procedures.solveStart, [], solveRequest(loadTsplib('berlin52'), 2000) as unknown as Record<string, unknown>);
+    const result = await session.call<RunResult>(Procedures.solveResult, [started.runId]);
+    expect(result.slicesByWorker.local).toBeGreaterThan(0);
+    expect(result.bestLength).toBeLessThan(7542 * 1.05);
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.write('quit\n');
+    expect(await exited).toBe(0);
+    const order = lines.map((line) => line.type);
+    expect(order.indexOf('quit-deferred')).toBeGreaterThan(-1);
+    expect(order.indexOf('quit')).toBeGreaterThan(order.indexOf('quit-deferred'));
+    await expect(fetch(trusted.routerUrl.replace('ws:', 'http:'))).rejects.toThrow();
+  });
+});
