@@ -1,0 +1,111 @@
+/**
+ * The control center against the real `kiln serve`: open berlin52 through the file input, solve it
+ * to its optimum on a 5 s budget while a second window follows the same run, see the tour drawn and
+ * the load charts fed by the worker, stop, and export a tour whose length is the one shown; a
+ * malformed file is refused with its line and reason.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+import { createInstance, tourLength } from '../shared/tsp/instance.ts';
+import { parseTour } from '../shared/tsp/tour.ts';
+import { parseTsplib } from '../shared/tsp/tsplib.ts';
+import { serveKiln, type ServedKiln } from './serve-kiln.ts';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const BERLIN52 = fileURLToPath(new URL('../../shared/tsplib/berlin52.tsp', import.meta.url));
+const BERLIN52_OPTIMUM = 7542;
+const SCREENSHOTS = `${REPO}test-results/control-center/`;
+
+test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 1440, height: 900 } });
+
+let kiln: ServedKiln;
+
+test.beforeAll(async () => {
+  // Two threads: the machine running the suite has two cores.
+  kiln = await serveKiln(2);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await kiln?.close();
+});
+
+async function openControlCenter(page: Page): Promise<void> {
+  await page.goto(kiln.uiUrl);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+}
+
+/** Pixels of the map that differ from its background (the top-left corner, which no city reaches). */
+function paintedPixels(page: Page): Promise<number> {
+  return page.getByTestId('map-canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) painted++;
+    return painted;
+  });
+}
+
+test('solves berlin52 to its optimum, live in two windows, and exports the tour', async ({ page, browser }) => {
+  await openControlCenter(page);
+  await page.getByTestId('file-input').setInputFiles(BERLIN52);
+  await expect(page.getByTestId('problem-summary')).toContainText('berlin52');
+  await expect(page.getByTestId('problem-summary')).toContainText('52 cities');
+  const citiesOnly = await paintedPixels(page);
+  expect(citiesOnly).toBeGreaterThan(0);
+
+  await page.getByTestId('budget-seconds').fill('5');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('running');
+
+  // A second window (its own browser context: another user) joins the run in progress.
+  const watcher = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await openControlCenter(watcher);
+  await expect(watcher.getByTestId('run-phase')).toHaveText(/running|finished/);
+  await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', /^\d+$/);
+
+  const best = page.getByTestId('best-length');
+  await expect(best).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM), { timeout: 10_000 });
+  await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM));
+
+  // The tour is drawn over the cities: many more pixels than the 52 dots alone.
+  await expect.poll(() => paintedPixels(page)).toBeGreaterThan(citiesOnly * 1.2);
+  // Every load chart has a line for the local worker (kiln serve's compute, worker id "local").
+  for (const chart of ['load-chart-moves', 'load-chart-cpu', 'load-chart-inflight']) {
+    await expect(page.getByTestId(chart)).toHaveAttribute('data-series', /(^| )local( |$)/);
+  }
+  await expect(page.getByTestId('machine-row')).toHaveAttribute('data-worker-id', 'local');
+
+  // Stop (unless the 5 s budget ran out first): the run ends in both windows.
+  if ((await page.getByTestId('run-phase').textContent()) === 'running') await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-phase')).toHaveText(/stopped|finished/);
+  await expect(watcher.getByTestId('run-phase')).toHaveText(/stopped|finished/);
+  await page.screenshot({ path: `${SCREENSHOTS}berlin52-solved.png` });
+  await watcher.screenshot({ path: `${SCREENSHOTS}berlin52-second-window.png` });
+  // The README's picture is this real solve.
+  await page.screenshot({ path: `${REPO}docs/screenshot.png` });
+
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('export-tour').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('berlin52.tour');
+  const problem = parseTsplib(readFileSync(BERLIN52, 'utf8'), 'berlin52.tsp');
+  const { tour } = parseTour(readFileSync(await download.path(), 'utf8'), problem.n, 'berlin52.tour');
+  const exported = tourLength(createInstance(problem), tour);
+  expect(exported).toBe(BERLIN52_OPTIMUM);
+  expect(exported).toBe(Number(await best.getAttribute('data-value')));
+  await watcher.context().close();
+});
+
+test('a malformed city set is refused with its line and the reason', async ({ page }) => {
+  await openControlCenter(page);
+  const text = ['NAME : broken', 'TYPE : TSP', 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EUC_2D', 'NODE_COORD_SECTION', '1 0 0', '2 10 zero', '3 5 5', 'EOF', ''].join('\n');
+  await page.getByTestId('file-input').setInputFiles({ name: 'broken.tsp', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  const error = page.getByTestId('problem-error');
+  // file:line: reason, pointing at "2 10 zero" on line 7.
+  await expect(error).toContainText('broken.tsp:7:');
+  await expect(error).toContainText('zero');
+  await expect(page.getByTestId('start')).toBeDisabled();
+  await page.screenshot({ path: `${SCREENSHOTS}malformed-file.png` });
+});

@@ -1,0 +1,50 @@
+/**
+ * Starts the real `kiln serve` (bin/kiln.mjs, as a user would) on a free port and reads the URL it
+ * prints, for the control center's end-to-end tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const KILN = fileURLToPath(new URL('../bin/kiln.mjs', import.meta.url));
+const SERVING = /^Kiln is serving (http:\/\/\S+)$/m;
+
+export interface ServedKiln {
+  /** http://127.0.0.1:PORT/#token=... */
+  uiUrl: string;
+  close(): Promise<void>;
+}
+
+export function serveKiln(threads: number, timeoutMs = 30_000): Promise<ServedKiln> {
+  const child = spawn(process.execPath, [KILN, 'serve', '--port', '0', '--threads', String(threads)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`kiln serve printed no URL within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(error);
+    };
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = SERVING.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', read);
+      // Keep draining, so a chatty server never blocks on a full pipe.
+      child.stdout!.resume();
+      resolve({ uiUrl: match[1], close: () => stop(child) });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code, signal) => fail(new Error(`kiln serve exited (${code ?? signal}) before serving:\n${output}`)));
+  });
+}
+
+/** SIGTERM, as a supervisor would, and wait for the clean shutdown. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
