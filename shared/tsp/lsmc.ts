@@ -5,7 +5,7 @@
  * accepts ties). A rejected step is undone from the tour's journal of reversals.
  *
  * The double bridge is segment-local: its three cut segments are short and adjacent, so the kick changes four
- * edges within a few dozen positions and the local search, seeded with only the kick's eight endpoints, repairs
+ * edges within a few hundred positions and the local search, seeded with only the kick's eight endpoints, repairs
  * it in time independent of n. (A double bridge with random cut points over the whole tour forces O(n)
  * reversals and a global search; the local variant keeps a step at microseconds on any size.)
  */
@@ -16,8 +16,11 @@ import type { Rng } from './random.ts';
 import { temperatureAt } from './schedule.ts';
 import type { Instance } from './types.ts';
 
-/** Longest of the kick's three segments, in cities. */
-export const KICK_SEGMENT = 30;
+/**
+ * Longest of the kick's three segments, in cities. Measured (100,000 kicks, 6 seeds, rat783 and pr1002):
+ * 30 and 50 left pr1002 at 0.52% on average, 100 at 0.36%, for about the same time per kick.
+ */
+export const KICK_SEGMENT = 100;
 
 /**
  * Descends from `tour` to a local optimum, then runs kicks (one "move" each) until the budget ends.

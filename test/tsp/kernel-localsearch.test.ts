@@ -6,7 +6,7 @@ import { createInstance, randomUniformProblem, tourLength } from '../../shared/t
 import { LocalSearch } from '../../shared/tsp/localsearch.ts';
 import { orOptDelta, twoOptDelta } from '../../shared/tsp/moves.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
-import { edgeScale, planSchedule, sliceTemperature, temperatureAt, temperatureForAcceptance } from '../../shared/tsp/schedule.ts';
+import { edgeScale, planSchedule, sliceTemperature, TEMPERATURE_SCALE, temperatureAt, temperatureForAcceptance } from '../../shared/tsp/schedule.ts';
 
 describe('LocalSearch', () => {
   // Don't-look bits are approximate (a city is not re-activated when its neighbours' edges change), so the
@@ -71,16 +71,18 @@ describe('schedule', () => {
     expect(temperatureForAcceptance(new Float64Array(0), 0.5)).toBe(0);
   });
 
-  it('plans temperatures in units of the instance edge scale, hotter for annealing than for LSMC', () => {
+  it('plans temperatures in units of the instance edge scale', () => {
     const inst = createInstance(randomUniformProblem(500, 3, 1000));
     const nb = buildNeighbourLists(inst, 8);
     const scale = edgeScale(inst, nb);
     // 500 uniform cities in 1000 x 1000: the optimal tour's mean edge is about 0.7124 * 1000 / sqrt(500) = 32.
     expect(scale).toBeGreaterThan(15);
     expect(scale).toBeLessThan(40);
-    const lsmc = planSchedule(inst, nb, 'lsmc');
-    const anneal = planSchedule(inst, nb, 'anneal');
-    expect(lsmc.start).toBeGreaterThan(lsmc.end);
-    expect(anneal.start).toBeGreaterThan(lsmc.start);
+    for (const method of ['anneal', 'lsmc'] as const) {
+      const planned = planSchedule(inst, nb, method);
+      expect(planned.start).toBeCloseTo(TEMPERATURE_SCALE[method].start * scale);
+      expect(planned.end).toBeCloseTo(TEMPERATURE_SCALE[method].end * scale);
+      expect(planned.start).toBeGreaterThan(planned.end);
+    }
   });
 });
