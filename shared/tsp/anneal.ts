@@ -34,12 +34,10 @@ export function anneal(chain: Chain, length: number): number {
     }
     proposer.apply();
     accepted++;
+    length += delta;
     if (delta < 0) {
       improvements++;
-      length += delta;
       best.update(length);
-    } else {
-      length += delta;
     }
   }
   stats.movesTried += moves;

@@ -23,6 +23,8 @@ export type { Temperature } from './schedule.ts';
 /**
  * 'anneal': simulated annealing over 2-opt and Or-opt moves (a move is one proposal).
  * 'lsmc': large-step Markov chain, annealing over 2-opt + Or-opt local optima (a move is one kick + descent).
+ * It always starts with a full descent from the input tour, which no move is counted for: a slice with
+ * `budget: { moves: 0 }` and method 'lsmc' is a plain local search.
  */
 export type Method = 'anneal' | 'lsmc';
 

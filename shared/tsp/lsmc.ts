@@ -31,7 +31,7 @@ export function lsmc(chain: Chain, length: number): number {
   search.pushAll();
   length += search.run(budget);
   best.update(length);
-  if (budget.stopped || tour.n < 8) return length;
+  if (budget.stopped) return length;
   const maxMoves = budget.maxMoves;
   let kicks = 0;
   let accepted = 0;
