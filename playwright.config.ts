@@ -11,8 +11,11 @@ export default defineConfig({
   workers: 1,
   timeout: 120_000,
   reporter: 'list',
+  // Screenshots the specs take on purpose (and traces of failures) land here; docs/screenshot.png is one of them.
+  outputDir: 'test-results',
   use: {
     browserName: 'chromium',
+    screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
