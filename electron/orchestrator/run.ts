@@ -189,7 +189,7 @@ export class Run {
       runId: this.id,
       problemHash: this.problemHash,
       // Before any tour exists, callees construct their own and descend (temperature 0).
-      temperature: this.best ? temperatureBand(this.best.length / this.problem.n, fraction, sliceMs / this.budgetMs) : { start: 0, end: 0 },
+      temperature: this.best ? temperatureBand(this.best.length / this.problem.n, fraction, sliceMs / this.budgetMs, this.params.method) : { start: 0, end: 0 },
       budget: { ms: sliceMs },
       seed: this.nextSeed++ % 2 ** 31,
     };

@@ -1,7 +1,10 @@
 /**
  * How a run's time is cut into slices and how hot each slice runs. Slices start from the run's best
- * tour; temperatures are relative to the mean edge of that tour, so one schedule fits every instance.
+ * tour; temperatures follow the kernel's measured schedule (TEMPERATURE_SCALE, in units of an edge)
+ * cooled geometrically over the whole run, with the best tour's mean edge as the unit.
  */
+import { DEFAULT_METHOD, type Method } from '../../shared/tsp/kernel.ts';
+import { TEMPERATURE_SCALE, temperatureAt, type Temperature } from '../../shared/tsp/schedule.ts';
 
 /** Slice length: long enough that per-slice setup (O(n) tour transfer and preparation) is noise, short
  * enough that improvements are shared often and a stop or a lost worker costs little. */
@@ -11,10 +14,13 @@ export function defaultSliceMs(n: number, budgetMs: number): number {
   return Math.max(50, Math.min(bySize, budgetMs / 4));
 }
 
-/** Temperature band for a slice dispatched at `fraction` (0..1) of the run, as [start, end]. */
-export function temperatureBand(meanEdge: number, fraction: number, bandFraction: number): { start: number; end: number } {
-  const HOT = 0.05;
-  const COLD = 0.0005;
-  const at = (f: number) => meanEdge * HOT * Math.pow(COLD / HOT, Math.min(1, Math.max(0, f)));
-  return { start: at(fraction), end: at(fraction + bandFraction) };
+/**
+ * The temperature band of a slice that covers run progress [fraction, fraction + bandFraction].
+ * `meanEdge` (best length / n) stands in for the kernel's edge scale (mean distance to the two nearest
+ * neighbours): on good tours the two are within about 10 %, and it costs the orchestrator nothing.
+ */
+export function temperatureBand(meanEdge: number, fraction: number, bandFraction: number, method: Method = DEFAULT_METHOD): Temperature {
+  const { start, end } = TEMPERATURE_SCALE[method];
+  const run: Temperature = { start: start * meanEdge, end: end * meanEdge };
+  return { start: temperatureAt(run, Math.min(1, fraction)), end: temperatureAt(run, Math.min(1, fraction + bandFraction)) };
 }
