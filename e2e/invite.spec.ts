@@ -1,0 +1,55 @@
+/**
+ * The control center's invite dialog against the real `kiln serve`: Create invite shows the join
+ * link, the one-line command, and a QR code of exactly that link, of the smallest size that holds it.
+ */
+import { expect, test } from '@playwright/test';
+import { create } from 'qrcode';
+import { serveKiln, type ServedKiln } from './serve-kiln.ts';
+
+/** Byte-mode capacity of QR versions 1-10 at error correction M (ISO/IEC 18004, table 7). */
+const BYTES_AT_M = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213];
+
+let kiln: ServedKiln;
+
+test.beforeAll(async () => {
+  kiln = await serveKiln(0);
+});
+
+test.afterAll(async () => {
+  await kiln?.close();
+});
+
+/** Reads the dialog's path (one `M x y h n v1 h-n z` per run of dark modules) back into a module matrix. */
+function modulesOf(path: string, size: number): Uint8Array {
+  const modules = new Uint8Array(size * size);
+  for (const [, x, y, run] of path.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+    for (let i = 0; i < Number(run); i++) modules[Number(y) * size + Number(x) + i] = 1;
+  }
+  return modules;
+}
+
+test('Create invite shows the link, the command and a QR code of the link', async ({ page }) => {
+  await page.goto(kiln.uiUrl);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+  await page.getByTestId('create-invite').click();
+
+  const link = await page.getByTestId('invite-link').inputValue();
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/join#invite=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+  await expect(page.getByTestId('invite-command')).toHaveValue(`kiln worker --join '${link}'`);
+
+  const qr = page.getByTestId('invite-qr');
+  await expect(qr).toBeVisible();
+  const size = Number(await qr.getAttribute('data-modules'));
+  const version = (size - 17) / 4;
+  // The smallest version whose capacity holds the link (all ASCII: one byte per character).
+  expect(version).toBe(BYTES_AT_M.findIndex((capacity) => capacity >= link.length) + 1);
+  expect(await qr.getAttribute('viewBox')).toBe(`-4 -4 ${size + 8} ${size + 8}`);
+
+  // The drawn modules are those of the link's encoding, module for module (finder patterns included).
+  const drawn = modulesOf((await qr.locator('path').getAttribute('d'))!, size);
+  expect(Buffer.from(drawn).equals(Buffer.from(create(link, { errorCorrectionLevel: 'M' }).modules.data))).toBe(true);
+  expect(drawn.subarray(0, 7).every((bit) => bit === 1)).toBe(true);
+
+  const box = (await qr.boundingBox())!;
+  expect(box.width).toBeGreaterThanOrEqual(150);
+});
