@@ -1,71 +1,41 @@
 /**
- * A Kiln for the join page's tests, composed like startKiln (router + UI over HTTP + orchestrator +
- * optional local compute) plus a WAMP-CRA principal `invite:test` with the compute role: the stand-in
- * for a real invite (kiln.lan.createInvite) until invites land on the Kiln realm.
+ * The Kiln the join page's tests run against: startKiln as `kiln serve` starts it on loopback
+ * (invites on, no mDNS), with a controller session holding the UI's ticket, which creates and
+ * revokes invites through kiln.lan.* exactly as the control center's Machines panel does.
  */
-import { createServer } from 'node:http';
-import { Procedures, REALM, Roles, problemToWire, type RunResult, type RunState } from '../shared/protocol.ts';
+import { Procedures, REALM, problemToWire, type CreatedInvite, type RevokedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 import type { WampSession } from '../shared/wamp.ts';
-import { connectOrchestrator, DEFAULT_UI_DIR } from '../electron/app/kiln.ts';
-import { startWorker, type RunningWorker } from '../electron/compute/worker.ts';
-import { serveStatic } from '../electron/http/static-files.ts';
+import { startKiln } from '../electron/app/kiln.ts';
 import type { Orchestrator } from '../electron/orchestrator/orchestrator.ts';
-import { ticketAuth } from '../electron/router/auth/ticket.ts';
-import { wampcraAuth } from '../electron/router/auth/wampcra.ts';
-import { createRouter } from '../electron/router/router.ts';
-import { startRouterServer } from '../electron/router/server.ts';
-import { createLaunchCredentials, launchPrincipals, newSecret, type LaunchCredentials } from '../electron/security/credentials.ts';
-import { KILN_ROLES } from '../electron/security/roles.ts';
 import { openWampClient, type Credentials, type WampClient } from '../electron/wamp/client.ts';
 
-export const TEST_INVITE_ID = 'test';
-
 export interface JoinKiln {
-  origin: string;
-  routerUrl: string;
-  credentials: LaunchCredentials;
   orchestrator: Orchestrator;
-  /** /join#invite=test.<secret>&threads=1 */
-  joinUrl: string;
-  inviteSecret: string;
+  /** ws://127.0.0.1:PORT/ws */
+  routerUrl: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
   uiUrl: string;
   controller: WampSession;
+  /** kiln.lan.createInvite; `link` is the join link as the UI shows it. */
+  createInvite(ttlMs?: number): Promise<CreatedInvite>;
+  revokeInvite(inviteId: string): Promise<RevokedInvite>;
   solve(problem: ProblemData, budgetMs: number, sliceMs: number): Promise<RunResult>;
   close(): Promise<void>;
 }
 
 export async function startJoinKiln(localThreads: number): Promise<JoinKiln> {
-  const credentials = createLaunchCredentials();
-  const inviteSecret = newSecret();
-  const router = createRouter({
-    realms: [
-      {
-        name: REALM,
-        auth: [
-          ticketAuth({ principals: launchPrincipals(credentials) }),
-          wampcraAuth({ principals: { [`invite:${TEST_INVITE_ID}`]: { secret: inviteSecret, role: Roles.compute } } }),
-        ],
-        roles: KILN_ROLES,
-      },
-    ],
-  });
-  const http = createServer(serveStatic(DEFAULT_UI_DIR, 'UI not built\n'));
-  const server = await startRouterServer({ router, host: '127.0.0.1', port: 0, limits: router.limits, httpServer: http });
-  const { client: orchestratorClient, orchestrator } = await connectOrchestrator(server.url, credentials);
-  const local: RunningWorker | null =
-    localThreads > 0 ? startWorker({ url: server.url, credentials: { method: 'ticket', ...credentials.compute }, threads: localThreads, workerId: 'local' }) : null;
-  const { client: controllerClient, session: controller } = await openSession(server.url, { method: 'ticket', ...credentials.ui });
-  const origin = `http://127.0.0.1:${server.port}`;
+  const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: localThreads, lan: { discover: false } });
+  const { client, session: controller } = await openSession(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui });
   return {
-    origin,
-    routerUrl: server.url,
-    credentials,
-    orchestrator,
-    joinUrl: `${origin}/join#invite=${TEST_INVITE_ID}.${inviteSecret}&threads=1`,
-    inviteSecret,
-    uiUrl: `${origin}/#token=${credentials.ui.ticket}`,
+    orchestrator: kiln.orchestrator,
+    routerUrl: kiln.routerUrl,
+    origin: `http://127.0.0.1:${kiln.port}`,
+    uiUrl: kiln.uiUrl!,
     controller,
+    createInvite: (ttlMs) => controller.call<CreatedInvite>(Procedures.lanCreateInvite, [], ttlMs === undefined ? {} : { ttlMs }),
+    revokeInvite: (inviteId) => controller.call<RevokedInvite>(Procedures.lanRevokeInvite, [], { inviteId }),
     solve: async (problem, budgetMs, sliceMs) => {
       const started = await controller.call<RunState>(Procedures.solveStart, [], {
         problem: problemToWire(problem),
@@ -75,13 +45,8 @@ export async function startJoinKiln(localThreads: number): Promise<JoinKiln> {
       return controller.call<RunResult>(Procedures.solveResult, [started.runId]);
     },
     close: async () => {
-      await controllerClient.close();
-      await orchestrator.close();
-      await local?.close();
-      await orchestratorClient.close();
-      router.close();
-      await server.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await client.close();
+      await kiln.close();
     },
   };
 }

@@ -1,17 +1,18 @@
 /**
- * The join page against a real Kiln: browser donors (Chromium pages, one Web Worker each) join through
- * an invite, receive kiln.anneal calls, add to a run without hurting it, lose no work when closed
- * mid-run, may only compute, show a refused invite clearly, and fit a phone screen.
+ * The join page against a real Kiln (startKiln as `kiln serve` runs it): browser donors (Chromium
+ * pages, one Web Worker each) join through invites made by kiln.lan.createInvite, receive kiln.anneal
+ * calls, add to a run without hurting it, lose no work when closed mid-run or revoked, may only
+ * compute, show an expired, revoked or unknown invite clearly, and fit a phone screen.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { Procedures, problemToWire, type RunResult, type RunState } from '../shared/protocol.ts';
+import { Procedures, problemToWire, type CreatedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
 import { parseTsplib } from '../shared/tsp/tsplib.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 import { DEFAULT_UI_DIR } from '../electron/app/kiln.ts';
-import { openSession, startJoinKiln, TEST_INVITE_ID, type JoinKiln } from './join-kiln.ts';
+import { openSession, startJoinKiln, type JoinKiln } from './join-kiln.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
@@ -28,15 +29,38 @@ function expectAccounted(result: RunResult): void {
   expect(result.slicesDispatched).toBe(result.slicesDone + result.slicesFailed + result.slicesDiscarded + result.slicesInFlight);
 }
 
+/** A 5 s berlin52 run in 400 ms slices, started without waiting for it. */
+function startRun(seed: number): Promise<RunState> {
+  return kiln.controller.call<RunState>(Procedures.solveStart, [], { problem: problemToWire(berlin52()), budgetMs: 5000, params: { sliceMs: 400, seed } });
+}
+
+/** The run finished with `worker`'s slices in it, and every slice is accounted for, late ones included. */
+async function expectFinishedWith(runId: string, workerId: string): Promise<RunResult> {
+  const result = await kiln.controller.call<RunResult>(Procedures.solveResult, [runId]);
+  expect(result.phase).toBe('finished');
+  expect(result.slicesByWorker[workerId]).toBeGreaterThan(0);
+  expectAccounted(result);
+  // Slices cut short at the deadline come back (or are cancelled) after the result: then none is left.
+  const settled = async () => kiln.controller.call<RunResult>(Procedures.solveResult, [runId]);
+  await expect.poll(async () => (await settled()).slicesInFlight).toBe(0);
+  expectAccounted(await settled());
+  return result;
+}
+
 test.describe.configure({ mode: 'serial' });
 
 let kiln: JoinKiln;
+/** The invite most donors join with, and its link capped to one thread (two cores, shared). */
+let invite: CreatedInvite;
+let joinUrl: string;
 const donors: { page: Page; workerId: string }[] = [];
 
 test.beforeAll(async () => {
   if (!existsSync(`${DEFAULT_UI_DIR}join.html`)) execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: REPO, stdio: 'inherit' });
   // One local thread: the "without donors" baseline, and proof that donors add to local compute.
   kiln = await startJoinKiln(1);
+  invite = await kiln.createInvite();
+  joinUrl = `${invite.link}&threads=1`;
   await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(1);
 });
 
@@ -44,7 +68,7 @@ test.afterAll(async () => {
   await kiln?.close();
 });
 
-async function openDonor(browser: Browser, url = kiln.joinUrl, viewport?: { width: number; height: number }): Promise<{ page: Page; workerId: string }> {
+async function openDonor(browser: Browser, url = joinUrl, viewport?: { width: number; height: number }): Promise<{ page: Page; workerId: string }> {
   const context = await browser.newContext(viewport ? { viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : {});
   const page = await context.newPage();
   await page.goto(url);
@@ -89,25 +113,14 @@ test('the control center lists a browser donor beside the machines', async ({ br
 
 test('closing a donor page mid-run loses no work', async () => {
   const [leaving, staying] = donors;
-  const started = await kiln.controller.call<RunState>(Procedures.solveStart, [], {
-    problem: problemToWire(berlin52()),
-    budgetMs: 5000,
-    params: { sliceMs: 400, seed: 2 },
-  });
+  const started = await startRun(2);
   const before = await slicesDone(leaving.page);
   await expect.poll(() => slicesDone(leaving.page)).toBeGreaterThan(before);
   await leaving.page.context().close();
   await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(2);
 
-  const result = await kiln.controller.call<RunResult>(Procedures.solveResult, [started.runId]);
-  expect(result.phase).toBe('finished');
-  expect(result.slicesByWorker[leaving.workerId]).toBeGreaterThan(0);
+  const result = await expectFinishedWith(started.runId, leaving.workerId);
   expect(result.slicesByWorker[staying.workerId]).toBeGreaterThan(0);
-  expectAccounted(result);
-  // Slices cut short at the deadline come back (or are cancelled) after the result: then none is left.
-  const settled = async () => kiln.controller.call<RunResult>(Procedures.solveResult, [started.runId]);
-  await expect.poll(async () => (await settled()).slicesInFlight).toBe(0);
-  expectAccounted(await settled());
   donors.shift();
 });
 
@@ -115,7 +128,7 @@ test('a page hidden for 30 s leaves, and rejoins when shown again', async ({ bro
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.clock.install();
-  await page.goto(kiln.joinUrl);
+  await page.goto(joinUrl);
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
   await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(3);
   const setHidden = (hidden: boolean) =>
@@ -139,7 +152,7 @@ test('a page hidden for 30 s leaves, and rejoins when shown again', async ({ bro
 });
 
 test('a donor may only compute: kiln.solve.start is not authorized', async () => {
-  const { client, session } = await openSession(kiln.routerUrl, { method: 'wampcra', authid: `invite:${TEST_INVITE_ID}`, secret: kiln.inviteSecret });
+  const { client, session } = await openSession(kiln.routerUrl, { method: 'wampcra', authid: `invite:${invite.inviteId}`, secret: invite.secret });
   try {
     // Promise.resolve: autobahn answers with a when.js promise, which expect().rejects does not take.
     await expect(Promise.resolve(session.call(Procedures.solveStart, [], { budgetMs: 1000 }))).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
@@ -148,15 +161,46 @@ test('a donor may only compute: kiln.solve.start is not authorized', async () =>
   }
 });
 
-test('a refused invite and a link without one say so on the page', async ({ browser }) => {
-  const page = await browser.newPage();
-  await page.goto(`${kiln.origin}/join#invite=expired.not-the-secret&threads=1`);
+async function expectRefused(page: Page, message: string, uri = 'wamp.error.not_authorized'): Promise<void> {
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'refused');
   await expect(page.getByTestId('status')).toContainText('Kiln refused this invite');
-  await expect(page.getByTestId('problem')).toContainText('wamp.error.not_authorized');
-  await expect(page.getByTestId('problem')).toContainText('expired or been revoked');
+  await expect(page.getByTestId('problem')).toContainText(`${message} (${uri}). Ask whoever runs Kiln for a new link.`);
+}
+
+test('revoking an invite ends its donor at once; its slices are re-dispatched and the run completes', async ({ browser }) => {
+  const revocable = await kiln.createInvite();
+  const donor = await openDonor(browser, `${revocable.link}&threads=1`);
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(3);
+  const started = await startRun(3);
+  const before = await slicesDone(donor.page);
+  await expect.poll(() => slicesDone(donor.page)).toBeGreaterThan(before);
+
+  expect(await kiln.revokeInvite(revocable.inviteId)).toEqual({ inviteId: revocable.inviteId, sessionsKilled: 1 });
+  await expectRefused(donor.page, 'invite revoked', 'wamp.close.killed');
+  await expect.poll(() => kiln.orchestrator.workers.totalConcurrency).toBe(2);
+
+  await expectFinishedWith(started.runId, donor.workerId);
+
+  // The same link, opened again, is refused at the door; other invites are untouched.
+  await donor.page.goto('about:blank');
+  await donor.page.goto(`${revocable.link}&threads=1`);
+  await expectRefused(donor.page, 'invite revoked');
+  await donor.page.context().close();
+  expect(kiln.orchestrator.workers.totalConcurrency).toBe(2);
+});
+
+test('an expired or unknown invite and a link without one say so on the page', async ({ browser }) => {
+  const expiring = await kiln.createInvite(1000);
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiring.expiresAt - Date.now()) + 100));
+  const page = await browser.newPage();
+  await page.goto(`${expiring.link}&threads=1`);
+  await expectRefused(page, 'invite expired');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SCREENSHOTS}join-refused.png` });
+
+  await page.goto('about:blank');
+  await page.goto(`${kiln.origin}/join#invite=noSuchInvite.not-the-secret&threads=1`);
+  await expectRefused(page, 'unknown invite');
 
   await page.goto(`${kiln.origin}/join`);
   await page.reload();
@@ -165,7 +209,7 @@ test('a refused invite and a link without one say so on the page', async ({ brow
 });
 
 test('the page fits a phone screen (390x844)', async ({ browser }) => {
-  const phone = await openDonor(browser, kiln.joinUrl, { width: 390, height: 844 });
+  const phone = await openDonor(browser, joinUrl, { width: 390, height: 844 });
   await kiln.solve(berlin52(), 1500, 250);
   await expect.poll(() => slicesDone(phone.page)).toBeGreaterThan(0);
   expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -7,10 +7,12 @@
  *   used it stays valid until revoked.
  * The realm's auth methods ask craPrincipal()/keyPrincipal() at every HELLO, so expiry and
  * revocation take effect at the next join; whoever revokes also ends the live sessions (lan-service.ts).
+ * A refused join link says why ("invite expired", "invite revoked", "unknown invite"): the donor
+ * page shows it, and the ids are random, so naming the state tells a guesser nothing useful.
  */
 import { randomBytes } from 'node:crypto';
 import { Roles } from '../../shared/protocol.ts';
-import type { CraPrincipal } from '../router/auth/wampcra.ts';
+import type { CraPrincipal, CraRefusal } from '../router/auth/wampcra.ts';
 
 export const DEFAULT_INVITE_TTL_MS = 3_600_000;
 export const MAX_INVITE_TTL_MS = 7 * 24 * 3_600_000;
@@ -39,6 +41,8 @@ export type Invite = JoinInvite | KeyGrant;
 
 export class InviteStore {
   private readonly invites = new Map<string, Invite>();
+  /** Ids of revoked invites, only to tell "revoked" from "unknown" (a few bytes each, for one launch). */
+  private readonly revoked = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -76,16 +80,18 @@ export class InviteStore {
   /** Forgets the invite; returns it (to end its sessions), or undefined if there was none. */
   revoke(inviteId: string): Invite | undefined {
     const invite = this.invites.get(inviteId);
+    if (invite !== undefined) this.revoked.add(inviteId);
     this.invites.delete(inviteId);
     return invite;
   }
 
-  /** wampcraAuth's lookup: the principal of a live join invite. */
-  craPrincipal(authid: string): CraPrincipal | undefined {
+  /** wampcraAuth's lookup: the principal of a live join invite, or why there is none. */
+  craPrincipal(authid: string): CraPrincipal | CraRefusal | undefined {
     if (!authid.startsWith(INVITE_AUTHID_PREFIX)) return undefined;
-    const invite = this.invites.get(authid.slice(INVITE_AUTHID_PREFIX.length));
-    if (invite?.kind !== 'join' || !this.live(invite)) return undefined;
-    return { secret: invite.secret, role: Roles.compute };
+    const inviteId = authid.slice(INVITE_AUTHID_PREFIX.length);
+    const invite = this.invites.get(inviteId);
+    if (invite?.kind === 'join') return this.live(invite) ? { secret: invite.secret, role: Roles.compute } : { refused: 'invite expired' };
+    return { refused: this.revoked.has(inviteId) ? 'invite revoked' : 'unknown invite' };
   }
 
   /** cryptosignAuth's lookup: the principal of a live key grant. */

@@ -183,7 +183,7 @@ export class LanService {
     // The router refuses the credentials from now on; this ends the sessions already using them.
     const killed = await this.options.session.call<number[]>('wamp.session.kill_by_authid', [authidOf(invite)], {
       reason: 'wamp.close.killed',
-      message: 'the invitation was revoked',
+      message: 'invite revoked',
     });
     this.publish();
     return { inviteId, sessionsKilled: Array.isArray(killed) ? killed.length : 0 };

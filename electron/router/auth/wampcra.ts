@@ -24,14 +24,20 @@ export interface CraPrincipal {
   keylen?: number;
 }
 
+/** A lookup's answer for an authid it knows but will not admit: the ABORT message says why (e.g. "invite expired"). */
+export interface CraRefusal {
+  refused: string;
+}
+
 export interface WampCraOptions {
   /** authid -> principal. */
   principals: Record<string, CraPrincipal>;
   /**
    * Principals not in `principals`, looked up at every HELLO (so expiry and revocation take effect
-   * at the next join): undefined refuses the authid. Used for Kiln's invites.
+   * at the next join): undefined refuses the authid as unknown, a CraRefusal with its own message.
+   * Used for Kiln's invites.
    */
-  lookup?: (authid: string) => CraPrincipal | undefined;
+  lookup?: (authid: string) => CraPrincipal | CraRefusal | undefined;
 }
 
 /** The derived key a salted principal's `secret` must hold; equal to autobahn's auth_cra.derive_key. */
@@ -68,6 +74,7 @@ export function wampcraAuth({ principals, lookup }: WampCraOptions): AuthMethod 
       if (authid === null) return reject(NOT_AUTHORIZED, 'HELLO.Details.authid is not a usable authid');
       const found = stored.get(authid) ?? lookup?.(authid);
       if (found === undefined) return reject(NOT_AUTHORIZED, `no principal with authid ${quote(authid)} exists`);
+      if ('refused' in found) return reject(NOT_AUTHORIZED, found.refused);
       const principal = 'key' in found ? found : compile(authid, found);
       const authprovider = stored.has(authid) ? 'static' : 'dynamic';
 

@@ -148,10 +148,11 @@ export class Donor {
       setTimeout(() => this.join(), 2000);
       return true;
     }
-    // Refused (expired or revoked invite: wamp.error.not_authorized) or closed by Kiln: retrying would not help.
+    // Refused at join (wamp.error.not_authorized: "invite expired", "invite revoked", "unknown invite") or
+    // ended by a revocation (wamp.close.killed, "invite revoked"): retrying would not help.
     this.phase = 'refused';
     this.problem = details.reason ? `${details.message || details.reason} (${details.reason})` : `connection closed (${reason})`;
-    if (details.reason === 'wamp.error.not_authorized') this.problem += '. The invite may have expired or been revoked: ask for a new link.';
+    if (details.reason === 'wamp.error.not_authorized' || details.reason === 'wamp.close.killed') this.problem += '. Ask whoever runs Kiln for a new link.';
     return true;
   }
 }
