@@ -60,7 +60,7 @@ if (!app.requestSingleInstanceLock()) {
     if (kiln && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
   });
   app.on('before-quit', onBeforeQuit);
-  app.whenReady().then(start, fail);
+  app.whenReady().then(start).catch(fail);
 }
 
 async function start(): Promise<void> {
