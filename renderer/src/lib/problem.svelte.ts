@@ -1,6 +1,7 @@
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { MAX_CITIES } from '../../../shared/protocol.ts';
-import { parseProblemFile, parseTourFile } from './problemFiles.ts';
+import { parseProblemFile } from '../../../shared/tsp/problem.ts';
+import { parseTour } from '../../../shared/tsp/tour.ts';
 import { randomProblem } from './randomProblem.ts';
 
 /** The problem this window works on, and a tour opened from a file for it (shown when no run draws one). */
@@ -40,7 +41,7 @@ class LoadedProblem {
       return;
     }
     try {
-      this.fileTour = parseTourFile(file.name, await file.text(), this.data.n);
+      this.fileTour = parseTour(await file.text(), this.data.n, file.name).tour;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }
