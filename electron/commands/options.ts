@@ -4,7 +4,9 @@ import { UsageError } from './command.ts';
 import type { Credentials } from '../wamp/client.ts';
 
 export function parsePort(value: string, flag: string): number {
-  return parseCount(value, flag, 0, 65535);
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got '${value}'`);
+  return n;
 }
 
 export function parseCount(value: string, flag: string, min: number, max: number): number {

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command.ts';
+import { parsePort } from './options.ts';
 import { anonymousAuth } from '../router/auth/anonymous.ts';
 import { createRouter } from '../router/router.ts';
 import { isLoopback, startRouterServer } from '../router/server.ts';
@@ -27,12 +28,6 @@ Prints "ready ws://HOST:PORT/ws" once listening.`;
 /** Loopback hosts, including the name, which resolves to loopback on any sane system. */
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || isLoopback(host.replace(/^\[|\]$/g, ''));
-}
-
-function port(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got '${value}'`);
-  return n;
 }
 
 async function run(args: string[]): Promise<number> {
@@ -71,9 +66,9 @@ async function run(args: string[]): Promise<number> {
   const server = await startRouterServer({
     router,
     host,
-    port: port(values.port, '--port'),
+    port: parsePort(values.port, '--port'),
     limits: router.limits,
-    rawSocketPort: values['rawsocket-port'] === undefined ? undefined : port(values['rawsocket-port'], '--rawsocket-port'),
+    rawSocketPort: values['rawsocket-port'] === undefined ? undefined : parsePort(values['rawsocket-port'], '--rawsocket-port'),
   });
   console.log(`ready ${server.url}`);
 
