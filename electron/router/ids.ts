@@ -6,14 +6,22 @@
 import { getRandomValues } from 'node:crypto';
 
 const MAX_ID = 2 ** 53;
-// Reused across calls: publication IDs are drawn on every PUBLISH.
-const words = new Uint32Array(2);
+// Random words are drawn in batches: publication IDs are needed on every PUBLISH, and one
+// getRandomValues call per ID showed up in fan-out profiles.
+const BATCH = 512;
+const words = new Uint32Array(BATCH);
+let next = BATCH;
 
 /** A uniformly random ID in [1, 2^53]. */
 export function randomId(): number {
-  getRandomValues(words);
+  if (next >= BATCH) {
+    getRandomValues(words);
+    next = 0;
+  }
+  const high = words[next++] & 0x1fffff;
+  const low = words[next++];
   // 21 high bits and 32 low bits: 53 random bits in [0, 2^53 - 1], shifted into [1, 2^53].
-  return (words[0] & 0x1fffff) * 0x100000000 + words[1] + 1;
+  return high * 0x100000000 + low + 1;
 }
 
 /** Router-scope IDs: 1, 2, 3, ... wrapping after 2^53 (long after any realistic uptime). */
