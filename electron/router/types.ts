@@ -77,7 +77,11 @@ export interface TransportInfo {
  */
 export interface Transport {
   readonly info: TransportInfo;
-  /** Serializes and writes one message. Never throws; a dead or congested transport closes itself. */
+  /**
+   * Serializes and writes one message. Never throws; a dead or congested transport closes itself.
+   * The message must not be changed after it is sent: serializers encode a message shared by many
+   * recipients (an EVENT to every subscriber) once and reuse the bytes.
+   */
   send(message: WampMessage): void;
   /** Closes the underlying connection (after flushing what was already sent, where possible). */
   close(code?: number, reason?: string): void;
