@@ -3,7 +3,8 @@
  * orchestrator and the local compute, each a WAMP component connected over loopback with its own
  * per-launch credentials. `kiln serve`, `kiln solve` and the desktop shell all start it.
  */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { REALM } from '../../shared/protocol.ts';
 import type { WampSession } from '../../shared/wamp.ts';
@@ -16,6 +17,7 @@ import { createRouter, type Router } from '../router/router.ts';
 import { startRouterServer } from '../router/server.ts';
 import { createLaunchCredentials, launchPrincipals, type LaunchCredentials } from '../security/credentials.ts';
 import { KILN_ROLES } from '../security/roles.ts';
+import type { TlsIdentity } from '../tls/tls-identity.ts';
 import { makeWampError, openWampClient, type WampClient } from '../wamp/client.ts';
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
@@ -32,14 +34,21 @@ export interface KilnOptions {
    * kiln.lan.* procedures; with `discover`, also mDNS advertising and discovery. Off by default.
    */
   lan?: { discover: boolean };
+  /**
+   * Serve HTTPS and wss:// with this (self-signed) certificate. Kiln's own components pin its
+   * fingerprint, which also goes into invite links, invitations and the mDNS record.
+   */
+  tls?: TlsIdentity;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
 export interface RunningKiln {
   router: Router;
-  /** ws://host:port/ws */
+  /** ws://host:port/ws (wss:// with tls) */
   routerUrl: string;
-  /** http://host:port/#token=... — opens the UI signed in (null when no UI is served). */
+  /** With tls: the SHA-256 fingerprint (hex) every client of routerUrl must pin. */
+  tlsFingerprint: string | undefined;
+  /** http(s)://host:port/#token=... — opens the UI signed in (null when no UI is served). */
   uiUrl: string | null;
   port: number;
   credentials: LaunchCredentials;
@@ -54,7 +63,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   const credentials = createLaunchCredentials();
-  const lan = options.lan ? new ControlCenterLan() : null;
+  const tlsFingerprint = options.tls?.fingerprint;
+  const lan = options.lan ? new ControlCenterLan(tlsFingerprint) : null;
   const router = createRouter({
     realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) }), ...(lan?.authMethods() ?? [])], roles: KILN_ROLES }],
     log: (level, message) => {
@@ -62,20 +72,20 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
     },
   });
   const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
-  const http = createServer(
-    uiDir
-      ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n')
-      : (_request, response) => response.writeHead(404).end(),
-  );
+  const handler: RequestListener = uiDir
+    ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n')
+    : (_request, response) => response.writeHead(404).end();
+  const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http });
 
-  const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(server.url, credentials);
-  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover });
+  const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(server.url, credentials, tlsFingerprint);
+  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
   const localWorker =
     options.threads > 0
       ? startWorker({
           url: server.url,
           credentials: { method: 'ticket', ...credentials.compute },
+          tlsFingerprint,
           threads: options.threads,
           workerId: 'local',
           log: (message) => log('info', message),
@@ -86,7 +96,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   return {
     router,
     routerUrl: server.url,
-    uiUrl: uiDir ? `http://${displayHost}:${server.port}/#token=${credentials.ui.ticket}` : null,
+    tlsFingerprint,
+    uiUrl: uiDir ? `${options.tls ? 'https' : 'http'}://${displayHost}:${server.port}/#token=${credentials.ui.ticket}` : null,
     port: server.port,
     credentials,
     orchestrator,
@@ -108,12 +119,14 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
 export function connectOrchestrator(
   url: string,
   credentials: Pick<LaunchCredentials, 'orchestrator'>,
+  tlsFingerprint?: string,
 ): Promise<{ client: WampClient; orchestrator: Orchestrator; session: WampSession }> {
   return new Promise((resolve, reject) => {
     const client = openWampClient({
       url,
       realm: REALM,
       credentials: { method: 'ticket', ...credentials.orchestrator },
+      tlsFingerprint,
       onOpen: async (session) => {
         const orchestrator = new Orchestrator(session, makeWampError);
         await orchestrator.start();

@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startKiln } from '../app/kiln.ts';
+import { defaultStateDir, loadOrCreateTlsIdentity } from '../tls/tls-identity.ts';
 import { isLoopback } from '../router/server.ts';
 import type { Command } from './command.ts';
 import { parseCount, parsePort, waitForShutdown } from './options.ts';
@@ -19,6 +20,10 @@ options:
   --port PORT       TCP port (default 8080; 0 picks a free one)
   --threads N       local compute threads (default: every core; 0 for none)
   --no-lan          off loopback, do not advertise over mDNS or discover LAN workers (invite links still work)
+  --tls             serve HTTPS and wss:// with a self-signed certificate (made once, kept in the state
+                    directory); its SHA-256 fingerprint goes into invite links and invitations, which
+                    workers pin. Browsers cannot pin: they ask the user to accept the certificate.
+  --state-dir DIR   where --tls keeps its certificate (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
   -h, --help        show this help`;
 
 async function run(args: string[]): Promise<number> {
@@ -30,18 +35,23 @@ async function run(args: string[]): Promise<number> {
       port: { type: 'string', default: '8080' },
       threads: { type: 'string', default: String(cpus().length) },
       'no-lan': { type: 'boolean', default: false },
+      tls: { type: 'boolean', default: false },
+      'state-dir': { type: 'string' },
     },
   });
+  const tls = values.tls ? loadOrCreateTlsIdentity(values['state-dir'] ?? defaultStateDir()) : undefined;
   const kiln = await startKiln({
     host: values.host,
     port: parsePort(values.port, '--port'),
     threads: parseCount(values.threads, '--threads', 0, 1024),
     // Only tickets, invites and invited keys are accepted (never anonymous); discovery only where LAN machines can reach us.
     lan: { discover: !isLoopback(values.host) && !values['no-lan'] },
+    tls,
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   console.log(`Kiln is serving ${kiln.uiUrl}`);
   console.log(`router ${kiln.routerUrl}`);
+  if (tls) console.log(`tls certificate sha256 ${tls.fingerprint}`);
   await waitForShutdown();
   await kiln.close();
   return 0;

@@ -10,6 +10,7 @@ import { CODE } from '../lan/confirmation-code.ts';
 import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
 import { parseJoinLink } from '../lan/join-link.ts';
 import { offerMachine } from '../lan/offer.ts';
+import { TLS_FINGERPRINT_MISMATCH } from '../wamp/client.ts';
 import { UsageError, type Command } from './command.ts';
 import { credentialsFrom, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 
@@ -66,6 +67,8 @@ async function run(args: string[]): Promise<number> {
     return 0;
   }
   let worker: RunningWorker;
+  let refusedCertificate: (message: string) => void = () => {};
+  const refused = new Promise<string>((resolve) => (refusedCertificate = resolve));
   if (values.join !== undefined) {
     let link;
     try {
@@ -76,9 +79,14 @@ async function run(args: string[]): Promise<number> {
     worker = startWorker({
       url: link.routerUrl,
       credentials: { method: 'wampcra', authid: `${INVITE_AUTHID_PREFIX}${link.inviteId}`, secret: link.secret },
+      tlsFingerprint: link.tlsFingerprint,
       threads,
       workerId: values.id,
       log,
+      // Not the pinned certificate: nothing to wait for, so leave with the reason.
+      onEnded: (message, reason) => {
+        if (reason === TLS_FINGERPRINT_MISMATCH) refusedCertificate(message);
+      },
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${link.routerUrl} (invite ${link.inviteId})`);
   } else {
@@ -91,9 +99,11 @@ async function run(args: string[]): Promise<number> {
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
   }
-  await waitForShutdown();
+  const refusal = await Promise.race([waitForShutdown().then(() => null), refused]);
   await worker.close();
-  return 0;
+  if (refusal === null) return 0;
+  console.error(`worker: ${refusal}`);
+  return 1;
 }
 
 /** Shows the pairing code and asks the user to compare it with the control center's. */

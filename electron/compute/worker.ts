@@ -15,13 +15,18 @@ export interface WorkerOptions {
   url: string;
   realm?: string;
   credentials: Credentials;
+  /** With a wss:// url: the pinned SHA-256 fingerprint of the router's certificate (see openWampClient). */
+  tlsFingerprint?: string;
   /** Compute threads and so the registration's concurrency; default: every core. */
   threads?: number;
   workerId?: string;
   /** Called with a line for each connection event; never with secrets. */
   log?: (message: string) => void;
-  /** Called when the connection ends for good (refused, killed, closed by the router without retry). */
-  onEnded?: (reason: string) => void;
+  /**
+   * Called when the connection ends for good (refused, killed, closed by the router without retry,
+   * a certificate not the pinned one), with the message and the close reason's URI.
+   */
+  onEnded?: (message: string, reason: string) => void;
 }
 
 export interface RunningWorker {
@@ -41,6 +46,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     url: options.url,
     realm: options.realm ?? REALM,
     credentials: options.credentials,
+    tlsFingerprint: options.tlsFingerprint,
     reconnect: true,
     onOpen: async (session) => {
       callee = new ComputeCallee(session, pool, makeWampError, {
@@ -59,7 +65,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
       callee?.stop().catch(() => undefined);
       callee = null;
       options.log?.(`worker ${workerId}: connection closed (${reason}${message ? `: ${message}` : ''})${willRetry ? ', reconnecting' : ''}`);
-      if (!willRetry) options.onEnded?.(message ?? reason);
+      if (!willRetry) options.onEnded?.(message ?? reason, reason);
     },
   });
 

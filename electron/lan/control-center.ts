@@ -25,16 +25,25 @@ export interface LanStartOptions {
   port: number;
   /** Advertise and browse over mDNS. */
   discover: boolean;
+  /** The server's certificate fingerprint when it serves HTTPS/wss (startKiln's tls). */
+  tlsFingerprint?: string;
 }
 
 export class ControlCenterLan {
   readonly store = new InviteStore();
-  /** Who this control center is, in confirmation codes and mDNS: random per launch. */
-  readonly id = randomBytes(8).toString('hex');
+  /**
+   * Who this control center is, in confirmation codes and mDNS: its certificate's fingerprint with
+   * TLS (so the code a user compares also binds the certificate), else random per launch.
+   */
+  readonly id: string;
   private discovery: LanDiscovery | null = null;
   private advertisement: Advertisement | null = null;
   private service: LanService | null = null;
   private stopJoinEvents: (() => void) | null = null;
+
+  constructor(tlsFingerprint?: string) {
+    this.id = tlsFingerprint ?? randomBytes(8).toString('hex');
+  }
 
   /** The realm's extra auth methods; the store is asked at every HELLO. */
   authMethods(): AuthMethod[] {
@@ -47,6 +56,8 @@ export class ControlCenterLan {
   async start(options: LanStartOptions): Promise<void> {
     const addresses = reachableAddresses(options.host);
     const format = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+    const { tlsFingerprint } = options;
+    const secure = tlsFingerprint !== undefined;
     if (options.discover) {
       this.discovery = new LanDiscovery();
       this.advertisement = this.discovery.advertise(`kiln-control-${this.id.slice(0, 8)}`, CONTROL_SERVICE_TYPE, options.port, {
@@ -54,6 +65,7 @@ export class ControlCenterLan {
         version: VERSION,
         path: '/ws',
         id: this.id,
+        ...(secure ? { fp: tlsFingerprint } : {}),
       });
     }
     this.service = new LanService({
@@ -62,8 +74,9 @@ export class ControlCenterLan {
       store: this.store,
       discovery: this.discovery,
       controlCenterId: this.id,
-      routerUrls: addresses.map((address) => `ws://${format(address)}:${options.port}/ws`),
-      baseUrl: `http://${format(addresses[0])}:${options.port}`,
+      routerUrls: addresses.map((address) => `${secure ? 'wss' : 'ws'}://${format(address)}:${options.port}/ws`),
+      baseUrl: `${secure ? 'https' : 'http'}://${format(addresses[0])}:${options.port}`,
+      ...(secure ? { tlsFingerprint } : {}),
     });
     await this.service.start();
     this.stopJoinEvents = options.router.onEvent((event) => {

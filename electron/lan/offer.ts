@@ -55,11 +55,13 @@ export async function offerMachine(options: OfferOptions): Promise<Offer> {
     await advertisement?.stop();
     advertisement = null;
     if (closing) return;
-    options.log(`invitation ${invitation.inviteId} accepted: joining ${invitation.routerUrls[0]} as ${invitation.authid}`);
+    const pin = invitation.tlsFingerprint === undefined ? '' : ` (certificate sha256 ${invitation.tlsFingerprint})`;
+    options.log(`invitation ${invitation.inviteId} accepted: joining ${invitation.routerUrls[0]} as ${invitation.authid}${pin}`);
     worker = startWorker({
       url: invitation.routerUrls[0],
       realm: invitation.realm,
       credentials: { method: 'cryptosign', authid: invitation.authid, publicKey: key.publicKey, privateKey: key.privateKey },
+      tlsFingerprint: invitation.tlsFingerprint,
       threads: options.threads,
       workerId: options.workerId,
       log: options.log,

@@ -77,6 +77,9 @@ export function parseInvitation(value: unknown): Invitation {
   if (tlsFingerprint !== undefined && (typeof tlsFingerprint !== 'string' || !FINGERPRINT.test(tlsFingerprint))) {
     fail('invitation.tlsFingerprint: expected 64 lower-case hex characters');
   }
+  if (tlsFingerprint !== undefined && routerUrls.some((url) => !(url as string).startsWith('wss://'))) {
+    fail('invitation.routerUrls: with a tlsFingerprint, every URL must be wss://');
+  }
   const invitation: Invitation = {
     inviteId,
     routerUrls: routerUrls as string[],

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -24,12 +25,12 @@ export interface RouterServerOptions {
   limits: ServerLimits;
   /** Also accept WAMP over RawSocket on this TCP port (0 picks a free one). */
   rawSocketPort?: number;
-  /** Attach to this HTTP server (which may also serve the UI) instead of creating one. */
+  /** Attach to this HTTP server (which may also serve the UI) instead of creating one; an HTTPS server serves wss://. */
   httpServer?: Server;
 }
 
 export interface RouterServer {
-  /** ws://host:port/path */
+  /** ws://host:port/path, or wss:// on an HTTPS server */
   url: string;
   port: number;
   /** Set when rawSocketPort was given. */
@@ -175,7 +176,7 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
 
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `ws://${urlHost}:${port}${path}`,
+    url: `${http instanceof HttpsServer ? 'wss' : 'ws'}://${urlHost}:${port}${path}`,
     port,
     rawSocketPort,
     async close() {

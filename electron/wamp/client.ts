@@ -5,6 +5,7 @@
 import autobahn from 'autobahn';
 import { sign, type KeyObject } from 'node:crypto';
 import type { ErrorFactory, WampSession } from '../../shared/wamp.ts';
+import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
 
 export type Credentials =
   | { method: 'anonymous'; authid?: string }
@@ -17,6 +18,11 @@ export interface ClientOptions {
   url: string;
   realm: string;
   credentials: Credentials;
+  /**
+   * With a wss:// url: the SHA-256 fingerprint (hex) of the router's certificate, trusted instead of
+   * a CA (Kiln's self-signed one). Any other certificate is refused, and not retried.
+   */
+  tlsFingerprint?: string;
   /** Keep reconnecting with backoff when the router goes away (workers); default false. */
   reconnect?: boolean;
   /** Called with every (re)opened session. */
@@ -29,6 +35,9 @@ export interface WampClient {
   close(): Promise<void>;
 }
 
+/** onClose's reason when the router's certificate is not the pinned one. */
+export const TLS_FINGERPRINT_MISMATCH = 'kiln.error.tls_fingerprint_mismatch';
+
 /** Errors thrown by endpoints that callers must receive with a specific URI. */
 export const makeWampError: ErrorFactory = (uri, message) => new autobahn.Error(uri, [message]);
 
@@ -36,9 +45,14 @@ export const makeWampError: ErrorFactory = (uri, message) => new autobahn.Error(
 const { MsgpackSerializer } = (autobahn as unknown as { serializer: { MsgpackSerializer: new () => unknown } }).serializer;
 
 export function openWampClient(options: ClientOptions): WampClient {
-  const { credentials } = options;
+  const { credentials, tlsFingerprint } = options;
+  if (tlsFingerprint !== undefined && !options.url.startsWith('wss://')) throw new Error(`a TLS fingerprint needs a wss:// router URL, not ${options.url}`);
+  let mismatch: FingerprintMismatchError | null = null;
+  // autobahn hands a transport's `agent` to ws, which opens its TLS connections through it.
+  const agent = tlsFingerprint === undefined ? undefined : pinnedAgent(tlsFingerprint, (error) => (mismatch = error));
   const connection = new autobahn.Connection({
     url: options.url,
+    ...(agent === undefined ? {} : { transports: [{ type: 'websocket', url: options.url, agent }] }),
     realm: options.realm,
     // MessagePack carries tours and coordinates as bytes; autobahn's JSON cannot.
     serializers: [new MsgpackSerializer()],
@@ -75,6 +89,11 @@ export function openWampClient(options: ClientOptions): WampClient {
     });
   };
   connection.onclose = (reason, details) => {
+    if (mismatch !== null) {
+      // Another certificate will not turn into the pinned one by retrying: stop, and say why.
+      options.onClose?.(TLS_FINGERPRINT_MISMATCH, (mismatch as FingerprintMismatchError).message, false);
+      return true;
+    }
     const willRetry = !closing && Boolean((details as { will_retry?: boolean }).will_retry);
     options.onClose?.(reason, (details as { message?: string }).message ?? (details as { reason?: string }).reason, willRetry);
     return false;

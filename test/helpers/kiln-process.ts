@@ -1,0 +1,70 @@
+/**
+ * Kiln processes and sessions for tests that run the real commands: a child's output read line by
+ * line, a session that rejects with the router's reason, and polling until something holds.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { REALM } from '../../shared/protocol.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { openWampClient, type Credentials, type WampClient } from '../../electron/wamp/client.ts';
+
+export class KilnProcess {
+  readonly output: string[] = [];
+  readonly exited: Promise<number | null>;
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly child: ChildProcess) {
+    const onData = (chunk: Buffer) => {
+      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      for (const wake of this.waiters.splice(0)) wake();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  /** The first output line matching `pattern`, waiting up to `timeoutMs`. */
+  async line(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const text of this.output) {
+        const match = pattern.exec(text);
+        if (match) return match;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${this.output.join('\n')}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Opens a session, or rejects with the router's reason (ABORT). */
+export function join(url: string, credentials: Credentials, tlsFingerprint?: string): Promise<{ session: WampSession; client: WampClient }> {
+  return new Promise((resolve, reject) => {
+    let client: WampClient | undefined = undefined;
+    client = openWampClient({
+      url,
+      realm: REALM,
+      credentials,
+      tlsFingerprint,
+      onOpen: (session) => resolve({ session, client: client! }),
+      onClose: (reason, message) => reject(new Error(`${reason}: ${message ?? ''}`)),
+    });
+  });
+}
+
+export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

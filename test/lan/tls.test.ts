@@ -1,0 +1,98 @@
+/**
+ * `kiln serve --tls` on loopback: a self-signed certificate made once and kept in the state
+ * directory; invite links carry its fingerprint; `kiln worker --join` pins it and computes, and
+ * refuses a router whose certificate has another fingerprint before any WAMP message.
+ */
+import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Procedures, problemToWire, type CreatedInvite, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { randomUniformProblem } from '../../shared/tsp/instance.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
+import { parseJoinLink } from '../../electron/lan/join-link.ts';
+import { loadOrCreateTlsIdentity, type TlsIdentity } from '../../electron/tls/tls-identity.ts';
+import type { WampClient } from '../../electron/wamp/client.ts';
+import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+
+const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
+
+describe('kiln serve --tls', () => {
+  const stateDir = mkdtempSync(joinPath(tmpdir(), 'kiln-tls-'));
+  let tls: TlsIdentity;
+  let kiln: RunningKiln;
+  let client: WampClient;
+  let ui: WampSession;
+  const workers: KilnProcess[] = [];
+  const joined: string[] = [];
+
+  beforeAll(async () => {
+    tls = loadOrCreateTlsIdentity(stateDir);
+    kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null, lan: { discover: false }, tls });
+    kiln.router.onEvent((event) => {
+      if (event.type === 'join') joined.push(event.authid);
+    });
+    ({ client, session: ui } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }, tls.fingerprint));
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop('SIGKILL')));
+    await client?.close();
+    await kiln?.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  const worker = (args: string[]): KilnProcess => {
+    const started = new KilnProcess(spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    workers.push(started);
+    return started;
+  };
+
+  it('keeps one self-signed certificate in the state directory: the same fingerprint at every start', () => {
+    const again = loadOrCreateTlsIdentity(stateDir);
+    expect(again.fingerprint).toBe(tls.fingerprint);
+    expect(tls.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const x509 = new X509Certificate(tls.cert);
+    expect(x509.verify(x509.publicKey)).toBe(true);
+    expect(x509.fingerprint256.replaceAll(':', '').toLowerCase()).toBe(tls.fingerprint);
+    expect(statSync(joinPath(stateDir, 'tls', 'key.pem')).mode & 0o777).toBe(0o600);
+    expect(kiln.routerUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
+  });
+
+  it('a worker joins through the invite link, pinning the fingerprint in it, and computes', async () => {
+    const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
+    expect(invite.link).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/join#invite=\S+&fp=[0-9a-f]{64}$/);
+    expect(parseJoinLink(invite.link).tlsFingerprint).toBe(tls.fingerprint);
+
+    const pinned = worker(['--join', invite.link, '--id', 'tls-join']);
+    await pinned.line(/worker tls-join: joined wss:\/\//);
+    await until(() => (kiln.orchestrator.workers.totalConcurrency === 1 ? true : undefined), 'the worker to register');
+    const started = await ui.call<RunState>(Procedures.solveStart, [], {
+      problem: problemToWire(randomUniformProblem(60, 7)),
+      budgetMs: 1500,
+      params: { sliceMs: 250, seed: 1 },
+    });
+    const result = await ui.call<RunResult>(Procedures.solveResult, [started.runId]);
+    expect(result.phase).toBe('finished');
+    expect(result.slicesByWorker['tls-join']).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('a worker refuses a certificate with another fingerprint: no session, a clear message, exit 1', async () => {
+    const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
+    const wrong = 'ab'.repeat(32);
+    const before = joined.length;
+    const refusing = worker(['--join', invite.link.replace(/fp=[0-9a-f]{64}/, `fp=${wrong}`), '--id', 'tls-wrong']);
+    await refusing.line(new RegExp(`fingerprint ${tls.fingerprint}, not the pinned ${wrong}: refusing to connect`));
+    expect(await refusing.exited).toBe(1);
+    expect(joined.slice(before)).not.toContain(`invite:${invite.inviteId}`);
+  }, 30_000);
+
+  it('a session pinning another fingerprint is refused before any WAMP message', async () => {
+    const refused = join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }, 'cd'.repeat(32));
+    await expect(refused).rejects.toThrow(/kiln.error.tls_fingerprint_mismatch: the router's TLS certificate has fingerprint/);
+  });
+});
