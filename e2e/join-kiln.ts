@@ -1,12 +1,13 @@
 /**
  * The Kiln the join page's tests run against: startKiln as `kiln serve` starts it on loopback
- * (invites on, no mDNS), with a controller session holding the UI's ticket, which creates and
+ * (invites on, no mDNS; with `tls`, as `kiln serve --tls`), with a controller session holding the UI's ticket, which creates and
  * revokes invites through kiln.lan.* exactly as the control center's Machines panel does.
  */
 import { Procedures, REALM, problemToWire, type CreatedInvite, type RevokedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 import type { WampSession } from '../shared/wamp.ts';
 import { startKiln } from '../electron/app/kiln.ts';
+import type { TlsIdentity } from '../electron/tls/tls-identity.ts';
 import type { Orchestrator } from '../electron/orchestrator/orchestrator.ts';
 import { openWampClient, type Credentials, type WampClient } from '../electron/wamp/client.ts';
 
@@ -14,7 +15,7 @@ export interface JoinKiln {
   orchestrator: Orchestrator;
   /** ws://127.0.0.1:PORT/ws */
   routerUrl: string;
-  /** http://127.0.0.1:PORT */
+  /** http(s)://127.0.0.1:PORT */
   origin: string;
   uiUrl: string;
   controller: WampSession;
@@ -25,13 +26,13 @@ export interface JoinKiln {
   close(): Promise<void>;
 }
 
-export async function startJoinKiln(localThreads: number): Promise<JoinKiln> {
-  const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: localThreads, lan: { discover: false } });
-  const { client, session: controller } = await openSession(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui });
+export async function startJoinKiln(localThreads: number, tls?: TlsIdentity): Promise<JoinKiln> {
+  const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: localThreads, lan: { discover: false }, tls });
+  const { client, session: controller } = await openSession(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }, tls?.fingerprint);
   return {
     orchestrator: kiln.orchestrator,
     routerUrl: kiln.routerUrl,
-    origin: `http://127.0.0.1:${kiln.port}`,
+    origin: `${tls ? 'https' : 'http'}://127.0.0.1:${kiln.port}`,
     uiUrl: kiln.uiUrl!,
     controller,
     createInvite: (ttlMs) => controller.call<CreatedInvite>(Procedures.lanCreateInvite, [], ttlMs === undefined ? {} : { ttlMs }),
@@ -52,12 +53,13 @@ export async function startJoinKiln(localThreads: number): Promise<JoinKiln> {
 }
 
 /** One WAMP session from Node; rejects with the router's reason when it refuses. */
-export function openSession(url: string, credentials: Credentials): Promise<{ client: WampClient; session: WampSession }> {
+export function openSession(url: string, credentials: Credentials, tlsFingerprint?: string): Promise<{ client: WampClient; session: WampSession }> {
   return new Promise((resolve, reject) => {
     const client = openWampClient({
       url,
       realm: REALM,
       credentials,
+      tlsFingerprint,
       onOpen: (session) => resolve({ client, session }),
       onClose: (reason, message) => reject(new Error(`${reason}: ${message ?? ''}`)),
     });
