@@ -70,7 +70,9 @@ async function start(): Promise<void> {
     credits: 'Distributed simulated annealing for travelling-salesman problems, over WAMP.',
   });
   // Compute runs on worker threads of this process, so the window never waits on it: every core.
-  kiln = await startKiln({ threads: availableParallelism(), uiDir: join(app.getAppPath(), 'dist', 'renderer'), log });
+  // Every interface, with LAN discovery: inviting the machines around is what the app is for. Nothing is
+  // open without credentials (per-launch tickets, invites, paired keys); the window itself uses loopback.
+  kiln = await startKiln({ host: '0.0.0.0', threads: availableParallelism(), uiDir: join(app.getAppPath(), 'dist', 'renderer'), lan: { discover: true }, log });
   origin = new URL(kiln.uiUrl!).origin;
   secureSession(session.defaultSession);
   registerIpc(kiln);

@@ -78,12 +78,17 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http });
 
-  const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(server.url, credentials, tlsFingerprint);
+  // This instance's own components and UI reach the router over loopback even when it listens on
+  // every interface (connecting to 0.0.0.0 works on Linux only).
+  const localHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const displayHost = localHost.includes(':') ? `[${localHost}]` : localHost;
+  const routerUrl = `${options.tls ? 'wss' : 'ws'}://${displayHost}:${server.port}/ws`;
+  const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(routerUrl, credentials, tlsFingerprint);
   await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
   const localWorker =
     options.threads > 0
       ? startWorker({
-          url: server.url,
+          url: routerUrl,
           credentials: { method: 'ticket', ...credentials.compute },
           tlsFingerprint,
           threads: options.threads,
@@ -92,10 +97,9 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
         })
       : null;
 
-  const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
     router,
-    routerUrl: server.url,
+    routerUrl,
     tlsFingerprint,
     uiUrl: uiDir ? `${options.tls ? 'https' : 'http'}://${displayHost}:${server.port}/#token=${credentials.ui.ticket}` : null,
     port: server.port,
