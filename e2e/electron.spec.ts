@@ -44,7 +44,8 @@ test.beforeAll(() => {
 test('the desktop app solves berlin52 in a locked-down window and quits cleanly', async () => {
   // Chromium refuses its own sandbox to root (containers, CI); the page's sandbox is Electron's setting.
   const rootArgs = process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const app = await electron.launch({ executablePath: binary!, args: [...rootArgs, REPO] });
+  // Tests keep the app on loopback: no listening on the LAN, no mDNS on this machine's network.
+  const app = await electron.launch({ executablePath: binary!, args: [...rootArgs, REPO], env: { ...process.env, KILN_LOOPBACK_ONLY: '1' } });
   const page = await app.firstWindow();
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
 

@@ -72,7 +72,15 @@ async function start(): Promise<void> {
   // Compute runs on worker threads of this process, so the window never waits on it: every core.
   // Every interface, with LAN discovery: inviting the machines around is what the app is for. Nothing is
   // open without credentials (per-launch tickets, invites, paired keys); the window itself uses loopback.
-  kiln = await startKiln({ host: '0.0.0.0', threads: availableParallelism(), uiDir: join(app.getAppPath(), 'dist', 'renderer'), lan: { discover: true }, log });
+  // KILN_LOOPBACK_ONLY=1 keeps the app on this machine (no listening on the LAN, no mDNS).
+  const lanEnabled = process.env.KILN_LOOPBACK_ONLY !== '1';
+  kiln = await startKiln({
+    host: lanEnabled ? '0.0.0.0' : '127.0.0.1',
+    threads: availableParallelism(),
+    uiDir: join(app.getAppPath(), 'dist', 'renderer'),
+    lan: { discover: lanEnabled },
+    log,
+  });
   origin = new URL(kiln.uiUrl!).origin;
   secureSession(session.defaultSession);
   registerIpc(kiln);

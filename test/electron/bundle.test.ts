@@ -72,7 +72,7 @@ describe('main.cjs under a stand-in electron module', () => {
     mkdirSync(join(app, 'dist', 'renderer'), { recursive: true });
     writeFileSync(join(app, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Kiln</title>');
     child = spawn(process.execPath, ['-r', FAKE_ELECTRON, join(out, 'main.cjs')], {
-      env: { ...process.env, FAKE_APP_PATH: app, FAKE_OPEN_PATH: `${TSPLIB}berlin52.tsp`, FAKE_SAVE_PATH: savePath },
+      env: { ...process.env, KILN_LOOPBACK_ONLY: '1', FAKE_APP_PATH: app, FAKE_OPEN_PATH: `${TSPLIB}berlin52.tsp`, FAKE_SAVE_PATH: savePath },
     });
     createInterface({ input: child.stdout }).on('line', (text) => {
       if (!text.startsWith('{')) return;
