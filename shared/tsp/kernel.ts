@@ -28,7 +28,10 @@ export type { Temperature } from './schedule.ts';
  */
 export type Method = 'anneal' | 'lsmc';
 
-/** Chosen by bench/solver.ts: see docs/benchmarks.md, "Solver". */
+/**
+ * Chosen by bench/solver.ts (docs/benchmarks.md, "Solver"): over eil51..pla85900 from the greedy tour, one
+ * thread, the mean gap was 0.73% / 0.34% / 0.20% at 1 / 5 / 30 s for 'lsmc' against 1.56% / 1.14% / 0.63%.
+ */
 export const DEFAULT_METHOD: Method = 'lsmc';
 
 export interface SliceInput {
