@@ -4,11 +4,12 @@
  * 2-opt and Or-opt drawn from neighbour lists with O(1) deltas, so a rejected move costs a few distance
  * evaluations and an accepted one a reversal of the shorter side.
  */
+import { POLL_SWAPS } from './budget.ts';
 import type { Chain } from './chain.ts';
 import { MoveProposer } from './proposal.ts';
 import { temperatureAt } from './schedule.ts';
 
-/** Moves between polls of the clock and of the temperature: well under a millisecond of work. */
+/** Moves between polls of the clock and of the temperature (unless reversals reach POLL_SWAPS first). */
 const POLL_EVERY = 256;
 
 /** Runs the chain from `tour` (of length `length`) until the budget ends; returns the current length. */
@@ -20,10 +21,12 @@ export function anneal(chain: Chain, length: number): number {
   let accepted = 0;
   let improvements = 0;
   let t = temperature.start;
+  let pollAtSwaps = 0;
   while (moves < maxMoves) {
-    if (moves % POLL_EVERY === 0) {
+    if (moves % POLL_EVERY === 0 || tour.swaps >= pollAtSwaps) {
       if (budget.poll()) break;
       t = temperatureAt(temperature, budget.progress(moves));
+      pollAtSwaps = tour.swaps + POLL_SWAPS;
     }
     moves++;
     const delta = proposer.propose(rng);

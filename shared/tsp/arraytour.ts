@@ -17,6 +17,8 @@ export class ArrayTour {
   private journal = new Int32Array(0);
   private journalLength = 0;
   private journaling = false;
+  /** Element swaps done by reversals so far: the loops poll their budget by this work, not only by moves. */
+  swaps = 0;
 
   constructor(tour: Tour) {
     const n = tour.length;
@@ -93,6 +95,7 @@ export class ArrayTour {
     let i = first;
     let j = first + length - 1;
     if (j >= n) j -= n;
+    this.swaps += length >> 1;
     for (let s = length >> 1; s > 0; s--) {
       const ci = order[i];
       const cj = order[j];

@@ -9,11 +9,11 @@
  * gain criterion: a new edge (a, c) is only worth trying while it is shorter than the edge it would replace.
  */
 import type { ArrayTour } from './arraytour.ts';
-import type { Budget } from './budget.ts';
+import { POLL_SWAPS, type Budget } from './budget.ts';
 import { maxSegmentLength, Move } from './moves.ts';
 import type { Instance, NeighbourLists } from './types.ts';
 
-/** Cities examined between polls of the budget (each costs up to a few dozen distance evaluations). */
+/** Cities examined between polls of the budget (unless reversals reach POLL_SWAPS first). */
 const POLL_EVERY = 128;
 
 export class LocalSearch {
@@ -72,9 +72,11 @@ export class LocalSearch {
   run(budget: Budget | null): number {
     let total = 0;
     let sincePoll = 0;
+    let pollAtSwaps = this.tour.swaps + POLL_SWAPS;
     while (this.size > 0) {
-      if (budget !== null && ++sincePoll === POLL_EVERY) {
+      if (budget !== null && (++sincePoll === POLL_EVERY || this.tour.swaps >= pollAtSwaps)) {
         sincePoll = 0;
+        pollAtSwaps = this.tour.swaps + POLL_SWAPS;
         if (budget.poll()) break;
       }
       const a = this.pop();

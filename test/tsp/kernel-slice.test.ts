@@ -151,6 +151,21 @@ describe('annealSlice', () => {
     }
   });
 
+  it('a stop lands within 50 ms even mid-descent on a random 20,000-city tour', () => {
+    const { inst, nb, tour } = setup(20_000, 15);
+    for (const method of methods) {
+      const started = performance.now();
+      const out = annealSlice(
+        inst,
+        nb,
+        { tour, temperature: { start: 1e6, end: 1e5 }, budget: { moves: 1e9 }, seed: 3, method, polish: true },
+        { shouldStop: () => performance.now() - started > 20 },
+      );
+      expect(out.stats.elapsedMs).toBeLessThan(20 + 50);
+      expect(out.length).toBe(tourLength(inst, out.tour));
+    }
+  });
+
   it('keeps the best tour seen when the chain ends hot', () => {
     const { inst, nb, tour } = setup(150, 14);
     const good = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 200 }, seed: 1, method: 'lsmc' });
