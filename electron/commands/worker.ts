@@ -28,6 +28,9 @@ options:
   --pairing-port PORT offering on the LAN: the pairing endpoint's TCP port (default: a free one)
   --authid ID         the identity to join as (with --router)
   --ticket-file PATH  a file holding the ticket for --authid (or set KILN_TICKET)
+  --tls-fingerprint FP
+                      with a wss:// --router: pin the router's self-signed certificate by its SHA-256
+                      fingerprint (64 hex digits, colons allowed; \`kiln serve --tls\` prints it)
   --threads N         compute threads, and so concurrent calls taken (default: every core)
   --id ID             this worker's id in the machines list (default HOST-PID)
   -h, --help          show this help`;
@@ -43,12 +46,14 @@ async function run(args: string[]): Promise<number> {
       'pairing-port': { type: 'string', default: '0' },
       authid: { type: 'string' },
       'ticket-file': { type: 'string' },
+      'tls-fingerprint': { type: 'string' },
       threads: { type: 'string', default: String(cpus().length) },
       id: { type: 'string' },
     },
   });
   const threads = parseCount(values.threads, '--threads', 1, 1024);
   const log = (message: string): void => console.error(message);
+  if (values['tls-fingerprint'] !== undefined && values.router === undefined) throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');
   if (values.router !== undefined && values.join !== undefined) throw new UsageError('worker: give --router or --join, not both');
   if (values.router === undefined && values.join === undefined) {
     const acceptCode = values['accept-code'];
@@ -69,6 +74,10 @@ async function run(args: string[]): Promise<number> {
   let worker: RunningWorker;
   let refusedCertificate: (message: string) => void = () => {};
   const refused = new Promise<string>((resolve) => (refusedCertificate = resolve));
+  // Not the pinned certificate: nothing to wait for, so leave with the reason.
+  const onEnded = (message: string, reason: string): void => {
+    if (reason === TLS_FINGERPRINT_MISMATCH) refusedCertificate(message);
+  };
   if (values.join !== undefined) {
     let link;
     try {
@@ -83,19 +92,21 @@ async function run(args: string[]): Promise<number> {
       threads,
       workerId: values.id,
       log,
-      // Not the pinned certificate: nothing to wait for, so leave with the reason.
-      onEnded: (message, reason) => {
-        if (reason === TLS_FINGERPRINT_MISMATCH) refusedCertificate(message);
-      },
+      onEnded,
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${link.routerUrl} (invite ${link.inviteId})`);
   } else {
+    const url = parseRouterUrl(values.router!);
+    const pinned = values['tls-fingerprint'] === undefined ? undefined : parseFingerprint(values['tls-fingerprint']);
+    if (pinned !== undefined && !url.startsWith('wss://')) throw new UsageError('--tls-fingerprint needs a wss:// --router');
     worker = startWorker({
-      url: parseRouterUrl(values.router!),
+      url,
       credentials: credentialsFrom(values.authid, values['ticket-file']),
+      tlsFingerprint: pinned,
       threads,
       workerId: values.id,
       log,
+      onEnded,
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
   }
@@ -104,6 +115,13 @@ async function run(args: string[]): Promise<number> {
   if (refusal === null) return 0;
   console.error(`worker: ${refusal}`);
   return 1;
+}
+
+/** A SHA-256 fingerprint as `kiln serve --tls` prints it, or as openssl does (AB:CD:...). */
+function parseFingerprint(value: string): string {
+  const hex = value.replaceAll(':', '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError(`--tls-fingerprint must be a SHA-256 fingerprint (64 hex digits), got '${value}'`);
+  return hex;
 }
 
 /** Shows the pairing code and asks the user to compare it with the control center's. */

@@ -46,8 +46,8 @@ describe('kiln serve --tls', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const worker = (args: string[]): KilnProcess => {
-    const started = new KilnProcess(spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const worker = (args: string[], env: NodeJS.ProcessEnv = process.env): KilnProcess => {
+    const started = new KilnProcess(spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env }));
     workers.push(started);
     return started;
   };
@@ -89,6 +89,35 @@ describe('kiln serve --tls', () => {
     await refusing.line(new RegExp(`fingerprint ${tls.fingerprint}, not the pinned ${wrong}: refusing to connect`));
     expect(await refusing.exited).toBe(1);
     expect(joined.slice(before)).not.toContain(`invite:${invite.inviteId}`);
+  }, 30_000);
+
+  it('a worker given --router wss:// and --tls-fingerprint (openssl style) pins it and computes', async () => {
+    const openssl = tls.fingerprint.toUpperCase().match(/../g)!.join(':');
+    const args = ['--router', kiln.routerUrl, '--authid', kiln.credentials.compute.authid, '--tls-fingerprint', openssl, '--id', 'tls-router'];
+    const pinned = worker(args, { ...process.env, KILN_TICKET: kiln.credentials.compute.ticket });
+    await pinned.line(/worker tls-router: joined wss:\/\//);
+    await until(() => (kiln.orchestrator.workers.list().some((load) => load.workerId === 'tls-router') ? true : undefined), 'the worker to register');
+    await pinned.stop('SIGTERM');
+    expect(await pinned.exited).toBe(0);
+  }, 30_000);
+
+  it('--router with a wrong --tls-fingerprint: refused before any session, exit 1', async () => {
+    const wrong = 'ef'.repeat(32);
+    const before = joined.length;
+    const args = ['--router', kiln.routerUrl, '--authid', kiln.credentials.compute.authid, '--tls-fingerprint', wrong];
+    const refusing = worker(args, { ...process.env, KILN_TICKET: kiln.credentials.compute.ticket });
+    await refusing.line(new RegExp(`fingerprint ${tls.fingerprint}, not the pinned ${wrong}: refusing to connect`));
+    expect(await refusing.exited).toBe(1);
+    expect(joined.length).toBe(before);
+  }, 30_000);
+
+  it('--tls-fingerprint is refused with a plain ws:// router or a malformed value', async () => {
+    const plain = worker(['--router', 'ws://127.0.0.1:9/ws', '--tls-fingerprint', tls.fingerprint]);
+    await plain.line(/--tls-fingerprint needs a wss:\/\/ --router/);
+    expect(await plain.exited).not.toBe(0);
+    const malformed = worker(['--router', kiln.routerUrl, '--tls-fingerprint', 'abc']);
+    await malformed.line(/--tls-fingerprint must be a SHA-256 fingerprint \(64 hex digits\), got 'abc'/);
+    expect(await malformed.exited).not.toBe(0);
   }, 30_000);
 
   it('a session pinning another fingerprint is refused before any WAMP message', async () => {
