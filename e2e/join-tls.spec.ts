@@ -35,8 +35,22 @@ test('an https invite link: refused until the certificate is accepted, then the 
   const page = await context.newPage();
   await page.goto(`${invite.link}&threads=1`);
   await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  // The page cannot pin the certificate: it shows the fingerprint for the user to compare, as browsers show it.
+  await expect(page.getByTestId('certificate')).toContainText(invite.tlsFingerprint!.toUpperCase().match(/../g)!.join(':'));
   const workerId = (await page.getByTestId('worker-id').textContent())!;
   const result = await kiln.solve(randomUniformProblem(60, 5), 1500, 250);
   expect(result.slicesByWorker[workerId]).toBeGreaterThan(0);
+  await context.close();
+});
+
+test('the control center over https shows the certificate fingerprint with each invite, for people to compare', async ({ browser }) => {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  await page.goto(kiln.uiUrl);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+  await page.getByTestId('create-invite').click();
+  const link = await page.getByTestId('invite-link').inputValue();
+  const hex = /&fp=([0-9a-f]{64})$/.exec(link)![1]!;
+  await expect(page.getByTestId('invite-fingerprint')).toContainText(hex.toUpperCase().match(/../g)!.join(':'));
   await context.close();
 });

@@ -242,6 +242,8 @@ export interface CreatedInvite {
   link: string;
   /** kiln worker --join '<link>' */
   command: string;
+  /** With TLS: the SHA-256 fingerprint (hex) of the router's certificate, also in the link, for people to compare. */
+  tlsFingerprint?: string;
 }
 
 export interface RevokeInviteRequest {

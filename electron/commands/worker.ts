@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { CODE } from '../lan/confirmation-code.ts';
 import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
@@ -119,8 +120,8 @@ async function run(args: string[]): Promise<number> {
 
 /** A SHA-256 fingerprint as `kiln serve --tls` prints it, or as openssl does (AB:CD:...). */
 function parseFingerprint(value: string): string {
-  const hex = value.replaceAll(':', '').toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new UsageError(`--tls-fingerprint must be a SHA-256 fingerprint (64 hex digits), got '${value}'`);
+  const hex = normalizeFingerprint(value);
+  if (hex === null) throw new UsageError(`--tls-fingerprint must be a SHA-256 fingerprint (64 hex digits), got '${value}'`);
   return hex;
 }
 

@@ -3,6 +3,7 @@
  * page and `kiln worker --join` read the same link; the secret sits in the fragment, which browsers
  * never send to a server. The router is at ws(s)://HOST:PORT/ws.
  */
+import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 
 export interface JoinLink {
   inviteId: string;
@@ -14,7 +15,6 @@ export interface JoinLink {
 }
 
 const PART = /^[A-Za-z0-9_-]{8,128}$/;
-const FINGERPRINT = /^[0-9a-f]{64}$/;
 
 export function formatJoinLink(baseUrl: string, inviteId: string, secret: string, tlsFingerprint?: string): string {
   const url = new URL('/join', baseUrl);
@@ -36,8 +36,9 @@ export function parseJoinLink(link: string): JoinLink {
   if (inviteId === undefined || secret === undefined || rest.length > 0 || !PART.test(inviteId) || !PART.test(secret)) {
     throw new Error('the join link has no valid #invite=<id>.<secret> part');
   }
-  const fp = params.get('fp')?.toLowerCase().replaceAll(':', '');
-  if (fp !== undefined && !FINGERPRINT.test(fp)) throw new Error('the join link has an fp= that is not a SHA-256 fingerprint');
+  const fpParam = params.get('fp');
+  const fp = fpParam === null ? undefined : (normalizeFingerprint(fpParam) ?? undefined);
+  if (fpParam !== null && fp === undefined) throw new Error('the join link has an fp= that is not a SHA-256 fingerprint');
   const routerUrl = `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}/ws`;
   return fp === undefined ? { inviteId, secret, routerUrl } : { inviteId, secret, routerUrl, tlsFingerprint: fp };
 }

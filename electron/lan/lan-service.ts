@@ -172,7 +172,8 @@ export class LanService {
     }
     const invite = this.options.store.createJoinInvite(label, ttlMs as number);
     const link = formatJoinLink(this.options.baseUrl, invite.inviteId, invite.secret, this.options.tlsFingerprint);
-    return { inviteId: invite.inviteId, secret: invite.secret, expiresAt: invite.expiresAt, link, command: `kiln worker --join '${link}'` };
+    const created: CreatedInvite = { inviteId: invite.inviteId, secret: invite.secret, expiresAt: invite.expiresAt, link, command: `kiln worker --join '${link}'` };
+    return this.options.tlsFingerprint === undefined ? created : { ...created, tlsFingerprint: this.options.tlsFingerprint };
   }
 
   private async revokeInvite(kwargs: Record<string, unknown>): Promise<RevokedInvite> {

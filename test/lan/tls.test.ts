@@ -67,6 +67,7 @@ describe('kiln serve --tls', () => {
     const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
     expect(invite.link).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/join#invite=\S+&fp=[0-9a-f]{64}$/);
     expect(parseJoinLink(invite.link).tlsFingerprint).toBe(tls.fingerprint);
+    expect(invite.tlsFingerprint).toBe(tls.fingerprint);
 
     const pinned = worker(['--join', invite.link, '--id', 'tls-join']);
     await pinned.line(/worker tls-join: joined wss:\/\//);

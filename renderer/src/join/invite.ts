@@ -1,7 +1,9 @@
 /**
  * What the invite link carries in its fragment (never sent to the server or its logs):
- * `#invite=<inviteId>.<secret>` (other members, such as `fp`, are ignored), and for tests `&threads=N` to cap the compute threads.
+ * `#invite=<inviteId>.<secret>`, with TLS `&fp=<sha256>` (the certificate's fingerprint, shown for the user to
+ * compare: a page cannot pin it), and for tests `&threads=N` to cap the compute threads.
  */
+import { normalizeFingerprint } from '../../../shared/fingerprint.ts';
 
 export interface Invite {
   inviteId: string;
@@ -12,11 +14,18 @@ export interface JoinParams {
   invite: Invite | null;
   /** Compute threads: one per logical core, or fewer when the link caps them. */
   threads: number;
+  /** The router certificate's SHA-256 fingerprint (hex) from the link, when it has a valid one. */
+  fingerprint: string | null;
 }
 
 export function parseJoinFragment(hash: string, cores: number): JoinParams {
   const params = fragmentParams(hash);
-  return { invite: parseInvite(params.get('invite') ?? null), threads: threadCount(params.get('threads') ?? null, cores) };
+  const fp = params.get('fp');
+  return {
+    invite: parseInvite(params.get('invite') ?? null),
+    threads: threadCount(params.get('threads') ?? null, cores),
+    fingerprint: fp === undefined ? null : normalizeFingerprint(fp),
+  };
 }
 
 /** Not URLSearchParams: it reads '+' as a space, and a base64 secret may hold one. */

@@ -10,7 +10,7 @@ import { browserHostLabel } from './host-label.ts';
 import { parseJoinFragment } from './invite.ts';
 
 const cores = navigator.hardwareConcurrency || 1;
-const { invite, threads } = parseJoinFragment(location.hash, cores);
+const { invite, threads, fingerprint } = parseJoinFragment(location.hash, cores);
 const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 const donor = new Donor({
   invite,
@@ -26,7 +26,7 @@ function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-mount(Join, { target: document.getElementById('app')!, props: { donor } });
+mount(Join, { target: document.getElementById('app')!, props: { donor, fingerprint } });
 donor.join();
 setInterval(() => contribution.tick(), 1000);
 document.addEventListener('visibilitychange', () => donor.onVisibility(document.visibilityState === 'hidden'));
