@@ -1,5 +1,5 @@
 /**
- * `npm run bench:quality [-- --quick] [-- --long]`: the whole system (router, orchestrator, local compute
+ * `npm run bench:quality [-- --quick] [--long] [--scheme auto|whole|segments] [--instances a,b]`: the whole system (router, orchestrator, local compute
  * on every core) against the issue's targets: <= 0.3 % above optimal at 5 s up to 1,000 cities, 0.8 %
  * at 30 s up to 5,000, 1 % at 60 s for usa13509 and d18512 (3 % at 120 s for pla85900 with --long).
  * The baseline measured in the same run is the greedy start tour's gap, so each row also shows how
@@ -13,7 +13,8 @@ import { createInstance, tourLength } from '../shared/tsp/instance.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { loadTsplib, solveRequest } from '../test/helpers/cluster.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, scheme: { type: 'string', default: 'auto' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, scheme: { type: 'string', default: 'auto' }, instances: { type: 'string' } } });
+const only = values.instances?.split(',');
 
 const plan: Array<{ names: string[]; budgetMs: number; target: number }> = values.quick
   ? [
@@ -36,7 +37,7 @@ let met = 0;
 let total = 0;
 try {
   for (const { names, budgetMs, target } of plan) {
-    for (const name of names) {
+    for (const name of names.filter((candidate) => only === undefined || only.includes(candidate))) {
       const problem = loadTsplib(name);
       const instance = createInstance(problem);
       const startGap = (100 * (tourLength(instance, constructTour(instance, buildNeighbourLists(instance, 10))) - problem.optimum!)) / problem.optimum!;
