@@ -17,7 +17,8 @@ import { startKiln, type RunningKiln } from './app/kiln.ts';
 import { Channels } from './ipc/channels.ts';
 import { fileActions, type FileFilter } from './ipc/files.ts';
 import { expectNoArguments, parseSaveRequest } from './ipc/validate.ts';
-import { contentSecurityPolicy, isSameOrigin } from './shell/policy.ts';
+import { contentSecurityPolicy, isPinnedCertificate, isSameOrigin } from './shell/policy.ts';
+import { loadOrCreateTlsIdentity } from './tls/tls-identity.ts';
 import { VERSION } from './version.ts';
 
 const isDev = !app.isPackaged;
@@ -74,15 +75,19 @@ async function start(): Promise<void> {
   // open without credentials (per-launch tickets, invites, paired keys); the window itself uses loopback.
   // KILN_LOOPBACK_ONLY=1 keeps the app on this machine (no listening on the LAN, no mDNS).
   const lanEnabled = process.env.KILN_LOOPBACK_ONLY !== '1';
+  // `--tls` (or KILN_TLS=1): HTTPS and wss:// with a self-signed certificate kept in the user data
+  // directory, pinned by fingerprint (as `kiln serve --tls`).
+  const tls = app.commandLine.hasSwitch('tls') || process.env.KILN_TLS === '1' ? loadOrCreateTlsIdentity(app.getPath('userData')) : undefined;
   kiln = await startKiln({
     host: lanEnabled ? '0.0.0.0' : '127.0.0.1',
     threads: availableParallelism(),
     uiDir: join(app.getAppPath(), 'dist', 'renderer'),
     lan: { discover: lanEnabled },
+    tls,
     log,
   });
   origin = new URL(kiln.uiUrl!).origin;
-  secureSession(session.defaultSession);
+  secureSession(session.defaultSession, kiln.tlsFingerprint);
   registerIpc(kiln);
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
   mainWindow = createWindow();
@@ -121,8 +126,15 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
-/** Deny every permission (camera, notifications, ...) and downloads, and add the CSP header to the app's pages. */
-function secureSession(target: Session): void {
+/**
+ * Deny every permission (camera, notifications, ...) and downloads, add the CSP header to the app's
+ * pages, and with TLS trust the app's own pinned certificate.
+ */
+function secureSession(target: Session, tlsFingerprint: string | undefined): void {
+  if (tlsFingerprint !== undefined) {
+    // 0: trusted; -3: Chromium's own verification decides.
+    target.setCertificateVerifyProc((request, callback) => callback(isPinnedCertificate(request.hostname, request.certificate.data, origin, tlsFingerprint) ? 0 : -3));
+  }
   target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   target.setPermissionCheckHandler(() => false);
   // Exports go through the save dialog (saveFile), never through Chromium's downloads.

@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Procedures, REALM, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { loadOrCreateTlsIdentity } from '../../electron/tls/tls-identity.ts';
 import { openWampClient } from '../../electron/wamp/client.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { loadTsplib, solveRequest, TSPLIB } from '../helpers/cluster.ts';
@@ -53,38 +54,53 @@ describe('npm run build:electron', () => {
   });
 });
 
-describe('main.cjs under a stand-in electron module', () => {
-  type Line = Record<string, any>;
-  let child: ChildProcessWithoutNullStreams;
+type Line = Record<string, any>;
+
+/** main.cjs run by Node with the stand-in electron module, and the JSON lines it prints. */
+interface FakeApp {
+  child: ChildProcessWithoutNullStreams;
+  lines: Line[];
+  /** The first line of this type, now or when it comes. */
+  next(type: string): Promise<Line>;
+}
+
+function launchFakeApp(args: string[], env: Record<string, string>): FakeApp {
+  // The app's directory as electron-builder lays it out: the bundle and the built UI.
+  const appDir = join(work, 'app');
+  mkdirSync(join(appDir, 'dist', 'renderer'), { recursive: true });
+  writeFileSync(join(appDir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Kiln</title>');
+  const child = spawn(process.execPath, ['-r', FAKE_ELECTRON, join(out, 'main.cjs'), ...args], {
+    env: { ...process.env, KILN_LOOPBACK_ONLY: '1', FAKE_APP_PATH: appDir, FAKE_OPEN_PATH: `${TSPLIB}berlin52.tsp`, ...env },
+  });
   const lines: Line[] = [];
   const waiters: { type: string; resolve: (line: Line) => void }[] = [];
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    if (!text.startsWith('{')) return;
+    const line = JSON.parse(text) as Line;
+    lines.push(line);
+    for (const waiter of waiters.filter((w) => w.type === line.type)) waiter.resolve(line);
+  });
+  child.stderr.resume();
   const next = (type: string): Promise<Line> =>
     new Promise((resolve) => {
       const seen = lines.find((line) => line.type === type);
       if (seen) resolve(seen);
       else waiters.push({ type, resolve });
     });
+  return { child, lines, next };
+}
+
+describe('main.cjs under a stand-in electron module', () => {
   const savePath = join(work, 'saved.tour');
+  let app: FakeApp;
+  const next = (type: string): Promise<Line> => app.next(type);
 
   beforeAll(() => {
-    // The app's directory as electron-builder lays it out: the bundle and the built UI.
-    const app = join(work, 'app');
-    mkdirSync(join(app, 'dist', 'renderer'), { recursive: true });
-    writeFileSync(join(app, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Kiln</title>');
-    child = spawn(process.execPath, ['-r', FAKE_ELECTRON, join(out, 'main.cjs')], {
-      env: { ...process.env, KILN_LOOPBACK_ONLY: '1', FAKE_APP_PATH: app, FAKE_OPEN_PATH: `${TSPLIB}berlin52.tsp`, FAKE_SAVE_PATH: savePath },
-    });
-    createInterface({ input: child.stdout }).on('line', (text) => {
-      if (!text.startsWith('{')) return;
-      const line = JSON.parse(text) as Line;
-      lines.push(line);
-      for (const waiter of waiters.filter((w) => w.type === line.type)) waiter.resolve(line);
-    });
-    child.stderr.resume();
+    app = launchFakeApp([], { FAKE_SAVE_PATH: savePath });
   });
 
   afterAll(() => {
-    if (child.exitCode === null) child.kill();
+    if (app.child.exitCode === null) app.child.kill();
   });
 
   it('opens a sandboxed, context-isolated window on the embedded server, without the ticket in its URL', async () => {
@@ -109,7 +125,7 @@ describe('main.cjs under a stand-in electron module', () => {
     expect(save.saved).toEqual({ value: true });
     expect(readFileSync(savePath, 'utf8')).toBe('TOUR_SECTION\n');
     // The suggested name only seeds the dialog, reduced to a base name.
-    const dialog = lines.find((line) => line.type === 'save-dialog')!;
+    const dialog = app.lines.find((line) => line.type === 'save-dialog')!;
     expect(dialog.options.defaultPath).toMatch(/[\\/]berlin52\.tour$/);
     expect(save.stranger.error).toMatch(/refused/);
     expect(save.badContent.error).toMatch(/string or a Uint8Array/);
@@ -145,6 +161,8 @@ describe('main.cjs under a stand-in electron module', () => {
 
   it('has the File, View and Help menus, whose actions reach the page', async () => {
     const menu = await next('menu');
+    // Plain http: Chromium's own certificate checks are left alone.
+    expect(app.lines.some((line) => line.type === 'certificates')).toBe(false);
     expect(menu.top).toEqual(expect.arrayContaining(['&File', 'editMenu', '&View', 'help']));
     expect(menu.items).toEqual(expect.arrayContaining(['open-problem', 'export-tour', 'export-map', 'quit', 'toggleDevTools']));
     expect(await next('send')).toMatchObject({ channel: 'kiln:menu', args: ['open-problem'] });
@@ -166,12 +184,54 @@ describe('main.cjs under a stand-in electron module', () => {
     expect(result.slicesByWorker.local).toBeGreaterThan(0);
     expect(result.bestLength).toBeLessThan(7542 * 1.05);
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.stdin.write('quit\n');
+    const exited = new Promise<number | null>((resolve) => app.child.once('exit', resolve));
+    app.child.stdin.write('quit\n');
     expect(await exited).toBe(0);
-    const order = lines.map((line) => line.type);
+    const order = app.lines.map((line) => line.type);
     expect(order.indexOf('quit-deferred')).toBeGreaterThan(-1);
     expect(order.indexOf('quit')).toBeGreaterThan(order.indexOf('quit-deferred'));
     await expect(fetch(trusted.routerUrl.replace('ws:', 'http:'))).rejects.toThrow();
+  });
+});
+
+describe('main.cjs --tls under a stand-in electron module', () => {
+  const userData = join(work, 'user-data');
+  const otherIdentity = loadOrCreateTlsIdentity(join(work, 'another-kiln'));
+  let app: FakeApp;
+
+  beforeAll(() => {
+    const otherCert = join(work, 'another-cert.pem');
+    writeFileSync(otherCert, otherIdentity.cert);
+    app = launchFakeApp(['--tls'], { FAKE_USER_DATA: userData, FAKE_OTHER_CERT: otherCert, FAKE_SAVE_PATH: join(work, 'tls-saved.tour') });
+  });
+
+  afterAll(() => {
+    if (app.child.exitCode === null) app.child.kill();
+  });
+
+  it('serves the window over https with a certificate kept in the user data directory, and the page reaches the router over wss', async () => {
+    const { url } = await app.next('load');
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    const identity = loadOrCreateTlsIdentity(userData);
+    const { trusted } = await app.next('bridge');
+    expect(trusted.routerUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
+    const csp: string = (await app.next('session')).ownHeaders.responseHeaders['Content-Security-Policy'][0];
+    expect(csp).toContain(`connect-src 'self' ${url.replace('https:', 'wss:').replace(/\/$/, '')}`);
+    // The page's own session, pinning the certificate in the user data directory.
+    const session = await new Promise<WampSession>((resolve, reject) => {
+      openWampClient({
+        url: trusted.routerUrl,
+        realm: REALM,
+        credentials: { method: 'ticket', authid: trusted.authid, ticket: trusted.ticket },
+        tlsFingerprint: identity.fingerprint,
+        onOpen: resolve,
+        onClose: (reason) => reject(new Error(reason)),
+      });
+    });
+    expect(session.id).toBeGreaterThan(0);
+  });
+
+  it("trusts only its own certificate, only on the app's host; everything else goes to Chromium's checks", async () => {
+    expect(await app.next('certificates')).toEqual({ type: 'certificates', own: 0, ownOnAnotherHost: -3, another: -3, garbage: -3 });
   });
 });

@@ -6,6 +6,9 @@
 const Module = require('node:module');
 const { EventEmitter } = require('node:events');
 const { tmpdir } = require('node:os');
+const { X509Certificate } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const tls = require('node:tls');
 
 const say = (type, data = {}) => process.stdout.write(`${JSON.stringify({ type, ...data })}\n`);
 const prevented = () => ({ defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } });
@@ -15,7 +18,8 @@ Object.assign(app, {
   isPackaged: false,
   requestSingleInstanceLock: () => true,
   getAppPath: () => process.env.FAKE_APP_PATH,
-  getPath: () => tmpdir(),
+  getPath: (name) => (name === 'userData' && process.env.FAKE_USER_DATA) || tmpdir(),
+  commandLine: { hasSwitch: (name) => process.argv.includes(`--${name}`) },
   setAboutPanelOptions: () => {},
   showAboutPanel: () => say('about'),
   whenReady: () => Promise.resolve(),
@@ -39,7 +43,9 @@ const session = {
   permissionRequest: null,
   permissionCheck: null,
   headers: null,
+  verifyCertificate: null,
   downloads: new EventEmitter(),
+  setCertificateVerifyProc(fn) { this.verifyCertificate = fn; },
   setPermissionRequestHandler(fn) { this.permissionRequest = fn; },
   setPermissionCheckHandler(fn) { this.permissionCheck = fn; },
   on(name, fn) { this.downloads.on(name, fn); },
@@ -133,9 +139,30 @@ async function drive(window, url) {
     otherHeaders: await headersFor('https://example.org/'),
   });
 
+  if (session.verifyCertificate) say('certificates', await certificateVerdicts(origin));
+
   const items = applicationMenu.template.flatMap((menu) => (Array.isArray(menu.submenu) ? menu.submenu : []));
   say('menu', { top: applicationMenu.template.map((menu) => menu.label ?? menu.role), items: items.map((item) => item.id ?? item.role ?? item.type) });
   items.find((item) => item.id === 'open-problem').click();
+}
+
+/** What main's certificate check answers (0 trusted, -3 Chromium decides) for the server's own certificate and others. */
+async function certificateVerdicts(origin) {
+  const { hostname, port } = new URL(origin);
+  const served = await new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port: Number(port), rejectUnauthorized: false }, () => {
+      resolve(new X509Certificate(socket.getPeerCertificate().raw).toString());
+      socket.end();
+    });
+    socket.on('error', reject);
+  });
+  const verdict = (host, data) => new Promise((resolve) => session.verifyCertificate({ hostname: host, certificate: { data } }, resolve));
+  return {
+    own: await verdict(hostname, served),
+    ownOnAnotherHost: await verdict('example.org', served),
+    another: await verdict(hostname, readFileSync(process.env.FAKE_OTHER_CERT, 'utf8')),
+    garbage: await verdict(hostname, 'not a certificate'),
+  };
 }
 
 const electron = { app, BrowserWindow, dialog, ipcMain, Menu, session: { defaultSession: session } };
