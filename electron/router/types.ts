@@ -37,7 +37,6 @@ export const MessageType = {
   INTERRUPT: 69,
   YIELD: 70,
 } as const;
-export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
 
 /**
  * A serializer turns messages into frames and back. Binary payload values are Uint8Array in memory;
