@@ -11,7 +11,6 @@ import { CODE } from '../lan/confirmation-code.ts';
 import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
 import { parseJoinLink } from '../lan/join-link.ts';
 import { offerMachine } from '../lan/offer.ts';
-import { TLS_FINGERPRINT_MISMATCH } from '../wamp/client.ts';
 import { UsageError, type Command } from './command.ts';
 import { credentialsFrom, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 
@@ -73,12 +72,10 @@ async function run(args: string[]): Promise<number> {
     return 0;
   }
   let worker: RunningWorker;
-  let refusedCertificate: (message: string) => void = () => {};
-  const refused = new Promise<string>((resolve) => (refusedCertificate = resolve));
-  // Not the pinned certificate: nothing to wait for, so leave with the reason.
-  const onEnded = (message: string, reason: string): void => {
-    if (reason === TLS_FINGERPRINT_MISMATCH) refusedCertificate(message);
-  };
+  let ended: (why: string) => void = () => {};
+  const endedForGood = new Promise<string>((resolve) => (ended = resolve));
+  // Refused, revoked or killed (autobahn will not retry): nothing to wait for, so leave with the reason.
+  const onEnded = (message: string, reason: string): void => ended(message === reason ? reason : `${message} (${reason})`);
   if (values.join !== undefined) {
     let link;
     try {
@@ -94,6 +91,7 @@ async function run(args: string[]): Promise<number> {
       workerId: values.id,
       log,
       onEnded,
+      rejoinAfterShutdown: true,
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${link.routerUrl} (invite ${link.inviteId})`);
   } else {
@@ -108,10 +106,11 @@ async function run(args: string[]): Promise<number> {
       workerId: values.id,
       log,
       onEnded,
+      rejoinAfterShutdown: true,
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
   }
-  const refusal = await Promise.race([waitForShutdown().then(() => null), refused]);
+  const refusal = await Promise.race([waitForShutdown().then(() => null), endedForGood]);
   await worker.close();
   if (refusal === null) return 0;
   console.error(`worker: ${refusal}`);

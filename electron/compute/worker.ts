@@ -17,6 +17,11 @@ export interface WorkerOptions {
   credentials: Credentials;
   /** With a wss:// url: the pinned SHA-256 fingerprint of the router's certificate (see openWampClient). */
   tlsFingerprint?: string;
+  /**
+   * Rejoin when the router shuts down, as after a lost connection (a worker pointed at a router);
+   * otherwise a shutdown ends the worker (a LAN offer then offers the machine again).
+   */
+  rejoinAfterShutdown?: boolean;
   /** Compute threads and so the registration's concurrency; default: every core. */
   threads?: number;
   workerId?: string;
@@ -48,6 +53,7 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     credentials: options.credentials,
     tlsFingerprint: options.tlsFingerprint,
     reconnect: true,
+    reconnectAfterShutdown: options.rejoinAfterShutdown,
     onOpen: async (session) => {
       callee = new ComputeCallee(session, pool, makeWampError, {
         workerId,

@@ -23,17 +23,43 @@ export interface ClientOptions {
    * a CA (Kiln's self-signed one). Any other certificate is refused, and not retried.
    */
   tlsFingerprint?: string;
-  /** Keep reconnecting with backoff when the router goes away (workers); default false. */
+  /** Keep reconnecting with backoff when the connection is lost (workers); default false. */
   reconnect?: boolean;
+  /**
+   * With reconnect: also come back when the router ends the session because it is shutting down
+   * (`wamp.close.system_shutdown`, `wamp.close.close_realm`), which autobahn takes as final.
+   */
+  reconnectAfterShutdown?: boolean;
   /** Called with every (re)opened session. */
   onOpen: (session: WampSession) => void | Promise<void>;
-  /** Called when a session closes; `willRetry` says whether autobahn will reconnect. */
+  /**
+   * Called when a session closes: `reason` is the router's URI when it ended the session (GOODBYE or
+   * ABORT: `wamp.close.killed`, `wamp.error.authentication_failed`, ...), else autobahn's `closed`,
+   * `lost` or `unreachable`; `willRetry` says whether autobahn will reconnect.
+   */
   onClose?: (reason: string, message: string | undefined, willRetry: boolean) => void;
 }
 
 export interface WampClient {
   close(): Promise<void>;
 }
+
+/**
+ * autobahn warns on every close and retry, with an object dump ("connection closed", "auto-reconnect
+ * disabled!"). Kiln's clients report those events themselves, in one line (onClose), so that chatter
+ * is dropped; autobahn's other warnings (serializer errors) still print.
+ */
+const CONNECTION_CHATTER = /^(connection closed|auto-reconnect|giving up trying to auto-reconnect)/;
+const autobahnLog = (autobahn as unknown as { log: { warn: (...args: unknown[]) => void } }).log;
+const autobahnWarn = autobahnLog.warn;
+autobahnLog.warn = (...args: unknown[]): void => {
+  if (typeof args[0] !== 'string' || !CONNECTION_CHATTER.test(args[0])) autobahnWarn(...args);
+};
+
+/** Session ends that mean the router (or realm) is going away, not that this client was sent away. */
+const ROUTER_GOING_AWAY = new Set(['wamp.close.system_shutdown', 'wamp.close.close_realm']);
+/** Pause before reconnecting to a router that announced its shutdown (autobahn's backoff takes over after). */
+const AFTER_SHUTDOWN_DELAY_MS = 500;
 
 /** onClose's reason when the router's certificate is not the pinned one. */
 export const TLS_FINGERPRINT_MISMATCH = 'kiln.error.tls_fingerprint_mismatch';
@@ -82,6 +108,7 @@ export function openWampClient(options: ClientOptions): WampClient {
   } as autobahn.IConnectionOptions);
 
   let closing = false;
+  let reopenTimer: NodeJS.Timeout | undefined;
   connection.onopen = (session) => {
     Promise.resolve(options.onOpen(session as unknown as WampSession)).catch((error: unknown) => {
       options.onClose?.('kiln.error.start_failed', error instanceof Error ? error.message : String(error), false);
@@ -94,8 +121,15 @@ export function openWampClient(options: ClientOptions): WampClient {
       options.onClose?.(TLS_FINGERPRINT_MISMATCH, (mismatch as FingerprintMismatchError).message, false);
       return true;
     }
-    const willRetry = !closing && Boolean((details as { will_retry?: boolean }).will_retry);
-    options.onClose?.(reason, (details as { message?: string }).message ?? (details as { reason?: string }).reason, willRetry);
+    const { will_retry: retrying, reason: uri, message } = details as { will_retry?: boolean; reason?: string | null; message?: string };
+    const comeBack = !closing && options.reconnect === true && options.reconnectAfterShutdown === true && ROUTER_GOING_AWAY.has(uri ?? '');
+    options.onClose?.(uri || reason, message || undefined, (!closing && Boolean(retrying)) || comeBack);
+    if (comeBack) {
+      reopenTimer = setTimeout(() => {
+        reopenTimer = undefined;
+        if (!closing) connection.open();
+      }, AFTER_SHUTDOWN_DELAY_MS);
+    }
     return false;
   };
   connection.open();
@@ -104,6 +138,7 @@ export function openWampClient(options: ClientOptions): WampClient {
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        clearTimeout(reopenTimer);
         if (!connection.isOpen) {
           // Stops a pending retry; autobahn throws "connection already closed" once it has given up.
           try {

@@ -1,0 +1,104 @@
+/**
+ * `kiln worker --router` as a process: it rides out a router that goes away and comes back, and it
+ * leaves with exit 1 and one clear line when the router refuses it or ends its session for good.
+ * autobahn's own connection chatter stays out of its output.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REALM } from '../../shared/protocol.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
+import type { WampClient } from '../../electron/wamp/client.ts';
+import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+
+const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
+const CHATTER = /auto-reconnect|connection closed (closed|lost|unreachable) \{/;
+
+const processes: KilnProcess[] = [];
+function kilnProcess(args: string[], env: NodeJS.ProcessEnv = process.env): KilnProcess {
+  const started = new KilnProcess(spawn(process.execPath, [KILN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env }));
+  processes.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((started) => (started.child.exitCode === null ? started.stop('SIGKILL') : started.exited)));
+});
+
+describe('kiln worker against a Kiln that refuses or ends its session', () => {
+  let kiln: RunningKiln;
+  let client: WampClient;
+  let ui: WampSession;
+
+  beforeAll(async () => {
+    kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null });
+    ({ client, session: ui } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }));
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await kiln?.close();
+  });
+
+  const worker = (ticket: string, id: string): KilnProcess =>
+    kilnProcess(['worker', '--router', kiln.routerUrl, '--authid', kiln.credentials.compute.authid, '--threads', '1', '--id', id], { ...process.env, KILN_TICKET: ticket });
+
+  it('a refused ticket: exit 1 with the reason, no retrying', async () => {
+    const refused = worker('not-the-ticket', 'refused');
+    expect(await refused.exited).toBe(1);
+    const output = refused.output.join('\n');
+    expect(output).toMatch(/^worker: invalid ticket for authid "local-compute" \(wamp\.error\.not_authorized\)$/m);
+    expect(output).not.toMatch(/reconnecting/);
+    expect(output).not.toMatch(CHATTER);
+  }, 30_000);
+
+  it('a session the control center kills: exit 1 with its message', async () => {
+    const killed = worker(kiln.credentials.compute.ticket, 'killed');
+    await until(() => (kiln.orchestrator.workers.list().some((load) => load.workerId === 'killed') ? true : undefined), 'the worker to join');
+    const ids = await ui.call<number[]>('wamp.session.kill_by_authid', [kiln.credentials.compute.authid], { reason: 'wamp.close.killed', message: 'taken off the job' });
+    expect(ids).toHaveLength(1);
+    expect(await killed.exited).toBe(1);
+    expect(killed.output.join('\n')).toMatch(/^worker: taken off the job \(wamp\.close\.killed\)$/m);
+    expect(killed.output.join('\n')).not.toMatch(CHATTER);
+  }, 30_000);
+});
+
+describe('kiln worker against a router that goes away', () => {
+  it('reconnects with backoff and registers again when the router is back on its port, after a shutdown or a crash', async () => {
+    const port = await freePort();
+    const routerArgs = ['router', '--port', String(port), '--realm', REALM, '--anonymous'];
+    const first = kilnProcess(routerArgs);
+    await first.line(/^ready ws:/);
+    const worker = kilnProcess(['worker', '--router', `ws://127.0.0.1:${port}/ws`, '--threads', '1', '--id', 'patient']);
+    await worker.line(/worker patient: joined/);
+
+    expect(await first.stop('SIGTERM')).toBe(0);
+    await worker.line(/worker patient: connection closed \(.+\), reconnecting$/);
+    const second = kilnProcess(routerArgs);
+    await second.line(/^ready ws:/);
+    const joins = (): number => worker.output.filter((text) => /worker patient: joined/.test(text)).length;
+    await until(() => (joins() === 2 ? true : undefined), 'the worker to join again after a shutdown');
+
+    // A crash: no GOODBYE, the connection is just lost.
+    await second.stop('SIGKILL');
+    await worker.line(/worker patient: connection closed \(lost\), reconnecting$/);
+    const third = kilnProcess(routerArgs);
+    await third.line(/^ready ws:/);
+    await until(() => (joins() === 3 ? true : undefined), 'the worker to join again after a crash');
+    expect(worker.child.exitCode).toBeNull();
+    expect(worker.output.join('\n')).not.toMatch(CHATTER);
+  }, 60_000);
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
