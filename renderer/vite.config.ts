@@ -28,7 +28,12 @@ export default defineConfig({
     // autobahn-browser alone is ~360 kB minified; one chunk is fine for a local app.
     chunkSizeWarningLimit: 1200,
     // Two pages: the control center, and the join page a donor browser opens from an invite link.
-    rollupOptions: { input: { index: `${rendererRoot}index.html`, join: `${rendererRoot}join.html` } },
+    // What both pages share (autobahn-browser, the protocol) lands in one chunk, named for what it is
+    // rather than after whichever module Rollup picks.
+    rollupOptions: {
+      input: { index: `${rendererRoot}index.html`, join: `${rendererRoot}join.html` },
+      output: { chunkFileNames: 'assets/shared-[hash].js' },
+    },
   },
   server: {
     // The renderer imports shared/ (protocol, TSP parsers) from outside its root.
