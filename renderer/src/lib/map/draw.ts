@@ -8,12 +8,15 @@ export interface MapColors {
 
 /**
  * 'batched' is what the map uses: the tour as one path, with off-screen segments culled and points
- * that land on the pen's pixel skipped; single-pixel cities written straight into an ImageData
- * (rasterising a path of tens of thousands of tiny rects costs far more than the rects' pixels),
- * larger dots as one path of rects. 'naive' (a stroke per segment, a fillRect per city) exists as
+ * that land on the pen's pixel skipped; small cities (up to MAX_PIXEL_CITY device pixels a side, as
+ * dense instances use, also on HiDPI) written straight into an ImageData (rasterising a path of tens
+ * of thousands of tiny rects costs far more than the rects' pixels), larger dots as one path of rects. 'naive' (a stroke per segment, a fillRect per city) exists as
  * the baseline that `npm run bench:map` compares against.
  */
 export type DrawStrategy = 'batched' | 'naive';
+
+/** Largest city square (device pixels a side) written into an ImageData rather than drawn as rects. */
+const MAX_PIXEL_CITY = 4;
 
 export interface MapScene {
   points: MapPoints;
@@ -37,7 +40,7 @@ export class MapPainter {
 
   draw(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
     this.#project(scene, width, height);
-    if (this.strategy === 'batched' && scene.cityPx === 1) {
+    if (this.strategy === 'batched' && scene.cityPx <= MAX_PIXEL_CITY) {
       // Dense instances: cities as pixels under the tour.
       this.#putCityPixels(ctx, width, height, scene);
       if (scene.tour) this.#drawTour(ctx, width, height, scene, scene.tour);
@@ -57,10 +60,28 @@ export class MapPainter {
     const sx = this.#screenX;
     const sy = this.#screenY;
     const n = scene.points.x.length;
+    const size = scene.cityPx;
+    // The square's top-left corner relative to the city's pixel, so the square is centred on it.
+    const back = (size - 1) >> 1;
     for (let i = 0; i < n; i++) {
-      const px = Math.floor(sx[i]);
-      const py = Math.floor(sy[i]);
-      if (px >= 0 && py >= 0 && px < width && py < height) pixels[py * width + px] = city;
+      if (size === 1) {
+        // The common case (dense instances at DPR 1), kept to one store.
+        const px = Math.floor(sx[i]);
+        const py = Math.floor(sy[i]);
+        if (px >= 0 && py >= 0 && px < width && py < height) pixels[py * width + px] = city;
+        continue;
+      }
+      const left = Math.floor(sx[i]) - back;
+      const top = Math.floor(sy[i]) - back;
+      if (left >= width || top >= height || left + size <= 0 || top + size <= 0) continue;
+      const x0 = Math.max(0, left);
+      const x1 = Math.min(width, left + size);
+      const y1 = Math.min(height, top + size);
+      // Plain stores: for squares this small they beat a fill() call per row.
+      for (let y = Math.max(0, top); y < y1; y++) {
+        const row = y * width;
+        for (let x = x0; x < x1; x++) pixels[row + x] = city;
+      }
     }
     ctx.putImageData(this.#image, 0, 0);
   }
