@@ -2,7 +2,7 @@
  * The control center against the real `kiln serve`: open berlin52 through the file input, solve it
  * to its optimum on a 5 s budget while a second window follows the same run, see the tour drawn and
  * the load charts fed by the worker, stop, and export a tour whose length is the one shown; a
- * malformed file is refused with its line and reason.
+ * malformed file is refused with its line and reason; an `.opt.tour` opened for a city set gives the gap.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,7 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   await page.getByTestId('file-input').setInputFiles(BERLIN52);
   await expect(page.getByTestId('problem-summary')).toContainText('berlin52');
   await expect(page.getByTestId('problem-summary')).toContainText('52 cities');
+  await expect(page.getByTestId('problem-summary')).toContainText('optimum 7,542');
   const citiesOnly = await paintedPixels(page);
   expect(citiesOnly).toBeGreaterThan(0);
 
@@ -68,6 +69,9 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   const best = page.getByTestId('best-length');
   await expect(best).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM), { timeout: 10_000 });
   await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM));
+  // berlin52 is a known TSPLIB instance: its proven optimum gives the gap, in both windows.
+  await expect(page.getByTestId('gap')).toHaveAttribute('data-value', '0');
+  await expect(watcher.getByTestId('gap')).toHaveAttribute('data-value', '0');
 
   // The tour is drawn over the cities: many more pixels than the 52 dots alone.
   await expect.poll(() => paintedPixels(page)).toBeGreaterThan(citiesOnly * 1.2);
@@ -108,4 +112,21 @@ test('a malformed city set is refused with its line and the reason', async ({ pa
   await expect(error).toContainText('zero');
   await expect(page.getByTestId('start')).toBeDisabled();
   await page.screenshot({ path: `${SCREENSHOTS}malformed-file.png` });
+});
+
+test("an optimal tour (.opt.tour) opened for a city set gives its runs their gap", async ({ page }) => {
+  await openControlCenter(page);
+  // Five corners of a convex pentagon: the hull order is the optimal tour.
+  const corners = ['x,y', '0,100', '95,31', '59,-81', '-59,-81', '-95,31', ''].join('\n');
+  await page.getByTestId('file-input').setInputFiles({ name: 'pentagon.csv', mimeType: 'text/csv', buffer: Buffer.from(corners) });
+  await expect(page.getByTestId('problem-summary')).toContainText('5 cities');
+  const optimal = ['NAME : pentagon.opt.tour', 'TYPE : TOUR', 'DIMENSION : 5', 'TOUR_SECTION', '1', '2', '3', '4', '5', '-1', 'EOF', ''].join('\n');
+  await page.getByTestId('file-input').setInputFiles({ name: 'pentagon.opt.tour', mimeType: 'text/plain', buffer: Buffer.from(optimal) });
+  await expect(page.getByTestId('problem-error')).toHaveCount(0);
+  await expect(page.getByTestId('problem-summary')).toContainText(/tour opened · optimum \d/);
+
+  await page.getByTestId('budget-seconds').fill('1');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('finished', { timeout: 10_000 });
+  await expect(page.getByTestId('gap')).toHaveAttribute('data-value', '0');
 });

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Procedures, REALM, parseTour, problemToWire, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
+import { knownOptimum } from '../../shared/tsp/known-optima.ts';
 import { parseProblemFile } from '../../shared/tsp/problem.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import { ProblemError, type ProblemData } from '../../shared/tsp/types.ts';
@@ -31,7 +32,8 @@ options:
   --ticket-file PATH  the ticket for --authid
   --workers N         local compute threads when no --router is given (default: every core)
   --out PATH          where to write the tour (default: FILE with .tour beside it)
-  --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, if any)
+  --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, else the
+                      proven optimum when FILE is a known TSPLIB instance)
   --method NAME       anneal or lsmc (default: the kernel's default)
   --scheme NAME       whole, segments or auto (default auto: the measured best)
   --seed N            seed of the run
@@ -114,7 +116,7 @@ function readProblem(file: string, optimumFlag: string | undefined): ProblemData
     throw error;
   }
   if (optimumFlag !== undefined) problem.optimum = parseCount(optimumFlag, '--optimum', 1, Number.MAX_SAFE_INTEGER);
-  else problem.optimum ??= optimumBeside(file, problem.name);
+  else problem.optimum ??= optimumBeside(file, problem.name) ?? knownOptimum(problem);
   return problem;
 }
 

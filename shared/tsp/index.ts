@@ -8,4 +8,5 @@ export { MAX_DIMENSION, MAX_EXPLICIT_DIMENSION, parseTsplib } from './tsplib.ts'
 export { checkTour, formatTour, parseTour, type ParsedTour } from './tour.ts';
 export { formatTourCsv, parseCsv } from './csv.ts';
 export { parseProblemFile, problemHash } from './problem.ts';
+export { knownOptimum } from './known-optima.ts';
 export { constructTour, DEFAULT_CONSTRUCTION, greedyTour, nearestNeighbourTour, spaceFillingCurveTour, type ConstructionMethod } from './construct.ts';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,13 @@ describe('kiln solve', () => {
     const instance = createInstance(parseTsplib(readFileSync(`${TSPLIB}berlin52.tsp`, 'utf8'), 'berlin52.tsp'));
     const { tour } = parseTour(readFileSync(out, 'utf8'), 52, 'berlin52.tour');
     expect(tourLength(instance, tour)).toBe(7542);
+  });
+
+  it('knows a TSPLIB instance\'s proven optimum with no optima.json beside it', async () => {
+    const copy = join(scratch, 'my-cities.tsp');
+    copyFileSync(`${TSPLIB}ulysses22.tsp`, copy);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', copy, '--budget', '1s', '--workers', '1'], { cwd: REPO });
+    expect(JSON.parse(stdout.trim())).toMatchObject({ n: 22, optimum: 7013, tour: join(scratch, 'my-cities.tour') });
   });
 
   it('explains bad input instead of crashing', async () => {

@@ -1,10 +1,16 @@
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { MAX_CITIES } from '../../../shared/protocol.ts';
+import { createInstance, tourLength } from '../../../shared/tsp/instance.ts';
+import { knownOptimum } from '../../../shared/tsp/known-optima.ts';
 import { parseProblemFile } from '../../../shared/tsp/problem.ts';
 import { parseTour } from '../../../shared/tsp/tour.ts';
 import { randomProblem } from './randomProblem.ts';
 
-/** The problem this window works on, and a tour opened from a file for it (shown when no run draws one). */
+/**
+ * The problem this window works on, and a tour opened from a file for it (shown when no run draws one).
+ * Its optimum, when known, gives runs their gap: a TSPLIB instance's proven optimum (known-optima.ts),
+ * or the length of an optimal tour opened for it (TSPLIB's `.opt.tour` files).
+ */
 class LoadedProblem {
   data = $state.raw<ProblemData | null>(null);
   /** Where it came from: a file name or "random". */
@@ -41,14 +47,17 @@ class LoadedProblem {
       return;
     }
     try {
-      this.fileTour = parseTour(await file.text(), this.data.n, file.name).tour;
+      const { tour } = parseTour(await file.text(), this.data.n, file.name);
+      this.fileTour = tour;
+      if (/\.opt\.tour$/i.test(file.name)) this.data = { ...this.data, optimum: tourLength(createInstance(this.data), tour) };
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }
   }
 
   #set(data: ProblemData, source: string): void {
-    this.data = data;
+    const optimum = data.optimum ?? knownOptimum(data);
+    this.data = optimum === undefined ? data : { ...data, optimum };
     this.source = source;
     this.fileTour = null;
   }
