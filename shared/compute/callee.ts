@@ -44,6 +44,8 @@ export class ComputeCallee {
   private readonly problems = new Map<string, Promise<ProblemData>>();
   private readonly endedRuns = new Set<string>();
   private inFlight = 0;
+  /** A run ended while slices were in flight: publish the load as soon as they are back, not at the next tick. */
+  private publishWhenIdle = false;
   private slicesDone = 0;
   private movesSinceLoad = 0;
   private lastLoadAt = Date.now();
@@ -105,6 +107,9 @@ export class ComputeCallee {
     const state = value as Partial<RunState> | undefined;
     if (!state || typeof state.runId !== 'string' || state.phase === 'running') return;
     this.endedRuns.add(state.runId);
+    // Machines lists show the end of a run at once rather than up to a load interval later.
+    if (this.inFlight > 0) this.publishWhenIdle = true;
+    else this.publishLoad();
     if (this.endedRuns.size > ENDED_RUNS_KEPT) this.endedRuns.delete(this.endedRuns.values().next().value as string);
     this.pool.stopRun(state.runId);
   }
@@ -135,6 +140,10 @@ export class ComputeCallee {
       throw this.makeError('kiln.error.slice_failed', error instanceof Error ? error.message : String(error));
     } finally {
       this.inFlight--;
+      if (this.inFlight === 0 && this.publishWhenIdle) {
+        this.publishWhenIdle = false;
+        this.publishLoad();
+      }
     }
   }
 
