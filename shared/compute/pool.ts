@@ -6,6 +6,12 @@
 import type { ProblemData } from '../tsp/types.ts';
 import type { SliceJob, SliceOutcome, ThreadReply, ThreadRequest } from './slice-runner.ts';
 
+/**
+ * How many problems a thread keeps prepared (SliceRunner); runs rarely overlap, so a few suffice. The
+ * oldest by first arrival goes first, and the pool mirrors that to know what each thread still holds.
+ */
+export const PROBLEMS_KEPT = 3;
+
 /** One spawned compute thread, as the pool sees it. */
 export interface ComputeThread {
   post(message: ThreadRequest, transfer?: ArrayBuffer[]): void;
@@ -20,6 +26,7 @@ export type ThreadFactory = () => ComputeThread;
 
 interface Slot {
   thread: ComputeThread;
+  /** The problems the thread holds, in the order it got them: it drops the oldest beyond PROBLEMS_KEPT. */
   problems: Set<string>;
   busy: { runId: string; resolve: (outcome: SliceOutcome) => void; reject: (error: Error) => void } | null;
 }
@@ -105,6 +112,8 @@ export class SlicePool {
       if (!slot.problems.has(hash)) {
         slot.thread.post({ type: 'problem', hash, data: next.data });
         slot.problems.add(hash);
+        // Forget what the thread forgets, so a problem seen again is sent again.
+        if (slot.problems.size > PROBLEMS_KEPT) slot.problems.delete(slot.problems.values().next().value as string);
       }
       slot.busy = { runId: next.runId, resolve: next.resolve, reject: next.reject };
       slot.thread.setStop(false);

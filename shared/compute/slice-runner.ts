@@ -3,6 +3,7 @@
  * Keeps the prepared problems (instance + neighbour lists) of the last few runs, so a problem is
  * prepared once per thread, not once per slice. Isomorphic: the thread adapters only move messages.
  */
+import { PROBLEMS_KEPT } from './pool.ts';
 import { annealSlice } from '../tsp/kernel.ts';
 import { constructTour } from '../tsp/construct.ts';
 import { createInstance } from '../tsp/instance.ts';
@@ -33,8 +34,6 @@ interface PreparedProblem {
   neighbours: NeighbourLists;
 }
 
-/** How many problems a thread keeps prepared; runs rarely overlap, so a few suffice. */
-const PROBLEMS_KEPT = 3;
 const NEIGHBOURS_K = 10;
 
 export class SliceRunner {
@@ -46,10 +45,6 @@ export class SliceRunner {
     this.problems.set(hash, { instance, neighbours: buildNeighbourLists(instance, NEIGHBOURS_K) });
     // Maps iterate in insertion order: the first key is the oldest problem.
     while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
-  }
-
-  hasProblem(hash: string): boolean {
-    return this.problems.has(hash);
   }
 
   run(job: SliceJob, shouldStop: () => boolean): SliceOutcome {
