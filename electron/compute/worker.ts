@@ -70,6 +70,9 @@ export function startWorker(options: WorkerOptions): RunningWorker {
     onClose: (reason, message, willRetry) => {
       callee?.stop().catch(() => undefined);
       callee = null;
+      // The router has cancelled this session's invocations and the orchestrator dispatches them again:
+      // free the threads for the next session instead of finishing work nobody will receive.
+      pool.stopAll();
       options.log?.(`worker ${workerId}: connection closed (${reason}${message ? `: ${message}` : ''})${willRetry ? ', reconnecting' : ''}`);
       if (!willRetry) options.onEnded?.(message ?? reason, reason);
     },

@@ -110,6 +110,11 @@ export function openWampClient(options: ClientOptions): WampClient {
   let closing = false;
   let reopenTimer: NodeJS.Timeout | undefined;
   connection.onopen = (session) => {
+    // autobahn's close() does not cancel a pending retry: a session that opens after close() leaves at once.
+    if (closing) {
+      connection.close();
+      return;
+    }
     Promise.resolve(options.onOpen(session as unknown as WampSession)).catch((error: unknown) => {
       options.onClose?.('kiln.error.start_failed', error instanceof Error ? error.message : String(error), false);
       connection.close();

@@ -18,7 +18,7 @@ import {
   type WorkerLoad,
 } from '../protocol.ts';
 import type { ProblemData } from '../tsp/types.ts';
-import type { ErrorFactory, WampRegistration, WampSession } from '../wamp.ts';
+import { callErrorOf, type ErrorFactory, type WampRegistration, type WampSession } from '../wamp.ts';
 import type { SlicePool } from './pool.ts';
 
 export interface CalleeOptions {
@@ -120,6 +120,8 @@ export class ComputeCallee {
       const request = parseAnnealRequest(kwargs);
       if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
       const problem = await this.problem(request.problemHash);
+      // The run may have ended while the problem was being fetched: the pool could not stop this slice yet.
+      if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
       const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
       if (request.segment && request.segment.length > problem.n)
         throw new ProtocolError(Errors.invalidArgument, `anneal.segment: ${request.segment.length} cities, the problem has ${problem.n}`);
@@ -137,7 +139,8 @@ export class ComputeCallee {
       };
     } catch (error) {
       if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
-      throw this.makeError('kiln.error.slice_failed', error instanceof Error ? error.message : String(error));
+      // A failed problem fetch rejects with the router's error (an autobahn.Error, not an Error).
+      throw this.makeError('kiln.error.slice_failed', callErrorOf(error).message);
     } finally {
       this.inFlight--;
       if (this.inFlight === 0 && this.publishWhenIdle) {

@@ -73,6 +73,12 @@ export class SlicePool {
     for (const slot of this.slots) if (slot.busy?.runId === runId) slot.thread.setStop(true);
   }
 
+  /** Cuts every running slice short and drops the queued ones (their callers are gone). */
+  stopAll(): void {
+    for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('slices abandoned'));
+    for (const slot of this.slots) if (slot.busy) slot.thread.setStop(true);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('compute pool is closed'));
