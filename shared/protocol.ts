@@ -315,7 +315,10 @@ export function decodeFloat64s(value: unknown, what: string): Float64Array {
 /** Largest problem accepted over the network (pla85900 is the largest TSPLIB instance we ship for). */
 export const MAX_CITIES = 200_000;
 const EDGE_WEIGHT_TYPES: readonly EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
-const MAX_EXPLICIT_CITIES = 5_000;
+/** An n x n Int32 matrix must fit in one message under the router's 16 MiB limit: 4 * 2000^2 = 16 MB. */
+const MAX_EXPLICIT_CITIES = 2_000;
+/** Seeds are 31-bit: the kernel's RNG takes them so, and runs count up from theirs slice by slice. */
+const MAX_SEED = 2 ** 31 - 1;
 
 export function problemToWire(data: ProblemData): ProblemWire {
   const wire: ProblemWire = { name: data.name, n: data.n, edgeWeightType: data.edgeWeightType };
@@ -391,7 +394,7 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
       end: finiteNonNegative(temperature.end, 'anneal.temperature.end'),
     },
     budget: {},
-    seed: Number.isInteger(seed) ? (seed as number) : invalid('anneal.seed: expected an integer'),
+    seed: isSeed(seed) ? seed : invalid(`anneal.seed: expected an integer from 0 to ${MAX_SEED}`),
   };
   if (budget.ms !== undefined) request.budget.ms = finiteNonNegative(budget.ms, 'anneal.budget.ms');
   if (budget.moves !== undefined) request.budget.moves = finiteNonNegative(budget.moves, 'anneal.budget.moves');
@@ -438,8 +441,8 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
       params.sliceMs = sliceMs;
     }
     if (seed !== undefined) {
-      if (!Number.isInteger(seed)) invalid('solve.params.seed: expected an integer');
-      params.seed = seed as number;
+      if (!isSeed(seed)) invalid(`solve.params.seed: expected an integer from 0 to ${MAX_SEED}`);
+      params.seed = seed;
     }
   }
   return { problem, budgetMs: budgetMs as number, params };
@@ -456,4 +459,8 @@ export function parseTour(value: unknown, n: number, what: string): Int32Array {
     seen[city] = 1;
   }
   return tour;
+}
+
+function isSeed(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEED;
 }

@@ -65,14 +65,35 @@ export class Orchestrator {
     const hash = problemHash(problem);
     this.problems.delete(hash);
     this.problems.set(hash, problem);
-    const run = new Run(newRunId(), problem, hash, budgetMs, params, {
+    const run: Run = new Run(newRunId(), problem, hash, budgetMs, params, {
       session: this.session,
-      capacity: () => this.workers.totalConcurrency,
+      capacity: () => this.capacityFor(run),
+      onSliceEnded: () => this.refill(run),
     });
     this.runs.set(run.id, run);
     this.prune();
     run.start();
     return run;
+  }
+
+  /**
+   * The slices a run may have in flight: what the other running runs leave of the callees' total
+   * concurrency, and no more than an even share of it, so overlapping runs never put more calls in
+   * flight than the callees take (Crossbar.io would reject them) and none starves. With no callee at
+   * all, one probe slice (answered no_such_procedure, retried) keeps the run waiting for one.
+   */
+  private capacityFor(run: Run): number {
+    const total = this.workers.totalConcurrency;
+    if (total === 0) return 1;
+    const running = [...this.runs.values()].filter((other) => other.isRunning);
+    const others = running.reduce((sum, other) => sum + (other === run ? 0 : other.slicesInFlight), 0);
+    return Math.max(0, Math.min(total - others, Math.ceil(total / Math.max(1, running.length))));
+  }
+
+  /** A slice came back: its callee slot goes to the other running runs first, then to its own run. */
+  private refill(from: Run): void {
+    for (const run of this.runs.values()) if (run !== from && run.isRunning) run.fill();
+    from.fill();
   }
 
   private status(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): RunState | RunState[] {

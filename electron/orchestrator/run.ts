@@ -20,8 +20,8 @@ import {
   type SolveParams,
 } from '../../shared/protocol.ts';
 import type { Segment } from '../../shared/compute/segment.ts';
-import { createInstance } from '../../shared/tsp/instance.ts';
-import type { ProblemData } from '../../shared/tsp/types.ts';
+import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
+import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { defaultSliceMs, temperatureBand } from './schedule.ts';
 import { SegmentRounds } from './segments.ts';
@@ -40,13 +40,17 @@ const RETRY_DELAY_MS = 100;
 const PROGRESS_INTERVAL_MS = 100;
 /** Extra time a slice call may take beyond its compute budget (transfer, problem fetch, preparation). */
 const CALL_GRACE_MS = 10_000;
+/** Longest worker id counted in slicesByWorker (longer ones count as 'unknown'). */
+const MAX_WORKER_ID = 100;
 /** How long a stop waits for stopped slices to hand back their best so far. */
 const STOP_COLLECT_MS = 250;
 
 export interface RunContext {
   session: WampSession;
-  /** Slices that may be in flight right now (the callees' summed concurrency, at least 1). */
+  /** Slices this run may have in flight right now (its share of the callees' summed concurrency). */
   capacity: () => number;
+  /** One of this run's slices came back, freeing a callee slot (for this run or another); default: fill this run. */
+  onSliceEnded?: () => void;
   now?: () => number;
 }
 
@@ -61,7 +65,7 @@ export class Run {
   private slicesFailed = 0;
   /** Slices that came back after the run ended and were not used. */
   private slicesDiscarded = 0;
-  private readonly slicesByWorker: Record<string, number> = {};
+  private readonly slicesByWorker = new Map<string, number>();
   private movesTried = 0;
   private nextSeed: number;
   private error: string | undefined;
@@ -72,9 +76,13 @@ export class Run {
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   private progressDirty = false;
   private stopCollect: (() => void) | null = null;
+  /** The stop in progress: every caller of stop() gets the same collected result. */
+  private stopping: Promise<RunResult> | null = null;
   private readonly now: () => number;
   /** Segment rounds for large problems (see segments.ts); null: every slice works on the whole tour. */
   private readonly segments: SegmentRounds | null;
+  /** For the lengths of returned tours, which are computed here, never taken from the callee. */
+  private readonly instance: Instance;
 
   constructor(
     readonly id: string,
@@ -89,7 +97,12 @@ export class Run {
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
-    this.segments = params.scheme === 'segments' ? new SegmentRounds(createInstance(problem)) : null;
+    this.instance = createInstance(problem);
+    this.segments = params.scheme === 'segments' ? new SegmentRounds(this.instance) : null;
+  }
+
+  get slicesInFlight(): number {
+    return this.inFlight;
   }
 
   get isRunning(): boolean {
@@ -105,7 +118,7 @@ export class Run {
   /** Capacity may have grown (a callee joined): dispatch more slices. */
   fill(): void {
     if (!this.isRunning || this.retryTimer) return;
-    const capacity = Math.max(1, this.context.capacity());
+    const capacity = this.context.capacity();
     const remaining = this.startedAt + this.budgetMs - this.now();
     if (remaining < 20) return;
     const sliceMs = Math.min(this.sliceMs, remaining - 10);
@@ -123,18 +136,26 @@ export class Run {
   }
 
   /** Stops the run and answers with the best so far, including what the stopped slices hand back. */
-  async stop(): Promise<RunResult> {
-    if (this.isRunning) {
-      this.phase = 'stopped';
-      this.publishState();
-      if (this.inFlight > 0) {
-        await new Promise<void>((resolve) => {
-          this.stopCollect = resolve;
-          setTimeout(resolve, STOP_COLLECT_MS);
-        });
-      }
-      this.settle();
+  stop(): Promise<RunResult> {
+    if (this.stopping) return this.stopping;
+    if (!this.isRunning) return Promise.resolve(this.result());
+    this.stopping = this.collectAndStop();
+    return this.stopping;
+  }
+
+  private async collectAndStop(): Promise<RunResult> {
+    this.phase = 'stopped';
+    this.publishState();
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_COLLECT_MS);
+        this.stopCollect = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
+    this.settle();
     return this.result();
   }
 
@@ -170,7 +191,7 @@ export class Run {
       slicesDone: this.slicesDone,
       slicesFailed: this.slicesFailed,
       slicesDiscarded: this.slicesDiscarded,
-      slicesByWorker: { ...this.slicesByWorker },
+      slicesByWorker: Object.fromEntries(this.slicesByWorker),
       movesTried: this.movesTried,
     };
     const gap = this.gapPercent();
@@ -198,8 +219,7 @@ export class Run {
     if (this.params.method) request.method = this.params.method;
     this.inFlight++;
     this.slicesDispatched++;
-    this.context.session
-      .call<AnnealResult>(Procedures.anneal, [], request as unknown as Record<string, unknown>, { timeout: sliceMs + CALL_GRACE_MS })
+    this.call(request, sliceMs)
       .then(
         (result) => this.accept(result, segment),
         (error) => this.failed(error, segment),
@@ -207,8 +227,18 @@ export class Run {
       .finally(() => {
         this.inFlight--;
         if (this.inFlight === 0) this.stopCollect?.();
-        this.fill();
+        if (this.context.onSliceEnded) this.context.onSliceEnded();
+        else this.fill();
       });
+  }
+
+  /** The anneal call as a promise, also when the session is gone (autobahn then throws at once). */
+  private call(request: AnnealRequest, sliceMs: number): Promise<AnnealResult> {
+    try {
+      return this.context.session.call<AnnealResult>(Procedures.anneal, [], request as unknown as Record<string, unknown>, { timeout: sliceMs + CALL_GRACE_MS });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private accept(result: AnnealResult, segment: Segment | undefined): void {
@@ -218,6 +248,7 @@ export class Run {
       this.segments?.abandon();
       return;
     }
+    // Callees may be any browser that holds an invite: trust the tour, checked, and nothing it claims.
     let tour: Int32Array;
     try {
       tour = segment ? decodeInt32s(result.tour, 'anneal result segment') : parseTour(result.tour, this.problem.n, 'anneal result tour');
@@ -227,17 +258,22 @@ export class Run {
       return;
     }
     this.slicesDone++;
-    this.movesTried += result.stats?.movesTried ?? 0;
-    this.slicesByWorker[result.workerId] = (this.slicesByWorker[result.workerId] ?? 0) + 1;
+    const moves = result.stats?.movesTried;
+    if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
+    const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';
+    this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
     if (segment && this.segments && this.best) {
       const delta = this.segments.splice(this.best.tour, segment, tour);
       if (delta < 0) {
         this.best.length += delta;
         this.scheduleProgress();
       }
-    } else if (!this.best || result.length < this.best.length) {
-      this.best = { tour, length: result.length };
-      this.scheduleProgress();
+    } else {
+      const length = tourLength(this.instance, tour);
+      if (!this.best || length < this.best.length) {
+        this.best = { tour, length };
+        this.scheduleProgress();
+      }
     }
   }
 
@@ -289,7 +325,8 @@ export class Run {
   }
 
   private publishProgress(): void {
-    if (!this.best) return;
+    // Without a session (the router went away) there is nobody to tell; the run still settles.
+    if (!this.best || !this.context.session.isOpen) return;
     this.progressDirty = false;
     const elapsedMs = this.now() - this.startedAt;
     const progress: RunProgress = {
@@ -306,6 +343,7 @@ export class Run {
   }
 
   private publishState(): void {
+    if (!this.context.session.isOpen) return;
     this.context.session.publish(Topics.runState(this.id), [this.state()]);
   }
 }

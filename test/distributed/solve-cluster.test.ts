@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Procedures, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { Procedures, toBytes, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { callErrorOf } from '../../shared/wamp.ts';
 import { Cluster, loadTsplib, solveRequest } from '../helpers/cluster.ts';
+import { join } from '../helpers/kiln-process.ts';
 
 let cluster: Cluster | null = null;
 afterEach(async () => {
@@ -70,6 +72,52 @@ describe('distributed solving over real worker processes', () => {
     await cluster.addWorker('late');
     const { result } = await solving;
     expect(result.slicesByWorker.late).toBeGreaterThan(0);
+  });
+
+  it('shares the callees between overlapping runs: never more in flight than their concurrency, and both progress', async () => {
+    cluster = await Cluster.start();
+    await cluster.addWorker('shared', 2);
+    const { orchestrator } = cluster.kiln;
+    const runs = [orchestrator.startRun(solveRequest(loadTsplib('kroA100'), 2000, 100)), orchestrator.startRun(solveRequest(loadTsplib('ch150'), 2000, 100))];
+    let mostInFlight = 0;
+    const sampler = setInterval(() => (mostInFlight = Math.max(mostInFlight, runs[0].slicesInFlight + runs[1].slicesInFlight)), 5);
+    const results = await Promise.all(runs.map((run) => run.finished()));
+    clearInterval(sampler);
+    expect(mostInFlight).toBe(2);
+    for (const result of results) {
+      expect(result.phase).toBe('finished');
+      expect(result.slicesByWorker.shared).toBeGreaterThan(2);
+    }
+  });
+
+  it('believes only the tour a callee returns, never its claimed length, move count or odd worker id', async () => {
+    cluster = await Cluster.start();
+    const { kiln } = cluster;
+    const { client, session: liar } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute });
+    const problem = loadTsplib('berlin52');
+    const identity = Int32Array.from({ length: problem.n }, (_, i) => i);
+    await liar.register(
+      Procedures.anneal,
+      (_args, kwargs) => ({ runId: kwargs!.runId, tour: toBytes(identity), length: 1, stats: { movesTried: 'lots' }, workerId: '__proto__', stopped: false }),
+      { invoke: 'roundrobin', concurrency: 1 },
+    );
+    const result = await kiln.orchestrator.startRun({ ...solveRequest(problem, 500, 100), params: { sliceMs: 100, seed: 1 } }).finished();
+    await client.close();
+    expect(result.bestLength).toBe(tourLength(createInstance(problem), identity));
+    expect(result.movesTried).toBe(0);
+    expect(Object.getOwnPropertyNames(result.slicesByWorker)).toEqual(['__proto__']);
+    expect(result.slicesByWorker.__proto__).toBe(result.slicesDone);
+  });
+
+  it('answers concurrent stops of one run with the same collected result', async () => {
+    cluster = await Cluster.start();
+    await cluster.addWorker('w1');
+    const run = cluster.kiln.orchestrator.startRun(solveRequest(loadTsplib('a280'), 60_000, 200));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const [first, second] = await Promise.all([run.stop(), run.stop()]);
+    expect(second).toEqual(first);
+    expect(first.slicesInFlight).toBe(0);
+    expect(first.bestLength).toBeGreaterThan(0);
   });
 
   it('stops on request and answers with the best tour so far', async () => {
