@@ -49,7 +49,8 @@ try {
     console.error(`kiln: ${(error as Error).message}`);
     process.exitCode = 2;
   } else {
-    console.error(error);
+    // System errors (a busy port, a missing file) say all in their message; anything else is a bug: its stack helps.
+    console.error(/^E[A-Z]+$/.test(code) ? `kiln: ${(error as Error).message}` : error);
     process.exitCode = 1;
   }
 }

@@ -54,14 +54,25 @@ export function serveStatic(root: string, missingHint: string): RequestHandler {
     stat(file).then(
       (info) => {
         if (!info.isFile()) return reply(404, 'not found\n');
-        response.writeHead(200, {
+        const headers = {
           ...SECURITY_HEADERS,
           'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
           'Content-Length': info.size,
           'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        };
+        if (request.method === 'HEAD') return response.writeHead(200, headers).end();
+        // Headers only once the file is open: opening can still fail (out of descriptors, the file
+        // replaced by a rebuild), and an unhandled stream error would take the whole process down.
+        const stream = createReadStream(file);
+        stream.once('open', () => {
+          response.writeHead(200, headers);
+          stream.pipe(response);
         });
-        if (request.method === 'HEAD') return response.end();
-        createReadStream(file).pipe(response);
+        stream.once('error', () => {
+          if (response.headersSent) response.destroy();
+          else reply(500, 'cannot read the file\n');
+        });
+        response.once('close', () => stream.destroy());
       },
       () => reply(404, pathname === '/index.html' ? missingHint : 'not found\n'),
     );

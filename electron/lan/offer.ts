@@ -11,7 +11,7 @@ import { VERSION } from '../version.ts';
 import { confirmationCode } from './confirmation-code.ts';
 import { LanDiscovery, WORKER_SERVICE_TYPE, type Advertisement } from './discovery.ts';
 import { generateWorkerKey, keyFingerprint } from './keys.ts';
-import { startPairingEndpoint, type Decision } from './pairing-endpoint.ts';
+import { startPairingEndpoint, type Decision, type PairingEndpoint } from './pairing-endpoint.ts';
 import type { Invitation } from './pairing.ts';
 
 export interface OfferOptions {
@@ -80,6 +80,12 @@ export async function offerMachine(options: OfferOptions): Promise<Offer> {
   };
 
   const decide = (invitation: Invitation): Decision => {
+    // With TLS the control center's id is its certificate's fingerprint, and the code binds the id:
+    // a pin that differs from it was put there by someone else, whatever the codes say.
+    if (invitation.tlsFingerprint !== undefined && invitation.tlsFingerprint !== invitation.controlCenterId) {
+      options.log(`refused invitation ${invitation.inviteId}: it pins a certificate that is not the inviting control center's`);
+      return 'refused';
+    }
     const code = confirmationCode(key.publicKey, invitation.controlCenterId, invitation.inviteId);
     if (options.acceptCode !== undefined) {
       if (code !== options.acceptCode) {
@@ -100,12 +106,19 @@ export async function offerMachine(options: OfferOptions): Promise<Offer> {
     return 'awaiting-confirmation';
   };
 
-  const endpoint = await startPairingEndpoint({
-    host: options.pairingHost ?? '0.0.0.0',
-    port: options.pairingPort ?? 0,
-    info: { kind: 'kiln-worker', host: hostname(), cores: cpus().length, version: VERSION, publicKey: key.publicKey },
-    decide,
-  });
+  let endpoint: PairingEndpoint;
+  try {
+    endpoint = await startPairingEndpoint({
+      host: options.pairingHost ?? '0.0.0.0',
+      port: options.pairingPort ?? 0,
+      info: { kind: 'kiln-worker', host: hostname(), cores: cpus().length, version: VERSION, publicKey: key.publicKey },
+      decide,
+    });
+  } catch (error) {
+    // A busy port, say: nothing was offered, so release the mDNS sockets and let the caller report it.
+    await discovery.close();
+    throw error;
+  }
   advertise();
 
   return {

@@ -7,9 +7,24 @@ function endpoint(address: string, port: number, path: string): string {
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}${path}`;
 }
 
+/** The answer's body, read only up to MAX_PAIRING_BODY bytes: anything on the LAN can pose as a worker. */
 async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text.length > MAX_PAIRING_BODY) throw new Error(`the worker's answer exceeds ${MAX_PAIRING_BODY} bytes`);
+  const tooBig = (): Error => new Error(`the worker's answer exceeds ${MAX_PAIRING_BODY} bytes`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_PAIRING_BODY) {
+    await response.body?.cancel();
+    throw tooBig();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      // Leaving the loop cancels the stream: the rest is never read.
+      if (size > MAX_PAIRING_BODY) throw tooBig();
+      chunks.push(chunk);
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
   try {
     return JSON.parse(text);
   } catch {

@@ -8,7 +8,7 @@
 import { Agent } from 'node:https';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { normalizeFingerprint } from './tls-identity.ts';
+import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 
 export class FingerprintMismatchError extends Error {
   constructor(readonly expected: string, readonly actual: string) {
@@ -19,11 +19,13 @@ export class FingerprintMismatchError extends Error {
 /** `onMismatch` hears of a refused certificate (the WebSocket only reports an unspecific error). */
 export function pinnedAgent(fingerprint: string, onMismatch: (error: FingerprintMismatchError) => void): Agent {
   const expected = normalizeFingerprint(fingerprint);
+  if (expected === null) throw new Error(`not a SHA-256 fingerprint: '${fingerprint}'`);
   return new (class extends Agent {
     override createConnection(options: ConnectionOptions): Duplex {
       const socket: TLSSocket = connect({ ...options, rejectUnauthorized: false });
       socket.once('secureConnect', () => {
-        const actual = normalizeFingerprint(socket.getPeerCertificate().fingerprint256 ?? '');
+        const served = socket.getPeerCertificate().fingerprint256 ?? '';
+        const actual = normalizeFingerprint(served) ?? served;
         if (actual === expected) return;
         const error = new FingerprintMismatchError(expected, actual);
         onMismatch(error);

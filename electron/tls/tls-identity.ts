@@ -3,6 +3,7 @@
  * directory (`<stateDir>/tls/cert.pem`, `key.pem`), so its fingerprint, which invite links, paired
  * workers and mDNS records carry, stays the same across restarts.
  */
+import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -21,11 +22,6 @@ export function defaultStateDir(): string {
   return join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'kiln');
 }
 
-/** "AB:CD:…" (Node's fingerprint256) or any hex spelling -> "abcd…". */
-export function normalizeFingerprint(fingerprint: string): string {
-  return fingerprint.replaceAll(':', '').toLowerCase();
-}
-
 export function loadOrCreateTlsIdentity(stateDir: string): TlsIdentity {
   const dir = join(stateDir, 'tls');
   const certPath = join(dir, 'cert.pem');
@@ -42,5 +38,6 @@ export function loadOrCreateTlsIdentity(stateDir: string): TlsIdentity {
   const x509 = new X509Certificate(cert);
   // A certificate and key that do not belong together (a hand-edited directory) would fail every handshake: say so now.
   if (!x509.checkPrivateKey(createPrivateKey(key))) throw new Error(`${keyPath} is not the key of ${certPath}`);
-  return { cert, key, fingerprint: normalizeFingerprint(x509.fingerprint256) };
+  // Node's fingerprint256 is always a SHA-256 in "AB:CD:…" form.
+  return { cert, key, fingerprint: normalizeFingerprint(x509.fingerprint256)! };
 }

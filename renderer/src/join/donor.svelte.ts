@@ -47,6 +47,8 @@ export class Donor {
   #callee: ComputeCallee | null = null;
   #pool: SlicePool | null = null;
   #hiddenTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A rejoin scheduled after Kiln announced a restart; cancelled when the donor leaves. */
+  #rejoinTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly options: DonorOptions) {
     if (!options.invite) {
@@ -87,6 +89,8 @@ export class Donor {
    * GOODBYE and stops the threads. Slices in flight are cancelled by the router and re-dispatched.
    */
   leave(to: 'paused' | 'left'): void {
+    if (this.#rejoinTimer) clearTimeout(this.#rejoinTimer);
+    this.#rejoinTimer = null;
     const connection = this.#connection;
     this.#connection = null;
     this.phase = to;
@@ -103,7 +107,8 @@ export class Donor {
   onVisibility(hidden: boolean): void {
     if (this.#hiddenTimer) clearTimeout(this.#hiddenTimer);
     this.#hiddenTimer = null;
-    if (hidden && this.#connection) this.#hiddenTimer = setTimeout(() => this.leave('paused'), HIDDEN_LEAVE_MS);
+    // Also while waiting to rejoin a restarting Kiln (no connection yet): hidden long enough, stay away.
+    if (hidden && (this.#connection || this.#rejoinTimer)) this.#hiddenTimer = setTimeout(() => this.leave('paused'), HIDDEN_LEAVE_MS);
     if (!hidden && this.phase === 'paused') this.join();
   }
 
@@ -145,7 +150,10 @@ export class Donor {
       // Kiln restarting: try again; autobahn then retries the unreachable router by itself.
       this.phase = 'reconnecting';
       this.problem = 'Kiln is restarting';
-      setTimeout(() => this.join(), 2000);
+      this.#rejoinTimer = setTimeout(() => {
+        this.#rejoinTimer = null;
+        if (this.phase === 'reconnecting') this.join();
+      }, 2000);
       return true;
     }
     // Refused at join (wamp.error.not_authorized: "invite expired", "invite revoked", "unknown invite") or
