@@ -59,14 +59,18 @@ export class InviteStore {
     return invite;
   }
 
+  /** A new grant for a worker's key; any earlier one stays until supersedeKeyGrants (the new one may fail to reach the worker). */
   grantKey(grant: Omit<KeyGrant, 'kind' | 'inviteId' | 'used'>): KeyGrant {
-    // One key, one grant: inviting the same worker again replaces its earlier grant.
-    for (const existing of this.invites.values()) {
-      if (existing.kind === 'key' && existing.publicKey === grant.publicKey) this.invites.delete(existing.inviteId);
-    }
     const invite: KeyGrant = { kind: 'key', inviteId: newInviteId(), used: false, ...grant };
     this.invites.set(invite.inviteId, invite);
     return invite;
+  }
+
+  /** One key, one grant: once the worker has taken `grant`, its earlier grants go. */
+  supersedeKeyGrants(grant: KeyGrant): void {
+    for (const existing of this.invites.values()) {
+      if (existing.kind === 'key' && existing.publicKey === grant.publicKey && existing.inviteId !== grant.inviteId) this.invites.delete(existing.inviteId);
+    }
   }
 
   get(inviteId: string): Invite | undefined {

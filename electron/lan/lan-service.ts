@@ -149,9 +149,11 @@ export class LanService {
         expiresAt: grant.expiresAt,
       });
     } catch (error) {
+      // Only this attempt's grant: an earlier invitation the worker is still confirming keeps its own.
       store.revoke(grant.inviteId);
       throw new ProtocolError(Errors.pairingFailed, (error as Error).message);
     }
+    store.supersedeKeyGrants(grant);
     this.publish();
     return {
       inviteId: grant.inviteId,

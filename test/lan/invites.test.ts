@@ -18,3 +18,27 @@ describe('InviteStore.craPrincipal: why a join link is refused', () => {
     expect(store.craPrincipal('ui')).toBeUndefined();
   });
 });
+
+describe('InviteStore key grants', () => {
+  const KEY = 'ab'.repeat(32);
+  const grantFor = (store: InviteStore) => store.grantKey({ publicKey: KEY, authid: 'worker:box-abababab', machineId: 'kiln-worker-abababababab', expiresAt: 10_000 });
+
+  it('keeps an earlier grant while a second invitation fails to reach the worker', () => {
+    const store = new InviteStore(() => 1000);
+    const first = grantFor(store);
+    const second = grantFor(store);
+    // The worker answered the second invitation "already answering one": only that attempt goes.
+    store.revoke(second.inviteId);
+    expect(store.keyPrincipal(KEY)).toEqual({ authid: first.authid, role: 'compute' });
+  });
+
+  it('leaves one grant per key once the worker has taken the newer one', () => {
+    const store = new InviteStore(() => 1000);
+    const first = grantFor(store);
+    const second = grantFor(store);
+    store.supersedeKeyGrants(second);
+    expect(store.get(first.inviteId)).toBeUndefined();
+    expect(store.get(second.inviteId)).toBe(second);
+    expect(store.keyPrincipal(KEY)).toEqual({ authid: second.authid, role: 'compute' });
+  });
+});
