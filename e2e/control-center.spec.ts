@@ -130,3 +130,11 @@ test("an optimal tour (.opt.tour) opened for a city set gives its runs their gap
   await expect(page.getByTestId('run-phase')).toHaveText('finished', { timeout: 10_000 });
   await expect(page.getByTestId('gap')).toHaveAttribute('data-value', '0');
 });
+
+test('the ticket leaves the address bar (and so history) at once, and a reload still connects', async ({ page }) => {
+  await openControlCenter(page);
+  expect(page.url()).not.toContain('token');
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+  expect(page.url()).not.toContain('token');
+});
