@@ -39,6 +39,12 @@ test('Create invite shows the link, the command and a QR code of the link', asyn
   // Plain http: no certificate to compare.
   await expect(page.getByTestId('invite-fingerprint')).toHaveCount(0);
 
+  // Copy puts the link on the clipboard and says so.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy' }).first().click();
+  await expect(page.getByTestId('copy-status')).toHaveText('Link copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
   const qr = page.getByTestId('invite-qr');
   await expect(qr).toBeVisible();
   const size = Number(await qr.getAttribute('data-modules'));

@@ -135,8 +135,9 @@ function secureSession(target: Session, tlsFingerprint: string | undefined): voi
     // 0: trusted; -3: Chromium's own verification decides.
     target.setCertificateVerifyProc((request, callback) => callback(isPinnedCertificate(request.hostname, request.certificate.data, origin, tlsFingerprint) ? 0 : -3));
   }
-  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  target.setPermissionCheckHandler(() => false);
+  // Only the invite dialog's Copy buttons (writing to the clipboard), and only for the app's own page.
+  target.setPermissionRequestHandler((contents, permission, callback) => callback(permission === 'clipboard-sanitized-write' && isSameOrigin(contents.getURL(), origin)));
+  target.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === 'clipboard-sanitized-write' && isSameOrigin(requestingOrigin, origin));
   // Exports go through the save dialog (saveFile), never through Chromium's downloads.
   target.on('will-download', (event) => event.preventDefault());
   const policy = contentSecurityPolicy(origin);

@@ -144,11 +144,14 @@ describe('main.cjs under a stand-in electron module', () => {
     });
   });
 
-  it('denies permissions and downloads, and sends the CSP header on the app origin only', async () => {
+  it('denies permissions but the clipboard write, and downloads, and sends the CSP header on the app origin only', async () => {
     const { url } = await next('load');
     const session = await next('session');
-    expect(session.permissionRequest).toEqual([false]);
+    // Everything refused but writing to the clipboard (the invite dialog's Copy), for the app's page only.
+    expect(session.permissionRequest).toEqual([false, true]);
     expect(session.permissionCheck).toBe(false);
+    expect(session.clipboardCheck).toBe(true);
+    expect(session.clipboardCheckElsewhere).toBe(false);
     expect(session.downloadPrevented).toBe(true);
     const csp: string = session.ownHeaders.responseHeaders['Content-Security-Policy'][0];
     expect(csp).toContain("default-src 'self'");

@@ -70,6 +70,7 @@ class BrowserWindow extends EventEmitter {
     this.options = options;
     this.webContents = new EventEmitter();
     this.webContents.mainFrame = { url: '' };
+    this.webContents.getURL = () => this.webContents.mainFrame.url;
     this.webContents.setWindowOpenHandler = (fn) => { this.webContents.windowOpenHandler = fn; };
     this.webContents.send = (channel, ...args) => say('send', { channel, args });
     windows.push(this);
@@ -128,12 +129,15 @@ async function drive(window, url) {
 
   const permissions = [];
   session.permissionRequest(contents, 'media', (granted) => permissions.push(granted));
+  session.permissionRequest(contents, 'clipboard-sanitized-write', (granted) => permissions.push(granted));
   const download = prevented();
   session.downloads.emit('will-download', download, {}, contents);
   const headersFor = (target) => new Promise((resolve) => session.headers({ url: target, responseHeaders: { 'X-Test': ['1'] } }, resolve));
   say('session', {
     permissionRequest: permissions,
     permissionCheck: session.permissionCheck(contents, 'notifications', origin, {}),
+    clipboardCheck: session.permissionCheck(contents, 'clipboard-sanitized-write', origin, {}),
+    clipboardCheckElsewhere: session.permissionCheck(contents, 'clipboard-sanitized-write', 'https://example.org', {}),
     downloadPrevented: download.defaultPrevented,
     ownHeaders: await headersFor(`${origin}/`),
     otherHeaders: await headersFor('https://example.org/'),
