@@ -95,6 +95,8 @@ export function parseWorkerService(service: Service): AdvertisedWorker | null {
     version === undefined ||
     keyFingerprint === undefined ||
     !FINGERPRINT16.test(keyFingerprint) ||
+    // The name is derived from the key (offer.ts), so another host cannot take over a listed machine's row.
+    service.name !== `kiln-worker-${keyFingerprint.slice(0, 12)}` ||
     !Number.isInteger(cores) ||
     cores < 1 ||
     cores > 4096 ||
