@@ -61,3 +61,29 @@ test('Create invite shows the link, the command and a QR code of the link', asyn
   const box = (await qr.boundingBox())!;
   expect(box.width).toBeGreaterThanOrEqual(150);
 });
+
+test('a join link stays listed after its dialog is closed, and can be revoked from the list', async ({ page, browser }) => {
+  await page.goto(kiln.uiUrl);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+  await page.getByTestId('create-invite').click();
+  const link = await page.getByTestId('invite-link').inputValue();
+  const inviteId = /#invite=([^.]+)\./.exec(link)![1]!;
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  const row = page.locator(`[data-testid="join-link-row"][data-invite-id="${inviteId}"]`);
+  await expect(row).toBeVisible();
+  // A second window (another look at the same Kiln) lists it too.
+  const other = await browser.newPage();
+  await other.goto(kiln.uiUrl);
+  await expect(other.locator(`[data-testid="join-link-row"][data-invite-id="${inviteId}"]`)).toBeVisible();
+  await other.close();
+
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toHaveCount(0);
+  // The link no longer admits anyone.
+  const donor = await browser.newPage();
+  await donor.goto(`${link}&threads=1`);
+  await expect(donor.getByTestId('status')).toHaveAttribute('data-phase', 'refused');
+  await expect(donor.getByTestId('problem')).toContainText('invite revoked');
+  await donor.close();
+});

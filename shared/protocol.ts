@@ -32,6 +32,8 @@ export const Procedures = {
   lanCreateInvite: 'kiln.lan.createInvite',
   /** Revoke an invite or a paired worker's key by inviteId; its sessions end at once (RevokeInviteRequest -> RevokedInvite). */
   lanRevokeInvite: 'kiln.lan.revokeInvite',
+  /** Registered by the control center (controller role only): the live join links (JoinLinkSummary[], no secrets). */
+  lanInvites: 'kiln.lan.invites',
 } as const;
 
 export const Topics = {
@@ -248,6 +250,13 @@ export interface CreatedInvite {
 
 export interface RevokeInviteRequest {
   inviteId: string;
+}
+
+/** A join link still admitting donors, as the Machines panel lists it (never with its secret). */
+export interface JoinLinkSummary {
+  inviteId: string;
+  label?: string;
+  expiresAt: number;
 }
 
 export interface RevokedInvite {

@@ -66,6 +66,12 @@ export class InviteStore {
     return invite;
   }
 
+  /** Join links neither revoked nor expired, oldest first. */
+  liveJoinInvites(): JoinInvite[] {
+    const now = this.now();
+    return [...this.invites.values()].filter((invite): invite is JoinInvite => invite.kind === 'join' && invite.expiresAt > now);
+  }
+
   /** One key, one grant: once the worker has taken `grant`, its earlier grants go. */
   supersedeKeyGrants(grant: KeyGrant): void {
     for (const existing of this.invites.values()) {

@@ -4,7 +4,7 @@
  * kiln.lan.machines, and registers kiln.lan.list / invite / createInvite / revokeInvite.
  */
 import { Errors, Procedures, ProtocolError, REALM, Topics } from '../../shared/protocol.ts';
-import type { CreatedInvite, LanInvitation, LanMachine, RevokedInvite } from '../../shared/protocol.ts';
+import type { CreatedInvite, JoinLinkSummary, LanInvitation, LanMachine, RevokedInvite } from '../../shared/protocol.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { confirmationCode } from './confirmation-code.ts';
 import type { AdvertisedWorker, LanDiscovery } from './discovery.ts';
@@ -55,6 +55,7 @@ export class LanService {
       [Procedures.lanInvite]: (kwargs) => this.invite(kwargs),
       [Procedures.lanCreateInvite]: (kwargs) => this.createInvite(kwargs),
       [Procedures.lanRevokeInvite]: (kwargs) => this.revokeInvite(kwargs),
+      [Procedures.lanInvites]: () => this.joinLinks(),
     };
     for (const [uri, endpoint] of Object.entries(procedures)) {
       this.registrations.push(await session.register(uri, (_args, kwargs) => this.guard(() => endpoint(kwargs ?? {}))));
@@ -162,6 +163,10 @@ export class LanService {
       code: confirmationCode(publicKey, controlCenterId, grant.inviteId),
       expiresAt: grant.expiresAt,
     };
+  }
+
+  private joinLinks(): JoinLinkSummary[] {
+    return this.options.store.liveJoinInvites().map(({ inviteId, label, expiresAt }) => (label === undefined ? { inviteId, expiresAt } : { inviteId, label, expiresAt }));
   }
 
   private createInvite(kwargs: Record<string, unknown>): CreatedInvite {

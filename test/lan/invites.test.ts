@@ -42,3 +42,18 @@ describe('InviteStore key grants', () => {
     expect(store.keyPrincipal(KEY)).toEqual({ authid: second.authid, role: 'compute' });
   });
 });
+
+describe('InviteStore.liveJoinInvites', () => {
+  it('lists join links until they expire or are revoked, never key grants', () => {
+    let now = 1000;
+    const store = new InviteStore(() => now);
+    const brief = store.createJoinInvite('brief', 1000);
+    const revoked = store.createJoinInvite(undefined, 5000);
+    const lasting = store.createJoinInvite('phones', 5000);
+    store.grantKey({ publicKey: 'cd'.repeat(32), authid: 'worker:x', machineId: 'kiln-worker-cdcdcdcdcdcd', expiresAt: 9000 });
+    store.revoke(revoked.inviteId);
+    expect(store.liveJoinInvites()).toEqual([brief, lasting]);
+    now += 1000;
+    expect(store.liveJoinInvites()).toEqual([lasting]);
+  });
+});

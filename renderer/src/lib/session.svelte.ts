@@ -4,7 +4,7 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
-import type { CreatedInvite, LanInvitation, RevokedInvite, RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
+import type { CreatedInvite, JoinLinkSummary, LanInvitation, RevokedInvite, RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
 import { Procedures, REALM, Topics, problemToWire } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
@@ -167,6 +167,11 @@ class RouterSession {
   /** kiln.lan.createInvite: a join link (with its secret) for a browser or an undiscovered machine. */
   createInvite(label?: string): Promise<CreatedInvite> {
     return this.#call<CreatedInvite>(Procedures.lanCreateInvite, label ? { label } : {});
+  }
+
+  /** kiln.lan.invites: the join links still admitting donors. */
+  listInvites(): Promise<JoinLinkSummary[]> {
+    return this.#call<JoinLinkSummary[]>(Procedures.lanInvites, {});
   }
 
   /** kiln.lan.revokeInvite: ends the sessions using the invite at once. */
