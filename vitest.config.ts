@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Router and worker tests open real sockets and spawn processes: keep files in separate forks.
     pool: 'forks',
+    globalSetup: ['test/helpers/build-cli.ts'],
   },
 });

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// Runs electron/cli.ts with tsx's loader registered in this very process, so that Kiln is one
-// process: signals (SIGKILL included) and exit codes are its own, and no orphan outlives a wrapper.
-// Worker threads do not inherit the loader; they start from a small .mjs entry that registers it
-// (electron/compute/slice-thread.mjs). The CLI starts no child processes.
-import { register } from 'tsx/esm/api';
+// Runs the bundled CLI (dist/cli/kiln.mjs, see build/cli.mjs) in this very process, so that Kiln is
+// one process: signals (SIGKILL included) and exit codes are its own, and no orphan outlives a
+// wrapper. The bundle is built here when it is missing or older than the sources (a fresh clone, an
+// edit, a pull), once, in about a second; every later start loads plain JavaScript.
+import { pathToFileURL } from 'node:url';
+import { CLI_ENTRY, buildCli, isStale } from '../build/cli.mjs';
 
-register();
-await import('../electron/cli.ts');
+if (isStale()) {
+  try {
+    await buildCli();
+  } catch (error) {
+    console.error(`kiln: cannot build the CLI (${error.message.split('\n')[0]}); run 'npm install' in the Kiln folder, then retry`);
+    process.exit(1);
+  }
+}
+await import(pathToFileURL(CLI_ENTRY).href);

@@ -1,5 +1,5 @@
 /**
- * `kiln <command> [options]`: the headless entry point (bin/kiln.mjs runs it under tsx). Each command
+ * `kiln <command> [options]`: the headless entry point (bin/kiln.mjs runs its bundle, build/cli.mjs). Each command
  * lives in electron/commands/<name>.ts and is loaded only when asked for, so `kiln worker` does not pay
  * for the router's modules and vice versa.
  */

@@ -4,9 +4,9 @@ import type { ComputeThread, ThreadFactory } from '../../shared/compute/pool.ts'
 import type { ThreadReply } from '../../shared/compute/slice-runner.ts';
 
 /**
- * The Electron bundle (build/electron.mjs) emits slice-thread.ts as its own file next to main.cjs and
- * defines KILN_THREAD_ENTRY as that file's name; from sources, the .mjs bootstrap registers tsx in
- * the thread (see slice-thread.mjs).
+ * The bundles (build/electron.mjs, build/cli.mjs) emit slice-thread.ts as its own file next to their
+ * main file and define KILN_THREAD_ENTRY as that file's name; from sources (tests, benchmarks), the
+ * .mjs bootstrap registers tsx in the thread (see slice-thread.mjs).
  */
 declare const KILN_THREAD_ENTRY: string | undefined;
 const THREAD_ENTRY = new URL(typeof KILN_THREAD_ENTRY === 'string' ? KILN_THREAD_ENTRY : './slice-thread.mjs', import.meta.url);

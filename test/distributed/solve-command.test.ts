@@ -9,6 +9,7 @@ import { parseTsplib } from '../../shared/tsp/tsplib.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
 import { TSPLIB } from '../helpers/cluster.ts';
+import { KILN } from '../helpers/kiln-process.ts';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,7 +19,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('kiln solve', () => {
   it("reaches berlin52's optimum within a few seconds and writes a valid .tour", async () => {
     const out = join(scratch, 'berlin52.tour');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', `${TSPLIB}berlin52.tsp`, '--budget', '3s', '--out', out], { cwd: REPO });
+    const { stdout } = await run(process.execPath, [KILN, 'solve', `${TSPLIB}berlin52.tsp`, '--budget', '3s', '--out', out], { cwd: REPO });
     const summary = JSON.parse(stdout.trim());
     expect(summary).toMatchObject({ name: 'berlin52', n: 52, length: 7542, optimum: 7542, gapPercent: 0, tour: out });
     const instance = createInstance(parseTsplib(readFileSync(`${TSPLIB}berlin52.tsp`, 'utf8'), 'berlin52.tsp'));
@@ -29,15 +30,15 @@ describe('kiln solve', () => {
   it('knows a TSPLIB instance\'s proven optimum with no optima.json beside it', async () => {
     const copy = join(scratch, 'my-cities.tsp');
     copyFileSync(`${TSPLIB}ulysses22.tsp`, copy);
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', copy, '--budget', '1s', '--workers', '1'], { cwd: REPO });
+    const { stdout } = await run(process.execPath, [KILN, 'solve', copy, '--budget', '1s', '--workers', '1'], { cwd: REPO });
     expect(JSON.parse(stdout.trim())).toMatchObject({ n: 22, optimum: 7013, tour: join(scratch, 'my-cities.tour') });
   });
 
   it('explains bad input instead of crashing', async () => {
-    const missing = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', join(scratch, 'nope.tsp'), '--budget', '1s'], { cwd: REPO }).catch((e) => e);
+    const missing = await run(process.execPath, [KILN, 'solve', join(scratch, 'nope.tsp'), '--budget', '1s'], { cwd: REPO }).catch((e) => e);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.tsp/);
-    const noBudget = await run(process.execPath, ['--import', 'tsx', 'electron/cli.ts', 'solve', `${TSPLIB}berlin52.tsp`], { cwd: REPO }).catch((e) => e);
+    const noBudget = await run(process.execPath, [KILN, 'solve', `${TSPLIB}berlin52.tsp`], { cwd: REPO }).catch((e) => e);
     expect(noBudget.code).toBe(2);
     expect(noBudget.stderr).toMatch(/--budget is required/);
   });

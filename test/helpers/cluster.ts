@@ -11,6 +11,7 @@ import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
+import { KILN } from './kiln-process.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const TSPLIB = fileURLToPath(new URL('../../../shared/tsplib/', import.meta.url));
@@ -47,7 +48,7 @@ export class Cluster {
     const before = this.kiln.orchestrator.workers.totalConcurrency;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'electron/cli.ts', 'worker', '--router', this.kiln.routerUrl, '--authid', this.kiln.credentials.compute.authid, '--threads', String(threads), '--id', id],
+      [KILN, 'worker', '--router', this.kiln.routerUrl, '--authid', this.kiln.credentials.compute.authid, '--threads', String(threads), '--id', id],
       { cwd: REPO, env: { ...process.env, KILN_TICKET: this.kiln.credentials.compute.ticket }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -3,9 +3,13 @@
  * line, a session that rejects with the router's reason, and polling until something holds.
  */
 import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { REALM } from '../../shared/protocol.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { openWampClient, type Credentials, type WampClient } from '../../electron/wamp/client.ts';
+
+/** The `kiln` command as users run it: the bundled CLI (test/helpers/build-cli.ts builds it before the tests). */
+export const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 
 export class KilnProcess {
   readonly output: string[] = [];

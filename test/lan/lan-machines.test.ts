@@ -13,7 +13,7 @@ import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { parseJoinLink } from '../../electron/lan/join-link.ts';
 import type { Credentials, WampClient } from '../../electron/wamp/client.ts';
-import { KilnProcess, join, until } from '../helpers/kiln-process.ts';
+import { KILN, KilnProcess, join, until } from '../helpers/kiln-process.ts';
 import { createTestLan, unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,7 +36,7 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
   let lastMachines: LanMachine[] = [];
 
   const kiln = (host: LanHost, args: string[]): KilnProcess => {
-    const child = lan!.spawnIn(host, process.execPath, ['--import', 'tsx', 'electron/cli.ts', ...args], {
+    const child = lan!.spawnIn(host, process.execPath, [KILN, ...args], {
       cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

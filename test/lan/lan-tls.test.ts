@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Procedures, problemToWire, type LanInvitation, type LanMachine, type RunResult, type RunState } from '../../shared/protocol.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { join, KILN, KilnProcess, until } from '../helpers/kiln-process.ts';
 import { createTestLan, unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +25,7 @@ describe('LAN pairing over TLS', () => {
   let client: WampClient | undefined;
 
   const kiln = (host: LanHost, args: string[]): KilnProcess => {
-    const child = lan!.spawnIn(host, process.execPath, ['--import', 'tsx', 'electron/cli.ts', ...args], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = lan!.spawnIn(host, process.execPath, [KILN, ...args], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     const started = new KilnProcess(child);
     processes.push(started);
     return started;
