@@ -11,6 +11,8 @@ const BYTES_AT_M = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213];
 
 let kiln: ServedKiln;
 
+test.use({ viewport: { width: 1440, height: 900 } });
+
 test.beforeAll(async () => {
   kiln = await serveKiln(0);
 });
@@ -60,6 +62,16 @@ test('Create invite shows the link, the command and a QR code of the link', asyn
 
   const box = (await qr.boundingBox())!;
   expect(box.width).toBeGreaterThanOrEqual(150);
+
+  // A modal over the whole page, not a box inside the Machines panel: the QR code and the command
+  // are in view at 1440 x 900 without scrolling anything.
+  const dialog = page.getByTestId('invite-dialog');
+  expect(await dialog.evaluate((element) => element.matches('dialog:modal'))).toBe(true);
+  for (const element of [qr, page.getByTestId('invite-command'), page.getByTestId('invite-link')]) await expect(element).toBeInViewport({ ratio: 1 });
+  expect(await dialog.evaluate((element) => element.scrollHeight <= element.clientHeight)).toBe(true);
+  // Escape closes it, like its Close button.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
 });
 
 test('a join link stays listed after its dialog is closed, and can be revoked from the list', async ({ page, browser }) => {

@@ -11,6 +11,10 @@ const SERVING = /^Kiln is serving (http:\/\/\S+)$/m;
 export interface ServedKiln {
   /** http://127.0.0.1:PORT/#token=... */
   uiUrl: string;
+  /** ws://127.0.0.1:PORT/ws */
+  routerUrl: string;
+  /** The UI's ticket credentials (authid "ui", role controller), for a test's own controller session. */
+  uiCredentials: { method: 'ticket'; authid: string; ticket: string };
   close(): Promise<void>;
 }
 
@@ -32,7 +36,9 @@ export function serveKiln(threads: number, timeoutMs = 30_000): Promise<ServedKi
       child.stdout!.off('data', read);
       // Keep draining, so a chatty server never blocks on a full pipe.
       child.stdout!.resume();
-      resolve({ uiUrl: match[1], close: () => stop(child) });
+      const url = new URL(match[1]);
+      const ticket = new URLSearchParams(url.hash.slice(1)).get('token')!;
+      resolve({ uiUrl: match[1], routerUrl: `ws://${url.host}/ws`, uiCredentials: { method: 'ticket', authid: 'ui', ticket }, close: () => stop(child) });
     };
     child.stdout!.on('data', read);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -50,6 +50,11 @@ export const Topics = {
   anyRunState: 'kiln.run..state',
   /** The full LanMachine[] list, published whenever a machine appears, disappears or changes state. */
   lanMachines: 'kiln.lan.machines',
+  /**
+   * The control center, once a second: every machine's load aggregated (MachinesSummary). UIs follow this
+   * instead of kiln.worker.load, so their work does not grow with the number of donors' events.
+   */
+  machinesSummary: 'kiln.machines.summary',
 } as const;
 
 /** Roles, enforced by the router's authorization. */
@@ -192,6 +197,40 @@ export interface WorkerLoad {
 export interface WorkerGone {
   workerId: string;
 }
+
+/** One machine's latest load, as the summary lists it. */
+export type MachineRow = Pick<WorkerLoad, 'workerId' | 'host' | 'kind' | 'cores' | 'concurrency' | 'inFlight' | 'cpuPercent' | 'movesPerSecond' | 'slicesDone'>;
+
+/** Sums over a set of machines (all of them, or one host's). cpuPercent is their mean. */
+export interface LoadTotals {
+  machines: number;
+  browsers: number;
+  cores: number;
+  concurrency: number;
+  inFlight: number;
+  cpuPercent: number;
+  movesPerSecond: number;
+}
+
+export interface HostGroup extends LoadTotals {
+  host: string;
+}
+
+/** kiln.machines.summary payload: one aggregated event per second for every controller and viewer. */
+export interface MachinesSummary {
+  /** The control center's clock (ms since the epoch). */
+  at: number;
+  totals: LoadTotals;
+  /** Busiest first (moves/s, then name); at most MAX_SUMMARY_HOSTS, the rest counted in hostsOmitted. */
+  hosts: HostGroup[];
+  hostsOmitted: number;
+  /** Busiest first (moves/s, then worker id); at most MAX_SUMMARY_MACHINES, the rest in machinesOmitted. */
+  machines: MachineRow[];
+  machinesOmitted: number;
+}
+
+export const MAX_SUMMARY_HOSTS = 500;
+export const MAX_SUMMARY_MACHINES = 2000;
 
 // ---- LAN machines and invitations (controller role only) ---------------------------------------
 

@@ -11,6 +11,7 @@ import type { WampSession } from '../../shared/wamp.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
+import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
@@ -84,6 +85,9 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const displayHost = localHost.includes(':') ? `[${localHost}]` : localHost;
   const routerUrl = `${options.tls ? 'wss' : 'ws'}://${displayHost}:${server.port}/ws`;
   const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(routerUrl, credentials, tlsFingerprint);
+  // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
+  const machineSummary = new MachineSummaryPublisher(session);
+  await machineSummary.start();
   await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
   const localWorker =
     options.threads > 0
@@ -109,6 +113,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
     lan,
     close: async () => {
       await lan?.close();
+      machineSummary.stop();
       await orchestrator.close();
       await localWorker?.close();
       await orchestratorClient.close();

@@ -4,7 +4,9 @@
  * - controller: the UI and the orchestrator; everything under kiln., and the meta API.
  * - compute: a compute callee; may register kiln.anneal, fetch problems, publish its load and follow
  *   run states (to stop slices), and nothing else.
- * - viewer: read-only dashboards; follows runs and loads, asks for status and results.
+ * - viewer: read-only dashboards; follows runs and the machines' summary, asks for status and results.
+ *   Individual kiln.worker.load events are for the orchestrator and the summary only: a page that
+ *   followed them would do work in proportion to the number of donors.
  */
 import { Procedures, Roles, Topics } from '../../shared/protocol.ts';
 import type { Permission, RoleConfig } from '../router/types.ts';
@@ -34,8 +36,7 @@ export const KILN_ROLES: RoleConfig[] = [
     name: Roles.viewer,
     permissions: [
       prefix('kiln.run.', { subscribe: true }),
-      exact(Topics.workerLoad, { subscribe: true }),
-      exact(Topics.workerGone, { subscribe: true }),
+      exact(Topics.machinesSummary, { subscribe: true }),
       exact(Procedures.solveStatus, { call: true }),
       exact(Procedures.solveResult, { call: true }),
     ],

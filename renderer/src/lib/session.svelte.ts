@@ -9,7 +9,7 @@ import { Procedures, REALM, Topics, problemToWire } from '../../../shared/protoc
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
-import { workers } from './workers.svelte.ts';
+import { machines } from './machines.svelte.ts';
 import { resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
 
 export type ConnectionPhase = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -75,7 +75,7 @@ class RouterSession {
     connection.onclose = (reason, details) => {
       this.#session = null;
       this.serializer = null;
-      workers.clear();
+      machines.clear();
       lanMachines.clear();
       if (details.will_retry) {
         this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
@@ -112,8 +112,7 @@ class RouterSession {
     this.serializer = this.#negotiatedSerializer(session);
     try {
       await Promise.all([
-        session.subscribe(Topics.workerLoad, (args, kwargs) => workers.onLoad(payloadOf(args, kwargs))),
-        session.subscribe(Topics.workerGone, (args, kwargs) => workers.onGone(payloadOf(args, kwargs))),
+        session.subscribe(Topics.machinesSummary, (args, kwargs) => machines.onSummary(payloadOf(args, kwargs))),
         session.subscribe(Topics.anyRunState, (args, kwargs) => currentRun.onState(payloadOf(args, kwargs)), { match: 'wildcard' }),
         session.subscribe(Topics.anyRunProgress, (args, kwargs) => currentRun.onProgress(payloadOf(args, kwargs)), {
           match: 'wildcard',
