@@ -18,12 +18,13 @@ import { extname, join, normalize } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
+import { benchTsplibPath } from './tsplib.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { redraws: { type: 'string', default: '60' }, dpr: { type: 'string', default: '1' } },
 });
-const tspPath = positionals[0] ?? '../shared/tsplib/pla85900.tsp';
+const tspPath = positionals[0] ?? benchTsplibPath('pla85900.tsp');
 const redraws = Number(values.redraws);
 const dpr = Number(values.dpr);
 const distDir = join(process.cwd(), 'dist/renderer');

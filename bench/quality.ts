@@ -11,7 +11,8 @@ import { startKiln } from '../electron/app/kiln.ts';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../shared/tsp/instance.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
-import { loadTsplib, solveRequest } from '../test/helpers/cluster.ts';
+import { solveRequest } from '../test/helpers/cluster.ts';
+import { loadBenchTsplib } from './tsplib.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, scheme: { type: 'string', default: 'auto' }, instances: { type: 'string' } } });
 const only = values.instances?.split(',');
@@ -38,7 +39,7 @@ let total = 0;
 try {
   for (const { names, budgetMs, target } of plan) {
     for (const name of names.filter((candidate) => only === undefined || only.includes(candidate))) {
-      const problem = loadTsplib(name);
+      const problem = loadBenchTsplib(name);
       const instance = createInstance(problem);
       const startGap = (100 * (tourLength(instance, constructTour(instance, buildNeighbourLists(instance, 10))) - problem.optimum!)) / problem.optimum!;
       const request = solveRequest(problem, budgetMs);

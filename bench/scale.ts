@@ -6,7 +6,8 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Cluster, loadTsplib, solveRequest } from '../test/helpers/cluster.ts';
+import { Cluster, solveRequest } from '../test/helpers/cluster.ts';
+import { loadBenchTsplib } from './tsplib.ts';
 import { parseDuration } from '../electron/commands/options.ts';
 
 const { values } = parseArgs({
@@ -19,7 +20,7 @@ const { values } = parseArgs({
 });
 const maxWorkers = Number(values.max);
 const budgetMs = parseDuration(values.budget, '--budget');
-const problem = loadTsplib(values.instance);
+const problem = loadBenchTsplib(values.instance);
 
 interface Row {
   workers: number;

@@ -10,14 +10,13 @@
  * --quick: eil51 to pr1002 at 1 s and 5 s (about two minutes). Moves/s counts annealing proposals for
  * 'anneal' and kicks (each with its local search) for 'lsmc'. Wall times include the polish, not the setup.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { createInstance } from '../shared/tsp/instance.ts';
 import { annealSlice, type Method } from '../shared/tsp/kernel.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { edgeScale, planSchedule } from '../shared/tsp/schedule.ts';
-import { parseTsplib } from '../shared/tsp/tsplib.ts';
+import { loadBenchTsplib } from './tsplib.ts';
 
 const ALL = ['eil51', 'berlin52', 'kroA100', 'ch150', 'a280', 'pcb442', 'rat783', 'pr1002', 'pcb1173', 'pr2392', 'pcb3038', 'fnl4461', 'usa13509', 'pla85900'];
 const QUICK = ['eil51', 'berlin52', 'kroA100', 'ch150', 'a280', 'pcb442', 'rat783', 'pr1002'];
@@ -38,8 +37,6 @@ const methods = values.methods.split(',') as Method[];
 const seed = Number(values.seed);
 const temperatureOverride = values.temperature?.split(',').map(Number);
 
-const TSPLIB = new URL('../../shared/tsplib/', import.meta.url);
-const optima = JSON.parse(readFileSync(new URL('optima.json', TSPLIB), 'utf8')) as Record<string, number>;
 
 interface Row {
   name: string;
@@ -54,11 +51,11 @@ interface Row {
 const rows: Row[] = [];
 console.log(`seed ${seed}; gap % above optimum (moves/s)`);
 for (const name of instances) {
-  const data = parseTsplib(readFileSync(new URL(`${name}.tsp`, TSPLIB), 'utf8'), `${name}.tsp`);
+  const data = loadBenchTsplib(name);
   const instance = createInstance(data);
   const neighbours = buildNeighbourLists(instance, 10);
   const start = constructTour(instance, neighbours, 'greedy');
-  const optimum = optima[name];
+  const optimum = data.optimum!;
   for (const method of methods) {
     const scale = edgeScale(instance, neighbours);
     const temperature = temperatureOverride

@@ -10,10 +10,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { createInstance, tourLength } from '../shared/tsp/instance.ts';
 import { parseTour } from '../shared/tsp/tour.ts';
 import { parseTsplib } from '../shared/tsp/tsplib.ts';
+import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
 import { serveKiln, type ServedKiln } from './serve-kiln.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const BERLIN52 = fileURLToPath(new URL('../../shared/tsplib/berlin52.tsp', import.meta.url));
+const BERLIN52 = fixturePath('berlin52.tsp');
 const BERLIN52_OPTIMUM = 7542;
 const SCREENSHOTS = `${REPO}test-results/control-center/`;
 

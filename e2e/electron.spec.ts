@@ -12,9 +12,10 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { createInstance, tourLength } from '../shared/tsp/instance.ts';
 import { parseTour } from '../shared/tsp/tour.ts';
 import { parseTsplib } from '../shared/tsp/tsplib.ts';
+import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const BERLIN52 = fileURLToPath(new URL('../../shared/tsplib/berlin52.tsp', import.meta.url));
+const BERLIN52 = fixturePath('berlin52.tsp');
 const RESULTS = `${REPO}test-results/electron/`;
 
 /** The Electron executable, or null where it was never downloaded. */

@@ -4,24 +4,21 @@
  * calls, add to a run without hurting it, lose no work when closed mid-run or revoked, may only
  * compute, show an expired, revoked or unknown invite clearly, and fit a phone screen.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { Procedures, problemToWire, type CreatedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
-import { parseTsplib } from '../shared/tsp/tsplib.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 import { DEFAULT_UI_DIR } from '../electron/app/kiln.ts';
+import { loadTsplib } from '../test/helpers/tsplib-fixtures.ts';
 import { openSession, startJoinKiln, type JoinKiln } from './join-kiln.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
 const SCREENSHOTS = `${REPO}test-results/join/`;
 
 function berlin52(): ProblemData {
-  const problem = parseTsplib(readFileSync(`${TSPLIB}berlin52.tsp`, 'utf8'), 'berlin52.tsp');
-  problem.optimum = (JSON.parse(readFileSync(`${TSPLIB}optima.json`, 'utf8')) as Record<string, number>).berlin52;
-  return problem;
+  return loadTsplib('berlin52');
 }
 
 /** Every kiln.anneal call is accounted for once the run has settled. */

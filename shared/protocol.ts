@@ -462,7 +462,8 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
   return request;
 }
 
-/** Largest time budget a run may ask for: one day. */
+/** The time budget a run may ask for: from 100 ms to one day. */
+export const MIN_BUDGET_MS = 100;
 export const MAX_BUDGET_MS = 24 * 3600 * 1000;
 
 /** Validates kiln.solve.start kwargs. */
@@ -470,8 +471,8 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
   if (!isRecord(value)) return invalid('solve: expected keyword arguments { problem, budgetMs }');
   const problem = problemFromWire(value.problem);
   const budgetMs = value.budgetMs;
-  if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs < 100 || budgetMs > MAX_BUDGET_MS)
-    invalid(`solve.budgetMs: expected a number of milliseconds from 100 to ${MAX_BUDGET_MS}`);
+  if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs < MIN_BUDGET_MS || budgetMs > MAX_BUDGET_MS)
+    invalid(`solve.budgetMs: expected a number of milliseconds from ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS}`);
   const params: SolveParams = {};
   if (value.params !== undefined) {
     if (!isRecord(value.params)) invalid('solve.params: expected an object');

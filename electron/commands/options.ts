@@ -15,12 +15,23 @@ export function parseCount(value: string, flag: string, min: number, max: number
   return n;
 }
 
-/** "10s", "1.5m", "500ms" or a plain number of seconds, as milliseconds. */
-export function parseDuration(value: string, flag: string): number {
+/**
+ * "10s", "1.5m", "500ms" or a plain number of seconds, as milliseconds, from minMs to maxMs (a usage
+ * error outside them, so that a bad value is refused here with one line, not by the callee).
+ */
+export function parseDuration(value: string, flag: string, minMs = 0, maxMs = Number.MAX_SAFE_INTEGER): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!match) throw new UsageError(`${flag} must be a duration like 10s, 500ms or 2m, got '${value}'`);
   const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(match[1]) * scale);
+  const ms = Math.round(Number(match[1]) * scale);
+  if (ms < minMs || ms > maxMs) throw new UsageError(`${flag} must be from ${formatDuration(minMs)} to ${formatDuration(maxMs)}, got '${value}'`);
+  return ms;
+}
+
+/** 100 -> "100ms", 86400000 -> "24h": the largest unit that divides the value. */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }
 
 export function parseRouterUrl(value: string): string {

@@ -3,21 +3,19 @@
  * it starts its own router and local compute; with --router it asks that router's orchestrator, or
  * hosts one there when none is registered (an external Crossbar.io router with Kiln workers).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Procedures, REALM, parseTour, problemToWire, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
-import { knownOptimum } from '../../shared/tsp/known-optima.ts';
-import { parseProblemFile } from '../../shared/tsp/problem.ts';
+import { MAX_BUDGET_MS, MIN_BUDGET_MS, Procedures, REALM, parseTour, problemToWire, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
-import { ProblemError, type ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { startKiln } from '../app/kiln.ts';
 import { UsageError, type Command } from './command.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { makeWampError, openWampClient } from '../wamp/client.ts';
 import { credentialsFrom, parseCount, parseDuration, parseRouterUrl } from './options.ts';
+import { readProblem } from './problem-file.ts';
 
 const usage = `usage: kiln solve FILE --budget 10s [options]
 
@@ -60,7 +58,7 @@ async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('solve: expected exactly one FILE');
   if (values.budget === undefined) throw new UsageError('solve: --budget is required (e.g. --budget 10s)');
   const file = positionals[0];
-  const budgetMs = parseDuration(values.budget, '--budget');
+  const budgetMs = parseDuration(values.budget, '--budget', MIN_BUDGET_MS, MAX_BUDGET_MS);
   if (values.method !== undefined && values.method !== 'anneal' && values.method !== 'lsmc') throw new UsageError("--method must be 'anneal' or 'lsmc'");
 
   const problem = readProblem(file, values.optimum);
@@ -99,37 +97,6 @@ async function run(args: string[]): Promise<number> {
   }
   console.log(JSON.stringify(summary));
   return 0;
-}
-
-function readProblem(file: string, optimumFlag: string | undefined): ProblemData {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let problem: ProblemData;
-  try {
-    problem = parseProblemFile(basename(file), text);
-  } catch (error) {
-    if (error instanceof ProblemError) throw new UsageError(error.message);
-    throw error;
-  }
-  if (optimumFlag !== undefined) problem.optimum = parseCount(optimumFlag, '--optimum', 1, Number.MAX_SAFE_INTEGER);
-  else problem.optimum ??= optimumBeside(file, problem.name) ?? knownOptimum(problem);
-  return problem;
-}
-
-/** TSPLIB distributions keep proven optima in an optima.json ({ name: length }) beside the files. */
-function optimumBeside(file: string, name: string): number | undefined {
-  const path = join(dirname(file), 'optima.json');
-  if (!existsSync(path)) return undefined;
-  try {
-    const optimum = (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)[name];
-    return typeof optimum === 'number' && optimum > 0 ? optimum : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function solveLocally(request: SolveRequest, threads: number): Promise<RunResult> {

@@ -6,7 +6,7 @@
 import { problemHash } from './problem.ts';
 import type { ProblemData } from './types.ts';
 
-const OPTIMA_BY_HASH: Readonly<Record<string, readonly [name: string, optimum: number]>> = {
+export const KNOWN_OPTIMA: Readonly<Record<string, readonly [name: string, optimum: number]>> = {
   '8f3730bf99523b03': ['a280', 2579],
   'a209e68643320132': ['att48', 10628],
   '5cacecd8021dfa0d': ['att532', 27686],
@@ -38,5 +38,5 @@ const OPTIMA_BY_HASH: Readonly<Record<string, readonly [name: string, optimum: n
 
 /** The proven optimum of this exact instance when it is a known TSPLIB instance. */
 export function knownOptimum(data: ProblemData): number | undefined {
-  return OPTIMA_BY_HASH[problemHash(data)]?.[1];
+  return KNOWN_OPTIMA[problemHash(data)]?.[1];
 }

@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseTsplib } from '../../shared/tsp/tsplib.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
-import { TSPLIB } from '../helpers/cluster.ts';
 import { KILN } from '../helpers/kiln-process.ts';
+import { fixturePath } from '../helpers/tsplib-fixtures.ts';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,17 +19,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('kiln solve', () => {
   it("reaches berlin52's optimum within a few seconds and writes a valid .tour", async () => {
     const out = join(scratch, 'berlin52.tour');
-    const { stdout } = await run(process.execPath, [KILN, 'solve', `${TSPLIB}berlin52.tsp`, '--budget', '3s', '--out', out], { cwd: REPO });
+    const { stdout } = await run(process.execPath, [KILN, 'solve', fixturePath('berlin52.tsp'), '--budget', '3s', '--out', out], { cwd: REPO });
     const summary = JSON.parse(stdout.trim());
     expect(summary).toMatchObject({ name: 'berlin52', n: 52, length: 7542, optimum: 7542, gapPercent: 0, tour: out });
-    const instance = createInstance(parseTsplib(readFileSync(`${TSPLIB}berlin52.tsp`, 'utf8'), 'berlin52.tsp'));
+    const instance = createInstance(parseTsplib(readFileSync(fixturePath('berlin52.tsp'), 'utf8'), 'berlin52.tsp'));
     const { tour } = parseTour(readFileSync(out, 'utf8'), 52, 'berlin52.tour');
     expect(tourLength(instance, tour)).toBe(7542);
   });
 
   it('knows a TSPLIB instance\'s proven optimum with no optima.json beside it', async () => {
     const copy = join(scratch, 'my-cities.tsp');
-    copyFileSync(`${TSPLIB}ulysses22.tsp`, copy);
+    copyFileSync(fixturePath('ulysses22.tsp'), copy);
     const { stdout } = await run(process.execPath, [KILN, 'solve', copy, '--budget', '1s', '--workers', '1'], { cwd: REPO });
     expect(JSON.parse(stdout.trim())).toMatchObject({ n: 22, optimum: 7013, tour: join(scratch, 'my-cities.tour') });
   });
@@ -38,8 +38,15 @@ describe('kiln solve', () => {
     const missing = await run(process.execPath, [KILN, 'solve', join(scratch, 'nope.tsp'), '--budget', '1s'], { cwd: REPO }).catch((e) => e);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.tsp/);
-    const noBudget = await run(process.execPath, [KILN, 'solve', `${TSPLIB}berlin52.tsp`], { cwd: REPO }).catch((e) => e);
+    const noBudget = await run(process.execPath, [KILN, 'solve', fixturePath('berlin52.tsp')], { cwd: REPO }).catch((e) => e);
     expect(noBudget.code).toBe(2);
     expect(noBudget.stderr).toMatch(/--budget is required/);
+    // A budget the orchestrator would refuse is a usage error here: one line, exit 2, no stack.
+    const budgets = ['0s', '50ms', '25h'];
+    const refusals = await Promise.all(budgets.map((budget) => run(process.execPath, [KILN, 'solve', fixturePath('berlin52.tsp'), '--budget', budget], { cwd: REPO }).catch((e) => e)));
+    refusals.forEach((bad, i) => {
+      expect(bad.code, budgets[i]).toBe(2);
+      expect(bad.stderr).toBe(`kiln: --budget must be from 100ms to 24h, got '${budgets[i]}'\n`);
+    });
   });
 });

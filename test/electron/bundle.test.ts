@@ -17,7 +17,7 @@ import { Procedures, REALM, type RunResult, type RunState } from '../../shared/p
 import { loadOrCreateTlsIdentity } from '../../electron/tls/tls-identity.ts';
 import { openWampClient } from '../../electron/wamp/client.ts';
 import type { WampSession } from '../../shared/wamp.ts';
-import { loadTsplib, solveRequest, TSPLIB } from '../helpers/cluster.ts';
+import { fixturePath, loadTsplib, solveRequest } from '../helpers/cluster.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FAKE_ELECTRON = fileURLToPath(new URL('./fake-electron.cjs', import.meta.url));
@@ -70,7 +70,7 @@ function launchFakeApp(args: string[], env: Record<string, string>): FakeApp {
   mkdirSync(join(appDir, 'dist', 'renderer'), { recursive: true });
   writeFileSync(join(appDir, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Kiln</title>');
   const child = spawn(process.execPath, ['-r', FAKE_ELECTRON, join(out, 'main.cjs'), ...args], {
-    env: { ...process.env, KILN_LOOPBACK_ONLY: '1', FAKE_APP_PATH: appDir, FAKE_OPEN_PATH: `${TSPLIB}berlin52.tsp`, ...env },
+    env: { ...process.env, KILN_LOOPBACK_ONLY: '1', FAKE_APP_PATH: appDir, FAKE_OPEN_PATH: fixturePath('berlin52.tsp'), ...env },
   });
   const lines: Line[] = [];
   const waiters: { type: string; resolve: (line: Line) => void }[] = [];

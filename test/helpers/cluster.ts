@@ -3,10 +3,8 @@
  * no local compute, no UI), `kiln worker` child processes, and a controller session like the UI's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { REALM, Procedures, problemToWire, type RunResult, type RunState, type SolveRequest } from '../../shared/protocol.ts';
-import { parseTsplib } from '../../shared/tsp/tsplib.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
@@ -14,14 +12,7 @@ import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
 import { KILN } from './kiln-process.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const TSPLIB = fileURLToPath(new URL('../../../shared/tsplib/', import.meta.url));
-
-export function loadTsplib(name: string): ProblemData {
-  const problem = parseTsplib(readFileSync(`${TSPLIB}${name}.tsp`, 'utf8'), `${name}.tsp`);
-  const optima = JSON.parse(readFileSync(`${TSPLIB}optima.json`, 'utf8')) as Record<string, number>;
-  problem.optimum = optima[name];
-  return problem;
-}
+export { fixturePath, loadTsplib } from './tsplib-fixtures.ts';
 
 export function solveRequest(problem: ProblemData, budgetMs: number, sliceMs?: number): SolveRequest {
   return { problem: problemToWire(problem), budgetMs, params: sliceMs ? { sliceMs, seed: 1 } : { seed: 1 } };

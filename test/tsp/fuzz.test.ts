@@ -9,7 +9,7 @@ import { createInstance } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
 import { parseTsplib } from '../../shared/tsp/tsplib.ts';
 import { ProblemError, type ProblemData } from '../../shared/tsp/types.ts';
-import { readText } from './tsplib-files.ts';
+import { readText } from '../helpers/tsplib-fixtures.ts';
 
 /** Random edits: delete a span, insert a random string or a tricky token, duplicate a line. */
 const edit = fc.oneof(

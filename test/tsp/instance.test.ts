@@ -37,7 +37,7 @@ describe('TSPLIB distances', () => {
   it('GEO reads DDD.MM with truncated degrees, uses PI = 3.141592 and RRR = 6378.388', () => {
     expect(geoRadians(38.24)).toBeCloseTo((3.141592 * (38 + (5 * 0.24) / 3)) / 180, 15);
     expect(geoRadians(-23.31)).toBeCloseTo((-3.141592 * (23 + (5 * 0.31) / 3)) / 180, 15);
-    // ulysses22 and gr96 have no .opt.tour in ../shared/tsplib, so GEO is checked here against values worked
+    // ulysses22 and gr96 have no .opt.tour among the fixtures, so GEO is checked here against values worked
     // through the formula by hand (ulysses22 cities 1-2 and 1-4, gr96 cities 1-2 with negative longitudes).
     // Reaching their optima (7013, 55209) is left to the annealing kernel's tests.
     expect(pair('GEO', [38.24, 20.42], [39.57, 26.15])).toBe(509);

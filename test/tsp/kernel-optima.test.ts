@@ -1,17 +1,13 @@
 /** The default method reaches the proven optimum of small TSPLIB instances, with a fixed seed and moves budget. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import { annealSlice, DEFAULT_METHOD, type Method } from '../../shared/tsp/kernel.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { planSchedule } from '../../shared/tsp/schedule.ts';
-import { parseTsplib } from '../../shared/tsp/tsplib.ts';
-
-const TSPLIB = new URL('../../../shared/tsplib/', import.meta.url);
-const optima = JSON.parse(readFileSync(new URL('optima.json', TSPLIB), 'utf8')) as Record<string, number>;
+import { loadTsplib, optima } from '../helpers/tsplib-fixtures.ts';
 
 function solve(name: string, method: Method, moves: number): number {
-  const inst = createInstance(parseTsplib(readFileSync(new URL(`${name}.tsp`, TSPLIB), 'utf8'), `${name}.tsp`));
+  const inst = createInstance(loadTsplib(name));
   const tour = Int32Array.from({ length: inst.n }, (_, i) => i);
   const neighbours = buildNeighbourLists(inst, 10);
   const temperature = planSchedule(inst, neighbours, method);

@@ -4,7 +4,8 @@ import { createInstance, randomUniformProblem } from '../../shared/tsp/instance.
 import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { Rng } from '../../shared/tsp/random.ts';
 import type { EdgeWeightType, Instance, ProblemData } from '../../shared/tsp/types.ts';
-import { loadTsplib } from './tsplib-files.ts';
+import { parseTsplib } from '../../shared/tsp/tsplib.ts';
+import { largeTsplibText, loadTsplib } from '../helpers/tsplib-fixtures.ts';
 
 function bruteForceNeighbours(inst: Instance, k: number): Int32Array {
   const out = new Int32Array(inst.n * k);
@@ -111,13 +112,13 @@ describe('buildNeighbourLists', () => {
     expect(buildNeighbourLists(inst, 8).neighbours).toEqual(bruteForceNeighbours(inst, 8));
   });
 
-  it.each(['att48', 'ulysses22', 'gr96', 'bayg29', 'si175', 'a280', 'pcb442', 'att532'])('TSPLIB %s: equals brute force', (name) => {
+  it.each(['att48', 'ulysses22', 'gr96', 'bayg29', 'dantzig42', 'a280', 'pcb442', 'att532'])('TSPLIB %s: equals brute force', (name) => {
     const inst = createInstance(loadTsplib(name));
     expect(buildNeighbourLists(inst, 10).neighbours).toEqual(bruteForceNeighbours(inst, 10));
   });
 
-  it('pla85900: exact on a sample, from O(n) arrays (no n x n matrix exists for coordinate instances)', () => {
-    const data = loadTsplib('pla85900');
+  it('85,900 cities: exact on a sample, from O(n) arrays (no n x n matrix exists for coordinate instances)', () => {
+    const data = parseTsplib(largeTsplibText(85_900), 'large.tsp');
     expect(data.matrix).toBeUndefined();
     const inst = createInstance(data);
     const lists = buildNeighbourLists(inst, 10);

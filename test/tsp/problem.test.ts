@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import { Fnv1a64, parseProblemFile, problemHash } from '../../shared/tsp/problem.ts';
-import { loadTsplib, readText } from './tsplib-files.ts';
+import { loadTsplib, readText } from '../helpers/tsplib-fixtures.ts';
 
 describe('parseProblemFile', () => {
   it('dispatches on the extension, then on the content', () => {

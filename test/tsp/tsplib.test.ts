@@ -1,13 +1,13 @@
-/** The TSPLIB parser on every instance in ../shared/tsplib, every optimal tour's length, and malformed input. */
+/** The TSPLIB parser on every fixture instance, every optimal tour's length, a generated large instance, and malformed input. */
 import { describe, expect, it } from 'vitest';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
 import { parseTsplib } from '../../shared/tsp/tsplib.ts';
-import { loadTsplib, optTourFiles, optima, readText, tspFiles } from './tsplib-files.ts';
+import { largeTsplibText, loadTsplib, optTourFiles, optima, readText, tspFiles } from '../helpers/tsplib-fixtures.ts';
 import { expectProblemError } from './expect-problem-error.ts';
 
 describe('TSPLIB instances', () => {
-  it.each(tspFiles.filter((f) => f !== 'pla85900.tsp'))('%s parses completely', (file) => {
+  it.each(tspFiles)('%s parses completely', (file) => {
     const p = parseTsplib(readText(file), file);
     const name = file.replace('.tsp', '');
     expect(Number(name.match(/\d+$/)![0])).toBe(p.n); // TSPLIB names end in the city count
@@ -30,9 +30,11 @@ describe('TSPLIB instances', () => {
   });
 
   it('reads every edge weight type and matrix format present', () => {
-    const types = tspFiles.filter((f) => f !== 'pla85900.tsp').map((f) => parseTsplib(readText(f), f).edgeWeightType);
-    expect(new Set(types)).toEqual(new Set(['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT']));
-    expect(loadTsplib('si175').comment).toBeUndefined(); // TYPE: TSP (M.~Hofmeister) is a TSP
+    // CEIL_2D is TSPLIB's pla* instances only, all too big to keep here: see 'large instances'.
+    const types = tspFiles.map((f) => parseTsplib(readText(f), f).edgeWeightType);
+    expect(new Set(types)).toEqual(new Set(['EUC_2D', 'ATT', 'GEO', 'EXPLICIT']));
+    const formats = tspFiles.map((f) => parseTsplib(readText(f), f)).filter((p) => p.edgeWeightType === 'EXPLICIT');
+    expect(formats.map((p) => p.name).sort()).toEqual(['bayg29', 'dantzig42', 'gr17']);
     expect(loadTsplib('bayg29').xs!.length).toBe(29); // EXPLICIT keeps its display data for drawing
     expect(loadTsplib('gr17').xs).toBeUndefined();
     expect(loadTsplib('ulysses22').name).toBe('ulysses22.tsp'); // NAME as written
@@ -50,8 +52,16 @@ describe('TSPLIB instances', () => {
     expect([gr17.dist(1, 0), gr17.dist(0, 1), gr17.dist(2, 0), gr17.dist(2, 1)]).toEqual([633, 633, 257, 390]);
     const bayg = createInstance(loadTsplib('bayg29')); // UPPER_ROW: row 1 is "97 205 139 ..."
     expect([bayg.dist(0, 1), bayg.dist(0, 2), bayg.dist(1, 2), bayg.dist(2, 0)]).toEqual([97, 205, 129, 205]);
-    const si = createInstance(loadTsplib('si175')); // UPPER_DIAG_ROW: "0 113 189"
-    expect([si.dist(0, 0), si.dist(0, 1), si.dist(2, 0)]).toEqual([0, 113, 189]);
+    const dantzig = createInstance(loadTsplib('dantzig42')); // LOWER_DIAG_ROW, wrapped: row 3 is "39 45 0"
+    expect([dantzig.dist(2, 0), dantzig.dist(2, 1), dantzig.dist(0, 2), dantzig.dist(1, 0)]).toEqual([39, 45, 39, 8]);
+  });
+
+  it("si175's header: TYPE: TSP with an annotation is a TSP, UPPER_DIAG_ROW rows start on the diagonal", () => {
+    // si175's own first lines (the file is 62 KB), shrunk to three cities.
+    const si = parseTsplib('NAME: si3\nTYPE: TSP (M.~Hofmeister)\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: UPPER_DIAG_ROW\nDISPLAY_DATA_TYPE: NO_DISPLAY\nEDGE_WEIGHT_SECTION\n 0 113 189\n 0 299\n 0\nEOF\n', 'si3.tsp');
+    expect(si.comment).toBeUndefined();
+    const inst = createInstance(si);
+    expect([inst.dist(0, 0), inst.dist(0, 1), inst.dist(2, 0), inst.dist(1, 2)]).toEqual([0, 113, 189, 299]);
   });
 });
 
@@ -196,12 +206,16 @@ describe('TSPLIB syntax variants', () => {
 });
 
 describe('large instances', () => {
-  it('pla85900 parses to n-sized arrays only', () => {
-    const p = loadTsplib('pla85900');
+  it("85,900 CEIL_2D cities (pla85900's size) parse to n-sized arrays only", () => {
+    const text = largeTsplibText(85_900);
+    const p = parseTsplib(text, 'large.tsp');
     expect(p.n).toBe(85_900);
     expect(p.edgeWeightType).toBe('CEIL_2D');
     expect(p.matrix).toBeUndefined();
     expect(p.xs!.length).toBe(85_900);
-    expect([p.xs![0], p.ys![0], p.xs![85_899]]).toEqual([1449000, 672250, Number(readText('pla85900.tsp').trimEnd().split('\n').at(-2)!.trim().split(/\s+/)[1])]);
+    const coords = (line: string) => line.trim().split(/\s+/).slice(1).map(Number);
+    const lines = text.trimEnd().split('\n');
+    expect([p.xs![0], p.ys![0]]).toEqual(coords(lines[6]));
+    expect([p.xs![85_899], p.ys![85_899]]).toEqual(coords(lines.at(-2)!));
   });
 });
