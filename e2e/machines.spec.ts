@@ -8,25 +8,17 @@ import { expect, test, type Page } from '@playwright/test';
 import { Procedures, REALM, Topics, type CreatedInvite, type WorkerLoad } from '../shared/protocol.ts';
 import type { WampSession } from '../shared/wamp.ts';
 import { openWampClient, type Credentials, type WampClient } from '../electron/wamp/client.ts';
-import { serveKiln, type ServedKiln } from './serve-kiln.ts';
+import { openControlCenter as openPage, serveKilnForSpec } from './serve-kiln.ts';
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 } });
 
-let kiln: ServedKiln;
-
-test.beforeAll(async () => {
-  kiln = await serveKiln(2);
-});
-
-test.afterAll(async () => {
-  await kiln?.close();
-});
+const served = serveKilnForSpec(2);
 
 function open(credentials: Credentials): Promise<{ client: WampClient; session: WampSession }> {
   return new Promise((resolve, reject) => {
     const client = openWampClient({
-      url: kiln.routerUrl,
+      url: served().routerUrl,
       realm: REALM,
       credentials,
       onOpen: (session) => resolve({ client, session }),
@@ -35,10 +27,7 @@ function open(credentials: Credentials): Promise<{ client: WampClient; session: 
   });
 }
 
-async function openControlCenter(page: Page): Promise<void> {
-  await page.goto(kiln.uiUrl);
-  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
-}
+const openControlCenter = (page: Page) => openPage(page, served());
 
 async function startRandomRun(page: Page, cities: number, seconds: number): Promise<void> {
   await page.getByTestId('random-count').fill(String(cities));
@@ -108,7 +97,7 @@ async function medianRoundTripMs(page: Page, count: number): Promise<number> {
 test('with 300 donors publishing their load every second, the page answers within 100 ms and draws at 30 fps or more during a run', async ({ page }) => {
   test.setTimeout(240_000);
   const DONORS = 300;
-  const { client: controllerClient, session: controller } = await open(kiln.uiCredentials);
+  const { client: controllerClient, session: controller } = await open(served().uiCredentials);
   const invite = await controller.call<CreatedInvite>(Procedures.lanCreateInvite, [], { label: 'crowd' });
   const credentials: Credentials = { method: 'wampcra', authid: `invite:${invite.inviteId}`, secret: invite.secret };
   const donors: WampClient[] = [];

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
 
 const KILN = fileURLToPath(new URL('../bin/kiln.mjs', import.meta.url));
 const SERVING = /^Kiln is serving (http:\/\/\S+)$/m;
@@ -53,4 +54,22 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** One `kiln serve` for a whole spec file (started before its first test, stopped after its last). */
+export function serveKilnForSpec(threads: number): () => ServedKiln {
+  let kiln: ServedKiln | undefined;
+  test.beforeAll(async () => {
+    kiln = await serveKiln(threads);
+  });
+  test.afterAll(async () => {
+    await kiln?.close();
+  });
+  return () => kiln!;
+}
+
+/** Opens the control center signed in and waits for its router session. */
+export async function openControlCenter(page: Page, kiln: ServedKiln): Promise<void> {
+  await page.goto(kiln.uiUrl);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
 }

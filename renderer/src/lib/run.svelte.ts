@@ -72,12 +72,18 @@ class CurrentRun {
     }
   }
 
-  /** kiln.solve.status answers with one run or a list of them; follow the newest. */
+  /**
+   * kiln.solve.status answers with one run or a list of them: keep up with the run this window follows,
+   * else join the newest one still running. A run that ended before this page opened is not shown as if
+   * it were current (its city set is not on the map); past runs are under Runs.
+   */
   onStatus(payload: unknown): void {
     const runs = (Array.isArray(payload) ? payload : [payload]).filter(isRunState);
-    if (runs.length === 0) return;
-    const newest = runs.reduce((a, b) => (b.startedAt > a.startedAt ? b : a));
-    if (!this.state || newest.startedAt >= this.state.startedAt) this.onState(newest);
+    const followed = this.state && runs.find((run) => run.runId === this.state!.runId);
+    if (followed) return this.onState(followed);
+    const running = runs.filter((run) => run.phase === 'running');
+    if (running.length === 0) return;
+    this.onState(running.reduce((a, b) => (b.startedAt > a.startedAt ? b : a)));
   }
 
   /** A run's final answer (from kiln.solve.stop or .result): its state and best tour. */

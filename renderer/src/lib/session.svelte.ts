@@ -5,10 +5,11 @@
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
 import type { CreatedInvite, JoinLinkSummary, LanInvitation, RevokedInvite, RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
-import { Procedures, REALM, Topics, problemToWire } from '../../../shared/protocol.ts';
+import { Procedures, REALM, Topics, problemFromWire, problemToWire } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
+import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
 import { resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
 
@@ -118,8 +119,10 @@ class RouterSession {
           match: 'wildcard',
         }),
       ]);
-      // Join a run already in progress (a second window, or a reconnect mid-run).
+      // Join a run already in progress (a second window, or a reconnect mid-run), with its city set
+      // when this window has none open, so the map shows what Progress reports.
       currentRun.onStatus(await this.#call<unknown>(Procedures.solveStatus, {}));
+      await this.#showRunProblem();
     } catch (error) {
       if (this.#session === session) this.problem = toCallError(error).message;
     }
@@ -129,6 +132,17 @@ class RouterSession {
       lanMachines.onList(await this.#call<unknown>(Procedures.lanList, {}));
     } catch {
       lanMachines.clear();
+    }
+  }
+
+  async #showRunProblem(): Promise<void> {
+    const run = currentRun.state;
+    if (!run || problem.data !== null) return;
+    try {
+      const data = problemFromWire(await this.#call<unknown>(Procedures.problemGet, {}, [run.problemHash]));
+      if (problem.data === null && currentRun.state?.runId === run.runId) problem.adopt({ ...data, name: run.problemName }, 'run');
+    } catch {
+      // The orchestrator forgets old problems; the run is then shown without its map.
     }
   }
 
