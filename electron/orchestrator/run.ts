@@ -1,8 +1,10 @@
 /**
  * One solve run: keeps as many `kiln.anneal` slices in flight as the callees' total concurrency
  * allows, each starting from the best tour so far with its own seed and temperature band, and ends
- * at its deadline (late slices are discarded, so the budget is exceeded by at most one slice's
- * network time). A slice that fails or whose callee is lost is simply dispatched again.
+ * at its deadline. Ending (at the deadline or by a stop) tells the callees, which stop that run's slices
+ * and hand back their best so far; the run collects those for at most COLLECT_MS, so that what a
+ * callee counts as done is what the run credits it with. A slice that fails or whose callee is lost is
+ * simply dispatched again.
  */
 import {
   Errors,
@@ -42,8 +44,9 @@ const PROGRESS_INTERVAL_MS = 100;
 const CALL_GRACE_MS = 10_000;
 /** Longest worker id counted in slicesByWorker (longer ones count as 'unknown'). */
 const MAX_WORKER_ID = 100;
-/** How long a stop waits for stopped slices to hand back their best so far. */
-const STOP_COLLECT_MS = 250;
+/** How long an ending run waits for its stopped slices to hand back their best so far. */
+const COLLECT_MS = 250;
+const NO_TOUR = 'no slice completed within the budget: are any compute callees connected?';
 
 export interface RunContext {
   session: WampSession;
@@ -75,7 +78,8 @@ export class Run {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   private progressDirty = false;
-  private stopCollect: (() => void) | null = null;
+  /** Set while an ended run collects its slices: called when the last one is back. */
+  private collected: (() => void) | null = null;
   /** The stop in progress: every caller of stop() gets the same collected result. */
   private stopping: Promise<RunResult> | null = null;
   private readonly now: () => number;
@@ -111,7 +115,7 @@ export class Run {
 
   start(): void {
     this.publishState();
-    this.deadlineTimer = setTimeout(() => this.finish('finished'), this.budgetMs);
+    this.deadlineTimer = setTimeout(() => this.finishAtDeadline(), this.budgetMs);
     this.fill();
   }
 
@@ -138,25 +142,34 @@ export class Run {
   /** Stops the run and answers with the best so far, including what the stopped slices hand back. */
   stop(): Promise<RunResult> {
     if (this.stopping) return this.stopping;
-    if (!this.isRunning) return Promise.resolve(this.result());
-    this.stopping = this.collectAndStop();
+    if (!this.isRunning) return this.finished(); // ended, or collecting at its deadline
+    this.stopping = this.endAndCollect('stopped').then(() => this.result());
     return this.stopping;
   }
 
-  private async collectAndStop(): Promise<RunResult> {
-    this.phase = 'stopped';
+  /**
+   * Ends the run: the state event makes callees stop its slices, whose results are still accepted
+   * until the last is back (or COLLECT_MS has passed, for a callee that never answers), then settles.
+   */
+  private async endAndCollect(phase: 'finished' | 'stopped'): Promise<void> {
+    this.phase = phase;
     this.publishState();
     if (this.inFlight > 0) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, STOP_COLLECT_MS);
-        this.stopCollect = () => {
+        const timer = setTimeout(resolve, COLLECT_MS);
+        this.collected = () => {
           clearTimeout(timer);
           resolve();
         };
       });
     }
+    if (phase === 'finished' && !this.best) {
+      // Not even the collected slices brought a tour.
+      this.phase = 'failed';
+      this.error = NO_TOUR;
+      this.publishState();
+    }
     this.settle();
-    return this.result();
   }
 
   /** Resolves when the run has ended. */
@@ -226,7 +239,7 @@ export class Run {
       )
       .finally(() => {
         this.inFlight--;
-        if (this.inFlight === 0) this.stopCollect?.();
+        if (this.inFlight === 0) this.collected?.();
         if (this.context.onSliceEnded) this.context.onSliceEnded();
         else this.fill();
       });
@@ -242,8 +255,8 @@ export class Run {
   }
 
   private accept(result: AnnealResult, segment: Segment | undefined): void {
-    // A slice that comes back after the run ended is discarded, except while a stop collects.
-    if (!this.isRunning && !(this.phase === 'stopped' && this.stopCollect)) {
+    // A slice that comes back after the run ended is discarded, except while the ending run collects.
+    if (!this.isRunning && !this.collected) {
       this.slicesDiscarded++;
       this.segments?.abandon();
       return;
@@ -295,10 +308,17 @@ export class Run {
     this.finish('failed');
   }
 
+  /** The deadline: ends the run with what its slices hand back; with no tour at all, it failed. */
+  private finishAtDeadline(): void {
+    if (!this.isRunning) return;
+    if (this.best || this.inFlight > 0) void this.endAndCollect('finished');
+    else this.finish('failed');
+  }
+
   private finish(phase: RunPhase): void {
     if (!this.isRunning) return;
     this.phase = this.best || phase !== 'finished' ? phase : 'failed';
-    if (this.phase === 'failed' && !this.error) this.error = 'no slice completed within the budget: are any compute callees connected?';
+    if (this.phase === 'failed' && !this.error) this.error = NO_TOUR;
     this.publishState();
     this.settle();
   }
@@ -308,7 +328,7 @@ export class Run {
     this.settled = true;
     for (const timer of [this.deadlineTimer, this.retryTimer, this.progressTimer]) if (timer) clearTimeout(timer);
     this.deadlineTimer = this.retryTimer = this.progressTimer = null;
-    this.stopCollect = null;
+    this.collected = null;
     if (this.progressDirty) this.publishProgress();
     const result = this.result();
     for (const waiter of this.waiters.splice(0)) waiter(result);
