@@ -59,7 +59,11 @@ export function credentialsFrom(authid: string | undefined, ticketFile: string |
   return { method: 'ticket', authid, ticket };
 }
 
-/** Resolves on the first SIGINT or SIGTERM (repeats are the same request, not a reason to die). */
+/**
+ * Resolves on the first SIGINT or SIGTERM. The handlers stay installed: a repeated signal (Ctrl-C reaches
+ * the whole process group) is the same request, not a reason to die mid-shutdown. Call it before printing
+ * a ready line, so a signal sent on seeing that line is never met by the default action (death, exit null).
+ */
 export function waitForShutdown(): Promise<void> {
   return new Promise((resolve) => {
     process.on('SIGINT', () => resolve());

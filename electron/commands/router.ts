@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command.ts';
-import { parsePort } from './options.ts';
+import { parsePort, waitForShutdown } from './options.ts';
 import { anonymousAuth } from '../router/auth/anonymous.ts';
 import { createRouter } from '../router/router.ts';
 import { isLoopback, startRouterServer } from '../router/server.ts';
@@ -70,14 +70,10 @@ async function run(args: string[]): Promise<number> {
     limits: router.limits,
     rawSocketPort: values['rawsocket-port'] === undefined ? undefined : parsePort(values['rawsocket-port'], '--rawsocket-port'),
   });
+  // Handlers first: a signal sent as soon as the ready line is read must find them installed.
+  const shutdown = waitForShutdown();
   console.log(`ready ${server.url}`);
-
-  await new Promise<void>((resolve) => {
-    // The handlers stay installed: a repeated signal (Ctrl-C reaches both bin/kiln.mjs and this
-    // process) is the same request, not a reason to die mid-shutdown.
-    process.on('SIGINT', () => resolve());
-    process.on('SIGTERM', () => resolve());
-  });
+  await shutdown;
   // GOODBYE wamp.close.system_shutdown to every session first, then the transports go.
   router.close();
   await server.close();

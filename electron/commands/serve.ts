@@ -49,10 +49,11 @@ async function run(args: string[]): Promise<number> {
     tls,
     log: (level, message) => console.error(`${level}: ${message}`),
   });
+  const shutdown = waitForShutdown(); // installed before the lines that tell a supervisor we are up
   console.log(`Kiln is serving ${kiln.uiUrl}`);
   console.log(`router ${kiln.routerUrl}`);
   if (tls) console.log(`tls certificate sha256 ${tls.fingerprint}`);
-  await waitForShutdown();
+  await shutdown;
   await kiln.close();
   return 0;
 }

@@ -66,11 +66,13 @@ async function run(args: string[]): Promise<number> {
       pairingPort: parsePort(values['pairing-port'], '--pairing-port'),
       log,
     });
+    const shutdown = waitForShutdown(); // installed before the line that tells a supervisor we are up
     console.log(`worker ${offer.machineId} waiting for an invitation (pairing port ${offer.pairingPort})`);
-    await waitForShutdown();
+    await shutdown;
     await offer.close();
     return 0;
   }
+  const shutdown = waitForShutdown().then(() => null); // installed before the line that tells a supervisor we are up
   let worker: RunningWorker;
   let ended: (why: string) => void = () => {};
   const endedForGood = new Promise<string>((resolve) => (ended = resolve));
@@ -110,7 +112,7 @@ async function run(args: string[]): Promise<number> {
     });
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
   }
-  const refusal = await Promise.race([waitForShutdown().then(() => null), endedForGood]);
+  const refusal = await Promise.race([shutdown, endedForGood]);
   await worker.close();
   if (refusal === null) return 0;
   console.error(`worker: ${refusal}`);
