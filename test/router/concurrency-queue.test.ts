@@ -30,10 +30,10 @@ describe('concurrency and the call queue', () => {
     const gate = new Gate();
     await callee.session.register('com.test.slow', gate.handler, { concurrency: 2 } as never);
     const calls = [1, 2, 3, 4, 5].map((n) => caller.session.call('com.test.slow', [n]));
+    // Once all five calls are at the router, two went out and three wait: no third invocation is on its way.
+    await fixture.until(() => fixture.router.stats().realms.realm1.queuedCalls === 3);
     await fixture.until(() => gate.waiting.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(gate.waiting.length).toBe(2);
-    expect(fixture.router.stats().realms.realm1.queuedCalls).toBe(3);
     const order: unknown[] = [];
     while (order.length < 5) {
       await fixture.until(() => gate.waiting.length > 0);

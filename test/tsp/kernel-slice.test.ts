@@ -7,12 +7,7 @@ import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { Rng } from '../../shared/tsp/random.ts';
 import { defaultTemperature } from '../../shared/tsp/schedule.ts';
 import type { Instance, NeighbourLists } from '../../shared/tsp/types.ts';
-
-/** CPU time of this process in ms: unlike the wall clock, other processes on a busy machine do not stretch it. */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
+import { cpuMs } from '../helpers/cpu-time.ts';
 
 const methods: Method[] = ['anneal', 'lsmc'];
 
