@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
   worker: { summary: "offer this machine's cores to a Kiln router", load: () => import('./commands/worker.ts') },
   solve: { summary: 'solve one city set and print the result as JSON', load: () => import('./commands/solve.ts') },
   router: { summary: 'run a bare WAMP router', load: () => import('./commands/router.ts') },
+  runs: { summary: 'list, show, export or delete past runs (the run history)', load: () => import('./commands/runs.ts') },
 };
 
 function help(): string {

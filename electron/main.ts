@@ -84,6 +84,8 @@ async function start(): Promise<void> {
     uiDir: join(app.getAppPath(), 'dist', 'renderer'),
     lan: { discover: lanEnabled },
     tls,
+    // The run history lives beside the certificate, in the user data directory.
+    stateDir: app.getPath('userData'),
     log,
   });
   origin = new URL(kiln.uiUrl!).origin;

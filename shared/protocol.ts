@@ -34,6 +34,14 @@ export const Procedures = {
   lanRevokeInvite: 'kiln.lan.revokeInvite',
   /** Registered by the control center (controller role only): the live join links (JoinLinkSummary[], no secrets). */
   lanInvites: 'kiln.lan.invites',
+  /** Run history (state directory): every ended run, newest first (RunSummary[]). Viewers may read it. */
+  runsList: 'kiln.runs.list',
+  /** One past run in full: its city set, best tour and convergence ({runId} -> RunRecord). Viewers may read it. */
+  runsGet: 'kiln.runs.get',
+  /** Forget a past run ({runId} -> {deleted}); controllers only. */
+  runsDelete: 'kiln.runs.delete',
+  /** The history's settings; with {maxRuns}, sets how many runs are kept (RunsSettings); controllers only. */
+  runsSettings: 'kiln.runs.settings',
 } as const;
 
 export const Topics = {
@@ -55,6 +63,8 @@ export const Topics = {
    * instead of kiln.worker.load, so their work does not grow with the number of donors' events.
    */
   machinesSummary: 'kiln.machines.summary',
+  /** The run history changed (a run was recorded or deleted, or the cap dropped some): {runIds}. */
+  runsChanged: 'kiln.runs.changed',
 } as const;
 
 /** Roles, enforced by the router's authorization. */
@@ -135,6 +145,8 @@ export interface SolveRequest {
   problem: ProblemWire;
   budgetMs: number;
   params?: SolveParams;
+  /** Start from this tour (a past run's best, Int32 bytes or numbers) instead of building one. */
+  tour?: Uint8Array | number[];
 }
 
 export type RunPhase = 'running' | 'finished' | 'stopped' | 'failed';
@@ -178,6 +190,45 @@ export interface RunResult extends RunState {
   slicesByWorker: Record<string, number>;
   movesTried: number;
 }
+
+/** A past run as the history lists it (kiln.runs.list). */
+export interface RunSummary {
+  runId: string;
+  problemHash: string;
+  problemName: string;
+  n: number;
+  budgetMs: number;
+  /** 'default' when the run left the method to the kernel. */
+  method: AnnealMethod | 'default';
+  phase: RunPhase;
+  startedAt: number;
+  endedAt: number;
+  bestLength: number | null;
+  optimum?: number;
+  gapPercent?: number;
+  /** The machines that completed slices for it, by worker id, most first. */
+  machines: Array<{ workerId: string; slices: number }>;
+  slicesDone: number;
+  /** True when it started from a given tour (a past run's best). */
+  continued: boolean;
+  error?: string;
+}
+
+/** A past run in full (kiln.runs.get). */
+export interface RunRecord extends RunSummary {
+  /** [ms since start, best length] at each improvement (thinned to at most MAX_CONVERGENCE_SAMPLES). */
+  convergence: Array<[number, number]>;
+  tour: Uint8Array | number[] | null;
+  problem: ProblemWire;
+}
+
+export interface RunsSettings {
+  /** The history keeps the newest this many runs. */
+  maxRuns: number;
+}
+
+export const MAX_CONVERGENCE_SAMPLES = 2000;
+export const MAX_RUNS_KEPT = 10_000;
 
 /** kiln.worker.load payload. */
 export interface WorkerLoad {
@@ -313,6 +364,8 @@ export const Errors = {
   /** kiln.lan.*: no such machine or invite. */
   noSuchMachine: 'kiln.error.no_such_machine',
   noSuchInvite: 'kiln.error.no_such_invite',
+  /** kiln.runs.*: no such past run. */
+  noSuchRecord: 'kiln.error.no_such_record',
   /** The worker's pairing endpoint refused or did not answer the invitation. */
   pairingFailed: 'kiln.error.pairing_failed',
 } as const;
@@ -467,7 +520,7 @@ export const MIN_BUDGET_MS = 100;
 export const MAX_BUDGET_MS = 24 * 3600 * 1000;
 
 /** Validates kiln.solve.start kwargs. */
-export function parseSolveRequest(value: unknown): { problem: ProblemData; budgetMs: number; params: SolveParams } {
+export function parseSolveRequest(value: unknown): { problem: ProblemData; budgetMs: number; params: SolveParams; startTour?: Int32Array } {
   if (!isRecord(value)) return invalid('solve: expected keyword arguments { problem, budgetMs }');
   const problem = problemFromWire(value.problem);
   const budgetMs = value.budgetMs;
@@ -494,7 +547,8 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
       params.seed = seed;
     }
   }
-  return { problem, budgetMs: budgetMs as number, params };
+  if (value.tour === undefined || value.tour === null) return { problem, budgetMs: budgetMs as number, params };
+  return { problem, budgetMs: budgetMs as number, params, startTour: parseTour(value.tour, problem.n, 'solve.tour') };
 }
 
 /** Validates a tour against a city count: a permutation of 0..n-1. */

@@ -12,6 +12,8 @@ import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
 import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
+import { RunStore } from '../runs/run-store.ts';
+import { RunsService } from '../runs/runs-service.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
@@ -40,6 +42,8 @@ export interface KilnOptions {
    * fingerprint, which also goes into invite links, invitations and the mDNS record.
    */
   tls?: TlsIdentity;
+  /** Keep the run history (kiln.runs.*) in `<stateDir>/runs`; without it runs are not recorded. */
+  stateDir?: string;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -88,6 +92,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
   const machineSummary = new MachineSummaryPublisher(session);
   await machineSummary.start();
+  const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
+  await runs?.start(orchestrator);
   await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
   const localWorker =
     options.threads > 0
@@ -115,6 +121,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       await lan?.close();
       machineSummary.stop();
       await orchestrator.close();
+      await runs?.stop();
       await localWorker?.close();
       await orchestratorClient.close();
       router.close();

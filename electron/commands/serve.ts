@@ -23,7 +23,8 @@ options:
   --tls             serve HTTPS and wss:// with a self-signed certificate (made once, kept in the state
                     directory); its SHA-256 fingerprint goes into invite links and invitations, which
                     workers pin. Browsers cannot pin: they ask the user to accept the certificate.
-  --state-dir DIR   where --tls keeps its certificate (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
+  --state-dir DIR   where the run history (runs/) and, with --tls, the certificate are kept
+                    (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
   -h, --help        show this help`;
 
 async function run(args: string[]): Promise<number> {
@@ -39,7 +40,8 @@ async function run(args: string[]): Promise<number> {
       'state-dir': { type: 'string' },
     },
   });
-  const tls = values.tls ? loadOrCreateTlsIdentity(values['state-dir'] ?? defaultStateDir()) : undefined;
+  const stateDir = values['state-dir'] ?? defaultStateDir();
+  const tls = values.tls ? loadOrCreateTlsIdentity(stateDir) : undefined;
   const kiln = await startKiln({
     host: values.host,
     port: parsePort(values.port, '--port'),
@@ -47,6 +49,7 @@ async function run(args: string[]): Promise<number> {
     // Only tickets, invites and invited keys are accepted (never anonymous); discovery only where LAN machines can reach us.
     lan: { discover: !isLoopback(values.host) && !values['no-lan'] },
     tls,
+    stateDir,
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   const shutdown = waitForShutdown(); // installed before the lines that tell a supervisor we are up

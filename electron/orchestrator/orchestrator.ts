@@ -28,6 +28,7 @@ export class Orchestrator {
   private readonly problems = new Map<string, ProblemData>();
   private readonly registrations: WampRegistration[] = [];
   private unwatchWorkers: (() => void) | null = null;
+  private readonly endedListeners = new Set<(run: Run, result: RunResult) => void>();
 
   constructor(
     private readonly session: WampSession,
@@ -59,9 +60,15 @@ export class Orchestrator {
     if (this.session.isOpen) await Promise.all(this.registrations.map((r) => this.session.unregister(r).catch(() => undefined)));
   }
 
+  /** Called once for every run when it has ended (finished, stopped or failed), with its final result. */
+  onRunEnded(listener: (run: Run, result: RunResult) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
   /** Starts a run in-process (used by `kiln solve` and tests as well as kiln.solve.start). */
   startRun(kwargs: unknown): Run {
-    const { problem, budgetMs, params } = parseSolveRequest(kwargs);
+    const { problem, budgetMs, params, startTour } = parseSolveRequest(kwargs);
     const hash = problemHash(problem);
     this.problems.delete(hash);
     this.problems.set(hash, problem);
@@ -69,10 +76,14 @@ export class Orchestrator {
       session: this.session,
       capacity: () => this.capacityFor(run),
       onSliceEnded: () => this.refill(run),
+      startTour,
     });
     this.runs.set(run.id, run);
     this.prune();
     run.start();
+    void run.finished().then((result) => {
+      for (const listener of this.endedListeners) listener(run, result);
+    });
     return run;
   }
 

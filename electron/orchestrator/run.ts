@@ -8,6 +8,7 @@
  */
 import {
   Errors,
+  MAX_CONVERGENCE_SAMPLES,
   Procedures,
   Topics,
   decodeInt32s,
@@ -54,6 +55,8 @@ export interface RunContext {
   capacity: () => number;
   /** One of this run's slices came back, freeing a callee slot (for this run or another); default: fill this run. */
   onSliceEnded?: () => void;
+  /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
+  startTour?: Int32Array;
   now?: () => number;
 }
 
@@ -87,13 +90,15 @@ export class Run {
   private readonly segments: SegmentRounds | null;
   /** For the lengths of returned tours, which are computed here, never taken from the callee. */
   private readonly instance: Instance;
+  /** [ms since start, best length] at each improvement, for the run history; thinned past MAX_CONVERGENCE_SAMPLES. */
+  readonly convergence: Array<[number, number]> = [];
 
   constructor(
     readonly id: string,
     readonly problem: ProblemData,
     readonly problemHash: string,
     readonly budgetMs: number,
-    private readonly params: SolveParams,
+    readonly params: SolveParams,
     private readonly context: RunContext,
   ) {
     this.now = context.now ?? Date.now;
@@ -103,6 +108,26 @@ export class Run {
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
     this.instance = createInstance(problem);
     this.segments = params.scheme === 'segments' ? new SegmentRounds(this.instance) : null;
+    if (context.startTour) {
+      this.best = { tour: context.startTour, length: tourLength(this.instance, context.startTour) };
+      this.recordConvergence();
+    }
+  }
+
+  get continued(): boolean {
+    return this.context.startTour !== undefined;
+  }
+
+  private recordConvergence(): void {
+    if (!this.best) return;
+    this.convergence.push([this.now() - this.startedAt, this.best.length]);
+    // Keep the first and latest points and every other one between: the curve's shape at half the size.
+    if (this.convergence.length > MAX_CONVERGENCE_SAMPLES) {
+      const last = this.convergence[this.convergence.length - 1];
+      const thinned = this.convergence.filter((_, i) => i % 2 === 0);
+      if (thinned[thinned.length - 1] !== last) thinned.push(last);
+      this.convergence.splice(0, this.convergence.length, ...thinned);
+    }
   }
 
   get slicesInFlight(): number {
@@ -279,12 +304,14 @@ export class Run {
       const delta = this.segments.splice(this.best.tour, segment, tour);
       if (delta < 0) {
         this.best.length += delta;
+        this.recordConvergence();
         this.scheduleProgress();
       }
     } else {
       const length = tourLength(this.instance, tour);
       if (!this.best || length < this.best.length) {
         this.best = { tour, length };
+        this.recordConvergence();
         this.scheduleProgress();
       }
     }

@@ -37,6 +37,10 @@ export const KILN_ROLES: RoleConfig[] = [
     permissions: [
       prefix('kiln.run.', { subscribe: true }),
       exact(Topics.machinesSummary, { subscribe: true }),
+      // The run history, read-only.
+      exact(Procedures.runsList, { call: true }),
+      exact(Procedures.runsGet, { call: true }),
+      exact(Topics.runsChanged, { subscribe: true }),
       exact(Procedures.solveStatus, { call: true }),
       exact(Procedures.solveResult, { call: true }),
     ],

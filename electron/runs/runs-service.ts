@@ -1,0 +1,85 @@
+/**
+ * The run history as WAMP procedures (kiln.runs.*), on the orchestrator's controller session: records
+ * every run that ends (record.ts, run-store.ts) and tells pages with kiln.runs.changed. Reading is open
+ * to viewers (roles.ts); deleting and the cap are for controllers.
+ */
+import { Errors, Procedures, ProtocolError, Topics, isRecord, type RunRecord, type RunSummary, type RunsSettings } from '../../shared/protocol.ts';
+import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
+import type { Orchestrator } from '../orchestrator/orchestrator.ts';
+import { recordOf } from './record.ts';
+import { RunStore } from './run-store.ts';
+
+export class RunsService {
+  private readonly registrations: WampRegistration[] = [];
+  private stopRecording: (() => void) | null = null;
+
+  constructor(
+    readonly store: RunStore,
+    private readonly session: WampSession,
+    private readonly makeError: ErrorFactory,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  async start(orchestrator: Orchestrator): Promise<void> {
+    this.stopRecording = orchestrator.onRunEnded((run, result) => {
+      try {
+        const removed = this.store.save(recordOf(run, result, Date.now()));
+        this.changed([result.runId, ...removed]);
+      } catch (error) {
+        // A full disk must not end the control center; the run's result was delivered anyway.
+        this.log(`could not record run ${result.runId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    const endpoints: Array<[string, (kwargs: Record<string, unknown>) => unknown]> = [
+      [Procedures.runsList, (): RunSummary[] => this.store.list()],
+      [Procedures.runsGet, (kwargs): RunRecord => {
+        const record = this.store.get(runIdOf(kwargs));
+        if (!record) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(kwargs.runId)}`);
+        return record;
+      }],
+      [Procedures.runsDelete, (kwargs) => {
+        const runId = runIdOf(kwargs);
+        if (!this.store.remove(runId)) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(runId)}`);
+        this.changed([runId]);
+        return { deleted: runId };
+      }],
+      [Procedures.runsSettings, (kwargs): RunsSettings => {
+        if (kwargs.maxRuns !== undefined) {
+          if (typeof kwargs.maxRuns !== 'number') throw new ProtocolError(Errors.invalidArgument, 'maxRuns: expected a number');
+          try {
+            this.changed(this.store.setMaxRuns(kwargs.maxRuns));
+          } catch (error) {
+            throw new ProtocolError(Errors.invalidArgument, error instanceof Error ? error.message : String(error));
+          }
+        }
+        return this.store.settings();
+      }],
+    ];
+    for (const [procedure, endpoint] of endpoints) {
+      this.registrations.push(
+        await this.session.register(procedure, async (_args, kwargs) => {
+          try {
+            return endpoint(isRecord(kwargs) ? kwargs : {});
+          } catch (error) {
+            if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
+            throw this.makeError('kiln.error.internal', error instanceof Error ? error.message : String(error));
+          }
+        }),
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopRecording?.();
+    if (this.session.isOpen) await Promise.all(this.registrations.map((r) => this.session.unregister(r).catch(() => undefined)));
+  }
+
+  private changed(runIds: string[]): void {
+    if (runIds.length > 0 && this.session.isOpen) this.session.publish(Topics.runsChanged, [{ runIds }]);
+  }
+}
+
+function runIdOf(kwargs: Record<string, unknown>): string {
+  if (typeof kwargs.runId !== 'string' || kwargs.runId.length > 64) throw new ProtocolError(Errors.invalidArgument, 'runId: expected a run id');
+  return kwargs.runId;
+}
