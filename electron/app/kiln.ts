@@ -88,13 +88,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const localHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const displayHost = localHost.includes(':') ? `[${localHost}]` : localHost;
   const routerUrl = `${options.tls ? 'wss' : 'ws'}://${displayHost}:${server.port}/ws`;
-  const { client: orchestratorClient, orchestrator, session } = await connectOrchestrator(routerUrl, credentials, tlsFingerprint);
-  // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
-  const machineSummary = new MachineSummaryPublisher(session);
-  await machineSummary.start();
-  const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
-  await runs?.start(orchestrator);
-  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
+  // The local threads load while the orchestrator joins (the worker registers once they are ready).
   const localWorker =
     options.threads > 0
       ? startWorker({
@@ -106,6 +100,20 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
           log: (message) => log('info', message),
         })
       : null;
+  let joined: Awaited<ReturnType<typeof connectOrchestrator>>;
+  try {
+    joined = await connectOrchestrator(routerUrl, credentials, tlsFingerprint);
+  } catch (error) {
+    await localWorker?.close();
+    throw error;
+  }
+  const { client: orchestratorClient, orchestrator, session } = joined;
+  // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
+  const machineSummary = new MachineSummaryPublisher(session);
+  await machineSummary.start();
+  const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
+  await runs?.start(orchestrator);
+  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
 
   return {
     router,

@@ -7,12 +7,16 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_BUDGET_MS, MIN_BUDGET_MS, Procedures, REALM, parseTour, problemToWire, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
+import { MAX_BUDGET_MS, MIN_BUDGET_MS, Procedures, REALM, Topics, parseTour, problemToWire, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
+import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { startKiln } from '../app/kiln.ts';
 import { UsageError, type Command } from './command.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
+import type { Run } from '../orchestrator/run.ts';
+import { WorkerRegistry } from '../orchestrator/workers.ts';
+import { showsProgress, startProgressLine, type SolveProgress } from './progress-line.ts';
 import { makeWampError, openWampClient } from '../wamp/client.ts';
 import { credentialsFrom, parseCount, parseDuration, parseRouterUrl } from './options.ts';
 import { readProblem } from './problem-file.ts';
@@ -20,11 +24,13 @@ import { readProblem } from './problem-file.ts';
 const usage = `usage: kiln solve FILE --budget 10s [options]
 
 Solves the city set in FILE (TSPLIB .tsp or CSV) within the time budget, prints one line of JSON
-({"name","n","length","optimum","gapPercent","budgetMs","elapsedMs","slices","tour"}) and writes the
-tour in TSPLIB .tour format.
+({"name","n","state","length","optimum","gapPercent","budgetMs","elapsedMs","slices","tour"}) and
+writes the tour in TSPLIB .tour format. The budget counts from the command's start, start-up
+included, and a tour comes back whatever the budget (at least the orchestrator's own first tour).
+On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the run failed.
 
 options:
-  --budget DURATION   compute time, e.g. 10s, 500ms, 2m (required)
+  --budget DURATION   wall time from start to answer, e.g. 10s, 500ms, 2m (required)
   --router URL        use this router's workers instead of starting a local router
   --authid ID         identity on --router (with --ticket-file or KILN_TICKET)
   --ticket-file PATH  the ticket for --authid
@@ -35,6 +41,7 @@ options:
   --method NAME       anneal or lsmc (default: the kernel's default)
   --scheme NAME       whole, segments or auto (default auto: the measured best)
   --seed N            seed of the run
+  --quiet             no progress line and no notes on stderr (errors only)
   -h, --help          show this help`;
 
 async function run(args: string[]): Promise<number> {
@@ -53,6 +60,7 @@ async function run(args: string[]): Promise<number> {
       method: { type: 'string' },
       scheme: { type: 'string' },
       seed: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('solve: expected exactly one FILE');
@@ -70,24 +78,47 @@ async function run(args: string[]): Promise<number> {
   }
   if (values.seed !== undefined) request.params!.seed = parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);
 
-  const result =
-    values.router === undefined
-      ? await solveLocally(request, parseCount(values.workers, '--workers', 1, 1024))
-      : await solveOnRouter(request, parseRouterUrl(values.router), credentialsFrom(values.authid, values['ticket-file']));
+  const watch: Watch = { run: null, remote: null, workers: null };
+  const progress = showsProgress(process.stderr, values.quiet) ? startProgressLine(process.stderr, () => sampleProgress(watch)) : null;
+  let solved: Solved;
+  try {
+    solved =
+      values.router === undefined
+        ? await solveLocally(request, parseCount(values.workers, '--workers', 1, 1024), watch)
+        : { result: await solveOnRouter(request, parseRouterUrl(values.router), credentialsFrom(values.authid, values['ticket-file']), watch), close: async () => {} };
+  } finally {
+    progress?.stop();
+  }
+  const { result } = solved;
+  const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
+  const note = result.slicesDone === 0 && result.phase !== 'failed' && !values.quiet ? noSliceNote(watch) : undefined;
+  try {
+    return answer({ problem, out, budgetMs, result, note });
+  } finally {
+    // After the answer: shutting the local router and threads down is no part of the user's wait.
+    await solved.close();
+  }
+}
 
-  if (!result.tour) {
-    console.error(`kiln solve: ${result.error ?? 'no tour was found'}`);
+/** Writes the tour to `out`, prints the JSON line (and the note, the error, on stderr); the exit code. */
+function answer({ problem, out, budgetMs, result, note }: { problem: ProblemData; out: string; budgetMs: number; result: RunResult; note?: string }): number {
+  // The truth for the user: from the command's start to its answer, start-up included.
+  const elapsedMs = Math.round(performance.now());
+
+  // A length that is not a finite number (coordinates near 1e300 overflow) is no usable answer either.
+  if (!result.tour || result.bestLength === null || !Number.isFinite(result.bestLength)) {
+    console.error(`kiln solve: the run ${result.phase === 'failed' ? 'failed' : 'ended without a tour'}: ${result.error ?? 'no reason was given'}`);
     return 1;
   }
   const tour = parseTour(result.tour, problem.n, 'result tour');
-  const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
-  writeFileSync(out, formatTour(problem.name, tour, result.bestLength ?? undefined, `Found by Kiln in ${result.elapsedMs} ms`));
+  writeFileSync(out, formatTour(problem.name, tour, result.bestLength, `Found by Kiln in ${elapsedMs} ms`));
   const summary: Record<string, unknown> = {
     name: problem.name,
     n: problem.n,
+    state: result.phase,
     length: result.bestLength,
     budgetMs,
-    elapsedMs: result.elapsedMs,
+    elapsedMs,
     slices: result.slicesDone,
     tour: out,
   };
@@ -95,23 +126,73 @@ async function run(args: string[]): Promise<number> {
     summary.optimum = problem.optimum;
     summary.gapPercent = Number((result.gapPercent ?? 0).toFixed(4));
   }
+  if (note) console.error(`kiln solve: ${note}`);
   console.log(JSON.stringify(summary));
+  if (result.phase === 'failed') {
+    console.error(`kiln solve: the run failed: ${result.error ?? 'no reason was given'}`);
+    return 1;
+  }
   return 0;
 }
 
-async function solveLocally(request: SolveRequest, threads: number): Promise<RunResult> {
+/** What the progress line and the notes read while a solve runs. */
+interface Watch {
+  /** The run, when this process hosts its orchestrator. */
+  run: Run | null;
+  /** The latest progress event of a run on another router's orchestrator. */
+  remote: RunProgress | null;
+  workers: WorkerRegistry | null;
+}
+
+function sampleProgress(watch: Watch): SolveProgress {
+  const workers = watch.workers?.list() ?? [];
+  const progress = watch.run ? watch.run.result() : watch.remote;
+  // A remote router's events are shown, not trusted: anything but a finite number reads as unknown.
+  const finite = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+  return {
+    elapsedMs: performance.now(),
+    bestLength: finite(progress?.bestLength) ?? null,
+    gapPercent: finite(progress?.gapPercent),
+    slicesDone: finite(progress?.slicesDone) ?? 0,
+    callees: workers.length,
+    threads: workers.reduce((sum, load) => sum + load.concurrency, 0),
+  };
+}
+
+/** Why a tour came back with no slice done: the callees' real state, not a guess. */
+function noSliceNote(watch: Watch): string {
+  const callees = watch.workers?.list() ?? [];
+  const connected =
+    callees.length === 0
+      ? 'no compute callee had registered'
+      : `${callees.length} compute ${callees.length === 1 ? 'callee was' : 'callees were'} registered with ${callees.reduce((sum, load) => sum + load.concurrency, 0)} threads, but none answered in time`;
+  return `no annealing slice came back within the budget (${connected}); the tour is the orchestrator's own first tour: a longer --budget lets the callees improve it`;
+}
+
+/** When the command started (ms since the epoch): the run's budget counts from here. */
+const calledAt = (): number => Math.round(performance.timeOrigin);
+
+/** A solve's result, and what to shut down once it has been answered. */
+interface Solved {
+  result: RunResult;
+  close(): Promise<void>;
+}
+
+async function solveLocally(request: SolveRequest, threads: number, watch: Watch): Promise<Solved> {
   const kiln = await startKiln({ threads, uiDir: null });
   try {
-    // The local worker announces itself within its first load event; starting sooner would only
-    // probe with one slice until then.
-    await waitFor(() => kiln.orchestrator.workers.totalConcurrency >= threads, 5000);
-    return await kiln.orchestrator.startRun(request).finished();
-  } finally {
+    // At once, not once the local threads have started: the run answers with its own first tour
+    // meanwhile, and the callee registers (so slices flow) as soon as its threads are ready.
+    watch.workers = kiln.orchestrator.workers;
+    watch.run = kiln.orchestrator.startRun(request, calledAt());
+    return { result: await watch.run.finished(), close: kiln.close };
+  } catch (error) {
     await kiln.close();
+    throw error;
   }
 }
 
-async function solveOnRouter(request: SolveRequest, url: string, credentials: ReturnType<typeof credentialsFrom>): Promise<RunResult> {
+async function solveOnRouter(request: SolveRequest, url: string, credentials: ReturnType<typeof credentialsFrom>, watch: Watch): Promise<RunResult> {
   let close: () => Promise<void> = async () => undefined;
   try {
     const session = await new Promise<WampSession>((resolve, reject) => {
@@ -125,7 +206,10 @@ async function solveOnRouter(request: SolveRequest, url: string, credentials: Re
       close = client.close;
     });
     try {
-      const started = await session.call<{ runId: string }>(Procedures.solveStart, [], request as unknown as Record<string, unknown>);
+      // That orchestrator's budget runs from its start: give it what is left of ours (at least what kiln.solve.start takes).
+      const remote = { ...request, budgetMs: Math.max(MIN_BUDGET_MS, request.budgetMs - Math.round(performance.now())) };
+      const started = await session.call<{ runId: string }>(Procedures.solveStart, [], remote as unknown as Record<string, unknown>);
+      await followRemoteRun(session, started.runId, watch);
       return await session.call<RunResult>(Procedures.solveResult, [started.runId]);
     } catch (error) {
       if (callErrorOf(error).uri !== 'wamp.error.no_such_procedure') throw new UsageError(`solve refused: ${callErrorOf(error).message}`);
@@ -133,8 +217,9 @@ async function solveOnRouter(request: SolveRequest, url: string, credentials: Re
       const orchestrator = new Orchestrator(session, makeWampError);
       await orchestrator.start();
       try {
-        await waitFor(() => orchestrator.workers.totalConcurrency > 0, 3000);
-        return await orchestrator.startRun(request).finished();
+        watch.workers = orchestrator.workers;
+        watch.run = orchestrator.startRun(request, calledAt());
+        return await watch.run.finished();
       } finally {
         await orchestrator.close();
       }
@@ -144,9 +229,18 @@ async function solveOnRouter(request: SolveRequest, url: string, credentials: Re
   }
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+/** Feeds the progress line and the notes from another orchestrator's run: its progress events and the callees' loads. */
+async function followRemoteRun(session: WampSession, runId: string, watch: Watch): Promise<void> {
+  try {
+    await session.subscribe(Topics.runProgress(runId), (args) => {
+      watch.remote = (args?.[0] as RunProgress | undefined) ?? watch.remote;
+    });
+    const workers = new WorkerRegistry();
+    await workers.attach(session);
+    watch.workers = workers;
+  } catch {
+    // A role that may not follow runs or loads still gets its result; the line shows less.
+  }
 }
 
 export const command: Command = { usage, run };

@@ -3,7 +3,7 @@
  * Int32 the pool sets to 1 to cut the running slice short (the kernel polls it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SliceRunner, type ThreadRequest } from '../../shared/compute/slice-runner.ts';
+import { SliceRunner, type ThreadReply, type ThreadRequest } from '../../shared/compute/slice-runner.ts';
 
 const stopFlag = new Int32Array(workerData.stopFlag as SharedArrayBuffer);
 const runner = new SliceRunner();
@@ -13,3 +13,4 @@ parentPort!.on('message', (message: ThreadRequest) => {
   const reply = runner.handle(message, shouldStop);
   if (reply) parentPort!.postMessage(reply, reply.type === 'done' ? [reply.tour.buffer as ArrayBuffer] : []);
 });
+parentPort!.postMessage({ type: 'ready' } satisfies ThreadReply);

@@ -66,8 +66,11 @@ export class Orchestrator {
     return () => this.endedListeners.delete(listener);
   }
 
-  /** Starts a run in-process (used by `kiln solve` and tests as well as kiln.solve.start). */
-  startRun(kwargs: unknown): Run {
+  /**
+   * Starts a run in-process (used by `kiln solve` and tests as well as kiln.solve.start). `startedAt`:
+   * when the solve was asked for, if earlier than now (`kiln solve` counts its own start-up).
+   */
+  startRun(kwargs: unknown, startedAt?: number): Run {
     const { problem, budgetMs, params, startTour } = parseSolveRequest(kwargs);
     const hash = problemHash(problem);
     this.problems.delete(hash);
@@ -77,6 +80,7 @@ export class Orchestrator {
       capacity: () => this.capacityFor(run),
       onSliceEnded: () => this.refill(run),
       startTour,
+      startedAt,
     });
     this.runs.set(run.id, run);
     this.prune();

@@ -4,7 +4,8 @@
  * at its deadline. Ending (at the deadline or by a stop) tells the callees, which stop that run's slices
  * and hand back their best so far; the run collects those for at most COLLECT_MS, so that what a
  * callee counts as done is what the run credits it with. A slice that fails or whose callee is lost is
- * simply dispatched again.
+ * simply dispatched again. While the callees start, the run makes a quick tour of its own
+ * (construct.ts quickTour), so it always answers with a valid tour, whatever its budget.
  */
 import {
   Errors,
@@ -23,6 +24,7 @@ import {
   type SolveParams,
 } from '../../shared/protocol.ts';
 import type { Segment } from '../../shared/compute/segment.ts';
+import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -47,7 +49,7 @@ const CALL_GRACE_MS = 10_000;
 const MAX_WORKER_ID = 100;
 /** How long an ending run waits for its stopped slices to hand back their best so far. */
 const COLLECT_MS = 250;
-const NO_TOUR = 'no slice completed within the budget: are any compute callees connected?';
+const NO_TOUR = 'no tour: no slice came back and the run could not make one of its own';
 
 export interface RunContext {
   session: WampSession;
@@ -58,10 +60,14 @@ export interface RunContext {
   /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
   startTour?: Int32Array;
   now?: () => number;
+  /** When the solve was asked for (default: now): the budget and elapsedMs count from there, start-up included. */
+  startedAt?: number;
 }
 
 export class Run {
   readonly startedAt: number;
+  /** When the run ended: elapsedMs is the real time from startedAt to the answer. */
+  private endedAt: number | null = null;
   private phase: RunPhase = 'running';
   private settled = false;
   private best: { tour: Int32Array; length: number } | null = null;
@@ -102,7 +108,7 @@ export class Run {
     private readonly context: RunContext,
   ) {
     this.now = context.now ?? Date.now;
-    this.startedAt = this.now();
+    this.startedAt = context.startedAt ?? this.now();
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
@@ -140,8 +146,12 @@ export class Run {
 
   start(): void {
     this.publishState();
-    this.deadlineTimer = setTimeout(() => this.finishAtDeadline(), this.budgetMs);
+    this.deadlineTimer = setTimeout(() => this.finishAtDeadline(), Math.max(0, this.startedAt + this.budgetMs - this.now()));
     this.fill();
+    // After the first slices are out (and kiln.solve.start has answered); finish() makes it if still missing.
+    setImmediate(() => {
+      if (this.isRunning) this.offerFirstTour();
+    });
   }
 
   /** Capacity may have grown (a callee joined): dispatch more slices. */
@@ -151,7 +161,7 @@ export class Run {
     const remaining = this.startedAt + this.budgetMs - this.now();
     if (remaining < 20) return;
     const sliceMs = Math.min(this.sliceMs, remaining - 10);
-    if (this.best && this.segments && capacity >= 2) {
+    if (this.seeded && this.segments && capacity >= 2) {
       // A round starts only when the previous one (and the first, whole-tour wave) is all back, so
       // the tour never changes under a stretch that is out for optimisation.
       if (this.inFlight > 0) return;
@@ -177,6 +187,7 @@ export class Run {
    * until the last is back (or COLLECT_MS has passed, for a callee that never answers), then settles.
    */
   private async endAndCollect(phase: 'finished' | 'stopped'): Promise<void> {
+    this.offerFirstTour();
     this.phase = phase;
     this.publishState();
     if (this.inFlight > 0) {
@@ -189,9 +200,9 @@ export class Run {
       });
     }
     if (phase === 'finished' && !this.best) {
-      // Not even the collected slices brought a tour.
+      // Not even the collected slices brought a tour (and the run could not make its own: offerFirstTour said why).
       this.phase = 'failed';
-      this.error = NO_TOUR;
+      this.error ??= NO_TOUR;
       this.publishState();
     }
     this.settle();
@@ -212,7 +223,7 @@ export class Run {
       n: this.problem.n,
       budgetMs: this.budgetMs,
       startedAt: this.startedAt,
-      elapsedMs: Math.min(this.budgetMs, this.now() - this.startedAt),
+      elapsedMs: (this.endedAt ?? this.now()) - this.startedAt,
       bestLength: this.best?.length ?? null,
     };
     if (this.problem.optimum !== undefined) state.optimum = this.problem.optimum;
@@ -242,17 +253,26 @@ export class Run {
     return (100 * (this.best.length - this.problem.optimum)) / this.problem.optimum;
   }
 
+  /**
+   * Whether slices start from the best tour: a continued run's start tour, else only once a slice has
+   * come back. Until then callees build their own greedy tour and descend (temperature 0), which beats
+   * starting from the run's quick tour.
+   */
+  private get seeded(): boolean {
+    return this.best !== null && (this.continued || this.slicesDone > 0);
+  }
+
   private dispatch(sliceMs: number, segment?: Segment): void {
     const fraction = (this.now() - this.startedAt) / this.budgetMs;
+    const best = this.seeded ? this.best : null;
     const request: AnnealRequest = {
       runId: this.id,
       problemHash: this.problemHash,
-      // Before any tour exists, callees construct their own and descend (temperature 0).
-      temperature: this.best ? temperatureBand(this.best.length / this.problem.n, fraction, sliceMs / this.budgetMs, this.params.method) : { start: 0, end: 0 },
+      temperature: best ? temperatureBand(best.length / this.problem.n, fraction, sliceMs / this.budgetMs, this.params.method) : { start: 0, end: 0 },
       budget: { ms: sliceMs },
       seed: this.nextSeed++ % 2 ** 31,
     };
-    if (this.best) request.tour = toBytes(this.best.tour);
+    if (best) request.tour = toBytes(best.tour);
     if (segment) request.segment = segment;
     if (this.params.method) request.method = this.params.method;
     this.inFlight++;
@@ -338,21 +358,38 @@ export class Run {
   /** The deadline: ends the run with what its slices hand back; with no tour at all, it failed. */
   private finishAtDeadline(): void {
     if (!this.isRunning) return;
+    this.offerFirstTour();
     if (this.best || this.inFlight > 0) void this.endAndCollect('finished');
     else this.finish('failed');
   }
 
   private finish(phase: RunPhase): void {
     if (!this.isRunning) return;
+    this.offerFirstTour();
     this.phase = this.best || phase !== 'finished' ? phase : 'failed';
-    if (this.phase === 'failed' && !this.error) this.error = NO_TOUR;
+    if (this.phase === 'failed') this.error ??= NO_TOUR;
+    this.endedAt = this.now();
     this.publishState();
     this.settle();
+  }
+
+  /** The run's first best, made here while the callees start (see quickTour); a no-op once there is one. */
+  private offerFirstTour(): void {
+    if (this.best) return;
+    try {
+      const tour = quickTour(this.instance);
+      this.best = { tour, length: tourLength(this.instance, tour) };
+      this.recordConvergence();
+      this.scheduleProgress();
+    } catch (error) {
+      this.error ??= `could not construct a first tour: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   /** Final bookkeeping shared by every way a run ends. */
   private settle(): void {
     this.settled = true;
+    this.endedAt ??= this.now();
     for (const timer of [this.deadlineTimer, this.retryTimer, this.progressTimer]) if (timer) clearTimeout(timer);
     this.deadlineTimer = this.retryTimer = this.progressTimer = null;
     this.collected = null;

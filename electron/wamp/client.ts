@@ -116,8 +116,10 @@ export function openWampClient(options: ClientOptions): WampClient {
       return;
     }
     Promise.resolve(options.onOpen(session as unknown as WampSession)).catch((error: unknown) => {
+      // A start cut short by close() (a worker closed while its threads loaded) is no failure to report.
+      if (closing) return;
       options.onClose?.('kiln.error.start_failed', error instanceof Error ? error.message : String(error), false);
-      connection.close();
+      if (connection.isOpen) connection.close();
     });
   };
   connection.onclose = (reason, details) => {

@@ -58,6 +58,8 @@ export class ComputeCallee {
   ) {}
 
   async start(): Promise<void> {
+    // Registered, the callee is dealt slices at once: only threads that have loaded can take them.
+    await this.pool.ready();
     await this.session.subscribe(Topics.anyRunState, (args) => this.onRunState(args?.[0]), { match: 'wildcard' });
     this.registration = await this.session.register(Procedures.anneal, (_args, kwargs) => this.anneal(kwargs), {
       invoke: 'roundrobin',

@@ -26,6 +26,8 @@ export type ThreadFactory = () => ComputeThread;
 
 interface Slot {
   thread: ComputeThread;
+  /** The thread said 'ready': its code has loaded (a thread that fails before that is not replaced). */
+  ready: boolean;
   /** The problems the thread holds, in the order it got them: it drops the oldest beyond PROBLEMS_KEPT. */
   problems: Set<string>;
   busy: { runId: string; resolve: (outcome: SliceOutcome) => void; reject: (error: Error) => void } | null;
@@ -44,12 +46,27 @@ export class SlicePool {
   private readonly waiting: Waiting[] = [];
   private nextId = 1;
   private closed = false;
+  private readonly allReady: Promise<void>;
+  private settleReady!: (error?: Error) => void;
 
   constructor(
     readonly size: number,
     private readonly spawn: ThreadFactory,
   ) {
+    this.allReady = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => (error ? reject(error) : resolve());
+    });
+    // Nobody may be waiting yet: a start failure is reported to whoever calls ready(), not as unhandled.
+    this.allReady.catch(() => undefined);
     for (let i = 0; i < size; i++) this.slots.push(this.createSlot());
+  }
+
+  /**
+   * Resolves once every thread has loaded its code (a callee registers only then, so no slice waits
+   * on a cold thread); rejects when a thread fails before that, with its reason.
+   */
+  ready(): Promise<void> {
+    return this.allReady;
   }
 
   get busyCount(): number {
@@ -81,13 +98,19 @@ export class SlicePool {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.settleReady(new Error('compute pool is closed'));
     for (const waiting of this.waiting.splice(0)) waiting.reject(new Error('compute pool is closed'));
     await Promise.all(this.slots.map((slot) => slot.thread.terminate()));
   }
 
   private createSlot(): Slot {
-    const slot: Slot = { thread: this.spawn(), problems: new Set(), busy: null };
+    const slot: Slot = { thread: this.spawn(), ready: false, problems: new Set(), busy: null };
     slot.thread.onReply((reply) => {
+      if (reply.type === 'ready') {
+        slot.ready = true;
+        if (this.slots.every((each) => each.ready)) this.settleReady();
+        return;
+      }
       const busy = slot.busy;
       slot.busy = null;
       if (busy) {
@@ -100,12 +123,20 @@ export class SlicePool {
     return slot;
   }
 
-  /** A crashed thread fails its slice and is replaced, so the pool keeps its size. */
+  /**
+   * A crashed thread fails its slice and is replaced, so the pool keeps its size. One that failed
+   * before it was ever ready (its code does not load) is dropped instead of respawned in a loop.
+   */
   private replaceSlot(slot: Slot, error: Error): void {
     slot.busy?.reject(error);
     const index = this.slots.indexOf(slot);
     if (index < 0 || this.closed) return;
-    this.slots[index] = this.createSlot();
+    if (slot.ready) {
+      this.slots[index] = this.createSlot();
+    } else {
+      this.slots.splice(index, 1);
+      this.settleReady(new Error(`a compute thread failed to start: ${error.message}`));
+    }
     this.dispatch();
   }
 

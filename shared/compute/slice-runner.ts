@@ -26,8 +26,8 @@ export interface SliceOutcome {
 /** Messages into a compute thread. */
 export type ThreadRequest = { type: 'problem'; hash: string; data: ProblemData } | { type: 'slice'; job: SliceJob };
 
-/** Messages out of a compute thread. */
-export type ThreadReply = ({ type: 'done' } & SliceOutcome) | { type: 'error'; id: number; message: string };
+/** Messages out of a compute thread: 'ready' once, when its code has loaded and it takes requests. */
+export type ThreadReply = ({ type: 'done' } & SliceOutcome) | { type: 'error'; id: number; message: string } | { type: 'ready' };
 
 interface PreparedProblem {
   instance: Instance;

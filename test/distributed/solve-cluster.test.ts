@@ -50,9 +50,14 @@ describe('distributed solving over real worker processes', () => {
     // More in flight than the callees' concurrency would queue in the router: it would say so.
     const queued: number[] = [];
     await session.subscribe(KilnTopic.QUEUE_DEPTH, (args) => queued.push(args?.[1] as number));
-    const { result } = await cluster.solve(session, solveRequest(loadTsplib('kroA100'), 2000, 100));
+    const budgetMs = 2000;
+    const askedAt = Date.now();
+    const { result } = await cluster.solve(session, solveRequest(loadTsplib('kroA100'), budgetMs, 100));
 
     expect(result.phase).toBe('finished');
+    // elapsedMs is the run's real time: it ran to its deadline, and within the caller's wait.
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(budgetMs);
+    expect(result.elapsedMs).toBeLessThanOrEqual(Date.now() - askedAt);
     // Two callees of concurrency 1, two slices in flight: each holds one slice at a time, so both work
     // (exact alternation is the dealer's own test; how much each does depends on how loaded it is).
     expect(result.slicesByWorker.w1).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
  * shared Int32 stop flag that the pool sets to 1 to cut the running slice short; without one the
  * slice runs to its (short) budget.
  */
-import { SliceRunner, type ThreadRequest } from '../../../shared/compute/slice-runner.ts';
+import { SliceRunner, type ThreadReply, type ThreadRequest } from '../../../shared/compute/slice-runner.ts';
 
 /** Sent once, before any ThreadRequest, by web-threads.ts. */
 export interface StopFlagMessage {
@@ -25,3 +25,4 @@ self.onmessage = (event: MessageEvent<ThreadRequest | StopFlagMessage>) => {
   const reply = runner.handle(message, shouldStop);
   if (reply) self.postMessage(reply, { transfer: reply.type === 'done' ? [reply.tour.buffer as ArrayBuffer] : [] });
 };
+self.postMessage({ type: 'ready' } satisfies ThreadReply);
