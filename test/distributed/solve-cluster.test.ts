@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Procedures, Topics, toBytes, type RunProgress, type RunResult, type RunState, type WorkerLoad } from '../../shared/protocol.ts';
+import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { KilnTopic } from '../../electron/router/meta-events.ts';
@@ -148,7 +149,10 @@ describe('distributed solving over real worker processes', () => {
     );
     const result = await kiln.orchestrator.startRun({ ...solveRequest(problem, 500, 100), params: { sliceMs: 100, seed: 1 } }).finished();
     await client.close();
-    expect(result.bestLength).toBe(tourLength(createInstance(problem), identity));
+    // Lengths are measured: the best is the shorter of the liar's tour and the run's own first tour, never the claimed 1.
+    const instance = createInstance(problem);
+    expect(result.slicesDone).toBeGreaterThan(0);
+    expect(result.bestLength).toBe(Math.min(tourLength(instance, identity), tourLength(instance, quickTour(instance))));
     expect(result.movesTried).toBe(0);
     expect(Object.getOwnPropertyNames(result.slicesByWorker)).toEqual(['__proto__']);
     expect(result.slicesByWorker.__proto__).toBe(result.slicesDone);
