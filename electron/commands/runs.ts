@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeInt32s, problemFromWire, type RunRecord, type RunSummary } from '../../shared/protocol.ts';
+import { decodeInt32s, type RunRecord, type RunSummary } from '../../shared/protocol.ts';
+import { runRecordJson } from '../../shared/run-export.ts';
 import { defaultStateDir } from '../tls/tls-identity.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { UsageError, type Command } from './command.ts';
@@ -112,11 +113,7 @@ function describe(record: RunRecord): string {
 }
 
 function exportText(record: RunRecord, format: string | undefined): string {
-  if (format === 'json') {
-    const tour = record.tour ? Array.from(decodeInt32s(record.tour, 'tour')) : null;
-    const problem = problemFromWire(record.problem);
-    return `${JSON.stringify({ ...record, tour, problem: { ...problem, xs: problem.xs && Array.from(problem.xs), ys: problem.ys && Array.from(problem.ys), matrix: problem.matrix && Array.from(problem.matrix) } })}\n`;
-  }
+  if (format === 'json') return runRecordJson(record);
   if (format !== 'tour') throw new UsageError(`--format: expected tour or json, got ${format}`);
   if (!record.tour) throw new UsageError(`run ${record.runId} has no tour (it ended before any slice completed)`);
   return formatTour(`${record.problemName}.${record.runId}.tour`, decodeInt32s(record.tour, 'tour'), record.bestLength ?? undefined, `Kiln run ${record.runId}`);

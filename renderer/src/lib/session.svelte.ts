@@ -4,10 +4,11 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
-import type { CreatedInvite, JoinLinkSummary, LanInvitation, RevokedInvite, RunState, SolveParams, RunResult } from '../../../shared/protocol.ts';
-import { Procedures, REALM, Topics, problemFromWire, problemToWire } from '../../../shared/protocol.ts';
+import type { CreatedInvite, JoinLinkSummary, LanInvitation, RevokedInvite, RunRecord, RunState, RunsSettings, SolveParams, RunResult } from '../../../shared/protocol.ts';
+import { Procedures, REALM, Topics, problemFromWire, problemToWire, toBytes } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
+import { history, pastRunOf, type PastRun } from './history.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
@@ -77,6 +78,7 @@ class RouterSession {
       this.#session = null;
       this.serializer = null;
       machines.clear();
+      history.clear();
       lanMachines.clear();
       if (details.will_retry) {
         this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
@@ -126,6 +128,14 @@ class RouterSession {
     } catch (error) {
       if (this.#session === session) this.problem = toCallError(error).message;
     }
+    // The run history: kept by kiln serve and the desktop app (with a state directory); viewers may read it.
+    try {
+      await session.subscribe(Topics.runsChanged, () => void this.refreshRuns());
+      await this.refreshRuns();
+      history.maxRuns = (await this.#call<RunsSettings>(Procedures.runsSettings, {})).maxRuns;
+    } catch {
+      // No history here (or not ours to read): the panel says so.
+    }
     // LAN machines: only a controller may see them, and only a control center started with LAN support offers them.
     try {
       await session.subscribe(Topics.lanMachines, (args, kwargs) => lanMachines.onList(payloadOf(args, kwargs)));
@@ -165,11 +175,40 @@ class RouterSession {
     }
   }
 
-  /** kiln.solve.start: answers at once with the run's initial state. Throws CallError when refused. */
-  async startRun(problem: ProblemData, budgetMs: number, params: SolveParams): Promise<RunState> {
-    const state = await this.#call<RunState>(Procedures.solveStart, { problem: problemToWire(problem), budgetMs, params });
+  /** kiln.solve.start (from `startTour`, a past best, when given): answers at once with the run's initial state. Throws CallError when refused. */
+  async startRun(problem: ProblemData, budgetMs: number, params: SolveParams, startTour?: Int32Array): Promise<RunState> {
+    const request: Record<string, unknown> = { problem: problemToWire(problem), budgetMs, params };
+    if (startTour) request.tour = toBytes(startTour);
+    const state = await this.#call<RunState>(Procedures.solveStart, request);
     currentRun.follow(state);
     return state;
+  }
+
+  /** kiln.runs.list into the history store. */
+  async refreshRuns(): Promise<void> {
+    history.onList(await this.#call<unknown>(Procedures.runsList, {}));
+  }
+
+  /** kiln.runs.get: a past run in full, as stored. */
+  runRecord(runId: string): Promise<RunRecord> {
+    return this.#call<RunRecord>(Procedures.runsGet, { runId });
+  }
+
+  /** kiln.runs.get, decoded for the map and the chart. */
+  async pastRun(runId: string): Promise<PastRun> {
+    return pastRunOf(await this.runRecord(runId));
+  }
+
+  /** kiln.runs.delete */
+  async deleteRun(runId: string): Promise<void> {
+    await this.#call(Procedures.runsDelete, { runId });
+    await this.refreshRuns();
+  }
+
+  /** kiln.runs.settings: how many runs the history keeps (older ones are deleted at once). */
+  async setMaxRuns(maxRuns: number): Promise<void> {
+    history.maxRuns = (await this.#call<RunsSettings>(Procedures.runsSettings, { maxRuns })).maxRuns;
+    await this.refreshRuns();
   }
 
   /** kiln.lan.invite: the code returned is the one the worker's terminal shows. */
