@@ -24,7 +24,7 @@ import { readProblem } from './problem-file.ts';
 const usage = `usage: kiln solve FILE --budget 10s [options]
 
 Solves the city set in FILE (TSPLIB .tsp or CSV) within the time budget, prints one line of JSON
-({"name","n","state","length","optimum","gapPercent","budgetMs","elapsedMs","slices","tour"}) and
+({"name","n","state","length","optimum","gapPercent","budgetMs","elapsedMs","slices","firstSliceMs","tour"}) and
 writes the tour in TSPLIB .tour format. The budget counts from the command's start, start-up
 included, and a tour comes back whatever the budget (at least the orchestrator's own first tour).
 On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the run failed.
@@ -92,16 +92,30 @@ async function run(args: string[]): Promise<number> {
   const { result } = solved;
   const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
   const note = result.slicesDone === 0 && result.phase !== 'failed' && !values.quiet ? noSliceNote(watch) : undefined;
+  // The run's clock is the epoch's; the command's starts at its process's start.
+  const firstSliceAt = watch.run?.firstSliceAt;
+  const firstSliceMs = firstSliceAt == null ? undefined : firstSliceAt - calledAt();
   try {
-    return answer({ problem, out, budgetMs, result, note });
+    return answer({ problem, out, budgetMs, result, note, firstSliceMs });
   } finally {
     // After the answer: shutting the local router and threads down is no part of the user's wait.
     await solved.close();
   }
 }
 
+interface Answer {
+  problem: ProblemData;
+  out: string;
+  budgetMs: number;
+  result: RunResult;
+  /** Said on stderr before the JSON line. */
+  note?: string;
+  /** From the command's start to the first slice back, when this process ran the run and one came back. */
+  firstSliceMs?: number;
+}
+
 /** Writes the tour to `out`, prints the JSON line (and the note, the error, on stderr); the exit code. */
-function answer({ problem, out, budgetMs, result, note }: { problem: ProblemData; out: string; budgetMs: number; result: RunResult; note?: string }): number {
+function answer({ problem, out, budgetMs, result, note, firstSliceMs }: Answer): number {
   // The truth for the user: from the command's start to its answer, start-up included.
   const elapsedMs = Math.round(performance.now());
 
@@ -122,6 +136,7 @@ function answer({ problem, out, budgetMs, result, note }: { problem: ProblemData
     slices: result.slicesDone,
     tour: out,
   };
+  if (firstSliceMs !== undefined) summary.firstSliceMs = firstSliceMs;
   if (problem.optimum !== undefined) {
     summary.optimum = problem.optimum;
     summary.gapPercent = Number((result.gapPercent ?? 0).toFixed(4));

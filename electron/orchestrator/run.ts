@@ -68,6 +68,8 @@ export class Run {
   readonly startedAt: number;
   /** When the run ended: elapsedMs is the real time from startedAt to the answer. */
   private endedAt: number | null = null;
+  /** When the first slice came back (null: none yet); `kiln solve` reports it as its start-up cost. */
+  firstSliceAt: number | null = null;
   private phase: RunPhase = 'running';
   private settled = false;
   private best: { tour: Int32Array; length: number } | null = null;
@@ -316,6 +318,7 @@ export class Run {
       return;
     }
     this.slicesDone++;
+    this.firstSliceAt ??= this.now();
     const moves = result.stats?.movesTried;
     if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
     const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';

@@ -68,6 +68,7 @@ describe('kiln solve', () => {
     expect(summary).toMatchObject({ name: problem.name, n: 60, state: 'finished', slices: 0, budgetMs: 100, tour: out });
     expect(summary.elapsedMs).toBeGreaterThanOrEqual(holdMs);
     expect(summary.elapsedMs).toBeLessThanOrEqual(wallMs);
+    expect(summary).not.toHaveProperty('firstSliceMs');
     const { tour } = parseTour(readFileSync(out, 'utf8'), 60, 'slow-start.tour');
     expect(tourLength(createInstance(problem), tour)).toBe(summary.length);
     // The note names the real cause, not a guess about connections.
