@@ -17,7 +17,9 @@ import { startKiln, type RunningKiln } from './app/kiln.ts';
 import { Channels } from './ipc/channels.ts';
 import { fileActions, type FileFilter } from './ipc/files.ts';
 import { expectNoArguments, parseSaveRequest } from './ipc/validate.ts';
-import { contentSecurityPolicy, isPinnedCertificate, isSameOrigin } from './shell/policy.ts';
+import { contentSecurityPolicy } from './http/csp.ts';
+import { isPinnedCertificate, isSameOrigin } from './shell/policy.ts';
+import { loadOrCreateControlCenterKey } from './lan/control-center-key.ts';
 import { loadOrCreateTlsIdentity } from './tls/tls-identity.ts';
 import { VERSION } from './version.ts';
 
@@ -75,9 +77,13 @@ async function start(): Promise<void> {
   // open without credentials (per-launch tickets, invites, paired keys); the window itself uses loopback.
   // KILN_LOOPBACK_ONLY=1 keeps the app on this machine (no listening on the LAN, no mDNS).
   const lanEnabled = process.env.KILN_LOOPBACK_ONLY !== '1';
-  // `--tls` (or KILN_TLS=1): HTTPS and wss:// with a self-signed certificate kept in the user data
-  // directory, pinned by fingerprint (as `kiln serve --tls`).
-  const tls = app.commandLine.hasSwitch('tls') || process.env.KILN_TLS === '1' ? loadOrCreateTlsIdentity(app.getPath('userData')) : undefined;
+  // On the LAN (or with `--tls`, KILN_TLS=1): HTTPS and wss:// with a self-signed certificate kept in
+  // the user data directory, pinned by fingerprint (as `kiln serve`). `--insecure` (KILN_INSECURE=1)
+  // serves the LAN plain http/ws instead; the log and the UI say so.
+  const insecure = app.commandLine.hasSwitch('insecure') || process.env.KILN_INSECURE === '1';
+  const wantsTls = app.commandLine.hasSwitch('tls') || process.env.KILN_TLS === '1' || (lanEnabled && !insecure);
+  const tls = wantsTls ? loadOrCreateTlsIdentity(app.getPath('userData')) : undefined;
+  if (lanEnabled && !tls) log('warn', '--insecure: serving plain http:// and ws:// on the LAN; anyone on the network can read and alter every session, invitation, city set and tour');
   kiln = await startKiln({
     host: lanEnabled ? '0.0.0.0' : '127.0.0.1',
     threads: availableParallelism(),
@@ -86,6 +92,8 @@ async function start(): Promise<void> {
     tls,
     // The run history lives beside the certificate, in the user data directory.
     stateDir: app.getPath('userData'),
+    // Invitations to discovered workers are signed by this key, which workers pin.
+    identity: lanEnabled ? loadOrCreateControlCenterKey(app.getPath('userData')) : undefined,
     log,
   });
   origin = new URL(kiln.uiUrl!).origin;

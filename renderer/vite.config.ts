@@ -1,27 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 
 const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * index.html carries the strict production CSP. Vite's dev server injects CSS through <style>
- * elements for hot reload, which that CSP refuses, so only the dev server relaxes style-src.
- */
-function relaxCspForDevServer(): Plugin {
-  return {
-    name: 'kiln-relax-csp-for-dev-server',
-    apply: 'serve',
-    transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
-  };
-}
 
 export default defineConfig({
   root: rendererRoot,
   // Relative asset URLs: the same build is loaded from file:// by Electron and over HTTP by `kiln serve`.
   base: './',
-  plugins: [svelte(), relaxCspForDevServer()],
+  plugins: [svelte()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -42,6 +42,8 @@ export const Procedures = {
   runsDelete: 'kiln.runs.delete',
   /** The history's settings; with {maxRuns}, sets how many runs are kept (RunsSettings); controllers only. */
   runsSettings: 'kiln.runs.settings',
+  /** Registered by the control center (controller role only): who it is and how it serves (LanStatus). */
+  lanStatus: 'kiln.lan.status',
 } as const;
 
 export const Topics = {
@@ -315,8 +317,21 @@ export interface LanInvitation {
   inviteId: string;
   machineId: string;
   authid: string;
+  /** The code the worker shows too ('compare'), or the unattended worker's own code it proved ('accepted'). */
   code: string;
+  confirmation: 'compare' | 'accepted';
   expiresAt: number;
+}
+
+export interface LanStatus {
+  /** The name invitations carry (this machine's host name). */
+  controlCenterName: string;
+  /** SHA-256 of the key that signs invitations (hex): invited workers show it, and pin it. */
+  keyFingerprint: string;
+  /** With TLS: the certificate's SHA-256 (hex). */
+  tlsFingerprint?: string;
+  /** Listening beyond loopback over plain http/ws (--insecure): everything on the LAN can read the traffic. */
+  insecure: boolean;
 }
 
 export interface CreateInviteRequest {

@@ -9,15 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { REALM } from '../../shared/protocol.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import { guardHost, hostPolicy } from '../http/host-policy.ts';
 import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
+import type { ControlCenterKey } from '../lan/control-center-key.ts';
 import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { RunsService } from '../runs/runs-service.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
-import { startRouterServer } from '../router/server.ts';
+import { isLoopback, startRouterServer } from '../router/server.ts';
 import { createLaunchCredentials, launchPrincipals, type LaunchCredentials } from '../security/credentials.ts';
 import { KILN_ROLES } from '../security/roles.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
@@ -44,6 +46,11 @@ export interface KilnOptions {
   tls?: TlsIdentity;
   /** Keep the run history (kiln.runs.*) in `<stateDir>/runs`; without it runs are not recorded. */
   stateDir?: string;
+  /** The key that signs invitations to discovered workers (the state directory's); without it, one for this launch. */
+  identity?: ControlCenterKey;
+  /** Host names (besides this machine's names and IP literals) and page origins to accept: a reverse proxy's. */
+  allowHosts?: string[];
+  allowOrigins?: string[];
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -69,7 +76,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const log = options.log ?? (() => {});
   const credentials = createLaunchCredentials();
   const tlsFingerprint = options.tls?.fingerprint;
-  const lan = options.lan ? new ControlCenterLan(tlsFingerprint) : null;
+  const lan = options.lan ? new ControlCenterLan(tlsFingerprint, options.identity) : null;
   const router = createRouter({
     realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) }), ...(lan?.authMethods() ?? [])], roles: KILN_ROLES }],
     log: (level, message) => {
@@ -77,11 +84,13 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
     },
   });
   const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
-  const handler: RequestListener = uiDir
-    ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n')
-    : (_request, response) => response.writeHead(404).end();
+  // The names the UI and router answer to: this machine's, its mDNS name when it advertises one, and the allow-list.
+  const policy = hostPolicy([...(options.lan?.discover && lan ? [lan.mdnsHostName] : []), ...(options.allowHosts ?? [])], options.allowOrigins);
+  const handler: RequestListener = guardHost(policy, uiDir
+    ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n', options.tls !== undefined)
+    : (_request, response) => response.writeHead(404).end());
   const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
-  const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http });
+  const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http, hostPolicy: policy });
 
   // This instance's own components and UI reach the router over loopback even when it listens on
   // every interface (connecting to 0.0.0.0 works on Linux only).
@@ -113,7 +122,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   await machineSummary.start();
   const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
   await runs?.start(orchestrator);
-  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint });
+  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint, insecure: !isLoopback(host) && host !== 'localhost' && !options.tls, log: (message) => log('warn', message) });
 
   return {
     router,

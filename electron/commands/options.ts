@@ -1,5 +1,6 @@
 /** Option parsing and process helpers shared by the commands. */
 import { readFileSync } from 'node:fs';
+import { parseHostName, parseOrigin } from '../http/host-policy.ts';
 import { UsageError } from './command.ts';
 import type { Credentials } from '../wamp/client.ts';
 
@@ -70,3 +71,15 @@ export function waitForShutdown(): Promise<void> {
     process.on('SIGTERM', () => resolve());
   });
 }
+
+/** --allow-host and --allow-origin values (repeatable), checked. */
+export function allowLists(hosts: string[] | undefined, origins: string[] | undefined): { allowHosts: string[]; allowOrigins: string[] } {
+  const checked = <T>(value: T | Error): T => {
+    if (value instanceof Error) throw new UsageError(value.message);
+    return value;
+  };
+  return { allowHosts: (hosts ?? []).map((host) => checked(parseHostName(host))), allowOrigins: (origins ?? []).map((origin) => checked(parseOrigin(origin))) };
+}
+
+export const ALLOW_OPTIONS_USAGE = `  --allow-host NAME   also answer to this Host name (behind a reverse proxy); repeatable
+  --allow-origin URL  also accept WebSocket sessions from pages of this origin (https://NAME[:PORT]); repeatable`;

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './command.ts';
-import { parsePort, waitForShutdown } from './options.ts';
+import { ALLOW_OPTIONS_USAGE, allowLists, parsePort, waitForShutdown } from './options.ts';
+import { hostPolicy } from '../http/host-policy.ts';
 import { anonymousAuth } from '../router/auth/anonymous.ts';
 import { createRouter } from '../router/router.ts';
 import { isLoopback, startRouterServer } from '../router/server.ts';
@@ -21,6 +22,7 @@ options:
   --realm NAME         realm to serve (default realm1)
   --anonymous          let anonymous sessions join and do everything (loopback hosts only)
   --rawsocket-port N   also accept WAMP over RawSocket on this port
+${ALLOW_OPTIONS_USAGE}
   -h, --help           show this help
 
 Prints "ready ws://HOST:PORT/ws" once listening.`;
@@ -41,9 +43,12 @@ async function run(args: string[]): Promise<number> {
       realm: { type: 'string', default: 'realm1' },
       anonymous: { type: 'boolean', default: false },
       'rawsocket-port': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'allow-origin': { type: 'string', multiple: true },
     },
   });
   const host = values.host;
+  const { allowHosts, allowOrigins } = allowLists(values['allow-host'], values['allow-origin']);
   if (!values.anonymous) {
     throw new UsageError('router: no way to join configured; pass --anonymous (loopback hosts only)');
   }
@@ -68,6 +73,8 @@ async function run(args: string[]): Promise<number> {
     host,
     port: parsePort(values.port, '--port'),
     limits: router.limits,
+    // Web pages from other origins must not reach an anonymous router through the user's browser.
+    hostPolicy: hostPolicy(allowHosts, allowOrigins),
     rawSocketPort: values['rawsocket-port'] === undefined ? undefined : parsePort(values['rawsocket-port'], '--rawsocket-port'),
   });
   // Handlers first: a signal sent as soon as the ready line is read must find them installed.

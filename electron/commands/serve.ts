@@ -5,10 +5,11 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startKiln } from '../app/kiln.ts';
+import { loadOrCreateControlCenterKey } from '../lan/control-center-key.ts';
 import { defaultStateDir, loadOrCreateTlsIdentity } from '../tls/tls-identity.ts';
 import { isLoopback } from '../router/server.ts';
-import type { Command } from './command.ts';
-import { parseCount, parsePort, waitForShutdown } from './options.ts';
+import { UsageError, type Command } from './command.ts';
+import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePort, waitForShutdown } from './options.ts';
 
 const usage = `usage: kiln serve [options]
 
@@ -23,8 +24,12 @@ options:
   --tls             serve HTTPS and wss:// with a self-signed certificate (made once, kept in the state
                     directory); its SHA-256 fingerprint goes into invite links and invitations, which
                     workers pin. Browsers cannot pin: they ask the user to accept the certificate.
-  --state-dir DIR   where the run history (runs/) and, with --tls, the certificate are kept
-                    (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
+                    On by default off loopback.
+  --insecure        off loopback, serve plain http:// and ws:// anyway: anyone on the network can read
+                    and alter every session, invitation and tour. The log and the UI say so.
+  --state-dir DIR   where the run history (runs/), the certificate and the key that signs
+                    invitations are kept (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
+${ALLOW_OPTIONS_USAGE}
   -h, --help        show this help`;
 
 async function run(args: string[]): Promise<number> {
@@ -37,25 +42,39 @@ async function run(args: string[]): Promise<number> {
       threads: { type: 'string', default: String(cpus().length) },
       'no-lan': { type: 'boolean', default: false },
       tls: { type: 'boolean', default: false },
+      insecure: { type: 'boolean', default: false },
       'state-dir': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'allow-origin': { type: 'string', multiple: true },
     },
   });
+  if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
+  const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
   const stateDir = values['state-dir'] ?? defaultStateDir();
-  const tls = values.tls ? loadOrCreateTlsIdentity(stateDir) : undefined;
+  // Off loopback, everything is encrypted unless the user says otherwise, in so many words.
+  const tls = values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined;
+  if (beyondLoopback && values.insecure) {
+    console.error(`warn: --insecure: serving plain http:// and ws:// on ${values.host}; anyone on the network can read and alter every session, invitation, city set and tour`);
+  }
+  const discover = beyondLoopback && !values['no-lan'];
   const kiln = await startKiln({
     host: values.host,
     port: parsePort(values.port, '--port'),
     threads: parseCount(values.threads, '--threads', 0, 1024),
     // Only tickets, invites and invited keys are accepted (never anonymous); discovery only where LAN machines can reach us.
-    lan: { discover: !isLoopback(values.host) && !values['no-lan'] },
+    lan: { discover },
     tls,
     stateDir,
+    // Invitations to discovered workers are signed by the state directory's key, which workers pin.
+    identity: discover ? loadOrCreateControlCenterKey(stateDir) : undefined,
+    ...allowLists(values['allow-host'], values['allow-origin']),
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   const shutdown = waitForShutdown(); // installed before the lines that tell a supervisor we are up
   console.log(`Kiln is serving ${kiln.uiUrl}`);
   console.log(`router ${kiln.routerUrl}`);
   if (tls) console.log(`tls certificate sha256 ${tls.fingerprint}`);
+  if (kiln.lan !== null && discover) console.log(`control center key sha256 ${kiln.lan.key.fingerprint}`);
   await shutdown;
   await kiln.close();
   return 0;

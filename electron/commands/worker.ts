@@ -7,25 +7,34 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
-import { CODE } from '../lan/confirmation-code.ts';
 import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
 import { parseJoinLink } from '../lan/join-link.ts';
-import { offerMachine } from '../lan/offer.ts';
+import { offerMachine, type PairingPrompt } from '../lan/offer.ts';
+import { CODE } from '../lan/pairing-crypto.ts';
+import { defaultStateDir } from '../tls/tls-identity.ts';
 import { UsageError, type Command } from './command.ts';
+import { JOIN_ENV, readJoinLink } from './secret-source.ts';
 import { credentialsFrom, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 
-const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join LINK] [options]
+const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join SOURCE] [options]
 
 Registers this machine's cores as compute callees (kiln.anneal) on a Kiln or Crossbar.io router, and
 reconnects with backoff whenever the router goes away. Stops cleanly on SIGINT or SIGTERM.
 With neither --router nor --join, offers this machine on the LAN (mDNS) and waits for a control
-center's invitation: it shows a 6-digit code to compare with the one the control center shows.
+center's invitation: it shows the control center's name and key and a 6-digit code to compare with
+the one the control center shows, and remembers the key (state directory, known_control_centers).
 
 options:
   --router URL        the router's WebSocket URL
-  --join LINK         an invite link from the control center (http(s)://HOST:PORT/join#invite=...)
-  --accept-code CODE  offering on the LAN: accept the invitation with this code without asking
+  --join SOURCE       join with an invite link (http(s)://HOST:PORT/join#invite=...) read from SOURCE:
+                      - (standard input), env (the ${JOIN_ENV} variable) or a file only you can read
+                      (mode 0600). Never the link itself: the command line is visible to every user.
+  --accept-code CODE  offering on the LAN, unattended: accept an invitation made with this 6-digit
+                      code (typed into the control center's Invite) without asking; or set
+                      KILN_ACCEPT_CODE. Wrong codes lock pairing out for a while after 5 tries.
   --pairing-port PORT offering on the LAN: the pairing endpoint's TCP port (default: a free one)
+  --state-dir DIR     offering on the LAN: where the keys of known control centers are kept
+                      (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
   --authid ID         the identity to join as (with --router)
   --ticket-file PATH  a file holding the ticket for --authid (or set KILN_TICKET)
   --tls-fingerprint FP
@@ -44,6 +53,7 @@ async function run(args: string[]): Promise<number> {
       join: { type: 'string' },
       'accept-code': { type: 'string' },
       'pairing-port': { type: 'string', default: '0' },
+      'state-dir': { type: 'string' },
       authid: { type: 'string' },
       'ticket-file': { type: 'string' },
       'tls-fingerprint': { type: 'string' },
@@ -56,13 +66,14 @@ async function run(args: string[]): Promise<number> {
   if (values['tls-fingerprint'] !== undefined && values.router === undefined) throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');
   if (values.router !== undefined && values.join !== undefined) throw new UsageError('worker: give --router or --join, not both');
   if (values.router === undefined && values.join === undefined) {
-    const acceptCode = values['accept-code'];
-    if (acceptCode !== undefined && !CODE.test(acceptCode)) throw new UsageError('--accept-code must be 6 digits');
+    const acceptCode = values['accept-code'] ?? (process.env.KILN_ACCEPT_CODE || undefined);
+    if (acceptCode !== undefined && !CODE.test(acceptCode)) throw new UsageError('--accept-code (or KILN_ACCEPT_CODE) must be 6 digits');
     const offer = await offerMachine({
       threads,
       workerId: values.id,
       acceptCode,
       confirm: askCode,
+      stateDir: values['state-dir'] ?? defaultStateDir(),
       pairingPort: parsePort(values['pairing-port'], '--pairing-port'),
       log,
     });
@@ -79,9 +90,10 @@ async function run(args: string[]): Promise<number> {
   // Refused, revoked or killed (autobahn will not retry): nothing to wait for, so leave with the reason.
   const onEnded = (message: string, reason: string): void => ended(message === reason ? reason : `${message} (${reason})`);
   if (values.join !== undefined) {
+    const text = await readJoinLink(values.join);
     let link;
     try {
-      link = parseJoinLink(values.join);
+      link = parseJoinLink(text);
     } catch (error) {
       throw new UsageError(`--join: ${(error as Error).message}`);
     }
@@ -126,8 +138,10 @@ function parseFingerprint(value: string): string {
   return hex;
 }
 
-/** Shows the pairing code and asks the user to compare it with the control center's. */
-async function askCode(code: string): Promise<boolean> {
+/** Shows who invites and the pairing code, and asks the user to compare them with the control center's. */
+async function askCode({ code, controlCenterName, controlCenterKey, acquaintance }: PairingPrompt): Promise<boolean> {
+  const known = acquaintance.state === 'known' ? `known, paired since ${acquaintance.since}` : 'NEW: never paired with before; compare its key with the Machines panel';
+  console.log(`invitation from control center ${JSON.stringify(controlCenterName)}, key sha256 ${controlCenterKey.replace(/(.{4})(?!$)/g, '$1 ')} (${known})`);
   console.log(`pairing code ${code}`);
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { contentSecurityPolicy } from './csp.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -32,11 +33,19 @@ const SECURITY_HEADERS = {
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-export function serveStatic(root: string, missingHint: string): RequestHandler {
+/**
+ * `secure`: served over HTTPS. The CSP names the origin the page was asked for (the Host header, which
+ * the server's host policy has already checked), so the page may connect to its own router only.
+ */
+export function serveStatic(root: string, missingHint: string, secure = false): RequestHandler {
   const base = normalize(root + sep);
   return (request, response) => {
+    const securityHeaders = {
+      ...SECURITY_HEADERS,
+      'Content-Security-Policy': contentSecurityPolicy(`${secure ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`),
+    };
     const reply = (status: number, body: string) => {
-      response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      response.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(request.method === 'HEAD' ? undefined : body);
     };
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'method not allowed\n');
@@ -55,7 +64,7 @@ export function serveStatic(root: string, missingHint: string): RequestHandler {
       (info) => {
         if (!info.isFile()) return reply(404, 'not found\n');
         const headers = {
-          ...SECURITY_HEADERS,
+          ...securityHeaders,
           'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
           'Content-Length': info.size,
           'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

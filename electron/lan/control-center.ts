@@ -4,13 +4,14 @@
  * `_kiln._tcp` advertisement, and the LAN service on a controller session.
  */
 import { randomBytes } from 'node:crypto';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import type { ErrorFactory, WampSession } from '../../shared/wamp.ts';
 import { cryptosignAuth } from '../router/auth/cryptosign.ts';
 import { wampcraAuth } from '../router/auth/wampcra.ts';
 import type { Router } from '../router/router.ts';
 import type { AuthMethod } from '../router/types.ts';
 import { VERSION } from '../version.ts';
+import { ephemeralControlCenterKey, type ControlCenterKey } from './control-center-key.ts';
 import { CONTROL_SERVICE_TYPE, LanDiscovery, type Advertisement } from './discovery.ts';
 import { InviteStore } from './invites.ts';
 import { LanService } from './lan-service.ts';
@@ -27,6 +28,9 @@ export interface LanStartOptions {
   discover: boolean;
   /** The server's certificate fingerprint when it serves HTTPS/wss (startKiln's tls). */
   tlsFingerprint?: string;
+  /** Listening beyond loopback without TLS (--insecure): kiln.lan.status says so, for the UI's warning. */
+  insecure: boolean;
+  log: (message: string) => void;
 }
 
 export class ControlCenterLan {
@@ -36,13 +40,25 @@ export class ControlCenterLan {
    * TLS (so the code a user compares also binds the certificate), else random per launch.
    */
   readonly id: string;
+  /** Signs invitations: the state directory's long-lived key, or one for this launch. */
+  readonly key: ControlCenterKey;
   private discovery: LanDiscovery | null = null;
   private advertisement: Advertisement | null = null;
   private service: LanService | null = null;
   private stopJoinEvents: (() => void) | null = null;
 
-  constructor(tlsFingerprint?: string) {
+  constructor(tlsFingerprint?: string, key: ControlCenterKey = ephemeralControlCenterKey()) {
     this.id = tlsFingerprint ?? randomBytes(8).toString('hex');
+    this.key = key;
+  }
+
+  /** The mDNS service's name; its A record's host name is this plus `.local`. */
+  get mdnsName(): string {
+    return `kiln-control-${this.id.slice(0, 8)}`;
+  }
+
+  get mdnsHostName(): string {
+    return `${this.mdnsName}.local`;
   }
 
   /** The realm's extra auth methods; the store is asked at every HELLO. */
@@ -60,7 +76,7 @@ export class ControlCenterLan {
     const secure = tlsFingerprint !== undefined;
     if (options.discover) {
       this.discovery = new LanDiscovery();
-      this.advertisement = this.discovery.advertise(`kiln-control-${this.id.slice(0, 8)}`, CONTROL_SERVICE_TYPE, options.port, {
+      this.advertisement = this.discovery.advertise(this.mdnsName, CONTROL_SERVICE_TYPE, options.port, {
         role: 'control',
         version: VERSION,
         path: '/ws',
@@ -73,7 +89,10 @@ export class ControlCenterLan {
       makeError: options.makeError,
       store: this.store,
       discovery: this.discovery,
-      controlCenterId: this.id,
+      controlCenterKey: this.key,
+      controlCenterName: hostname(),
+      insecure: options.insecure,
+      log: options.log,
       routerUrls: addresses.map((address) => `${secure ? 'wss' : 'ws'}://${format(address)}:${options.port}/ws`),
       baseUrl: `${secure ? 'https' : 'http'}://${format(addresses[0])}:${options.port}`,
       ...(secure ? { tlsFingerprint } : {}),

@@ -1,22 +1,31 @@
 /**
- * A worker's pairing identity: an Ed25519 key pair made at start and kept in memory only. Its
- * public key is what the control center authorizes for WAMP-Cryptosign; nothing secret is shared.
+ * A worker's pairing identity, made at start and kept in memory only: an Ed25519 key pair (what the
+ * control center authorizes for WAMP-Cryptosign, and what signs its proofs of possession) and an
+ * X25519 key pair (the agreement an unattended worker's code is proven under). Nothing secret is shared.
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { HEX32, rawPublicKey } from './pairing-crypto.ts';
 
 export interface WorkerKey {
-  /** Raw 32-byte public key, lower-case hex (cryptosign's HELLO.Details.authextra.pubkey). */
+  /** Raw 32-byte Ed25519 public key, lower-case hex (cryptosign's HELLO.Details.authextra.pubkey). */
   publicKey: string;
   privateKey: KeyObject;
+  /** Raw 32-byte X25519 public key, lower-case hex. */
+  agreementKey: string;
+  agreementPrivateKey: KeyObject;
 }
 
-export const PUBLIC_KEY_HEX = /^[0-9a-f]{64}$/;
+export const PUBLIC_KEY_HEX = HEX32;
 
 export function generateWorkerKey(): WorkerKey {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  // The raw key is the last 32 bytes of the DER SubjectPublicKeyInfo (RFC 8410).
-  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  return { publicKey: raw.toString('hex'), privateKey };
+  const signing = generateKeyPairSync('ed25519');
+  const agreement = generateKeyPairSync('x25519');
+  return {
+    publicKey: rawPublicKey(signing.publicKey),
+    privateKey: signing.privateKey,
+    agreementKey: rawPublicKey(agreement.publicKey),
+    agreementPrivateKey: agreement.privateKey,
+  };
 }
 
 /** What the mDNS record and the UI show of a key: 16 hex characters of its SHA-256. */

@@ -1,60 +1,110 @@
 /**
- * The worker's side of pairing: a small HTTP server that hands out the worker's public key and
- * takes invitations (the contract is in pairing.ts). It decides nothing itself: `decide` says
- * whether an invitation (with the confirmation code both sides show) is accepted at once, refused,
- * or left to the user to confirm.
+ * The worker's side of pairing: a small HTTP server that proves the worker holds its key (signing
+ * each caller's fresh nonce) and takes signed invitations and nonce reveals (the contract is in
+ * pairing.ts). It checks what needs no state (shape, signature, addressee, expiry) and leaves every
+ * decision to its handlers (offer.ts), so a malformed or forged request never touches a pending one.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { INVITATION_PATH, MAX_PAIRING_BODY, PAIRING_PATH, parseInvitation, type Invitation, type PairingInfo } from './pairing.ts';
+import type { WorkerKey } from './keys.ts';
+import { endpointName, possessionMessage, signHex, verifyHex } from './pairing-crypto.ts';
+import {
+  INVITATION_PATH,
+  MAX_INVITATION_TTL_MS,
+  MAX_PAIRING_BODY,
+  PAIRING_PATH,
+  REVEAL_PATH,
+  invitationBytes,
+  parseInvitation,
+  parseNonce,
+  type Invitation,
+  type PairingInfo,
+} from './pairing.ts';
+import { isRecord } from '../../shared/protocol.ts';
 
-export type Decision = 'accepted' | 'awaiting-confirmation' | 'refused';
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 export interface PairingEndpointOptions {
   host: string;
   port: number;
-  info: PairingInfo;
-  /** Called for each well-formed, unexpired invitation while none is pending. */
-  decide(invitation: Invitation): Decision;
+  key: WorkerKey;
+  info: Omit<PairingInfo, 'publicKey' | 'agreementKey' | 'proof'>;
+  /** A well-formed invitation for this worker, signed by the key it names, not expired. */
+  onInvitation(invitation: Invitation, bytes: string): Answer;
+  onReveal(inviteId: string, nonce: string): Answer;
 }
 
 export interface PairingEndpoint {
   port: number;
-  /** Lets a new invitation in again (the pending one was declined, or its session ended). */
-  reopen(): void;
   close(): Promise<void>;
 }
 
 export async function startPairingEndpoint(options: PairingEndpointOptions): Promise<PairingEndpoint> {
-  let pending = false;
-  const reply = (response: ServerResponse, status: number, body: unknown): void => {
+  const { key } = options;
+  const reply = (response: ServerResponse, { status, body }: Answer): void => {
     response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     response.end(JSON.stringify(body));
   };
+  const refuse = (status: number, error: string): Answer => ({ status, body: { error } });
 
-  const onInvitation = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    let invitation: Invitation;
+  const info = (request: IncomingMessage, url: URL): Answer => {
+    let nonce: string;
     try {
-      invitation = parseInvitation(JSON.parse(await readBody(request)));
+      nonce = parseNonce(url.searchParams.get('nonce') ?? undefined, 'nonce');
     } catch (error) {
-      return reply(response, 400, { error: (error as Error).message });
+      return refuse(400, (error as Error).message);
     }
-    if (invitation.expiresAt <= Date.now()) return reply(response, 410, { error: 'the invitation has expired' });
-    if (pending) return reply(response, 409, { error: 'this worker is already answering an invitation' });
-    const decision = options.decide(invitation);
-    if (decision === 'refused') return reply(response, 403, { error: 'the invitation was refused: the confirmation code does not match' });
-    pending = true;
-    reply(response, 202, { status: decision });
+    // Where this request reached us: a proof relayed through another host names our address, not its.
+    const endpoint = endpointName(request.socket.localAddress ?? '', request.socket.localPort ?? 0);
+    const proof = signHex(key.privateKey, possessionMessage(nonce, key.publicKey, key.agreementKey, endpoint));
+    return { status: 200, body: { ...options.info, publicKey: key.publicKey, agreementKey: key.agreementKey, proof } };
+  };
+
+  const invitation = (body: unknown): Answer => {
+    let parsed: Invitation;
+    try {
+      parsed = parseInvitation(body);
+    } catch (error) {
+      return refuse(400, (error as Error).message);
+    }
+    const bytes = invitationBytes(parsed);
+    if (!verifyHex(parsed.controlCenterKey, bytes, parsed.signature)) return refuse(400, 'the invitation is not signed by the control center key it names');
+    if (parsed.workerKey !== key.publicKey) return refuse(400, "the invitation is for another worker's key");
+    const now = Date.now();
+    if (parsed.expiresAt <= now) return refuse(410, 'the invitation has expired');
+    if (parsed.expiresAt > now + MAX_INVITATION_TTL_MS) return refuse(400, `the invitation claims to be valid for more than ${MAX_INVITATION_TTL_MS / 60_000} minutes`);
+    return options.onInvitation(parsed, bytes);
+  };
+
+  const reveal = (body: unknown): Answer => {
+    if (!isRecord(body) || typeof body.inviteId !== 'string' || body.inviteId.length > 128) return refuse(400, 'reveal: expected { inviteId, nonce }');
+    try {
+      return options.onReveal(body.inviteId, parseNonce(body.nonce, 'reveal.nonce'));
+    } catch (error) {
+      return refuse(400, (error as Error).message);
+    }
+  };
+
+  const posted = async (request: IncomingMessage, response: ServerResponse, handle: (body: unknown) => Answer): Promise<void> => {
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(request));
+    } catch (error) {
+      return reply(response, refuse(400, error instanceof SyntaxError ? 'the body is not JSON' : (error as Error).message));
+    }
+    reply(response, handle(body));
   };
 
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    if (request.method === 'GET' && path === PAIRING_PATH) return reply(response, 200, options.info);
-    if (request.method === 'POST' && path === INVITATION_PATH) {
-      onInvitation(request, response).catch(() => reply(response, 500, { error: 'internal error' }));
-      return;
-    }
-    reply(response, 404, { error: 'not found' });
+    const url = new URL(request.url ?? '/', 'http://x');
+    const fail = (): void => reply(response, refuse(500, 'internal error'));
+    if (request.method === 'GET' && url.pathname === PAIRING_PATH) return reply(response, info(request, url));
+    if (request.method === 'POST' && url.pathname === INVITATION_PATH) return void posted(request, response, invitation).catch(fail);
+    if (request.method === 'POST' && url.pathname === REVEAL_PATH) return void posted(request, response, reveal).catch(fail);
+    reply(response, refuse(404, 'not found'));
   });
   server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
@@ -63,9 +113,6 @@ export async function startPairingEndpoint(options: PairingEndpointOptions): Pro
   });
   return {
     port: (server.address() as AddressInfo).port,
-    reopen: () => {
-      pending = false;
-    },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

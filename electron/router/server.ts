@@ -3,6 +3,7 @@ import { Server as HttpsServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { guardHost, hostAllowed, hostPolicy, originAllowed, type HostPolicy } from '../http/host-policy.ts';
 import { acceptRawSocket } from './rawsocket-transport.ts';
 import { serializerForSubprotocol } from './serializers/index.ts';
 import type { Connection, Limits, Serializer, Transport, TransportInfo } from './types.ts';
@@ -27,6 +28,12 @@ export interface RouterServerOptions {
   rawSocketPort?: number;
   /** Attach to this HTTP server (which may also serve the UI) instead of creating one; an HTTPS server serves wss://. */
   httpServer?: Server;
+  /**
+   * The Host names this server answers to and the page origins that may open sessions (default: this
+   * machine's names and IP literals; only same-origin pages). An upgrade from another origin is
+   * refused, whatever the realm's auth allows: a web page the user visits must not reach the router.
+   */
+  hostPolicy?: HostPolicy;
 }
 
 export interface RouterServer {
@@ -106,6 +113,7 @@ async function closeClients(wss: WebSocketServer): Promise<void> {
  */
 export async function startRouterServer(options: RouterServerOptions): Promise<RouterServer> {
   const { router, host, limits, path = '/ws' } = options;
+  const policy = options.hostPolicy ?? hostPolicy();
   const ownsHttp = options.httpServer === undefined;
   const http = options.httpServer ?? createServer();
   const wss = new WebSocketServer({
@@ -119,17 +127,25 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
 
   if (ownsHttp) {
     // Plain HTTP on a router-only server: nothing to serve but a hint.
-    http.on('request', (request, response) => {
+    http.on('request', guardHost(policy, (request, response) => {
       const known = new URL(request.url ?? '/', 'http://x').pathname === path;
       response.writeHead(known ? 426 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
       response.end(known ? 'WAMP over WebSocket: upgrade required\n' : 'not found\n');
-    });
+    }));
   }
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (new URL(request.url ?? '/', 'http://x').pathname !== path) {
       // Leave other paths to other upgrade handlers sharing this server (a dev server, say).
       if (http.listenerCount('upgrade') === 1) reject(socket, 404, 'Not Found', `no WebSocket endpoint at ${request.url}`);
+      return;
+    }
+    if (!hostAllowed(request.headers.host, policy)) {
+      reject(socket, 421, 'Misdirected Request', 'this server does not answer to that host name');
+      return;
+    }
+    if (!originAllowed(request.headers.origin, request.headers.host, http instanceof HttpsServer, policy)) {
+      reject(socket, 403, 'Forbidden', `WebSocket sessions from pages of ${request.headers.origin} are not allowed`);
       return;
     }
     const serializer = negotiate(request);

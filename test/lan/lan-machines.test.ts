@@ -6,6 +6,9 @@
  * LAN plays the uninvited machine. Traffic goes only to addresses in the test's namespaces.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Procedures, Topics, problemToWire, type CreatedInvite, type LanInvitation, type LanMachine, type RevokedInvite, type RunResult, type RunState, type WorkerLoad } from '../../shared/protocol.ts';
@@ -31,14 +34,19 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
   const processes: KilnProcess[] = [];
   const clients: WampClient[] = [];
   let routerUrl = '';
+  let fingerprint = '';
   let ui: WampSession;
+  // Each host's state directory (certificate, control center key, known control centers), as on real machines.
+  const stateRoot = mkdtempSync(joinPath(tmpdir(), 'kiln-lan-'));
+  const stateDir = (host: LanHost): string => joinPath(stateRoot, host.namespace);
   const loads = new Map<string, WorkerLoad>();
   let lastMachines: LanMachine[] = [];
 
-  const kiln = (host: LanHost, args: string[]): KilnProcess => {
+  const kiln = (host: LanHost, args: string[], env: NodeJS.ProcessEnv = {}): KilnProcess => {
     const child = lan!.spawnIn(host, process.execPath, [KILN, ...args], {
       cwd: REPO,
       stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     const started = new KilnProcess(child);
     processes.push(started);
@@ -46,7 +54,7 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
   };
 
   const open = async (credentials: Credentials): Promise<WampSession> => {
-    const { session, client } = await join(routerUrl, credentials);
+    const { session, client } = await join(routerUrl, credentials, fingerprint);
     clients.push(client);
     return session;
   };
@@ -55,9 +63,11 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     if (why !== null) return;
     lan = createTestLan(4);
     const [control] = lan.hosts;
-    const serve = kiln(control, ['serve', '--host', control.address, '--port', '0', '--threads', '0']);
-    const ticket = (await serve.line(/Kiln is serving \S+#token=(\S+)/))[1];
-    routerUrl = (await serve.line(/^router (ws:\S+)/))[1];
+    // Off loopback, TLS is on without being asked for.
+    const serve = kiln(control, ['serve', '--host', control.address, '--port', '0', '--threads', '0', '--state-dir', stateDir(control)]);
+    const ticket = (await serve.line(/Kiln is serving https:\S+#token=(\S+)/))[1];
+    routerUrl = (await serve.line(/^router (wss:\S+)/))[1];
+    fingerprint = (await serve.line(/^tls certificate sha256 ([0-9a-f]{64})$/))[1];
     ui = await open({ method: 'ticket', authid: 'ui', ticket });
     await ui.subscribe(Topics.workerLoad, (args) => {
       const load = args?.[0] as WorkerLoad;
@@ -74,15 +84,16 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
       await Promise.all(processes.map((started) => started.stop('SIGKILL')));
     } finally {
       lan?.close();
+      rmSync(stateRoot, { recursive: true, force: true });
     }
   });
 
   it('discovers offering workers, invites them, and runs on them through a worker being killed', async (context) => {
     if (why !== null) return context.skip(why);
     const [, hostA, hostB, hostC] = lan!.hosts;
-    const workerA = kiln(hostA, ['worker', '--threads', '1', '--id', 'lan-a']);
-    const workerB = kiln(hostB, ['worker', '--threads', '1', '--id', 'lan-b']);
-    const wrongCode = kiln(hostC, ['worker', '--threads', '1', '--id', 'lan-c', '--accept-code', '000000']);
+    const workerA = kiln(hostA, ['worker', '--threads', '1', '--id', 'lan-a', '--state-dir', stateDir(hostA)]);
+    const workerB = kiln(hostB, ['worker', '--threads', '1', '--id', 'lan-b', '--state-dir', stateDir(hostB)]);
+    const wrongCode = kiln(hostC, ['worker', '--threads', '1', '--id', 'lan-c', '--accept-code', '000000', '--state-dir', stateDir(hostC)]);
     const idOf = async (worker: KilnProcess) => (await worker.line(/^worker (\S+) waiting for an invitation/))[1];
     const [idA, idB, idC] = [await idOf(workerA), await idOf(workerB), await idOf(wrongCode)];
 
@@ -102,7 +113,7 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
       expect(shown).toBe(invitation.code);
       worker.child.stdin!.write('y\n');
     }
-    // A worker started with another --accept-code refuses the invitation: nothing is authorized.
+    // An unattended worker refuses an invitation without its code: nothing is authorized.
     expect(await callError(ui.call(Procedures.lanInvite, [], { machineId: idC }))).toBe('kiln.error.pairing_failed');
     expect(await callError(ui.call(Procedures.lanInvite, [], { machineId: 'kiln-worker-nosuchmachine' }))).toBe('kiln.error.no_such_machine');
 
@@ -115,8 +126,9 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
 
     // A run over both; B is killed mid-run and its slices in flight are re-dispatched.
     const problem = problemToWire(randomUniformProblem(300, 7));
-    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem, budgetMs: 5000, params: { sliceMs: 150, seed: 1 } });
-    await until(() => ((loads.get('lan-b')?.slicesDone ?? 0) > 0 ? true : undefined), 'worker B to finish a slice', 4000);
+    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem, budgetMs: 14_000, params: { sliceMs: 150, seed: 1 } });
+    // Long enough for B's first slice on a busy machine (thread start, problem fetch); the run ends at its budget.
+    await until(() => ((loads.get('lan-b')?.slicesDone ?? 0) > 0 ? true : undefined), 'worker B to finish a slice', 12_000);
     await workerB.stop('SIGKILL');
     const result = await ui.call<RunResult>(Procedures.solveResult, [started.runId]);
     expect(result.phase).toBe('finished');
@@ -145,8 +157,9 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     await expect(open({ method: 'cryptosign', authid: 'worker:x', publicKey: strangerKey, privateKey: stranger.privateKey })).rejects.toThrow(/no principal is authorized for public key/);
 
     const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], { label: 'browser', ttlMs: 60_000 });
-    expect(invite.link).toMatch(/^http:\/\/10\.231\.\d+\.1:\d+\/join#invite=/);
-    expect(invite.command).toBe(`kiln worker --join '${invite.link}'`);
+    expect(invite.link).toMatch(/^https:\/\/10\.231\.\d+\.1:\d+\/join#invite=.*&fp=[0-9a-f]{64}$/);
+    // The suggested command keeps the link out of argv (any local user can read a process's arguments).
+    expect(invite.command).toBe(`KILN_JOIN='${invite.link}' kiln worker --join env`);
     const link = parseJoinLink(invite.link);
     const authid = `invite:${invite.inviteId}`;
     await expect(open({ method: 'wampcra', authid, secret: 'wrong-secret' })).rejects.toThrow(/invalid WAMP-CRA signature/);
@@ -161,7 +174,7 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     expect(await callError(compute.subscribe(Topics.runProgress('any'), () => undefined))).toBe('wamp.error.not_authorized');
 
     // `kiln worker --join LINK` on another host joins with the same invite and takes work.
-    const joined = kiln(lan!.hosts[3], ['worker', '--join', invite.link, '--threads', '1', '--id', 'lan-join']);
+    const joined = kiln(lan!.hosts[3], ['worker', '--join', 'env', '--threads', '1', '--id', 'lan-join'], { KILN_JOIN: invite.link });
     await until(() => (loads.has('lan-join') ? true : undefined), 'the --join worker to join');
     expect(joined.output.join('\n')).not.toContain(link.secret);
 

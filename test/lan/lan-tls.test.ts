@@ -52,7 +52,7 @@ describe('LAN pairing over TLS', () => {
     let ui;
     ({ client, session: ui } = await join(routerUrl, { method: 'ticket', authid: 'ui', ticket }, fingerprint));
 
-    const worker = kiln(host, ['worker', '--threads', '1', '--id', 'lan-tls']);
+    const worker = kiln(host, ['worker', '--threads', '1', '--id', 'lan-tls', '--state-dir', joinPath(stateDir, 'worker')]);
     const machineId = (await worker.line(/^worker (\S+) waiting for an invitation/))[1];
     await until(async () => ((await ui.call<LanMachine[]>(Procedures.lanList)).some((machine) => machine.machineId === machineId) ? true : undefined), 'the worker to be discovered');
 
@@ -64,7 +64,7 @@ describe('LAN pairing over TLS', () => {
     expect(accepted[2]).toBe(fingerprint);
     await worker.line(/worker lan-tls: joined wss:/);
 
-    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem: problemToWire(randomUniformProblem(60, 3)), budgetMs: 1500, params: { sliceMs: 250, seed: 1 } });
+    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem: problemToWire(randomUniformProblem(60, 3)), budgetMs: 5000, params: { sliceMs: 250, seed: 1 } });
     const result = await ui.call<RunResult>(Procedures.solveResult, [started.runId]);
     expect(result.slicesByWorker['lan-tls']).toBeGreaterThan(0);
   }, 90_000);

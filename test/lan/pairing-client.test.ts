@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchPairingInfo } from '../../electron/lan/pairing-client.ts';
+import { proveWorker } from '../../electron/lan/pairing-client.ts';
 import { MAX_PAIRING_BODY } from '../../electron/lan/pairing.ts';
 
 let server: Server | null = null;
@@ -13,7 +13,7 @@ function fakeWorker(answer: (response: import('node:http').ServerResponse) => vo
   return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)));
 }
 
-describe('fetchPairingInfo', () => {
+describe('proveWorker', () => {
   it('stops reading an endless answer past the limit', async () => {
     let sent = 0;
     const port = await fakeWorker((response) => {
@@ -27,7 +27,7 @@ describe('fetchPairingInfo', () => {
       response.on('close', () => response.removeAllListeners('drain'));
       pump();
     });
-    await expect(fetchPairingInfo('127.0.0.1', port)).rejects.toThrow(`the worker's answer exceeds ${MAX_PAIRING_BODY} bytes`);
+    await expect(proveWorker('127.0.0.1', port)).rejects.toThrow(`the worker's answer exceeds ${MAX_PAIRING_BODY} bytes`);
     // The sender was cut off long before its 64 MiB (socket buffers hold a few MiB at most).
     expect(sent).toBeLessThan(16 * 1024 * 1024);
   });
@@ -37,7 +37,7 @@ describe('fetchPairingInfo', () => {
       response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(MAX_PAIRING_BODY + 1) });
       response.end(Buffer.alloc(MAX_PAIRING_BODY + 1, 0x20));
     });
-    await expect(fetchPairingInfo('127.0.0.1', port)).rejects.toThrow(/exceeds/);
+    await expect(proveWorker('127.0.0.1', port)).rejects.toThrow(/exceeds/);
   });
 
   it('reads a short answer, and says when it is not JSON', async () => {
@@ -45,6 +45,6 @@ describe('fetchPairingInfo', () => {
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end('not json');
     });
-    await expect(fetchPairingInfo('127.0.0.1', port)).rejects.toThrow('the worker answered with something that is not JSON');
+    await expect(proveWorker('127.0.0.1', port)).rejects.toThrow('the worker answered with something that is not JSON');
   });
 });

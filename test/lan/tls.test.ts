@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +46,10 @@ describe('kiln serve --tls', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const worker = (args: string[], env: NodeJS.ProcessEnv = process.env): KilnProcess => {
-    const started = new KilnProcess(spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env }));
+  const worker = (args: string[], env: NodeJS.ProcessEnv = process.env, stdin?: string): KilnProcess => {
+    const child = spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+    if (stdin !== undefined) child.stdin!.end(stdin);
+    const started = new KilnProcess(child);
     workers.push(started);
     return started;
   };
@@ -69,7 +71,8 @@ describe('kiln serve --tls', () => {
     expect(parseJoinLink(invite.link).tlsFingerprint).toBe(tls.fingerprint);
     expect(invite.tlsFingerprint).toBe(tls.fingerprint);
 
-    const pinned = worker(['--join', invite.link, '--id', 'tls-join']);
+    // The link travels on standard input, as the invite dialog's command has it: never in argv.
+    const pinned = worker(['--join', '-', '--id', 'tls-join'], process.env, `${invite.link}\n`);
     await pinned.line(/worker tls-join: joined wss:\/\//);
     await until(() => (kiln.orchestrator.workers.totalConcurrency === 1 ? true : undefined), 'the worker to register');
     const started = await ui.call<RunState>(Procedures.solveStart, [], {
@@ -86,10 +89,30 @@ describe('kiln serve --tls', () => {
     const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
     const wrong = 'ab'.repeat(32);
     const before = joined.length;
-    const refusing = worker(['--join', invite.link.replace(/fp=[0-9a-f]{64}/, `fp=${wrong}`), '--id', 'tls-wrong']);
+    const refusing = worker(['--join', 'env', '--id', 'tls-wrong'], { ...process.env, KILN_JOIN: invite.link.replace(/fp=[0-9a-f]{64}/, `fp=${wrong}`) });
     await refusing.line(new RegExp(`fingerprint ${tls.fingerprint}, not the pinned ${wrong}: refusing to connect`));
     expect(await refusing.exited).toBe(1);
     expect(joined.slice(before)).not.toContain(`invite:${invite.inviteId}`);
+  }, 30_000);
+
+  it('takes the join link from a file only its owner can read, and refuses it in argv or in a file others can read', async () => {
+    const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
+    const inArgv = worker(['--join', invite.link]);
+    expect(await inArgv.exited).toBe(2);
+    expect(inArgv.output.join('\n')).toMatch(/--join takes where to read the link, not the link itself/);
+    expect(inArgv.output.join('\n')).not.toContain(parseJoinLink(invite.link).secret);
+    const file = joinPath(stateDir, 'join-link');
+    writeFileSync(file, `${invite.link}\n`, { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const loose = worker(['--join', file]);
+    expect(await loose.exited).toBe(2);
+    expect(loose.output.join('\n')).toMatch(/readable by other users \(mode 644\).*chmod 600/);
+    chmodSync(file, 0o600);
+    const owned = worker(['--join', file, '--id', 'tls-file']);
+    await owned.line(/worker tls-file: joined wss:\/\//);
+    const unset = worker(['--join', 'env'], { ...process.env, KILN_JOIN: '' });
+    expect(await unset.exited).toBe(2);
+    expect(unset.output.join('\n')).toMatch(/KILN_JOIN is not set/);
   }, 30_000);
 
   it('a worker given --router wss:// and --tls-fingerprint (openssl style) pins it and computes', async () => {
