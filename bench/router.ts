@@ -48,7 +48,7 @@ const realm: RealmConfig = {
 };
 const limits: Limits = {
   maxMessageSize: 16 * 1024 * 1024, maxSessions: 10_000, maxOutgoingBuffer: 64 * 1024 * 1024, maxCallQueue: 0,
-  pingIntervalMs: 0, pingTimeoutMs: 0, helloTimeoutMs: 10_000, uriCheck: 'strict',
+  pingIntervalMs: 0, pingTimeoutMs: 0, helloTimeoutMs: 10_000, uriCheck: 'strict', emulate: 'kiln',
 };
 
 const router = createRouter({ realms: [realm], limits });

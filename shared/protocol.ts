@@ -16,6 +16,11 @@ export const Procedures = {
   anneal: 'kiln.anneal',
   /** Registered by the orchestrator: a problem by content hash, fetched once per worker and cached. */
   problemGet: 'kiln.problem.get',
+  /**
+   * Registered by an orchestrator private to one process (\`kiln solve --router\`): kiln.problem.get.<its id>.
+   * Anneal requests name it in \`problemFrom\`, so any number of them share one router's callees.
+   */
+  privateProblemGet: (orchestratorId: string) => `kiln.problem.get.${orchestratorId}`,
   /** Registered by the orchestrator: start a run; answers at once with its id. */
   solveStart: 'kiln.solve.start',
   /** Stop a run; answers with the best result so far. */
@@ -93,6 +98,8 @@ export interface AnnealRequest {
    * fixed; the result's tour is then the stretch's new order and its length the stretch's path length.
    */
   segment?: { start: number; length: number };
+  /** Where to fetch the problem: kiln.problem.get (absent) or a private orchestrator's kiln.problem.get.<id>. */
+  problemFrom?: string;
 }
 
 export interface SliceStats {
@@ -527,8 +534,16 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
     if (request.tour === undefined) invalid('anneal.segment: a segment slice needs the tour');
     request.segment = { start: segment.start as number, length: segment.length as number };
   }
+  if (value.problemFrom !== undefined) {
+    // Only an orchestrator's problem procedure: a request must not point a callee at any other.
+    if (typeof value.problemFrom !== 'string' || !PROBLEM_PROCEDURE.test(value.problemFrom)) invalid('anneal.problemFrom: expected kiln.problem.get or kiln.problem.get.<id>');
+    request.problemFrom = value.problemFrom as string;
+  }
   return request;
 }
+
+/** kiln.problem.get, or a private orchestrator's kiln.problem.get.<id> (id: lower-case letters and digits). */
+const PROBLEM_PROCEDURE = /^kiln\.problem\.get(\.[a-z0-9]{1,32})?$/;
 
 /** The time budget a run may ask for: from 100 ms to one day. */
 export const MIN_BUDGET_MS = 100;

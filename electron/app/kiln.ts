@@ -22,6 +22,7 @@ import { createRouter, type Router } from '../router/router.ts';
 import { isLoopback, startRouterServer } from '../router/server.ts';
 import { createLaunchCredentials, launchPrincipals, type LaunchCredentials } from '../security/credentials.ts';
 import { KILN_ROLES } from '../security/roles.ts';
+import type { Limits } from '../router/types.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
 import { makeWampError, openWampClient, type WampClient } from '../wamp/client.ts';
 
@@ -51,6 +52,8 @@ export interface KilnOptions {
   /** Host names (besides this machine's names and IP literals) and page origins to accept: a reverse proxy's. */
   allowHosts?: string[];
   allowOrigins?: string[];
+  /** Router limits over the defaults (maxSessions from `--max-sessions`; `emulate` in tests). */
+  routerLimits?: Partial<Limits>;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -79,6 +82,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const lan = options.lan ? new ControlCenterLan(tlsFingerprint, options.identity) : null;
   const router = createRouter({
     realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) }), ...(lan?.authMethods() ?? [])], roles: KILN_ROLES }],
+    limits: options.routerLimits,
     log: (level, message) => {
       if (level !== 'debug') log(level === 'warn' || level === 'error' ? level : 'info', message);
     },

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { parseHostName, parseOrigin } from '../http/host-policy.ts';
 import { UsageError } from './command.ts';
-import type { Credentials } from '../wamp/client.ts';
 
 export function parsePort(value: string, flag: string): number {
   const n = Number(value);
@@ -44,20 +43,6 @@ export function parseRouterUrl(value: string): string {
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--router must be a ws:// or wss:// URL, got '${value}'`);
   return url.toString();
-}
-
-/**
- * Credentials from --authid and a ticket from --ticket-file or the KILN_TICKET environment variable
- * (never a command-line value: those show up in process lists). Anonymous without them.
- */
-export function credentialsFrom(authid: string | undefined, ticketFile: string | undefined): Credentials {
-  const ticket = ticketFile !== undefined ? readFileSync(ticketFile, 'utf8').trim() : process.env.KILN_TICKET;
-  if (ticket === undefined || ticket === '') {
-    if (ticketFile !== undefined) throw new UsageError(`--ticket-file ${ticketFile} is empty`);
-    return { method: 'anonymous', authid };
-  }
-  if (authid === undefined) throw new UsageError('a ticket needs --authid');
-  return { method: 'ticket', authid, ticket };
 }
 
 /**

@@ -11,6 +11,9 @@ import { isLoopback } from '../router/server.ts';
 import { UsageError, type Command } from './command.ts';
 import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePort, waitForShutdown } from './options.ts';
 
+/** A crowd of 1,000 donors plus the control center's own sessions and a few machines fits. */
+const DEFAULT_MAX_SESSIONS = 2000;
+
 const usage = `usage: kiln serve [options]
 
 Runs Kiln headless: the WAMP router, the orchestrator, local compute and the UI on one HTTP port.
@@ -29,6 +32,8 @@ options:
                     and alter every session, invitation and tour. The log and the UI say so.
   --state-dir DIR   where the run history (runs/), the certificate and the key that signs
                     invitations are kept (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
+  --max-sessions N  WAMP sessions the router serves at once: donors, workers, UI windows and Kiln's
+                    own parts (default ${DEFAULT_MAX_SESSIONS}); a donor page beyond it shows that Kiln is full
 ${ALLOW_OPTIONS_USAGE}
   -h, --help        show this help`;
 
@@ -46,6 +51,7 @@ async function run(args: string[]): Promise<number> {
       'state-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'allow-origin': { type: 'string', multiple: true },
+      'max-sessions': { type: 'string', default: String(DEFAULT_MAX_SESSIONS) },
     },
   });
   if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
@@ -68,6 +74,7 @@ async function run(args: string[]): Promise<number> {
     // Invitations to discovered workers are signed by the state directory's key, which workers pin.
     identity: discover ? loadOrCreateControlCenterKey(stateDir) : undefined,
     ...allowLists(values['allow-host'], values['allow-origin']),
+    routerLimits: { maxSessions: parseCount(values['max-sessions'], '--max-sessions', 4, 1_000_000) },
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   const shutdown = waitForShutdown(); // installed before the lines that tell a supervisor we are up

@@ -1,13 +1,15 @@
 /**
  * `kiln solve FILE --budget 10s`: solves one city set and prints one line of JSON. With no --router
- * it starts its own router and local compute; with --router it asks that router's orchestrator, or
- * hosts one there when none is registered (an external Crossbar.io router with Kiln workers).
+ * it starts its own router and local compute; with --router it asks that router's control center
+ * (the public orchestrator of a `kiln serve`), or, when none is registered (an external Crossbar.io
+ * router with Kiln workers), hosts a private orchestrator of its own for this run: no other process
+ * can start runs on it, so its exit ends only its own run.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_BUDGET_MS, MIN_BUDGET_MS, Procedures, REALM, Topics, parseTour, problemToWire, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
+import { MAX_BUDGET_MS, MIN_BUDGET_MS, Procedures, Topics, parseTour, problemToWire, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -18,7 +20,8 @@ import type { Run } from '../orchestrator/run.ts';
 import { WorkerRegistry } from '../orchestrator/workers.ts';
 import { showsProgress, startProgressLine, type SolveProgress } from './progress-line.ts';
 import { makeWampError, openWampClient } from '../wamp/client.ts';
-import { credentialsFrom, parseCount, parseDuration, parseRouterUrl } from './options.ts';
+import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom, type JoinSettings } from './join-options.ts';
+import { parseCount, parseDuration, parseRouterUrl } from './options.ts';
 import { readProblem } from './problem-file.ts';
 
 const usage = `usage: kiln solve FILE --budget 10s [options]
@@ -32,8 +35,7 @@ On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the ru
 options:
   --budget DURATION   wall time from start to answer, e.g. 10s, 500ms, 2m (required)
   --router URL        use this router's workers instead of starting a local router
-  --authid ID         identity on --router (with --ticket-file or KILN_TICKET)
-  --ticket-file PATH  the ticket for --authid
+${JOIN_USAGE}
   --workers N         local compute threads when no --router is given (default: every core)
   --out PATH          where to write the tour (default: FILE with .tour beside it)
   --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, else the
@@ -52,8 +54,7 @@ async function run(args: string[]): Promise<number> {
     options: {
       budget: { type: 'string' },
       router: { type: 'string' },
-      authid: { type: 'string' },
-      'ticket-file': { type: 'string' },
+      ...JOIN_OPTIONS,
       workers: { type: 'string', default: String(cpus().length) },
       out: { type: 'string' },
       optimum: { type: 'string' },
@@ -85,7 +86,12 @@ async function run(args: string[]): Promise<number> {
     solved =
       values.router === undefined
         ? await solveLocally(request, parseCount(values.workers, '--workers', 1, 1024), watch)
-        : { result: await solveOnRouter(request, parseRouterUrl(values.router), credentialsFrom(values.authid, values['ticket-file']), watch), close: async () => {} };
+        : { result: await solveOnRouter(request, parseRouterUrl(values.router), joinSettingsFrom(values), watch), close: async () => {} };
+  } catch (error) {
+    if (!(error instanceof RunLostError)) throw error;
+    progress?.stop();
+    console.error(`kiln solve: ${error.message}`);
+    return 1;
   } finally {
     progress?.stop();
   }
@@ -207,40 +213,54 @@ async function solveLocally(request: SolveRequest, threads: number, watch: Watch
   }
 }
 
-async function solveOnRouter(request: SolveRequest, url: string, credentials: ReturnType<typeof credentialsFrom>, watch: Watch): Promise<RunResult> {
+/** The run's orchestrator went away before answering: no result to print. */
+class RunLostError extends Error {}
+
+async function solveOnRouter(request: SolveRequest, url: string, { realm, credentials }: JoinSettings, watch: Watch): Promise<RunResult> {
   let close: () => Promise<void> = async () => undefined;
   try {
     const session = await new Promise<WampSession>((resolve, reject) => {
       const client = openWampClient({
         url,
-        realm: REALM,
+        realm,
         credentials,
         onOpen: resolve,
         onClose: (reason, message) => reject(new UsageError(`cannot join ${url}: ${reason}${message ? ` (${message})` : ''}`)),
       });
       close = client.close;
     });
+    let started: { runId: string };
     try {
       // That orchestrator's budget runs from its start: give it what is left of ours (at least what kiln.solve.start takes).
       const remote = { ...request, budgetMs: Math.max(MIN_BUDGET_MS, request.budgetMs - Math.round(performance.now())) };
-      const started = await session.call<{ runId: string }>(Procedures.solveStart, [], remote as unknown as Record<string, unknown>);
-      await followRemoteRun(session, started.runId, watch);
-      return await session.call<RunResult>(Procedures.solveResult, [started.runId]);
+      started = await session.call<{ runId: string }>(Procedures.solveStart, [], remote as unknown as Record<string, unknown>);
     } catch (error) {
       if (callErrorOf(error).uri !== 'wamp.error.no_such_procedure') throw new UsageError(`solve refused: ${callErrorOf(error).message}`);
-      // No Kiln orchestrator on that router: host one here for this run.
-      const orchestrator = new Orchestrator(session, makeWampError);
-      await orchestrator.start();
-      try {
-        watch.workers = orchestrator.workers;
-        watch.run = orchestrator.startRun(request, calledAt());
-        return await watch.run.finished();
-      } finally {
-        await orchestrator.close();
-      }
+      return await solveOnPrivateOrchestrator(session, request, watch);
+    }
+    await followRemoteRun(session, started.runId, watch);
+    try {
+      return await session.call<RunResult>(Procedures.solveResult, [started.runId]);
+    } catch (error) {
+      // The control center went away mid-run (its session left, and the router cancelled our call).
+      const { uri, message } = callErrorOf(error);
+      throw new RunLostError(`run ${started.runId} lost its control center: ${message || uri}`);
     }
   } finally {
     await close();
+  }
+}
+
+/** No control center on that router: host a private orchestrator here for this run (see Orchestrator). */
+async function solveOnPrivateOrchestrator(session: WampSession, request: SolveRequest, watch: Watch): Promise<RunResult> {
+  const orchestrator = new Orchestrator(session, makeWampError, { private: true });
+  await orchestrator.start();
+  try {
+    watch.workers = orchestrator.workers;
+    watch.run = orchestrator.startRun(request, calledAt());
+    return await watch.run.finished();
+  } finally {
+    await orchestrator.close();
   }
 }
 

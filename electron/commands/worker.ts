@@ -14,7 +14,8 @@ import { CODE } from '../lan/pairing-crypto.ts';
 import { defaultStateDir } from '../tls/tls-identity.ts';
 import { UsageError, type Command } from './command.ts';
 import { JOIN_ENV, readJoinLink } from './secret-source.ts';
-import { credentialsFrom, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
+import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
+import { parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 
 const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join SOURCE] [options]
 
@@ -35,8 +36,8 @@ options:
   --pairing-port PORT offering on the LAN: the pairing endpoint's TCP port (default: a free one)
   --state-dir DIR     offering on the LAN: where the keys of known control centers are kept
                       (default $XDG_CONFIG_HOME/kiln or ~/.config/kiln)
-  --authid ID         the identity to join as (with --router)
-  --ticket-file PATH  a file holding the ticket for --authid (or set KILN_TICKET)
+With --router:
+${JOIN_USAGE}
   --tls-fingerprint FP
                       with a wss:// --router: pin the router's self-signed certificate by its SHA-256
                       fingerprint (64 hex digits, colons allowed; \`kiln serve --tls\` prints it)
@@ -54,8 +55,7 @@ async function run(args: string[]): Promise<number> {
       'accept-code': { type: 'string' },
       'pairing-port': { type: 'string', default: '0' },
       'state-dir': { type: 'string' },
-      authid: { type: 'string' },
-      'ticket-file': { type: 'string' },
+      ...JOIN_OPTIONS,
       'tls-fingerprint': { type: 'string' },
       threads: { type: 'string', default: String(cpus().length) },
       id: { type: 'string' },
@@ -65,6 +65,8 @@ async function run(args: string[]): Promise<number> {
   const log = (message: string): void => console.error(message);
   if (values['tls-fingerprint'] !== undefined && values.router === undefined) throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');
   if (values.router !== undefined && values.join !== undefined) throw new UsageError('worker: give --router or --join, not both');
+  const joinFlags = (Object.keys(JOIN_OPTIONS) as (keyof typeof JOIN_OPTIONS)[]).filter((flag) => values[flag] !== undefined);
+  if (values.router === undefined && joinFlags.length > 0) throw new UsageError(`--${joinFlags[0]} goes with --router (a join link or an invitation carries its own)`);
   if (values.router === undefined && values.join === undefined) {
     const acceptCode = values['accept-code'] ?? (process.env.KILN_ACCEPT_CODE || undefined);
     if (acceptCode !== undefined && !CODE.test(acceptCode)) throw new UsageError('--accept-code (or KILN_ACCEPT_CODE) must be 6 digits');
@@ -112,9 +114,11 @@ async function run(args: string[]): Promise<number> {
     const url = parseRouterUrl(values.router!);
     const pinned = values['tls-fingerprint'] === undefined ? undefined : parseFingerprint(values['tls-fingerprint']);
     if (pinned !== undefined && !url.startsWith('wss://')) throw new UsageError('--tls-fingerprint needs a wss:// --router');
+    const { realm, credentials } = joinSettingsFrom(values);
     worker = startWorker({
       url,
-      credentials: credentialsFrom(values.authid, values['ticket-file']),
+      realm,
+      credentials,
       tlsFingerprint: pinned,
       threads,
       workerId: values.id,
@@ -122,7 +126,7 @@ async function run(args: string[]): Promise<number> {
       onEnded,
       rejoinAfterShutdown: true,
     });
-    console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router}`);
+    console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${values.router} (realm ${realm})`);
   }
   const refusal = await Promise.race([shutdown, endedForGood]);
   await worker.close();

@@ -1,6 +1,10 @@
 /**
  * The orchestrator: a WAMP component that registers kiln.solve.* and kiln.problem.get, and runs
  * each solve by spreading annealing slices over the `kiln.anneal` callees (see run.ts).
+ *
+ * A private orchestrator (`kiln solve --router`) registers neither: only its process starts runs on
+ * it, and it serves problems as kiln.problem.get.<id>. Any number of them (and one public one, the
+ * control center's) share a router's callees without any of them running another's solve.
  */
 import {
   Errors,
@@ -22,8 +26,20 @@ const RUNS_KEPT = 32;
 /** Problems kept for callees to fetch: every running run's, plus a few recent ones. */
 const PROBLEMS_KEPT = 8;
 
+export interface OrchestratorOptions {
+  /** Serve no kiln.solve.* procedures, and problems under a name of its own (default false). */
+  private?: boolean;
+}
+
+/** Why the runs of an orchestrator that closes end (they fail: nobody asked them to stop). */
+export const CLOSED_REASON = 'the orchestrator running it shut down';
+
 export class Orchestrator {
   readonly workers = new WorkerRegistry();
+  /** URI-safe; names the private problem procedure. */
+  readonly id = newRunId();
+  /** The procedure callees fetch this orchestrator's problems from. */
+  readonly problemProcedure: string;
   private readonly runs = new Map<string, Run>();
   private readonly problems = new Map<string, ProblemData>();
   private readonly registrations: WampRegistration[] = [];
@@ -33,30 +49,39 @@ export class Orchestrator {
   constructor(
     private readonly session: WampSession,
     private readonly makeError: ErrorFactory,
-  ) {}
+    private readonly options: OrchestratorOptions = {},
+  ) {
+    this.problemProcedure = options.private ? Procedures.privateProblemGet(this.id) : Procedures.problemGet;
+  }
 
   async start(): Promise<void> {
     await this.workers.attach(this.session);
     this.unwatchWorkers = this.workers.onChange(() => {
       for (const run of this.runs.values()) if (run.isRunning) run.fill();
     });
-    const endpoints: Array<[string, (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown]> = [
-      [Procedures.solveStart, (_args, kwargs) => this.startRun(kwargs).state()],
-      [Procedures.solveStop, (args, kwargs) => this.runOf(args, kwargs).stop()],
-      [Procedures.solveStatus, (args, kwargs) => this.status(args, kwargs)],
-      [Procedures.solveResult, (args, kwargs) => this.runOf(args, kwargs).finished()],
-      [Procedures.problemGet, (args) => this.problemWire(args?.[0])],
-    ];
+    type Endpoint = (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown;
+    const endpoints: Array<[string, Endpoint]> = [[this.problemProcedure, (args) => this.problemWire(args?.[0])]];
+    if (!this.options.private) {
+      endpoints.push(
+        [Procedures.solveStart, (_args, kwargs) => this.startRun(kwargs).state()],
+        [Procedures.solveStop, (args, kwargs) => this.runOf(args, kwargs).stop()],
+        [Procedures.solveStatus, (args, kwargs) => this.status(args, kwargs)],
+        [Procedures.solveResult, (args, kwargs) => this.runOf(args, kwargs).finished()],
+      );
+    }
     for (const [procedure, endpoint] of endpoints) {
       this.registrations.push(await this.session.register(procedure, (args, kwargs) => this.guard(() => endpoint(args, kwargs))));
     }
   }
 
-  /** Stops every run and unregisters. */
+  /**
+   * Ends its running runs as failed (their callers get the reason: nobody asked them to stop) and
+   * unregisters. Runs on other orchestrators are not touched.
+   */
   async close(): Promise<void> {
     this.unwatchWorkers?.();
     this.workers.detach();
-    await Promise.all([...this.runs.values()].filter((run) => run.isRunning).map((run) => run.stop()));
+    await Promise.all([...this.runs.values()].filter((run) => run.isRunning).map((run) => run.abort(CLOSED_REASON)));
     if (this.session.isOpen) await Promise.all(this.registrations.map((r) => this.session.unregister(r).catch(() => undefined)));
   }
 
@@ -77,6 +102,7 @@ export class Orchestrator {
     this.problems.set(hash, problem);
     const run: Run = new Run(newRunId(), problem, hash, budgetMs, params, {
       session: this.session,
+      problemFrom: this.options.private ? this.problemProcedure : undefined,
       capacity: () => this.capacityFor(run),
       onSliceEnded: () => this.refill(run),
       startTour,

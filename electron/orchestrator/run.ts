@@ -53,6 +53,8 @@ const NO_TOUR = 'no tour: no slice came back and the run could not make one of i
 
 export interface RunContext {
   session: WampSession;
+  /** The procedure callees fetch the problem from, when not kiln.problem.get (a private orchestrator's). */
+  problemFrom?: string;
   /** Slices this run may have in flight right now (its share of the callees' summed concurrency). */
   capacity: () => number;
   /** One of this run's slices came back, freeing a callee slot (for this run or another); default: fill this run. */
@@ -185,10 +187,22 @@ export class Run {
   }
 
   /**
+   * Ends the run as failed with `reason` (its orchestrator is going away): stopped slices hand back
+   * their best as in stop(), and the result keeps it, but the phase tells callers it was cut short.
+   */
+  abort(reason: string): Promise<RunResult> {
+    if (this.stopping) return this.stopping;
+    if (!this.isRunning) return this.finished();
+    this.error = reason;
+    this.stopping = this.endAndCollect('failed').then(() => this.result());
+    return this.stopping;
+  }
+
+  /**
    * Ends the run: the state event makes callees stop its slices, whose results are still accepted
    * until the last is back (or COLLECT_MS has passed, for a callee that never answers), then settles.
    */
-  private async endAndCollect(phase: 'finished' | 'stopped'): Promise<void> {
+  private async endAndCollect(phase: 'finished' | 'stopped' | 'failed'): Promise<void> {
     this.offerFirstTour();
     this.phase = phase;
     this.publishState();
@@ -276,6 +290,7 @@ export class Run {
     };
     if (best) request.tour = toBytes(best.tour);
     if (segment) request.segment = segment;
+    if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
     this.inFlight++;
     this.slicesDispatched++;

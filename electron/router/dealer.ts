@@ -100,7 +100,7 @@ export class Dealer {
 
   constructor(
     private readonly authorization: RealmAuthorization,
-    private readonly limits: Pick<Limits, 'maxCallQueue' | 'uriCheck'>,
+    private readonly limits: Pick<Limits, 'maxCallQueue' | 'uriCheck' | 'emulate'>,
     private readonly events: MetaEvents,
     private readonly routerProcedures: ReadonlyMap<string, RouterProcedure>,
   ) {}
@@ -160,7 +160,8 @@ export class Dealer {
       this.registrations.set(registration.id, registration);
       this.index.add(registration);
     }
-    const callee: Callee = { session, registration, concurrency, inFlight: 0 };
+    // Nexus takes the option and ignores it: every callee is unlimited there.
+    const callee: Callee = { session, registration, concurrency: this.limits.emulate === 'nexus' ? 0 : concurrency, inFlight: 0 };
     registration.callees.push(callee);
     let mine = this.callees.get(session.id);
     if (mine === undefined) this.callees.set(session.id, (mine = new Map()));
@@ -229,7 +230,9 @@ export class Dealer {
       timer: undefined,
     };
     const callee = this.pick(registration);
-    if (callee === undefined && registration.queue.length >= this.limits.maxCallQueue) {
+    // Crossbar.io has no call queue: a call no callee can take now is rejected.
+    const queueLimit = this.limits.emulate === 'crossbar' ? 0 : this.limits.maxCallQueue;
+    if (callee === undefined && registration.queue.length >= queueLimit) {
       caller.send(errorMessage(48, request, ErrorUri.MAX_CONCURRENCY_REACHED, `every callee of ${registration.uri} is at its concurrency and the call queue is full`));
       return;
     }
@@ -237,7 +240,8 @@ export class Dealer {
     if (mine === undefined) this.calls.set(caller.id, (mine = new Map()));
     mine.set(request, call);
     const timeout = options.timeout;
-    if (typeof timeout === 'number' && timeout > 0) {
+    // Crossbar.io 21.3.1 ignores the option (the caller waits for the callee however long it takes).
+    if (typeof timeout === 'number' && timeout > 0 && this.limits.emulate !== 'crossbar') {
       call.timer = setTimeout(() => this.timedOut(call), timeout);
     }
     if (callee !== undefined) this.invoke(call, callee);

@@ -20,6 +20,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   pingTimeoutMs: 10_000,
   helloTimeoutMs: 10_000,
   uriCheck: 'loose',
+  emulate: 'kiln',
 });
 
 /** The effective limits: defaults overridden by what the embedder passes. */
@@ -33,5 +34,6 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
     if (!Number.isInteger(limits[key]) || limits[key] < 0) throw new TypeError(`limits.${key} must be a non-negative integer`);
   }
   if (limits.uriCheck !== 'strict' && limits.uriCheck !== 'loose') throw new TypeError("limits.uriCheck must be 'strict' or 'loose'");
+  if (!['kiln', 'crossbar', 'nexus'].includes(limits.emulate)) throw new TypeError("limits.emulate must be 'kiln', 'crossbar' or 'nexus'");
   return limits;
 }

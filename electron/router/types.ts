@@ -201,7 +201,16 @@ export interface Limits {
   helloTimeoutMs: number;
   /** URI check: 'strict' (letters, digits, _ only) or 'loose' (no whitespace, '.' or '#'). */
   uriCheck: 'strict' | 'loose';
+  /**
+   * For tests of Kiln's components against the routers users run, where those differ from Kiln's:
+   * 'crossbar' (Crossbar.io 21.3.1: a call beyond every callee's concurrency is rejected with
+   * crossbar.error.max_concurrency_reached, never queued; CALL.Options.timeout is ignored) or
+   * 'nexus' (Nexus 3.2.2: REGISTER's concurrency is ignored). Default 'kiln'.
+   */
+  emulate: RouterEmulation;
 }
+
+export type RouterEmulation = 'kiln' | 'crossbar' | 'nexus';
 
 export interface RouterConfig {
   realms: RealmConfig[];

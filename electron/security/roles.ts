@@ -27,6 +27,7 @@ export const KILN_ROLES: RoleConfig[] = [
     permissions: [
       exact(Procedures.anneal, { register: true }),
       exact(Procedures.problemGet, { call: true }),
+      prefix(Procedures.privateProblemGet(''), { call: true }),
       exact(Topics.workerLoad, { publish: true }),
       exact(Topics.workerGone, { publish: true }),
       exact(Topics.anyRunState, { subscribe: true }),

@@ -121,13 +121,13 @@ export class ComputeCallee {
     try {
       const request = parseAnnealRequest(kwargs);
       if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
-      const problem = await this.problem(request.problemHash);
+      const problem = await this.problem(request.problemHash, request.problemFrom ?? Procedures.problemGet);
       // The run may have ended while the problem was being fetched: the pool could not stop this slice yet.
       if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
       const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
       if (request.segment && request.segment.length > problem.n)
         throw new ProtocolError(Errors.invalidArgument, `anneal.segment: ${request.segment.length} cities, the problem has ${problem.n}`);
-      const { runId, tour: _wire, ...slice } = request;
+      const { runId, tour: _wire, problemFrom: _from, ...slice } = request;
       const outcome = await this.pool.run(runId, { ...slice, tour }, problem);
       this.slicesDone++;
       this.movesSinceLoad += outcome.stats.movesTried;
@@ -152,11 +152,11 @@ export class ComputeCallee {
     }
   }
 
-  /** A problem by hash: fetched once from the orchestrator, then cached (concurrent asks share one fetch). */
-  private problem(hash: string): Promise<ProblemData> {
+  /** A problem by hash: fetched once from the orchestrator that sent the slice, then cached (concurrent asks share one fetch). */
+  private problem(hash: string, procedure: string): Promise<ProblemData> {
     let pending = this.problems.get(hash);
     if (!pending) {
-      pending = this.session.call(Procedures.problemGet, [hash]).then(problemFromWire);
+      pending = this.session.call(procedure, [hash]).then(problemFromWire);
       pending.catch(() => this.problems.delete(hash));
       this.problems.set(hash, pending);
       while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);

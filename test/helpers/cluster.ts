@@ -8,6 +8,7 @@ import { REALM, Procedures, problemToWire, type RunResult, type RunState, type S
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
+import type { RouterEmulation } from '../../electron/router/types.ts';
 import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
 import { KILN } from './kiln-process.ts';
 
@@ -30,8 +31,9 @@ export class Cluster {
 
   private constructor(readonly kiln: RunningKiln) {}
 
-  static async start(): Promise<Cluster> {
-    return new Cluster(await startKiln({ threads: 0, uiDir: null }));
+  /** `emulate`: the router behaves as Crossbar.io or Nexus does where they differ (see router-profiles.ts). */
+  static async start(emulate: RouterEmulation = 'kiln'): Promise<Cluster> {
+    return new Cluster(await startKiln({ threads: 0, uiDir: null, routerLimits: { emulate } }));
   }
 
   /** Spawns `kiln worker` with the launch's compute credentials; resolves once the orchestrator counts it. */

@@ -49,12 +49,12 @@ export class KilnProcess {
 }
 
 /** Opens a session, or rejects with the router's reason (ABORT). */
-export function join(url: string, credentials: Credentials, tlsFingerprint?: string): Promise<{ session: WampSession; client: WampClient }> {
+export function join(url: string, credentials: Credentials, tlsFingerprint?: string, realm = REALM): Promise<{ session: WampSession; client: WampClient }> {
   return new Promise((resolve, reject) => {
     let client: WampClient | undefined = undefined;
     client = openWampClient({
       url,
-      realm: REALM,
+      realm,
       credentials,
       tlsFingerprint,
       onOpen: (session) => resolve({ session, client: client! }),

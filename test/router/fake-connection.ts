@@ -71,5 +71,6 @@ export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
   pingTimeoutMs: 0,
   helloTimeoutMs: 5000,
   uriCheck: 'strict',
+  emulate: 'kiln',
   ...overrides,
 });

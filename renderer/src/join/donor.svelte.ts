@@ -20,6 +20,12 @@ export type DonorPhase = 'no-invite' | 'connecting' | 'joined' | 'reconnecting' 
 
 /** A page hidden this long leaves: a backgrounded phone tab is throttled and may be frozen any time. */
 export const HIDDEN_LEAVE_MS = 30_000;
+/** Rejoin after Kiln announced its restart. */
+const RESTART_REJOIN_MS = 2000;
+/** Rejoin after a full Kiln refused the page (its session cap, `kiln serve --max-sessions`). */
+const FULL_REJOIN_MS = 30_000;
+/** The router's ABORT reason when it serves as many sessions as it may. */
+const MAX_SESSIONS_REACHED = 'kiln.error.max_sessions_reached';
 
 export interface DonorOptions {
   invite: Invite | null;
@@ -134,6 +140,15 @@ export class Donor {
     }
   }
 
+  #rejoinLater(problem: string, delayMs: number): void {
+    this.phase = 'reconnecting';
+    this.problem = problem;
+    this.#rejoinTimer = setTimeout(() => {
+      this.#rejoinTimer = null;
+      if (this.phase === 'reconnecting') this.join();
+    }, delayMs);
+  }
+
   #closed(connection: Connection, reason: string, details: CloseDetails): boolean {
     if (connection !== this.#connection) return true; // left on purpose: no reconnect
     void this.#callee?.stop();
@@ -148,12 +163,15 @@ export class Donor {
     this.#pool = null;
     if (details.reason === 'wamp.close.system_shutdown') {
       // Kiln restarting: try again; autobahn then retries the unreachable router by itself.
-      this.phase = 'reconnecting';
-      this.problem = 'Kiln is restarting';
-      this.#rejoinTimer = setTimeout(() => {
-        this.#rejoinTimer = null;
-        if (this.phase === 'reconnecting') this.join();
-      }, 2000);
+      this.#rejoinLater('Kiln is restarting', RESTART_REJOIN_MS);
+      return true;
+    }
+    if (details.reason === MAX_SESSIONS_REACHED) {
+      // Kiln has as many machines as it takes (kiln serve --max-sessions): a place may free up.
+      this.#rejoinLater(
+        `Kiln is full: ${details.message || 'it takes no more machines now'} (${details.reason}). This page tries again every ${FULL_REJOIN_MS / 1000} s.`,
+        FULL_REJOIN_MS,
+      );
       return true;
     }
     // Refused at join (wamp.error.not_authorized: "invite expired", "invite revoked", "unknown invite") or

@@ -1,0 +1,48 @@
+/**
+ * The controller of `npm run bench:crowd` (a child process of bench/crowd.ts), as a control center's
+ * page is: one autobahn session with the UI's ticket (KILN_TICKET), following every run's progress and
+ * the machines summary, and asking kiln.solve.status every 100 ms (the next ask 100 ms after the
+ * answer), timing each answer. On stdin "stop" prints one JSON line and exits.
+ */
+import { Procedures, Topics } from '../shared/protocol.ts';
+import type { WampSession } from '../shared/wamp.ts';
+import { openWampClient } from '../electron/wamp/client.ts';
+
+const [url] = process.argv.slice(2);
+const latencies: number[] = [];
+const progressAt: number[] = [];
+let summaries = 0;
+let runId: string | null = null;
+
+const session = await new Promise<WampSession>((resolve, reject) => {
+  openWampClient({
+    url,
+    realm: 'kiln',
+    credentials: { method: 'ticket', authid: 'ui', ticket: process.env.KILN_TICKET! },
+    onOpen: resolve,
+    onClose: (reason, message) => reject(new Error(`${reason}: ${message}`)),
+  });
+});
+await session.subscribe(Topics.anyRunProgress, (args) => {
+  progressAt.push(Date.now());
+  runId ??= (args?.[0] as { runId: string }).runId;
+}, { match: 'wildcard' });
+await session.subscribe(Topics.machinesSummary, () => summaries++);
+console.log('ready');
+
+let asking = true;
+void (async () => {
+  while (asking) {
+    const started = performance.now();
+    await session.call(Procedures.solveStatus, runId === null ? [] : [runId]);
+    latencies.push(performance.now() - started);
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+})();
+
+process.stdin.on('data', (chunk) => {
+  if (!String(chunk).includes('stop')) return;
+  asking = false;
+  console.log(JSON.stringify({ latencies, progressAt, summaries }));
+  process.exit(0);
+});

@@ -1,0 +1,155 @@
+/**
+ * How a command joins an external router: --realm, --authid, --authmethod, and the secret (ticket,
+ * WAMP-CRA secret or Ed25519 private key) from a file only its owner can read, from stdin, or from an
+ * environment variable. Never from a command-line value: argv shows up in process lists.
+ */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { REALM } from '../../shared/protocol.ts';
+import type { Credentials } from '../wamp/client.ts';
+import { UsageError } from './command.ts';
+
+export type AuthMethodName = 'anonymous' | 'ticket' | 'wampcra' | 'cryptosign';
+const METHODS: readonly AuthMethodName[] = ['anonymous', 'ticket', 'wampcra', 'cryptosign'];
+
+/** The environment variable holding the secret when no --secret-file is given. */
+export const SECRET_ENV = 'KILN_SECRET';
+/** Older name, for tickets only (kept: scripts and tests set it). */
+const TICKET_ENV = 'KILN_TICKET';
+/** Realm names as Crossbar.io and Kiln's router accept them. */
+const REALM_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
+/** A secret larger than this is not a secret but a mistake (a wrong file). */
+const MAX_SECRET_BYTES = 64 * 1024;
+
+/** parseArgs options shared by every command that joins a router. */
+export const JOIN_OPTIONS = {
+  realm: { type: 'string' },
+  authid: { type: 'string' },
+  authmethod: { type: 'string' },
+  'secret-file': { type: 'string' },
+  'ticket-file': { type: 'string' },
+} as const;
+
+/** The usage lines for JOIN_OPTIONS. */
+export const JOIN_USAGE = `  --realm NAME        the realm to join (default ${REALM})
+  --authid ID         the identity to join as
+  --authmethod M      ticket, wampcra or cryptosign (default: ticket when a secret is given, else anonymous)
+  --secret-file PATH  the ticket, WAMP-CRA secret or Ed25519 private key (64 hex digits of seed,
+                      128 of seed+public key, or PKCS#8 PEM); the file must not be readable by group
+                      or others; '-' reads it from stdin. Without it: the ${SECRET_ENV} environment
+                      variable (${TICKET_ENV} for a ticket). Never on the command line.`;
+
+export interface JoinValues {
+  realm?: string;
+  authid?: string;
+  authmethod?: string;
+  'secret-file'?: string;
+  'ticket-file'?: string;
+}
+
+export interface JoinSettings {
+  realm: string;
+  credentials: Credentials;
+}
+
+/** Reads the realm and credentials from the parsed options (and the secret from its source). */
+export function joinSettingsFrom(values: JoinValues, env: NodeJS.ProcessEnv = process.env, readStdin: () => string = () => readFileSync(0, 'utf8')): JoinSettings {
+  return { realm: realmFrom(values.realm), credentials: credentialsFrom(values, env, readStdin) };
+}
+
+export function realmFrom(value: string | undefined): string {
+  if (value === undefined) return REALM;
+  if (!REALM_NAME.test(value)) throw new UsageError(`--realm must be 1-255 letters, digits, '.', '_' or '-', got '${value}'`);
+  return value;
+}
+
+function credentialsFrom(values: JoinValues, env: NodeJS.ProcessEnv, readStdin: () => string): Credentials {
+  if (values['secret-file'] !== undefined && values['ticket-file'] !== undefined) throw new UsageError('give --secret-file or --ticket-file, not both');
+  const file = values['secret-file'] ?? values['ticket-file'];
+  const flag = values['secret-file'] !== undefined ? '--secret-file' : '--ticket-file';
+  const method = methodFrom(values.authmethod, values['ticket-file'] !== undefined);
+  const secret = file === '-' ? trimmedSecret(readStdin(), 'stdin') : file !== undefined ? readSecretFile(file, flag) : secretFromEnv(env, method);
+  const authid = values.authid;
+  const chosen: AuthMethodName = method ?? (secret === undefined ? 'anonymous' : 'ticket');
+  if (chosen === 'anonymous') {
+    if (secret !== undefined && file !== undefined) throw new UsageError(`${flag} given, but --authmethod anonymous takes no secret`);
+    return { method: 'anonymous', authid };
+  }
+  if (secret === undefined) throw new UsageError(`--authmethod ${chosen} needs a secret: --secret-file PATH, --secret-file - (stdin) or ${SECRET_ENV}`);
+  if (authid === undefined || authid === '') throw new UsageError(`--authmethod ${chosen} needs --authid`);
+  if (chosen === 'ticket') return { method: 'ticket', authid, ticket: secret };
+  if (chosen === 'wampcra') return { method: 'wampcra', authid, secret };
+  const privateKey = ed25519PrivateKey(secret);
+  return { method: 'cryptosign', authid, privateKey, publicKey: ed25519PublicHex(privateKey) };
+}
+
+function methodFrom(value: string | undefined, ticketFile: boolean): AuthMethodName | undefined {
+  if (value === undefined) return ticketFile ? 'ticket' : undefined;
+  if (!(METHODS as readonly string[]).includes(value)) throw new UsageError(`--authmethod must be one of ticket, wampcra, cryptosign, anonymous; got '${value}'`);
+  if (ticketFile && value !== 'ticket') throw new UsageError('--ticket-file holds a ticket: use --secret-file with other methods');
+  return value as AuthMethodName;
+}
+
+function secretFromEnv(env: NodeJS.ProcessEnv, method: AuthMethodName | undefined): string | undefined {
+  const value = env[SECRET_ENV] ?? (method === undefined || method === 'ticket' ? env[TICKET_ENV] : undefined);
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** A secret file must be a regular file that only its owner can read (as ssh insists for keys). */
+function readSecretFile(path: string, flag: string): string {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!stats.isFile()) throw new UsageError(`${flag} ${path} is not a regular file`);
+  if (stats.size > MAX_SECRET_BYTES) throw new UsageError(`${flag} ${path} is ${stats.size} bytes: not a secret (at most ${MAX_SECRET_BYTES})`);
+  // Windows has no such mode bits (Node reports 0o666 for every file): nothing to check there.
+  if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
+    throw new UsageError(`${flag} ${path} is readable by group or others (mode ${(stats.mode & 0o777).toString(8)}): chmod 600 it`);
+  }
+  return trimmedSecret(readFileSync(path, 'utf8'), `${flag} ${path}`);
+}
+
+function trimmedSecret(text: string, where: string): string {
+  const secret = text.trim();
+  if (secret === '') throw new UsageError(`${where} is empty`);
+  if (Buffer.byteLength(secret) > MAX_SECRET_BYTES) throw new UsageError(`${where} is larger than ${MAX_SECRET_BYTES} bytes: not a secret`);
+  return secret;
+}
+
+// DER prefix of an Ed25519 PKCS#8 private key (RFC 8410); the 32-byte seed follows it.
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * An Ed25519 private key as Crossbar.io's tools write it: the 32-byte seed in hex, libsodium's
+ * 64-byte secret key (seed then public key) in hex, or a PKCS#8 PEM (openssl genpkey -algorithm ed25519).
+ */
+export function ed25519PrivateKey(text: string): KeyObject {
+  const hex = text.replace(/\s+/g, '');
+  if (/^[0-9a-fA-F]{64}$/.test(hex) || /^[0-9a-fA-F]{128}$/.test(hex)) {
+    const seed = Buffer.from(hex.slice(0, 64), 'hex');
+    const key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    if (hex.length === 128 && ed25519PublicHex(key) !== hex.slice(64).toLowerCase()) {
+      throw new UsageError('the Ed25519 key is 64 bytes but its second half is not the public key of its first');
+    }
+    return key;
+  }
+  if (text.includes('-----BEGIN')) {
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(text);
+    } catch (error) {
+      throw new UsageError(`the cryptosign key is not a readable PEM private key (${(error as Error).message})`);
+    }
+    if (key.asymmetricKeyType !== 'ed25519') throw new UsageError(`the cryptosign key is ${key.asymmetricKeyType}, not Ed25519`);
+    return key;
+  }
+  throw new UsageError('the cryptosign key must be 64 or 128 hex digits or a PKCS#8 PEM Ed25519 private key');
+}
+
+/** The raw public key (64 hex) that HELLO announces: the last 32 bytes of its SubjectPublicKeyInfo. */
+export function ed25519PublicHex(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+}

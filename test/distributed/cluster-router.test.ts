@@ -1,0 +1,154 @@
+/**
+ * Kiln's components on an operator's router: another realm, each authentication method with its
+ * secret from a file, stdin or the environment, and several `kiln solve` processes sharing the
+ * workers without one running inside another's orchestrator. Run against each router profile.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Topics, type RunState } from '../../shared/protocol.ts';
+import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
+import type { RouterEvent } from '../../electron/router/router.ts';
+import type { WampClient } from '../../electron/wamp/client.ts';
+import { fixturePath } from '../helpers/cluster.ts';
+import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../helpers/cluster-router.ts';
+import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { ROUTER_PROFILES } from '../helpers/router-profiles.ts';
+
+const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
+/** The environment without any Kiln secret the test runner may have. */
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'KILN_SECRET' && name !== 'KILN_TICKET'));
+
+const processes: KilnProcess[] = [];
+const clients: WampClient[] = [];
+let router: ClusterRouter | null = null;
+let kiln: RunningKiln | null = null;
+
+function kilnProcess(args: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): KilnProcess {
+  const child = spawn(process.execPath, [KILN, ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...CLEAN_ENV, ...env } });
+  if (stdin !== undefined) child.stdin!.end(stdin);
+  const started = new KilnProcess(child);
+  processes.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((started) => (started.child.exitCode === null ? started.stop('SIGKILL') : started.exited)));
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await router?.close();
+  await kiln?.close();
+  router = kiln = null;
+});
+
+/** A controller session on the cluster router following every run's state. */
+async function watchRuns(url: string, ticket: string): Promise<RunState[]> {
+  const { session, client } = await join(url, { method: 'ticket', authid: 'control-1', ticket }, undefined, CLUSTER_REALM);
+  clients.push(client);
+  const states: RunState[] = [];
+  await session.subscribe(Topics.anyRunState, (args) => states.push(args![0] as RunState), { match: 'wildcard' });
+  return states;
+}
+
+function worker(url: string, id: string, threads: number, auth: string[], env: NodeJS.ProcessEnv = {}, stdin?: string): KilnProcess {
+  return kilnProcess(['worker', '--router', url, '--realm', CLUSTER_REALM, '--id', id, '--threads', String(threads), ...auth], env, stdin);
+}
+
+function solve(url: string, file: string, budget: string): KilnProcess {
+  return kilnProcess(['solve', fixturePath(file), '--budget', budget, '--router', url, '--realm', CLUSTER_REALM, '--authid', 'control-1', '--secret-file', router!.files.controllerTicket, '--out', '/dev/null']);
+}
+
+/** The JSON line kiln solve prints. */
+function summaryOf(process: KilnProcess): Record<string, unknown> {
+  const line = process.output.find((text) => text.startsWith('{'));
+  if (line === undefined) throw new Error(`no summary; output:\n${process.output.join('\n')}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+describe('Kiln components on an operator\'s router', () => {
+  it('joins another realm with ticket (file), WAMP-CRA (stdin) and WAMP-Cryptosign (environment), and solves there', async () => {
+    router = await startClusterRouter();
+    const joins: Extract<RouterEvent, { type: 'join' }>[] = [];
+    router.router.onEvent((event) => event.type === 'join' && joins.push(event));
+    const { url, files, secrets } = router;
+    const workers = [
+      worker(url, 'by-ticket', 1, ['--authid', 'worker-ticket', '--authmethod', 'ticket', '--secret-file', files.computeTicket]),
+      worker(url, 'by-cra', 1, ['--authid', 'worker-cra', '--authmethod', 'wampcra', '--secret-file', '-'], {}, `${secrets.computeCra}\n`),
+      worker(url, 'by-key', 1, ['--authid', 'worker-key', '--authmethod', 'cryptosign'], { KILN_SECRET: secrets.computeKeyHex }),
+    ];
+    for (const started of workers) await started.line(/joined .* with 1 threads/);
+    expect(joins.map(({ authid, authmethod, authrole, realm }) => ({ authid, authmethod, authrole, realm })).sort((a, b) => a.authid.localeCompare(b.authid))).toEqual([
+      { authid: 'worker-cra', authmethod: 'wampcra', authrole: 'compute', realm: CLUSTER_REALM },
+      { authid: 'worker-key', authmethod: 'cryptosign', authrole: 'compute', realm: CLUSTER_REALM },
+      { authid: 'worker-ticket', authmethod: 'ticket', authrole: 'compute', realm: CLUSTER_REALM },
+    ]);
+
+    const solver = solve(url, 'berlin52.tsp', '2s');
+    expect(await solver.exited).toBe(0);
+    expect(summaryOf(solver)).toMatchObject({ name: 'berlin52', n: 52, state: 'finished' });
+  });
+
+  it('refuses a secret file others can read, a wrong secret, and a secret on the command line', async () => {
+    router = await startClusterRouter();
+    const { chmodSync } = await import('node:fs');
+    chmodSync(router.files.computeTicket, 0o644);
+    const exposed = worker(router.url, 'w', 1, ['--authid', 'worker-ticket', '--secret-file', router.files.computeTicket]);
+    expect(await exposed.exited).toBe(2);
+    expect(exposed.output.join('\n')).toMatch(/readable by group or others \(mode 644\): chmod 600 it/);
+
+    const wrong = worker(router.url, 'w', 1, ['--authid', 'worker-cra', '--authmethod', 'wampcra'], { KILN_SECRET: 'not-the-secret' });
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output.join('\n')).toMatch(/worker: .*(authentication_failed|not_authorized)/);
+
+    const inArgv = worker(router.url, 'w', 1, ['--authid', 'worker-ticket', '--secret', router.secrets.computeTicket]);
+    expect(await inArgv.exited).toBe(2);
+    expect(inArgv.output.join('\n')).toMatch(/Unknown option '--secret'/);
+  });
+
+  it("tells a kiln solve whose control center shuts down mid-run, and exits non-zero", async () => {
+    kiln = await startKiln({ threads: 1, uiDir: null });
+    const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui });
+    clients.push(client);
+    const states: RunState[] = [];
+    await session.subscribe(Topics.anyRunState, (args) => states.push(args![0] as RunState), { match: 'wildcard' });
+    const solver = kilnProcess(['solve', fixturePath('a280.tsp'), '--budget', '60s', '--router', kiln.routerUrl, '--authid', kiln.credentials.ui.authid, '--out', '/dev/null'], {
+      KILN_TICKET: kiln.credentials.ui.ticket,
+    });
+    await until(() => (states.some((state) => state.phase === 'running') ? true : undefined), 'the run to start', 60_000);
+    await kiln.close();
+    kiln = null;
+    expect(await solver.exited).toBe(1);
+    expect(solver.output.join('\n')).toMatch(/kiln solve: .*(the orchestrator running it shut down|run \w+ lost its control center)/);
+  });
+});
+
+describe.each(ROUTER_PROFILES)('overlapping kiln solve processes on $name', ({ emulate }) => {
+  it('runs each in its own orchestrator: the first process exits mid-run, the second still spends its whole budget', async () => {
+    router = await startClusterRouter(emulate);
+    const shared = worker(router.url, 'shared', 2, ['--authid', 'worker-ticket', '--secret-file', router.files.computeTicket]);
+    await shared.line(/joined .* with 2 threads/);
+    const states = await watchRuns(router.url, router.secrets.controllerTicket);
+    const running = (): RunState[] => states.filter((state) => state.phase === 'running');
+
+    // The second starts once the first runs; the first leaves (SIGTERM) once both run, however long
+    // each took to start on a busy machine.
+    const first = solve(router.url, 'kroA100.tsp', '120s');
+    const runOf = (name: string): string | undefined => running().find((state) => state.problemName === name)?.runId;
+    const ended = (runId: string | undefined): boolean => states.some((state) => state.runId === runId && state.phase !== 'running');
+    await until(() => (runOf('kroA100') ? true : undefined), 'the first run to start', 60_000);
+    const second = solve(router.url, 'ch150.tsp', '6s');
+    await until(() => (runOf('ch150') ? true : undefined), 'the second run to start', 60_000);
+    const secondRun = runOf('ch150');
+    expect(ended(runOf('kroA100'))).toBe(false);
+
+    await first.stop('SIGTERM');
+    // The first process is gone; the second run is still running on its own orchestrator ...
+    expect(ended(secondRun)).toBe(false);
+    // ... and spends its whole budget.
+    expect(await second.exited).toBe(0);
+    expect(summaryOf(second)).toMatchObject({ name: 'ch150', state: 'finished' });
+    // 'finished' is the deadline's doing (a lost orchestrator fails a run, a stop stops it).
+    const end = states.find((state) => state.runId === secondRun && state.phase !== 'running');
+    expect(end?.phase).toBe('finished');
+    expect(end?.elapsedMs).toBeGreaterThanOrEqual(6000 - 10);
+  });
+});

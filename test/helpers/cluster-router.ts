@@ -1,0 +1,80 @@
+/**
+ * A router like an operator's cluster router: Kiln's roles on a realm that is not Kiln's default,
+ * no orchestrator, and principals for each way a component can authenticate (ticket, WAMP-CRA,
+ * WAMP-Cryptosign), with their secrets in owner-only files as an operator would keep them.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Roles } from '../../shared/protocol.ts';
+import { cryptosignAuth } from '../../electron/router/auth/cryptosign.ts';
+import { ticketAuth } from '../../electron/router/auth/ticket.ts';
+import { wampcraAuth } from '../../electron/router/auth/wampcra.ts';
+import { createRouter, type Router } from '../../electron/router/router.ts';
+import { startRouterServer, type RouterServer } from '../../electron/router/server.ts';
+import type { RouterEmulation } from '../../electron/router/types.ts';
+import { KILN_ROLES } from '../../electron/security/roles.ts';
+import { newSecret } from '../../electron/security/credentials.ts';
+
+export const CLUSTER_REALM = 'compute.example';
+
+export interface ClusterRouter {
+  url: string;
+  router: Router;
+  /** Secrets, each in its own mode-0600 file. */
+  files: { controllerTicket: string; computeTicket: string; computeCra: string; computeKey: string };
+  secrets: { controllerTicket: string; computeTicket: string; computeCra: string; computeKeyHex: string };
+  close(): Promise<void>;
+}
+
+export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Promise<ClusterRouter> {
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-cluster-'));
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  // The seed is the last 32 bytes of the PKCS#8 DER; the raw public key the last 32 of the SPKI.
+  const seedHex = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32).toString('hex');
+  const publicHex = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+  const secrets = { controllerTicket: newSecret(), computeTicket: newSecret(), computeCra: newSecret(), computeKeyHex: seedHex };
+  const write = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, `${text}\n`, { mode: 0o600 });
+    return path;
+  };
+  const files = {
+    controllerTicket: write('controller.ticket', secrets.controllerTicket),
+    computeTicket: write('compute.ticket', secrets.computeTicket),
+    computeCra: write('compute.cra', secrets.computeCra),
+    computeKey: write('compute.key', seedHex),
+  };
+  const router = createRouter({
+    realms: [
+      {
+        name: CLUSTER_REALM,
+        auth: [
+          ticketAuth({
+            principals: {
+              'control-1': { ticket: secrets.controllerTicket, role: Roles.controller },
+              'worker-ticket': { ticket: secrets.computeTicket, role: Roles.compute },
+            },
+          }),
+          wampcraAuth({ principals: { 'worker-cra': { secret: secrets.computeCra, role: Roles.compute } } }),
+          cryptosignAuth({ principals: { 'worker-key': { authorizedKeys: [publicHex], role: Roles.compute } } }),
+        ],
+        roles: KILN_ROLES,
+      },
+    ],
+    limits: { emulate },
+  });
+  const server: RouterServer = await startRouterServer({ router, host: '127.0.0.1', port: 0, limits: router.limits });
+  return {
+    url: server.url,
+    router,
+    files,
+    secrets,
+    close: async () => {
+      router.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
