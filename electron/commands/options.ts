@@ -1,5 +1,4 @@
 /** Option parsing and process helpers shared by the commands. */
-import { readFileSync } from 'node:fs';
 import { parseHostName, parseOrigin } from '../http/host-policy.ts';
 import { UsageError } from './command.ts';
 
