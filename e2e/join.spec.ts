@@ -202,10 +202,27 @@ test('an expired or unknown invite and a link without one say so on the page', a
   await page.goto(`${kiln.origin}/join#invite=noSuchInvite.not-the-secret&threads=1`);
   await expectRefused(page, 'unknown invite');
 
-  await page.goto(`${kiln.origin}/join`);
-  await page.reload();
-  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'no-invite');
   await page.close();
+  // A new tab on /join without a link has nothing to join with.
+  const bare = await browser.newPage();
+  await bare.goto(`${kiln.origin}/join`);
+  await bare.reload();
+  await expect(bare.getByTestId('status')).toHaveAttribute('data-phase', 'no-invite');
+  await bare.close();
+});
+
+test('the invite secret leaves the address bar and history at once, and a reload joins again', async ({ browser }) => {
+  const { page, workerId } = await openDonor(browser);
+  const secret = invite.secret;
+  // Like the control center's ticket: the fragment is gone, the tab's sessionStorage has it.
+  expect(page.url()).toBe(`${kiln.origin}/join`);
+  expect(await page.evaluate(() => sessionStorage.getItem('kiln.join'))).toContain(secret);
+  await page.reload();
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  expect(page.url()).not.toContain(secret);
+  expect(await page.getByTestId('worker-id').textContent()).not.toBe('');
+  expect(workerId).toMatch(/^browser-/);
+  await page.context().close();
 });
 
 test('the page fits a phone screen (390x844)', async ({ browser }) => {

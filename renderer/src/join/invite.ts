@@ -56,3 +56,28 @@ function threadCount(value: string | null, cores: number): number {
   const cap = value === null ? NaN : Number(value);
   return Number.isInteger(cap) && cap >= 1 ? Math.min(cap, all) : all;
 }
+
+const STORAGE_KEY = 'kiln.join';
+
+/**
+ * The link's fragment: from the address bar, then moved to this tab's sessionStorage and cleared, so
+ * the invite secret leaves the address bar, history and bookmarks (as the control center does with
+ * its ticket); a reload finds it there.
+ */
+export function takeJoinFragment(win: Window): string {
+  const { hash } = win.location;
+  if (fragmentParams(hash).has('invite')) {
+    try {
+      win.sessionStorage.setItem(STORAGE_KEY, hash);
+    } catch {
+      return hash; // Storage disabled: keep the fragment, or a reload could not rejoin.
+    }
+    win.history.replaceState(win.history.state, '', win.location.pathname + win.location.search);
+    return hash;
+  }
+  try {
+    return win.sessionStorage.getItem(STORAGE_KEY) ?? hash;
+  } catch {
+    return hash;
+  }
+}

@@ -7,10 +7,10 @@ import Join from './Join.svelte';
 import { Donor } from './donor.svelte.ts';
 import { contribution } from './contribution.svelte.ts';
 import { browserHostLabel } from './host-label.ts';
-import { parseJoinFragment } from './invite.ts';
+import { parseJoinFragment, takeJoinFragment } from './invite.ts';
 
 const cores = navigator.hardwareConcurrency || 1;
-const { invite, threads, fingerprint } = parseJoinFragment(location.hash, cores);
+const { invite, threads, fingerprint } = parseJoinFragment(takeJoinFragment(window), cores);
 const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
 const donor = new Donor({
   invite,

@@ -4,7 +4,7 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
-import type { CreatedInvite, JoinLinkSummary, LanInvitation, RevokedInvite, RunRecord, RunState, RunsSettings, SolveParams, RunResult } from '../../../shared/protocol.ts';
+import type { CreatedInvite, JoinLinkSummary, LanInvitation, LanStatus, RevokedInvite, RunRecord, RunState, RunsSettings, SolveParams, RunResult } from '../../../shared/protocol.ts';
 import { Procedures, REALM, Topics, problemFromWire, problemToWire, toBytes } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
@@ -211,9 +211,17 @@ class RouterSession {
     await this.refreshRuns();
   }
 
-  /** kiln.lan.invite: the code returned is the one the worker's terminal shows. */
-  inviteMachine(machineId: string): Promise<LanInvitation> {
-    return this.#call<LanInvitation>(Procedures.lanInvite, { machineId });
+  /**
+   * kiln.lan.invite: the code returned is the one the worker's terminal shows; with `code` (an
+   * unattended worker's, started with --accept-code), the worker pairs at once if it is the right one.
+   */
+  inviteMachine(machineId: string, code?: string): Promise<LanInvitation> {
+    return this.#call<LanInvitation>(Procedures.lanInvite, code ? { machineId, code } : { machineId });
+  }
+
+  /** kiln.lan.status: this control center's name, the key fingerprint workers show, and whether it serves the LAN unencrypted. */
+  lanStatus(): Promise<LanStatus> {
+    return this.#call<LanStatus>(Procedures.lanStatus, {});
   }
 
   /** kiln.lan.createInvite: a join link (with its secret) for a browser or an undiscovered machine. */
