@@ -13,6 +13,8 @@ interface Known {
 
 export class WorkerRegistry {
   private readonly workers = new Map<string, Known>();
+  /** The summed concurrency, kept as workers come, change and go: read on every slice's end, so never summed there. */
+  private total = 0;
   private readonly listeners = new Set<() => void>();
   private sweepTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -38,9 +40,7 @@ export class WorkerRegistry {
   }
 
   get totalConcurrency(): number {
-    let total = 0;
-    for (const { load } of this.workers.values()) total += load.concurrency;
-    return total;
+    return this.total;
   }
 
   list(): WorkerLoad[] {
@@ -51,21 +51,30 @@ export class WorkerRegistry {
     if (!isValidLoad(value)) return;
     const previous = this.workers.get(value.workerId);
     this.workers.set(value.workerId, { load: value, seenAt: Date.now() });
+    this.total += value.concurrency - (previous?.load.concurrency ?? 0);
     if (!previous || previous.load.concurrency !== value.concurrency) this.changed();
   }
 
   private onGone(value: unknown): void {
     const workerId = (value as Partial<WorkerGone> | undefined)?.workerId;
-    if (typeof workerId === 'string' && this.workers.delete(workerId)) this.changed();
+    if (typeof workerId === 'string' && this.forget(workerId)) this.changed();
   }
 
   private sweep(): void {
     const cutoff = Date.now() - this.staleAfterMs;
     let removed = false;
     for (const [id, known] of this.workers) {
-      if (known.seenAt < cutoff) removed = this.workers.delete(id) || removed;
+      if (known.seenAt < cutoff) removed = this.forget(id) || removed;
     }
     if (removed) this.changed();
+  }
+
+  private forget(workerId: string): boolean {
+    const known = this.workers.get(workerId);
+    if (known === undefined) return false;
+    this.workers.delete(workerId);
+    this.total -= known.load.concurrency;
+    return true;
   }
 
   private changed(): void {
