@@ -70,6 +70,7 @@ async function run(args: string[]): Promise<number> {
   if (values.router === undefined && values.join === undefined) {
     const acceptCode = values['accept-code'] ?? (process.env.KILN_ACCEPT_CODE || undefined);
     if (acceptCode !== undefined && !CODE.test(acceptCode)) throw new UsageError('--accept-code (or KILN_ACCEPT_CODE) must be 6 digits');
+    if (values['accept-code'] !== undefined) log('warning: --accept-code on the command line is visible to every user of this machine (ps); KILN_ACCEPT_CODE is not');
     const offer = await offerMachine({
       threads,
       workerId: values.id,

@@ -88,7 +88,7 @@ describe('pairing under attack from the LAN', () => {
 
   beforeAll(async () => {
     if (why !== null) return;
-    lan = createTestLan(5);
+    lan = createTestLan(6);
     const [control] = lan.hosts;
     serve = spawnIn(control, [KILN, 'serve', '--host', control.address, '--port', '0', '--threads', '0', '--state-dir', stateDir('control')]);
     const ticket = (await serve.line(/Kiln is serving https:\S+#token=(\S+)/))[1];
@@ -131,7 +131,7 @@ describe('pairing under attack from the LAN', () => {
     await victim.line(new RegExp(`joined ${routerUrl.replace(/[.]/g, '\\.').replace(/:\d+\//, ':\\d+/')}`));
   }, 90_000);
 
-  it('unsigned, badly signed and relayed invitations (router URLs swapped) are refused, and the pending genuine pairing still succeeds', async (context) => {
+  it('a code the user declines counts as a failed attempt; unsigned, badly signed and relayed invitations (router URLs swapped) are refused, and the pending genuine pairing still succeeds', async (context) => {
     if (why !== null) return context.skip(why);
     const [, , hostB] = lan!.hosts;
     const target = worker(hostB, 'target');
@@ -139,9 +139,15 @@ describe('pairing under attack from the LAN', () => {
     const row = await listed(machineId);
     const info = await pairingInfo(row);
 
+    // A code the user does not confirm is a failed attempt, logged once.
+    const declined = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId });
+    expect((await target.line(/^pairing code (\d{6})/))[1]).toBe(declined.code);
+    target.child.stdin!.write('n\n');
+    await target.line(new RegExp(`^refused invitation ${declined.inviteId} from "${hostname()}": the code was not confirmed \\(4 more before a lockout\\)$`));
+
     // The genuine invitation is pending: the worker shows its code and waits for the user.
     const genuine = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId });
-    expect((await target.line(/^pairing code (\d{6})/))[1]).toBe(genuine.code);
+    await target.line(new RegExp(`^pairing code ${genuine.code}$`));
 
     // Relayed: an invitation signed by the control center's own key, with the router URLs swapped for a relay.
     const signed = invitationFor(info, controlKey, { controlCenterName: hostname(), routerUrls: [routerUrl] });
@@ -155,7 +161,7 @@ describe('pairing under attack from the LAN', () => {
     target.child.stdin!.write('y\n');
     await target.line(/accepted: joining wss:\/\//);
     await target.line(/worker target: joined wss:\/\//);
-    expect(target.output.filter((line) => /refused invitation/.test(line))).toEqual([]);
+    expect(target.output.filter((line) => /refused invitation/.test(line))).toHaveLength(1);
   }, 90_000);
 
   it('a paired worker refuses, loudly, a control center of the same name with another key', async (context) => {
@@ -179,7 +185,7 @@ describe('pairing under attack from the LAN', () => {
 
   it('wrong unattended codes lock the worker out after five tries, each attempt logged once; an unattended worker given its code by the user pairs', async (context) => {
     if (why !== null) return context.skip(why);
-    const [, , , hostC, hostD] = lan!.hosts;
+    const [, , , hostC, , hostD] = lan!.hosts;
     const code = String(randomBytes(4).readUInt32BE(0) % 1_000_000).padStart(6, '0');
     const locked = worker(hostC, 'locked', { KILN_ACCEPT_CODE: code });
     const row = await listed(await machineIdOf(locked));
