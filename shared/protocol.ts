@@ -49,6 +49,15 @@ export const Procedures = {
   runsSettings: 'kiln.runs.settings',
   /** Registered by the control center (controller role only): who it is and how it serves (LanStatus). */
   lanStatus: 'kiln.lan.status',
+  /** The leaderboard ({runId?} -> CreditBoard): the whole session, or one run. Controllers and viewers. */
+  creditBoard: 'kiln.credit.board',
+  /**
+   * A donor's own credit and rank ({workerId} -> MyCredit). Compute role, caller disclosed: the first
+   * session to ask for a worker id holds it (and its name) until it leaves.
+   */
+  creditMine: 'kiln.credit.mine',
+  /** A donor's display name ({workerId, name} -> MyCredit): only by the session holding that worker id. */
+  creditSetName: 'kiln.credit.setName',
 } as const;
 
 export const Topics = {
@@ -72,6 +81,8 @@ export const Topics = {
   machinesSummary: 'kiln.machines.summary',
   /** The run history changed (a run was recorded or deleted, or the cap dropped some): {runIds}. */
   runsChanged: 'kiln.runs.changed',
+  /** The leaderboard (CreditBoard), at most once a second while credit changes. */
+  creditBoard: 'kiln.credit.leaderboard',
 } as const;
 
 /** Roles, enforced by the router's authorization. */
@@ -239,6 +250,39 @@ export interface RunsSettings {
 export const MAX_CONVERGENCE_SAMPLES = 2000;
 export const MAX_RUNS_KEPT = 10_000;
 
+/** What one machine (and its donor) gave: over the session, or one run. */
+export interface CreditRow {
+  workerId: string;
+  /** The display name its donor chose, if any. */
+  name?: string;
+  host: string;
+  kind: 'node' | 'browser';
+  cpuSeconds: number;
+  slices: number;
+  /** Slices whose tour became the run's best. */
+  improvements: number;
+}
+
+/** kiln.credit.board: ranked by CPU-seconds given, then slices, then improvements. */
+export interface CreditBoard {
+  /** The run it covers; absent: the whole session. */
+  runId?: string;
+  rows: CreditRow[];
+  /** Rows beyond MAX_BOARD_ROWS, counted. */
+  omitted: number;
+}
+
+/** kiln.credit.mine / setName: a donor's own line and place. */
+export interface MyCredit {
+  row: CreditRow | null;
+  /** 1-based; null before its first slice. */
+  rank: number | null;
+  of: number;
+}
+
+export const MAX_BOARD_ROWS = 100;
+export const MAX_DISPLAY_NAME = 24;
+
 /** kiln.worker.load payload. */
 export interface WorkerLoad {
   workerId: string;
@@ -388,6 +432,10 @@ export const Errors = {
   noSuchInvite: 'kiln.error.no_such_invite',
   /** kiln.runs.*: no such past run. */
   noSuchRecord: 'kiln.error.no_such_record',
+  /** kiln.credit.setName: another donor's worker id, or a caller that is not disclosed. */
+  notYours: 'kiln.error.not_yours',
+  /** kiln.credit.setName: the name is taken in this room. */
+  nameTaken: 'kiln.error.name_taken',
   /** The worker's pairing endpoint refused or did not answer the invitation. */
   pairingFailed: 'kiln.error.pairing_failed',
 } as const;

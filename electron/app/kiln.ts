@@ -14,6 +14,7 @@ import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
 import type { ControlCenterKey } from '../lan/control-center-key.ts';
 import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
+import { CreditService } from '../credit/credit-service.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { RunsService } from '../runs/runs-service.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -126,6 +127,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   await machineSummary.start();
   const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
   await runs?.start(orchestrator);
+  const credit = new CreditService(session, makeWampError, (workerId) => machineSummary.machine(workerId));
+  await credit.start(orchestrator);
   await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint, insecure: !isLoopback(host) && host !== 'localhost' && !options.tls, log: (message) => log('warn', message) });
 
   return {
@@ -143,6 +146,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       machineSummary.stop();
       await orchestrator.close();
       await runs?.stop();
+      await credit.stop();
       await localWorker?.close();
       await orchestratorClient.close();
       router.close();

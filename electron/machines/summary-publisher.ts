@@ -54,6 +54,11 @@ export class MachineSummaryPublisher {
     return summarize([...this.rows.values()].map((known) => known.row), this.now());
   }
 
+  /** A machine's latest reported load, if it has reported recently. */
+  machine(workerId: string): MachineRow | undefined {
+    return this.rows.get(workerId)?.row;
+  }
+
   private onLoad(value: unknown): void {
     const row = machineRowOf(value);
     if (row) this.rows.set(row.workerId, { row, seenAt: this.now() });

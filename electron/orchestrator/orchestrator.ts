@@ -18,7 +18,7 @@ import {
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
-import { Run } from './run.ts';
+import { Run, type SliceDone } from './run.ts';
 import { WorkerRegistry } from './workers.ts';
 
 /** Finished runs kept for status and result queries. */
@@ -45,6 +45,7 @@ export class Orchestrator {
   private readonly registrations: WampRegistration[] = [];
   private unwatchWorkers: (() => void) | null = null;
   private readonly endedListeners = new Set<(run: Run, result: RunResult) => void>();
+  private readonly sliceListeners = new Set<(slice: SliceDone) => void>();
 
   constructor(
     private readonly session: WampSession,
@@ -91,6 +92,12 @@ export class Orchestrator {
     return () => this.endedListeners.delete(listener);
   }
 
+  /** Called for every slice that came back with a valid tour, in any run (donor credit). */
+  onSliceDone(listener: (slice: SliceDone) => void): () => void {
+    this.sliceListeners.add(listener);
+    return () => this.sliceListeners.delete(listener);
+  }
+
   /**
    * Starts a run in-process (used by `kiln solve` and tests as well as kiln.solve.start). `startedAt`:
    * when the solve was asked for, if earlier than now (`kiln solve` counts its own start-up).
@@ -107,6 +114,9 @@ export class Orchestrator {
       onSliceEnded: () => this.refill(run),
       startTour,
       startedAt,
+      onSliceDone: (slice) => {
+        for (const listener of this.sliceListeners) listener(slice);
+      },
     });
     this.runs.set(run.id, run);
     this.prune();

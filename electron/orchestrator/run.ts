@@ -61,9 +61,19 @@ export interface RunContext {
   onSliceEnded?: () => void;
   /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
   startTour?: Int32Array;
+  /** A slice came back with a valid tour: who computed it (as the callee says), for how long, and whether it became the best. */
+  onSliceDone?: (slice: SliceDone) => void;
   now?: () => number;
   /** When the solve was asked for (default: now): the budget and elapsedMs count from there, start-up included. */
   startedAt?: number;
+}
+
+export interface SliceDone {
+  runId: string;
+  workerId: string;
+  /** The callee's own account of its compute time, capped at the slice's budget. */
+  cpuMs: number;
+  improved: boolean;
 }
 
 export class Run {
@@ -296,7 +306,7 @@ export class Run {
     this.slicesDispatched++;
     this.call(request, sliceMs)
       .then(
-        (result) => this.accept(result, segment),
+        (result) => this.accept(result, segment, sliceMs),
         (error) => this.failed(error, segment),
       )
       .finally(() => {
@@ -316,7 +326,7 @@ export class Run {
     }
   }
 
-  private accept(result: AnnealResult, segment: Segment | undefined): void {
+  private accept(result: AnnealResult, segment: Segment | undefined, sliceMs: number): void {
     // A slice that comes back after the run ended is discarded, except while the ending run collects.
     if (!this.isRunning && !this.collected) {
       this.slicesDiscarded++;
@@ -338,21 +348,27 @@ export class Run {
     if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
     const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';
     this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
+    let improved = false;
     if (segment && this.segments && this.best) {
       const delta = this.segments.splice(this.best.tour, segment, tour);
       if (delta < 0) {
         this.best.length += delta;
-        this.recordConvergence();
-        this.scheduleProgress();
+        improved = true;
       }
     } else {
       const length = tourLength(this.instance, tour);
       if (!this.best || length < this.best.length) {
         this.best = { tour, length };
-        this.recordConvergence();
-        this.scheduleProgress();
+        improved = true;
       }
     }
+    if (improved) {
+      this.recordConvergence();
+      this.scheduleProgress();
+    }
+    const claimedMs = result.stats?.elapsedMs;
+    const cpuMs = typeof claimedMs === 'number' && Number.isFinite(claimedMs) ? Math.min(Math.max(0, claimedMs), sliceMs) : 0;
+    this.context.onSliceDone?.({ runId: this.id, workerId, cpuMs, improved });
   }
 
   private failed(error: unknown, segment: Segment | undefined): void {

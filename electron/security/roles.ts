@@ -31,6 +31,9 @@ export const KILN_ROLES: RoleConfig[] = [
       exact(Topics.workerLoad, { publish: true }),
       exact(Topics.workerGone, { publish: true }),
       exact(Topics.anyRunState, { subscribe: true }),
+      // Donor credit: its own line and its display name, decided by its router session id (so disclosed).
+      { ...exact(Procedures.creditMine, { call: true }), disclose: { caller: true } },
+      { ...exact(Procedures.creditSetName, { call: true }), disclose: { caller: true } },
     ],
   },
   {
@@ -42,6 +45,8 @@ export const KILN_ROLES: RoleConfig[] = [
       exact(Procedures.runsList, { call: true }),
       exact(Procedures.runsGet, { call: true }),
       exact(Topics.runsChanged, { subscribe: true }),
+      exact(Procedures.creditBoard, { call: true }),
+      exact(Topics.creditBoard, { subscribe: true }),
       exact(Procedures.solveStatus, { call: true }),
       exact(Procedures.solveResult, { call: true }),
     ],

@@ -7,7 +7,7 @@ import autobahn, { type CloseDetails, type Connection, type Session } from 'auto
 import { ComputeCallee } from '../../../shared/compute/callee.ts';
 import { SlicePool } from '../../../shared/compute/pool.ts';
 import type { SliceJob, SliceOutcome } from '../../../shared/compute/slice-runner.ts';
-import { REALM } from '../../../shared/protocol.ts';
+import { Procedures, REALM, type MyCredit } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import type { WampSession } from '../../../shared/wamp.ts';
 import { VERSION } from '../../../electron/version.ts';
@@ -45,10 +45,27 @@ class WatchedPool extends SlicePool {
   }
 }
 
+/** How often the page asks for its own credit and rank. */
+const CREDIT_REFRESH_MS = 2000;
+
+function reasonOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'error' in error) {
+    const { error: uri, args } = error as { error: string; args?: unknown[] };
+    return typeof args?.[0] === 'string' ? args[0] : uri;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 export class Donor {
   phase = $state<DonorPhase>('connecting');
   /** Why the page is not computing, in words (the router's ABORT reason and message when refused). */
   problem = $state<string | null>(null);
+  /** This donor's own credit and rank, refreshed every few seconds while joined (kiln.credit.mine). */
+  credit = $state.raw<MyCredit | null>(null);
+  /** Why the last display name was refused. */
+  nameError = $state<string | null>(null);
+  #session: Session | null = null;
+  #creditTimer: ReturnType<typeof setInterval> | null = null;
   #connection: Connection | null = null;
   #callee: ComputeCallee | null = null;
   #pool: SlicePool | null = null;
@@ -99,6 +116,7 @@ export class Donor {
     this.#rejoinTimer = null;
     const connection = this.#connection;
     this.#connection = null;
+    this.#stopCredit();
     this.phase = to;
     if (!connection) return;
     void this.#callee?.stop();
@@ -135,9 +153,47 @@ export class Donor {
     try {
       await callee.start();
       if (connection === this.#connection) this.phase = 'joined';
+      this.#session = session;
+      // Asking once at once also makes this session the holder of the worker id (and so of its name).
+      void this.#refreshCredit();
+      if (this.#creditTimer) clearInterval(this.#creditTimer);
+      this.#creditTimer = setInterval(() => void this.#refreshCredit(), CREDIT_REFRESH_MS);
     } catch (error) {
       this.problem = `could not offer compute: ${error instanceof Error ? error.message : String((error as { error?: string }).error ?? error)}`;
     }
+  }
+
+  /** Picks the display name shown for this donor on the control center's leaderboard. */
+  async setName(name: string): Promise<boolean> {
+    this.nameError = null;
+    try {
+      this.credit = await this.#creditCall(Procedures.creditSetName, { workerId: this.options.workerId, name });
+      return true;
+    } catch (error) {
+      this.nameError = reasonOf(error);
+      return false;
+    }
+  }
+
+  async #refreshCredit(): Promise<void> {
+    try {
+      this.credit = await this.#creditCall(Procedures.creditMine, { workerId: this.options.workerId });
+    } catch {
+      // A Kiln without credit (or a moment of disconnection): the page simply shows none.
+    }
+  }
+
+  /** Credit calls disclose this session: the router's session id is what proves the worker id is ours. */
+  async #creditCall(procedure: string, kwargs: Record<string, unknown>): Promise<MyCredit> {
+    const session = this.#session;
+    if (!session || !session.isOpen) throw new Error('not connected to Kiln');
+    return (await session.call<MyCredit>(procedure, [], kwargs, { disclose_me: true })) as MyCredit;
+  }
+
+  #stopCredit(): void {
+    if (this.#creditTimer) clearInterval(this.#creditTimer);
+    this.#creditTimer = null;
+    this.#session = null;
   }
 
   #rejoinLater(problem: string, delayMs: number): void {
@@ -150,6 +206,7 @@ export class Donor {
   }
 
   #closed(connection: Connection, reason: string, details: CloseDetails): boolean {
+    this.#stopCredit();
     if (connection !== this.#connection) return true; // left on purpose: no reconnect
     void this.#callee?.stop();
     this.#callee = null;

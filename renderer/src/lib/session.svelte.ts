@@ -9,6 +9,7 @@ import { Procedures, REALM, Topics, problemFromWire, problemToWire, toBytes } fr
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
 import { history, pastRunOf, type PastRun } from './history.svelte.ts';
+import { credit } from './credit.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
@@ -127,6 +128,13 @@ class RouterSession {
       await this.#showRunProblem();
     } catch (error) {
       if (this.#session === session) this.problem = toCallError(error).message;
+    }
+    // The donors' leaderboard.
+    try {
+      await session.subscribe(Topics.creditBoard, (args, kwargs) => credit.onBoard(payloadOf(args, kwargs)));
+      credit.onBoard(await this.#call<unknown>(Procedures.creditBoard, {}));
+    } catch {
+      credit.clear();
     }
     // The run history: kept by kiln serve and the desktop app (with a state directory); viewers may read it.
     try {

@@ -19,11 +19,13 @@ declare module 'autobahn-browser' {
 
   export interface Session {
     readonly id: number;
+    readonly isOpen: boolean;
     call<T = unknown>(
       procedure: string,
       args?: unknown[],
       kwargs?: Record<string, unknown>,
-      options?: { timeout?: number },
+      /** disclose_me: ask the router to tell the callee this session's id (where the role allows it). */
+      options?: { timeout?: number; disclose_me?: boolean },
     ): PromiseLike<T>;
     subscribe(
       topic: string,

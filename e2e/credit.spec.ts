@@ -1,0 +1,83 @@
+/**
+ * Credit for donors against the real `kiln serve` (no local compute) and two real donor pages, one
+ * with two threads and one with one: the control center's leaderboard ranks the one that gave more
+ * first, each donor page shows its own contribution and rank, and a donor picks a display name that
+ * must be unique in the room.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { Procedures, REALM, problemToWire, type CreatedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
+import { randomUniformProblem } from '../shared/tsp/instance.ts';
+import type { WampSession } from '../shared/wamp.ts';
+import { openWampClient, type WampClient } from '../electron/wamp/client.ts';
+import { openControlCenter, serveKilnForSpec } from './serve-kiln.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const served = serveKilnForSpec(0);
+
+function controller(): Promise<{ client: WampClient; session: WampSession }> {
+  return new Promise((resolve, reject) => {
+    const client = openWampClient({
+      url: served().routerUrl,
+      realm: REALM,
+      credentials: served().uiCredentials,
+      onOpen: (session) => resolve({ client, session }),
+      onClose: (reason, message) => reject(new Error(`${reason}: ${message ?? ''}`)),
+    });
+  });
+}
+
+async function openDonor(browser: Browser, link: string, threads: number): Promise<{ page: Page; workerId: string }> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${link}&threads=${threads}`);
+  await expect(page.getByTestId('status')).toHaveAttribute('data-phase', 'joined');
+  return { page, workerId: (await page.getByTestId('worker-id').textContent())! };
+}
+
+test('the leaderboard ranks the donor that gave more first; each donor sees its rank and picks a unique name', async ({ browser, page }) => {
+  test.setTimeout(120_000);
+  const { client, session } = await controller();
+  try {
+    const invite = await session.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
+    const fast = await openDonor(browser, invite.link, 2);
+    const slow = await openDonor(browser, invite.link, 1);
+    await openControlCenter(page, served());
+    await expect(page.getByTestId('leaderboard-empty')).toBeVisible();
+    await expect(page.getByTestId('machines-totals')).toHaveAttribute('data-machines', '2');
+
+    const started = await session.call<RunState>(Procedures.solveStart, [], {
+      problem: problemToWire(randomUniformProblem(400, 9)),
+      budgetMs: 8000,
+      params: { sliceMs: 250 },
+    } as unknown as Record<string, unknown>);
+    const result = await session.call<RunResult>(Procedures.solveResult, [started.runId]);
+    expect(result.slicesByWorker[fast.workerId]).toBeGreaterThan(0);
+    expect(result.slicesByWorker[slow.workerId]).toBeGreaterThan(0);
+
+    // Two threads gave about twice the CPU time of one: first on the board, and on its own page.
+    const rows = page.getByTestId('leaderboard-row');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('data-worker-id', fast.workerId);
+    await expect(rows.nth(1)).toHaveAttribute('data-worker-id', slow.workerId);
+    await expect(fast.page.getByTestId('my-rank')).toHaveAttribute('data-rank', '1');
+    await expect(fast.page.getByTestId('my-rank')).toHaveText('#1 of 2');
+    await expect(slow.page.getByTestId('my-rank')).toHaveText('#2 of 2');
+    expect(Number(await fast.page.getByTestId('my-cpu').textContent())).toBeGreaterThan(Number(await slow.page.getByTestId('my-cpu').textContent()));
+
+    // A display name, cleaned, shown on the board; the same name (any case) is refused to the other donor.
+    await fast.page.getByTestId('display-name').fill('  Speedy\u202e Gonzales ');
+    await fast.page.getByTestId('display-name-save').click();
+    await expect(fast.page.getByTestId('my-name')).toHaveText('Shown as Speedy Gonzales');
+    await expect(rows.nth(0).getByTestId('leaderboard-name')).toHaveText('Speedy Gonzales');
+    await slow.page.getByTestId('display-name').fill('speedy gonzales');
+    await slow.page.getByTestId('display-name-save').click();
+    await expect(slow.page.getByTestId('name-error')).toContainText('taken');
+    await slow.page.getByTestId('display-name').fill('Tortoise');
+    await slow.page.getByTestId('display-name-save').click();
+    await expect(rows.nth(1).getByTestId('leaderboard-name')).toHaveText('Tortoise');
+    await fast.page.context().close();
+    await slow.page.context().close();
+  } finally {
+    await client.close();
+  }
+});

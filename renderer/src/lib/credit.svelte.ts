@@ -1,0 +1,17 @@
+import type { CreditBoard } from '../../../shared/protocol.ts';
+import { isRecord } from '../../../shared/protocol.ts';
+
+/** The donors' leaderboard for this session of the control center (kiln.credit.board / .leaderboard). */
+class Credit {
+  board = $state.raw<CreditBoard | null>(null);
+
+  onBoard(payload: unknown): void {
+    if (isRecord(payload) && Array.isArray(payload.rows)) this.board = payload as unknown as CreditBoard;
+  }
+
+  clear(): void {
+    this.board = null;
+  }
+}
+
+export const credit = new Credit();
