@@ -4,7 +4,7 @@
  * X25519 key pair (the agreement an unattended worker's code is proven under). Nothing secret is shared.
  */
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { HEX32, rawPublicKey } from './pairing-crypto.ts';
+import { rawPublicKey } from './pairing-crypto.ts';
 
 export interface WorkerKey {
   /** Raw 32-byte Ed25519 public key, lower-case hex (cryptosign's HELLO.Details.authextra.pubkey). */
@@ -14,8 +14,6 @@ export interface WorkerKey {
   agreementKey: string;
   agreementPrivateKey: KeyObject;
 }
-
-export const PUBLIC_KEY_HEX = HEX32;
 
 export function generateWorkerKey(): WorkerKey {
   const signing = generateKeyPairSync('ed25519');

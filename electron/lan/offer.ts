@@ -95,7 +95,12 @@ export async function offerMachine(options: OfferOptions): Promise<Offer> {
   const join = async (invitation: Invitation): Promise<void> => {
     for (const inviteId of [...pending.keys()]) forget(inviteId);
     limiter.succeeded();
-    known.pin(invitation.controlCenterName, invitation.controlCenterKey);
+    try {
+      known.pin(invitation.controlCenterName, invitation.controlCenterKey);
+    } catch (error) {
+      // Pairing goes ahead; only the next pairing will not know this control center.
+      options.log(`could not remember the control center's key in ${known.path}: ${(error as Error).message}`);
+    }
     await advertisement?.stop();
     advertisement = null;
     if (closing) return;
