@@ -81,7 +81,7 @@ export class Run {
   /** When the run ended: elapsedMs is the real time from startedAt to the answer. */
   private endedAt: number | null = null;
   /** When the first slice came back (null: none yet); `kiln solve` reports it as its start-up cost. */
-  firstSliceAt: number | null = null;
+  private firstSliceBack: number | null = null;
   private phase: RunPhase = 'running';
   private settled = false;
   private best: { tour: Int32Array; length: number } | null = null;
@@ -148,6 +148,10 @@ export class Run {
       if (thinned[thinned.length - 1] !== last) thinned.push(last);
       this.convergence.splice(0, this.convergence.length, ...thinned);
     }
+  }
+
+  get firstSliceAt(): number | null {
+    return this.firstSliceBack;
   }
 
   get slicesInFlight(): number {
@@ -343,7 +347,7 @@ export class Run {
       return;
     }
     this.slicesDone++;
-    this.firstSliceAt ??= this.now();
+    this.firstSliceBack ??= this.now();
     const moves = result.stats?.movesTried;
     if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
     const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';
