@@ -65,33 +65,32 @@ test('the machines table follows the load while a run goes', async ({ page }) =>
   await expect(local.getByTestId('machine-state')).toHaveText('idle');
 });
 
-/** Frames per second the page draws over `ms`, counted with requestAnimationFrame. */
-function framesPerSecond(page: Page, ms: number): Promise<number> {
+/**
+ * Over `ms`, in the page itself (so the test process's own load does not count): frames drawn per
+ * second (requestAnimationFrame), and how long the page takes to answer a message posted to it every
+ * 50 ms (MessageChannel: the answer waits for whatever task is running), as the 95th percentile.
+ */
+function measurePage(page: Page, ms: number): Promise<{ fps: number; answerP95Ms: number; answers: number }> {
   return page.evaluate(
     (duration) =>
-      new Promise<number>((resolve) => {
+      new Promise<{ fps: number; answerP95Ms: number; answers: number }>((resolve) => {
         let frames = 0;
+        const answers: number[] = [];
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event: MessageEvent<number>) => answers.push(performance.now() - event.data);
+        const probe = setInterval(() => channel.port2.postMessage(performance.now()), 50);
         const start = performance.now();
         const tick = (now: number) => {
           frames++;
-          if (now - start < duration) requestAnimationFrame(tick);
-          else resolve((frames * 1000) / (now - start));
+          if (now - start < duration) return requestAnimationFrame(tick);
+          clearInterval(probe);
+          answers.sort((a, b) => a - b);
+          resolve({ fps: (frames * 1000) / (now - start), answerP95Ms: answers[Math.floor(answers.length * 0.95)] ?? Infinity, answers: answers.length });
         };
         requestAnimationFrame(tick);
       }),
     ms,
   );
-}
-
-/** Round trips to the page's main thread (a script call answered), in ms; the median of `count`. */
-async function medianRoundTripMs(page: Page, count: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await page.evaluate(() => document.querySelectorAll('[data-testid="machine-row"]').length);
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(count / 2)];
 }
 
 test('with 300 donors publishing their load every second, the page answers within 100 ms and draws at 30 fps or more during a run', async ({ page }) => {
@@ -137,12 +136,18 @@ test('with 300 donors publishing their load every second, the page answers withi
     await page.getByTestId('view-machines').click();
 
     await startRandomRun(page, 2000, 30);
-    const fps = await framesPerSecond(page, 3000);
-    const roundTrip = await medianRoundTripMs(page, 9);
-    console.log(`crowd of ${DONORS}: ${fps.toFixed(1)} fps, median round trip ${roundTrip.toFixed(1)} ms`);
+    const { fps, answerP95Ms, answers } = await measurePage(page, 4000);
+    // And a script call from outside answered (the round trip includes this busy test process).
+    const start = performance.now();
+    await page.getByTestId('view-hosts').click();
+    await expect(page.getByTestId('host-list')).toBeVisible();
+    const clickMs = performance.now() - start;
+    await page.getByTestId('view-machines').click();
+    console.log(`crowd of ${DONORS}: ${fps.toFixed(1)} fps, page answers p95 ${answerP95Ms.toFixed(1)} ms (${answers} probes), probe click ${clickMs.toFixed(0)} ms`);
     expect(await page.getByTestId('run-phase').textContent()).toBe('running');
+    expect(answers).toBeGreaterThan(10);
     expect(fps).toBeGreaterThanOrEqual(30);
-    expect(roundTrip).toBeLessThan(100);
+    expect(answerP95Ms).toBeLessThan(100);
     // The load charts draw the aggregate and the busiest few, not a line per donor.
     const series = (await page.getByTestId('load-chart-moves').getAttribute('data-series'))!.split(' ').filter(Boolean);
     expect(series.length).toBeGreaterThan(0);
