@@ -33,6 +33,8 @@ class CurrentRun {
   gapPercent = $state<number | null>(null);
   movesPerSecond = $state(0);
   slicesDone = $state(0);
+  /** Progress events received for this run (the UI benchmark reads it from the page). */
+  progressEvents = $state(0);
   /** Appended to in place; the convergence chart reads it on each `version` change. */
   readonly history: ConvergencePoint[] = [];
   version = $state(0);
@@ -99,6 +101,7 @@ class CurrentRun {
 
   onProgress(payload: unknown): void {
     if (!isRunProgress(payload) || payload.runId !== this.runId) return;
+    this.progressEvents++;
     try {
       this.tour = decodeInt32s(payload.tour, 'progress.tour');
     } catch {
@@ -126,6 +129,7 @@ class CurrentRun {
     this.gapPercent = state.bestLength === null ? null : this.#gap(state.bestLength);
     this.movesPerSecond = 0;
     this.slicesDone = 0;
+    this.progressEvents = 0;
     this.history.length = 0;
     this.version++;
   }
