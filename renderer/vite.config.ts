@@ -1,15 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
 const rendererRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+/** Kiln's version, from package.json: pages report it as workers do (electron/version.ts). */
+const version = (JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string }).version;
 
 export default defineConfig({
   root: rendererRoot,
   // Relative asset URLs: the same build is loaded from file:// by Electron and over HTTP by `kiln serve`.
   base: './',
   plugins: [svelte()],
+  define: { __KILN_VERSION__: JSON.stringify(version) },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

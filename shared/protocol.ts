@@ -7,6 +7,7 @@
  * (little-endian typed-array contents) under MessagePack/CBOR; decoders also accept plain number
  * arrays so JSON clients can take part.
  */
+import type { Method, SliceStats } from './tsp/kernel.ts';
 import type { EdgeWeightType, ProblemData } from './tsp/types.ts';
 
 export const REALM = 'kiln';
@@ -92,8 +93,6 @@ export const Roles = {
   viewer: 'viewer',
 } as const;
 
-export type AnnealMethod = 'anneal' | 'lsmc';
-
 /** kiln.anneal kwargs: one resumable slice of annealing work. */
 export interface AnnealRequest {
   runId: string;
@@ -103,7 +102,7 @@ export interface AnnealRequest {
   temperature: { start: number; end: number };
   budget: { ms?: number; moves?: number };
   seed: number;
-  method?: AnnealMethod;
+  method?: Method;
   /**
    * Optimise only this stretch of `tour` (positions start .. start+length-1, wrapping), its two ends
    * fixed; the result's tour is then the stretch's new order and its length the stretch's path length.
@@ -111,14 +110,6 @@ export interface AnnealRequest {
   segment?: { start: number; length: number };
   /** Where to fetch the problem: kiln.problem.get (absent) or a private orchestrator's kiln.problem.get.<id>. */
   problemFrom?: string;
-}
-
-export interface SliceStats {
-  movesTried: number;
-  movesAccepted: number;
-  improvements: number;
-  elapsedMs: number;
-  startLength: number;
 }
 
 /** kiln.anneal result (kwargs). */
@@ -153,7 +144,7 @@ export interface ProblemWire {
 export type SolveScheme = 'auto' | 'whole' | 'segments';
 
 export interface SolveParams {
-  method?: AnnealMethod;
+  method?: Method;
   scheme?: SolveScheme;
   /** Slice length in ms; default chosen from the problem size. */
   sliceMs?: number;
@@ -219,7 +210,7 @@ export interface RunSummary {
   n: number;
   budgetMs: number;
   /** 'default' when the run left the method to the kernel. */
-  method: AnnealMethod | 'default';
+  method: Method | 'default';
   phase: RunPhase;
   startedAt: number;
   endedAt: number;

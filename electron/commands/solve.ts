@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS, Procedures, Topics, parseTour, problemToWire, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol.ts';
+import type { Method } from '../../shared/tsp/kernel.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -72,7 +73,7 @@ async function run(args: string[]): Promise<number> {
 
   const problem = readProblem(file, values.optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
-  if (values.method) request.params!.method = values.method as 'anneal' | 'lsmc';
+  if (values.method) request.params!.method = values.method as Method;
   if (values.scheme !== undefined) {
     if (!['auto', 'whole', 'segments'].includes(values.scheme)) throw new UsageError("--scheme must be 'auto', 'whole' or 'segments'");
     request.params!.scheme = values.scheme as SolveScheme;

@@ -1,7 +1,7 @@
 /** Spawns compute threads for the Node pool as worker_threads running slice-thread.ts. */
 import { Worker } from 'node:worker_threads';
 import type { ComputeThread, ThreadFactory } from '../../shared/compute/pool.ts';
-import type { ThreadReply } from '../../shared/compute/slice-runner.ts';
+import type { ThreadReply } from '../../shared/compute/thread-messages.ts';
 
 /**
  * The bundles (build/electron.mjs, build/cli.mjs) emit slice-thread.ts as its own file next to their

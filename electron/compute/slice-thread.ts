@@ -3,7 +3,8 @@
  * Int32 the pool sets to 1 to cut the running slice short (the kernel polls it).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SliceRunner, type ThreadReply, type ThreadRequest } from '../../shared/compute/slice-runner.ts';
+import { SliceRunner } from '../../shared/compute/slice-runner.ts';
+import type { ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
 
 const stopFlag = new Int32Array(workerData.stopFlag as SharedArrayBuffer);
 const runner = new SliceRunner();

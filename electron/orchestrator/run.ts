@@ -28,7 +28,7 @@ import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
-import { defaultSliceMs, temperatureBand } from './schedule.ts';
+import { defaultSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
 
 /** Call errors after which the same slice is simply dispatched again. */

@@ -4,13 +4,7 @@
  * spawned, which the caller passes in as a ThreadFactory.
  */
 import type { ProblemData } from '../tsp/types.ts';
-import type { SliceJob, SliceOutcome, ThreadReply, ThreadRequest } from './slice-runner.ts';
-
-/**
- * How many problems a thread keeps prepared (SliceRunner); runs rarely overlap, so a few suffice. The
- * oldest by first arrival goes first, and the pool mirrors that to know what each thread still holds.
- */
-export const PROBLEMS_KEPT = 3;
+import { PROBLEMS_KEPT, type SliceJob, type SliceOutcome, type ThreadReply, type ThreadRequest } from './thread-messages.ts';
 
 /** One spawned compute thread, as the pool sees it. */
 export interface ComputeThread {

@@ -3,31 +3,13 @@
  * Keeps the prepared problems (instance + neighbour lists) of the last few runs, so a problem is
  * prepared once per thread, not once per slice. Isomorphic: the thread adapters only move messages.
  */
-import { PROBLEMS_KEPT } from './pool.ts';
 import { annealSlice } from '../tsp/kernel.ts';
 import { constructTour } from '../tsp/construct.ts';
 import { createInstance } from '../tsp/instance.ts';
 import { buildNeighbourLists } from '../tsp/neighbours.ts';
-import type { AnnealRequest, SliceStats } from '../protocol.ts';
 import { pathFromSubTour, pathLength, segmentCities, segmentProblem, type Segment } from './segment.ts';
 import type { Instance, NeighbourLists, ProblemData } from '../tsp/types.ts';
-
-/** A slice as handed to a thread: the kiln.anneal request with its tour already decoded and validated. */
-export type SliceJob = Omit<AnnealRequest, 'runId' | 'tour'> & { id: number; tour: Int32Array | null };
-
-export interface SliceOutcome {
-  id: number;
-  tour: Int32Array;
-  length: number;
-  stats: SliceStats;
-  stopped: boolean;
-}
-
-/** Messages into a compute thread. */
-export type ThreadRequest = { type: 'problem'; hash: string; data: ProblemData } | { type: 'slice'; job: SliceJob };
-
-/** Messages out of a compute thread: 'ready' once, when its code has loaded and it takes requests. */
-export type ThreadReply = ({ type: 'done' } & SliceOutcome) | { type: 'error'; id: number; message: string } | { type: 'ready' };
+import { PROBLEMS_KEPT, type SliceJob, type SliceOutcome, type ThreadReply, type ThreadRequest } from './thread-messages.ts';
 
 interface PreparedProblem {
   instance: Instance;

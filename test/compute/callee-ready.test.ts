@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ComputeCallee } from '../../shared/compute/callee.ts';
 import { SlicePool, type ComputeThread } from '../../shared/compute/pool.ts';
-import type { ThreadReply } from '../../shared/compute/slice-runner.ts';
+import type { ThreadReply } from '../../shared/compute/thread-messages.ts';
 import { Procedures } from '../../shared/protocol.ts';
 import { makeWampError } from '../../electron/wamp/client.ts';
 import { Cluster } from '../helpers/cluster.ts';

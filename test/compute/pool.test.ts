@@ -1,6 +1,7 @@
 /** The slice pool over real Node compute threads: what it believes each thread holds stays true. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROBLEMS_KEPT, SlicePool } from '../../shared/compute/pool.ts';
+import { SlicePool } from '../../shared/compute/pool.ts';
+import { PROBLEMS_KEPT } from '../../shared/compute/thread-messages.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import { spawnNodeThread } from '../../electron/compute/node-threads.ts';

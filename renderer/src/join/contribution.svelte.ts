@@ -3,7 +3,7 @@
  * seconds, and the tour of the last slice it computed (drawn as its map). The donor's compute role may
  * not follow a run's progress, so the page shows its own work, which is what it gives anyway.
  */
-import type { SliceOutcome } from '../../../shared/compute/slice-runner.ts';
+import type { SliceOutcome } from '../../../shared/compute/thread-messages.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 
 /** Moves/s is averaged over this window: slices last about a second, so one slice would make it jumpy. */

@@ -6,11 +6,10 @@
 import autobahn, { type CloseDetails, type Connection, type Session } from 'autobahn-browser';
 import { ComputeCallee } from '../../../shared/compute/callee.ts';
 import { SlicePool } from '../../../shared/compute/pool.ts';
-import type { SliceJob, SliceOutcome } from '../../../shared/compute/slice-runner.ts';
+import type { SliceJob, SliceOutcome } from '../../../shared/compute/thread-messages.ts';
 import { Procedures, REALM, type MyCredit } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import type { WampSession } from '../../../shared/wamp.ts';
-import { VERSION } from '../../../electron/version.ts';
 import { makeWampError, signCraChallenge } from './autobahn-extras.ts';
 import { contribution } from './contribution.svelte.ts';
 import type { Invite } from './invite.ts';
@@ -145,7 +144,7 @@ export class Donor {
       host: this.options.host,
       kind: 'browser',
       cores: this.options.cores,
-      version: VERSION,
+      version: __KILN_VERSION__,
       // Each busy thread keeps one core fully loaded; the page cannot measure CPU time itself.
       sampleCpuPercent: () => Math.round((100 * pool.busyCount) / Math.max(1, this.options.cores)),
     });

@@ -4,7 +4,8 @@
  * shared Int32 stop flag that the pool sets to 1 to cut the running slice short; without one the
  * slice runs to its (short) budget.
  */
-import { SliceRunner, type ThreadReply, type ThreadRequest } from '../../../shared/compute/slice-runner.ts';
+import { SliceRunner } from '../../../shared/compute/slice-runner.ts';
+import type { ThreadReply, ThreadRequest } from '../../../shared/compute/thread-messages.ts';
 
 /** Sent once, before any ThreadRequest, by web-threads.ts. */
 export interface StopFlagMessage {

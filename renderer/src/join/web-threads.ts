@@ -5,7 +5,7 @@
  * a no-op and the orchestrator's short slices bound the wasted work.
  */
 import type { ComputeThread, ThreadFactory } from '../../../shared/compute/pool.ts';
-import type { ThreadReply } from '../../../shared/compute/slice-runner.ts';
+import type { ThreadReply } from '../../../shared/compute/thread-messages.ts';
 import type { StopFlagMessage } from './slice-worker.ts';
 
 export const canStopSlices = (): boolean => globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
