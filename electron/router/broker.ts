@@ -9,7 +9,7 @@ import { randomId, SequentialIds } from './ids.ts';
 import type { MetaEvents } from './meta-events.ts';
 import { PatternIndex, type IdsByPolicy } from './pattern-index.ts';
 import type { Session } from './session.ts';
-import type { Dict, MatchPolicy, WampMessage } from './types.ts';
+import { MessageType, type Dict, type MatchPolicy, type WampMessage } from './types.ts';
 import { isReservedUri, isValidPattern, isValidUri, type UriCheck } from './uri.ts';
 import type { PublishMessage, SubscribeMessage, UnsubscribeMessage } from './validate.ts';
 import { isId } from './validate.ts';
@@ -62,11 +62,11 @@ export class Broker {
     const [, request, options, topic] = message;
     const match = options.match ?? 'exact';
     if (!MATCH_POLICIES.includes(match)) {
-      session.send(errorMessage(32, request, ErrorUri.INVALID_ARGUMENT, `unknown match policy ${JSON.stringify(match)}`));
+      session.send(errorMessage(MessageType.SUBSCRIBE, request, ErrorUri.INVALID_ARGUMENT, `unknown match policy ${JSON.stringify(match)}`));
       return;
     }
     if (!isValidPattern(topic, match as MatchPolicy, this.uriCheck)) {
-      session.send(errorMessage(32, request, ErrorUri.INVALID_URI, `invalid topic ${JSON.stringify(topic)}`));
+      session.send(errorMessage(MessageType.SUBSCRIBE, request, ErrorUri.INVALID_URI, `invalid topic ${JSON.stringify(topic)}`));
       return;
     }
     const verdict = this.authorization.authorize(session, 'subscribe', topic, options);
@@ -76,12 +76,12 @@ export class Broker {
 
   private subscribeAuthorized(session: Session, request: number, topic: string, match: MatchPolicy, allowed: boolean): void {
     if (!allowed) {
-      session.send(errorMessage(32, request, ErrorUri.NOT_AUTHORIZED, `not authorized to subscribe to ${topic}`));
+      session.send(errorMessage(MessageType.SUBSCRIBE, request, ErrorUri.NOT_AUTHORIZED, `not authorized to subscribe to ${topic}`));
       return;
     }
     let subscription = this.index.get(topic, match);
     if (subscription?.subscribers.has(session)) {
-      session.send([33, request, subscription.id]);
+      session.send([MessageType.SUBSCRIBED, request, subscription.id]);
       return;
     }
     const created = subscription === undefined;
@@ -94,7 +94,7 @@ export class Broker {
     let mine = this.bySession.get(session.id);
     if (mine === undefined) this.bySession.set(session.id, (mine = new Set()));
     mine.add(subscription);
-    session.send([33, request, subscription.id]);
+    session.send([MessageType.SUBSCRIBED, request, subscription.id]);
     if (created) this.events.subscriptionCreated(session, subscription);
     this.events.subscribed(session, subscription.id);
   }
@@ -104,11 +104,11 @@ export class Broker {
     const [, request, subscriptionId] = message;
     const subscription = this.subscriptions.get(subscriptionId);
     if (subscription === undefined || !subscription.subscribers.has(session)) {
-      session.send(errorMessage(34, request, ErrorUri.NO_SUCH_SUBSCRIPTION, `no subscription ${subscriptionId} held by this session`));
+      session.send(errorMessage(MessageType.UNSUBSCRIBE, request, ErrorUri.NO_SUCH_SUBSCRIPTION, `no subscription ${subscriptionId} held by this session`));
       return;
     }
     this.drop(session, subscription);
-    session.send([35, request]);
+    session.send([MessageType.UNSUBSCRIBED, request]);
   }
 
   /**
@@ -129,7 +129,7 @@ export class Broker {
       text = 'exclude/eligible options must be lists (of session IDs, authids or authroles)';
     }
     if (error !== undefined) {
-      if (acknowledge) session.send(errorMessage(16, request, error, text));
+      if (acknowledge) session.send(errorMessage(MessageType.PUBLISH, request, error, text));
       return;
     }
     const verdict = this.authorization.authorize(session, 'publish', topic, options);
@@ -140,7 +140,7 @@ export class Broker {
   private publishAuthorized(session: Session, message: PublishMessage, allowed: boolean): void {
     const [, request, options, topic, args, kwargs] = message;
     if (!allowed) {
-      if (options.acknowledge === true) session.send(errorMessage(16, request, ErrorUri.NOT_AUTHORIZED, `not authorized to publish to ${topic}`));
+      if (options.acknowledge === true) session.send(errorMessage(MessageType.PUBLISH, request, ErrorUri.NOT_AUTHORIZED, `not authorized to publish to ${topic}`));
       return;
     }
     const publication = randomId();
@@ -148,7 +148,7 @@ export class Broker {
     const identity = session.identity!;
     const details = disclose ? { publisher: session.id, publisher_authid: identity.authid, publisher_authrole: identity.authrole } : NO_DETAILS;
     this.deliver(topic, publication, details, audienceOf(session, options), args, kwargs);
-    if (options.acknowledge === true) session.send([17, request, publication]);
+    if (options.acknowledge === true) session.send([MessageType.PUBLISHED, request, publication]);
   }
 
   /** Publishes a meta event from the router itself: no publisher, so nobody is excluded. */
@@ -166,10 +166,10 @@ export class Broker {
       const eventDetails = subscription.match === 'exact' ? details : { ...details, topic };
       const event: WampMessage =
         kwargs !== undefined
-          ? [36, subscription.id, publication, eventDetails, args ?? [], kwargs]
+          ? [MessageType.EVENT, subscription.id, publication, eventDetails, args ?? [], kwargs]
           : args !== undefined
-            ? [36, subscription.id, publication, eventDetails, args]
-            : [36, subscription.id, publication, eventDetails];
+            ? [MessageType.EVENT, subscription.id, publication, eventDetails, args]
+            : [MessageType.EVENT, subscription.id, publication, eventDetails];
       for (const subscriber of subscription.subscribers) {
         if (isEligible(subscriber, audience)) subscriber.send(event);
       }

@@ -13,7 +13,7 @@ import { SequentialIds } from './ids.ts';
 import type { MetaEvents } from './meta-events.ts';
 import { PatternIndex, type IdsByPolicy } from './pattern-index.ts';
 import type { Session } from './session.ts';
-import type { Dict, Limits, MatchPolicy, WampMessage } from './types.ts';
+import { MessageType, type Dict, type Limits, type MatchPolicy, type WampMessage } from './types.ts';
 import { isReservedUri, isValidPattern, isValidUri } from './uri.ts';
 import type { CallMessage, CancelMessage, InvocationErrorMessage, RegisterMessage, UnregisterMessage, YieldMessage } from './validate.ts';
 
@@ -123,7 +123,7 @@ export class Dealer {
     else if (!isValidPattern(procedure, match as MatchPolicy, this.limits.uriCheck)) problem = [ErrorUri.INVALID_URI, `invalid procedure ${JSON.stringify(procedure)}`];
     else if (isReservedUri(procedure)) problem = [ErrorUri.INVALID_URI, `${procedure}: the wamp. namespace is reserved for the router`];
     if (problem !== undefined) {
-      session.send(errorMessage(64, request, problem[0], problem[1]));
+      session.send(errorMessage(MessageType.REGISTER, request, problem[0], problem[1]));
       return;
     }
     const verdict = this.authorization.authorize(session, 'register', procedure, options);
@@ -135,7 +135,7 @@ export class Dealer {
 
   private registerAuthorized(session: Session, request: number, procedure: string, match: MatchPolicy, invoke: InvokePolicy, concurrency: number, allowed: boolean): void {
     if (!allowed) {
-      session.send(errorMessage(64, request, ErrorUri.NOT_AUTHORIZED, `not authorized to register ${procedure}`));
+      session.send(errorMessage(MessageType.REGISTER, request, ErrorUri.NOT_AUTHORIZED, `not authorized to register ${procedure}`));
       return;
     }
     let registration = this.index.get(procedure, match);
@@ -147,7 +147,7 @@ export class Dealer {
             ? `${procedure} is already registered by this session`
             : undefined;
       if (conflict !== undefined) {
-        session.send(errorMessage(64, request, ErrorUri.PROCEDURE_ALREADY_EXISTS, conflict));
+        session.send(errorMessage(MessageType.REGISTER, request, ErrorUri.PROCEDURE_ALREADY_EXISTS, conflict));
         return;
       }
     }
@@ -166,7 +166,7 @@ export class Dealer {
     let mine = this.callees.get(session.id);
     if (mine === undefined) this.callees.set(session.id, (mine = new Map()));
     mine.set(registration.id, callee);
-    session.send([65, request, registration.id]);
+    session.send([MessageType.REGISTERED, request, registration.id]);
     if (created) this.events.registrationCreated(session, registration);
     this.events.registered(session, registration.id);
     // A new callee is new capacity for calls that were waiting.
@@ -181,11 +181,11 @@ export class Dealer {
     const [, request, registrationId] = message;
     const callee = this.callees.get(session.id)?.get(registrationId);
     if (callee === undefined) {
-      session.send(errorMessage(66, request, ErrorUri.NO_SUCH_REGISTRATION, `no registration ${registrationId} held by this session`));
+      session.send(errorMessage(MessageType.UNREGISTER, request, ErrorUri.NO_SUCH_REGISTRATION, `no registration ${registrationId} held by this session`));
       return;
     }
     this.removeCallee(callee);
-    session.send([67, request]);
+    session.send([MessageType.UNREGISTERED, request]);
   }
 
   /**
@@ -195,7 +195,7 @@ export class Dealer {
   call(session: Session, message: CallMessage): void {
     const [, request, options, procedure] = message;
     if (!isValidUri(procedure, this.limits.uriCheck)) {
-      session.send(errorMessage(48, request, ErrorUri.INVALID_URI, `invalid procedure ${JSON.stringify(procedure)}`));
+      session.send(errorMessage(MessageType.CALL, request, ErrorUri.INVALID_URI, `invalid procedure ${JSON.stringify(procedure)}`));
       return;
     }
     if (this.calls.get(session.id)?.has(request)) {
@@ -210,7 +210,7 @@ export class Dealer {
   private callAuthorized(caller: Session, message: CallMessage, allowed: boolean): void {
     const [, request, options, procedure, args, kwargs] = message;
     if (!allowed) {
-      caller.send(errorMessage(48, request, ErrorUri.NOT_AUTHORIZED, `not authorized to call ${procedure}`));
+      caller.send(errorMessage(MessageType.CALL, request, ErrorUri.NOT_AUTHORIZED, `not authorized to call ${procedure}`));
       return;
     }
     if (isReservedUri(procedure)) {
@@ -219,7 +219,7 @@ export class Dealer {
     }
     const registration = this.index.best(procedure);
     if (registration === undefined) {
-      caller.send(errorMessage(48, request, ErrorUri.NO_SUCH_PROCEDURE, `no callee registered for ${procedure}`));
+      caller.send(errorMessage(MessageType.CALL, request, ErrorUri.NO_SUCH_PROCEDURE, `no callee registered for ${procedure}`));
       return;
     }
     const call: Call = {
@@ -233,7 +233,7 @@ export class Dealer {
     // Crossbar.io has no call queue: a call no callee can take now is rejected.
     const queueLimit = this.limits.emulate === 'crossbar' ? 0 : this.limits.maxCallQueue;
     if (callee === undefined && registration.queue.length >= queueLimit) {
-      caller.send(errorMessage(48, request, ErrorUri.MAX_CONCURRENCY_REACHED, `every callee of ${registration.uri} is at its concurrency and the call queue is full`));
+      caller.send(errorMessage(MessageType.CALL, request, ErrorUri.MAX_CONCURRENCY_REACHED, `every callee of ${registration.uri} is at its concurrency and the call queue is full`));
       return;
     }
     let mine = this.calls.get(caller.id);
@@ -254,15 +254,15 @@ export class Dealer {
   private callRouterProcedure(caller: Session, request: number, procedure: string, args: unknown[], kwargs: Dict): void {
     const run = this.routerProcedures.get(procedure);
     if (run === undefined) {
-      caller.send(errorMessage(48, request, ErrorUri.NO_SUCH_PROCEDURE, `no router procedure ${procedure}`));
+      caller.send(errorMessage(MessageType.CALL, request, ErrorUri.NO_SUCH_PROCEDURE, `no router procedure ${procedure}`));
       return;
     }
     try {
       const result = run(caller, args, kwargs);
-      caller.send(outgoing([50, request, {}], result.args, result.kwargs));
+      caller.send(outgoing([MessageType.RESULT, request, {}], result.args, result.kwargs));
     } catch (error) {
-      if (error instanceof ApplicationError) caller.send(errorMessage(48, request, error.uri, error.message));
-      else caller.send(errorMessage(48, request, ErrorUri.INVALID_ARGUMENT, `${procedure} failed`));
+      if (error instanceof ApplicationError) caller.send(errorMessage(MessageType.CALL, request, error.uri, error.message));
+      else caller.send(errorMessage(MessageType.CALL, request, ErrorUri.INVALID_ARGUMENT, `${procedure} failed`));
     }
   }
 
@@ -284,7 +284,7 @@ export class Dealer {
     const [, request, options] = message;
     const mode = options.mode ?? 'killnowait';
     if (!CANCEL_MODES.includes(mode)) {
-      session.send(errorMessage(49, request, ErrorUri.INVALID_ARGUMENT, `unknown cancel mode ${JSON.stringify(mode)}`));
+      session.send(errorMessage(MessageType.CANCEL, request, ErrorUri.INVALID_ARGUMENT, `unknown cancel mode ${JSON.stringify(mode)}`));
       return;
     }
     const call = this.calls.get(session.id)?.get(request);
@@ -294,19 +294,19 @@ export class Dealer {
     if (invocation === undefined) {
       this.unqueue(call);
       this.forgetCall(call);
-      session.send(errorMessage(48, request, ErrorUri.CANCELED, 'canceled while waiting for a callee'));
+      session.send(errorMessage(MessageType.CALL, request, ErrorUri.CANCELED, 'canceled while waiting for a callee'));
       return;
     }
     if (invocation.killRequested) return;
     const interruptible = invocation.callee.session.roles!.calleeCanceling;
     if ((mode as CancelMode) === 'kill' && interruptible) {
       invocation.killRequested = true;
-      invocation.callee.session.send([69, invocation.id, { mode: 'kill' }]);
+      invocation.callee.session.send([MessageType.INTERRUPT, invocation.id, { mode: 'kill' }]);
       return;
     }
-    if ((mode as CancelMode) === 'killnowait' && interruptible) invocation.callee.session.send([69, invocation.id, { mode: 'killnowait' }]);
+    if ((mode as CancelMode) === 'killnowait' && interruptible) invocation.callee.session.send([MessageType.INTERRUPT, invocation.id, { mode: 'killnowait' }]);
     this.endInvocation(invocation);
-    session.send(errorMessage(48, request, ErrorUri.CANCELED, 'canceled'));
+    session.send(errorMessage(MessageType.CALL, request, ErrorUri.CANCELED, 'canceled'));
     this.afterCapacityFreed(invocation.callee.registration);
   }
 
@@ -322,11 +322,11 @@ export class Dealer {
     if (invocation === undefined || invocation.callee.session !== session) return;
     const { call } = invocation;
     if (options.progress === true) {
-      if (call.receiveProgress) call.caller.send(outgoing([50, call.request, { progress: true }], args, kwargs));
+      if (call.receiveProgress) call.caller.send(outgoing([MessageType.RESULT, call.request, { progress: true }], args, kwargs));
       return;
     }
     this.endInvocation(invocation);
-    call.caller.send(outgoing([50, call.request, {}], args, kwargs));
+    call.caller.send(outgoing([MessageType.RESULT, call.request, {}], args, kwargs));
     this.afterCapacityFreed(invocation.callee.registration);
   }
 
@@ -336,7 +336,7 @@ export class Dealer {
     const invocation = this.invocations.get(invocationId);
     if (invocation === undefined || invocation.callee.session !== session) return;
     this.endInvocation(invocation);
-    invocation.call.caller.send(outgoing([8, 48, invocation.call.request, details, error], args, kwargs));
+    invocation.call.caller.send(outgoing([MessageType.ERROR, MessageType.CALL, invocation.call.request, details, error], args, kwargs));
     this.afterCapacityFreed(invocation.callee.registration);
   }
 
@@ -353,7 +353,7 @@ export class Dealer {
         if (call.invocation === undefined) this.unqueue(call);
         else {
           const { callee } = call.invocation;
-          if (callee.session.roles!.calleeCanceling) callee.session.send([69, call.invocation.id, { mode: 'killnowait' }]);
+          if (callee.session.roles!.calleeCanceling) callee.session.send([MessageType.INTERRUPT, call.invocation.id, { mode: 'killnowait' }]);
           this.endInvocation(call.invocation);
           touched.add(callee.registration);
         }
@@ -365,7 +365,7 @@ export class Dealer {
     if (work !== undefined) {
       for (const invocation of work) {
         this.endInvocation(invocation);
-        invocation.call.caller.send(errorMessage(48, invocation.call.request, ErrorUri.CANCELED, 'the callee left before answering'));
+        invocation.call.caller.send(errorMessage(MessageType.CALL, invocation.call.request, ErrorUri.CANCELED, 'the callee left before answering'));
       }
       this.work.delete(session.id);
     }
@@ -394,7 +394,7 @@ export class Dealer {
       details.caller_authid = caller.identity!.authid;
       details.caller_authrole = caller.identity!.authrole;
     }
-    callee.session.send(outgoing([68, invocation.id, registration.id, details], call.message[4], call.message[5]));
+    callee.session.send(outgoing([MessageType.INVOCATION, invocation.id, registration.id, details], call.message[4], call.message[5]));
     if (!registration.saturated && this.isSaturated(registration)) {
       registration.saturated = true;
       this.events.saturated(registration.id, registration.uri, registration.callees.length);
@@ -430,10 +430,10 @@ export class Dealer {
       this.unqueue(call);
       this.forgetCall(call);
     } else {
-      if (invocation.callee.session.roles!.calleeCanceling) invocation.callee.session.send([69, invocation.id, { mode: 'killnowait', reason: ErrorUri.TIMEOUT }]);
+      if (invocation.callee.session.roles!.calleeCanceling) invocation.callee.session.send([MessageType.INTERRUPT, invocation.id, { mode: 'killnowait', reason: ErrorUri.TIMEOUT }]);
       this.endInvocation(invocation);
     }
-    call.caller.send(errorMessage(48, call.request, ErrorUri.TIMEOUT, `no result within ${String(call.message[2].timeout)} ms`));
+    call.caller.send(errorMessage(MessageType.CALL, call.request, ErrorUri.TIMEOUT, `no result within ${String(call.message[2].timeout)} ms`));
     if (invocation !== undefined) this.afterCapacityFreed(invocation.callee.registration);
   }
 
@@ -530,7 +530,7 @@ export class Dealer {
     this.events.registrationDeleted(session, registration.id);
     for (const call of registration.queue.splice(0)) {
       this.forgetCall(call);
-      call.caller.send(errorMessage(48, call.request, ErrorUri.NO_SUCH_PROCEDURE, `${registration.uri} was unregistered while the call waited`));
+      call.caller.send(errorMessage(MessageType.CALL, call.request, ErrorUri.NO_SUCH_PROCEDURE, `${registration.uri} was unregistered while the call waited`));
     }
   }
 

@@ -1,5 +1,5 @@
 /** The error and close URIs the router answers with, and the ERROR message it builds. */
-import type { Dict, WampMessage } from './types.ts';
+import { MessageType, type Dict, type WampMessage } from './types.ts';
 
 export const ErrorUri = {
   PROTOCOL_VIOLATION: 'wamp.error.protocol_violation',
@@ -35,11 +35,11 @@ export const CloseUri = {
 
 /** [ERROR, REQUEST.Type, REQUEST.Request, Details, Error, Arguments]: the text travels as args[0], where autobahn shows it. */
 export function errorMessage(requestType: number, request: number, error: string, text?: string): WampMessage {
-  return text === undefined ? [8, requestType, request, {}, error] : [8, requestType, request, {}, error, [text]];
+  return text === undefined ? [MessageType.ERROR, requestType, request, {}, error] : [MessageType.ERROR, requestType, request, {}, error, [text]];
 }
 
 export function abortMessage(reason: string, message: string): WampMessage {
-  return [3, { message } satisfies Dict, reason];
+  return [MessageType.ABORT, { message } satisfies Dict, reason];
 }
 
 /** Thrown by router procedures (the meta API) to answer the caller with an error URI. */

@@ -10,7 +10,7 @@ import { ErrorUri } from './errors.ts';
 import { metaProcedures } from './meta.ts';
 import { MetaEvents } from './meta-events.ts';
 import type { ClientRoles, Session } from './session.ts';
-import type { AuthIdentity, AuthMethod, Dict, HelloContext, Limits, RealmConfig, SessionIdentity } from './types.ts';
+import { MessageType, type AuthIdentity, type AuthMethod, type Dict, type HelloContext, type Limits, type RealmConfig, type SessionIdentity } from './types.ts';
 import type { ClientMessage } from './validate.ts';
 
 /**
@@ -50,15 +50,15 @@ export interface RealmHost {
 
 /** The role a client must have announced in HELLO to send each established-session message. */
 const REQUIRED_ROLE: Record<number, [keyof Pick<ClientRoles, 'caller' | 'callee' | 'publisher' | 'subscriber'>, string]> = {
-  16: ['publisher', 'PUBLISH'],
-  32: ['subscriber', 'SUBSCRIBE'],
-  34: ['subscriber', 'UNSUBSCRIBE'],
-  48: ['caller', 'CALL'],
-  49: ['caller', 'CANCEL'],
-  64: ['callee', 'REGISTER'],
-  66: ['callee', 'UNREGISTER'],
-  70: ['callee', 'YIELD'],
-  8: ['callee', 'ERROR'],
+  [MessageType.PUBLISH]: ['publisher', 'PUBLISH'],
+  [MessageType.SUBSCRIBE]: ['subscriber', 'SUBSCRIBE'],
+  [MessageType.UNSUBSCRIBE]: ['subscriber', 'UNSUBSCRIBE'],
+  [MessageType.CALL]: ['caller', 'CALL'],
+  [MessageType.CANCEL]: ['caller', 'CANCEL'],
+  [MessageType.REGISTER]: ['callee', 'REGISTER'],
+  [MessageType.UNREGISTER]: ['callee', 'UNREGISTER'],
+  [MessageType.YIELD]: ['callee', 'YIELD'],
+  [MessageType.ERROR]: ['callee', 'ERROR'],
 };
 
 /** State kept between CHALLENGE and AUTHENTICATE. */
@@ -122,7 +122,7 @@ export class Realm {
       else {
         session.pendingAuth = { method, state: outcome.state, context } satisfies PendingAuthentication;
         session.state = 'challenged';
-        session.send([4, method.name, outcome.extra]);
+        session.send([MessageType.CHALLENGE, method.name, outcome.extra]);
       }
     });
   }
@@ -182,7 +182,7 @@ export class Realm {
       roles: ROUTER_ROLES,
     };
     if (identity.authextra !== undefined) details.authextra = identity.authextra;
-    session.send([2, session.id, details]);
+    session.send([MessageType.WELCOME, session.id, details]);
     session.welcomed(identity, authorizationIdentity);
     this.sessions.set(session.id, session);
     this.events.sessionJoined(session);
@@ -202,15 +202,15 @@ export class Realm {
       return;
     }
     switch (message[0]) {
-      case 16: return this.broker.publish(session, message);
-      case 32: return this.broker.subscribe(session, message);
-      case 34: return this.broker.unsubscribe(session, message);
-      case 48: return this.dealer.call(session, message);
-      case 49: return this.dealer.cancel(session, message);
-      case 64: return this.dealer.register(session, message);
-      case 66: return this.dealer.unregister(session, message);
-      case 70: return this.dealer.yield(session, message);
-      case 8: return this.dealer.error(session, message);
+      case MessageType.PUBLISH: return this.broker.publish(session, message);
+      case MessageType.SUBSCRIBE: return this.broker.subscribe(session, message);
+      case MessageType.UNSUBSCRIBE: return this.broker.unsubscribe(session, message);
+      case MessageType.CALL: return this.dealer.call(session, message);
+      case MessageType.CANCEL: return this.dealer.cancel(session, message);
+      case MessageType.REGISTER: return this.dealer.register(session, message);
+      case MessageType.UNREGISTER: return this.dealer.unregister(session, message);
+      case MessageType.YIELD: return this.dealer.yield(session, message);
+      case MessageType.ERROR: return this.dealer.error(session, message);
     }
   }
 

@@ -11,7 +11,7 @@
  */
 import { CloseUri, ErrorUri, abortMessage } from './errors.ts';
 import type { Realm } from './realm.ts';
-import type { AuthIdentity, Connection, Dict, SessionIdentity, Transport, WampMessage } from './types.ts';
+import { MessageType, type AuthIdentity, type Connection, type Dict, type SessionIdentity, type Transport, type WampMessage } from './types.ts';
 import { isDict, parseClientMessage, type HelloMessage } from './validate.ts';
 
 /** What a session needs of its router. */
@@ -102,30 +102,30 @@ export class Session implements Connection {
     }
     switch (this.state) {
       case 'awaiting-hello':
-        if (message[0] === 1) this.host.hello(this, message);
-        else if (message[0] === 3) this.end();
+        if (message[0] === MessageType.HELLO) this.host.hello(this, message);
+        else if (message[0] === MessageType.ABORT) this.end();
         else this.violation(`message type ${message[0]} before HELLO`);
         return;
       case 'authenticating':
-        if (message[0] === 3) this.end();
+        if (message[0] === MessageType.ABORT) this.end();
         else this.violation(`message type ${message[0]} while authentication is in progress`);
         return;
       case 'challenged':
-        if (message[0] === 5) this.realm?.authenticate(this, message[1], message[2]);
-        else if (message[0] === 3) this.end();
+        if (message[0] === MessageType.AUTHENTICATE) this.realm?.authenticate(this, message[1], message[2]);
+        else if (message[0] === MessageType.ABORT) this.end();
         else this.violation(`message type ${message[0]} in answer to CHALLENGE`);
         return;
       case 'established':
-        if (message[0] === 6) {
-          this.send([6, {}, CloseUri.GOODBYE_AND_OUT]);
+        if (message[0] === MessageType.GOODBYE) {
+          this.send([MessageType.GOODBYE, {}, CloseUri.GOODBYE_AND_OUT]);
           this.end();
-        } else if (message[0] === 3) this.end();
-        else if (message[0] === 1 || message[0] === 5) this.violation(`message type ${message[0]} in an established session`);
+        } else if (message[0] === MessageType.ABORT) this.end();
+        else if (message[0] === MessageType.HELLO || message[0] === MessageType.AUTHENTICATE) this.violation(`message type ${message[0]} in an established session`);
         else this.realm?.dispatch(this, message);
         return;
       case 'closing':
         // Only the peer's GOODBYE matters now; whatever else was in flight is moot.
-        if (message[0] === 6 || message[0] === 3) this.end();
+        if (message[0] === MessageType.GOODBYE || message[0] === MessageType.ABORT) this.end();
         return;
     }
   }
@@ -167,7 +167,7 @@ export class Session implements Connection {
       this.abort(reason, message ?? reason);
       return;
     }
-    this.send([6, message === undefined ? {} : { message }, reason]);
+    this.send([MessageType.GOODBYE, message === undefined ? {} : { message }, reason]);
     this.state = 'closing';
     this.realm?.leave(this);
     this.timer = setTimeout(() => this.end(), GOODBYE_GRACE_MS);

@@ -4,24 +4,24 @@
  * a protocol violation, which ends that session with ABORT and nothing more. URI syntax, option values
  * and authorization are checked later by the broker and dealer, which answer those with ERROR.
  */
-import type { Dict } from './types.ts';
+import { MessageType, type Dict } from './types.ts';
 
 type Args = unknown[];
 
-export type HelloMessage = [1, string, Dict];
-export type AbortMessage = [3, Dict, string];
-export type AuthenticateMessage = [5, string, Dict];
-export type GoodbyeMessage = [6, Dict, string];
-/** Clients send ERROR only in answer to an INVOCATION (68). */
-export type InvocationErrorMessage = [8, 68, number, Dict, string, Args?, Dict?];
-export type PublishMessage = [16, number, Dict, string, Args?, Dict?];
-export type SubscribeMessage = [32, number, Dict, string];
-export type UnsubscribeMessage = [34, number, number];
-export type CallMessage = [48, number, Dict, string, Args?, Dict?];
-export type CancelMessage = [49, number, Dict];
-export type RegisterMessage = [64, number, Dict, string];
-export type UnregisterMessage = [66, number, number];
-export type YieldMessage = [70, number, Dict, Args?, Dict?];
+export type HelloMessage = [typeof MessageType.HELLO, string, Dict];
+export type AbortMessage = [typeof MessageType.ABORT, Dict, string];
+export type AuthenticateMessage = [typeof MessageType.AUTHENTICATE, string, Dict];
+export type GoodbyeMessage = [typeof MessageType.GOODBYE, Dict, string];
+/** Clients send ERROR only in answer to an INVOCATION. */
+export type InvocationErrorMessage = [typeof MessageType.ERROR, typeof MessageType.INVOCATION, number, Dict, string, Args?, Dict?];
+export type PublishMessage = [typeof MessageType.PUBLISH, number, Dict, string, Args?, Dict?];
+export type SubscribeMessage = [typeof MessageType.SUBSCRIBE, number, Dict, string];
+export type UnsubscribeMessage = [typeof MessageType.UNSUBSCRIBE, number, number];
+export type CallMessage = [typeof MessageType.CALL, number, Dict, string, Args?, Dict?];
+export type CancelMessage = [typeof MessageType.CANCEL, number, Dict];
+export type RegisterMessage = [typeof MessageType.REGISTER, number, Dict, string];
+export type UnregisterMessage = [typeof MessageType.UNREGISTER, number, number];
+export type YieldMessage = [typeof MessageType.YIELD, number, Dict, Args?, Dict?];
 
 export type ClientMessage =
   | HelloMessage
@@ -51,19 +51,19 @@ export function isDict(value: unknown): value is Dict {
 // Element checks, by letter: i = ID, d = dict, s = string, l = list; an upper-case letter is optional
 // (trailing Arguments|list and ArgumentsKw|dict).
 const shapeTable: Record<number, { name: string; elements: string }> = {
-  1: { name: 'HELLO', elements: 'sd' },
-  3: { name: 'ABORT', elements: 'ds' },
-  5: { name: 'AUTHENTICATE', elements: 'sd' },
-  6: { name: 'GOODBYE', elements: 'ds' },
-  8: { name: 'ERROR', elements: 'iidsLD' },
-  16: { name: 'PUBLISH', elements: 'idsLD' },
-  32: { name: 'SUBSCRIBE', elements: 'ids' },
-  34: { name: 'UNSUBSCRIBE', elements: 'ii' },
-  48: { name: 'CALL', elements: 'idsLD' },
-  49: { name: 'CANCEL', elements: 'id' },
-  64: { name: 'REGISTER', elements: 'ids' },
-  66: { name: 'UNREGISTER', elements: 'ii' },
-  70: { name: 'YIELD', elements: 'idLD' },
+  [MessageType.HELLO]: { name: 'HELLO', elements: 'sd' },
+  [MessageType.ABORT]: { name: 'ABORT', elements: 'ds' },
+  [MessageType.AUTHENTICATE]: { name: 'AUTHENTICATE', elements: 'sd' },
+  [MessageType.GOODBYE]: { name: 'GOODBYE', elements: 'ds' },
+  [MessageType.ERROR]: { name: 'ERROR', elements: 'iidsLD' },
+  [MessageType.PUBLISH]: { name: 'PUBLISH', elements: 'idsLD' },
+  [MessageType.SUBSCRIBE]: { name: 'SUBSCRIBE', elements: 'ids' },
+  [MessageType.UNSUBSCRIBE]: { name: 'UNSUBSCRIBE', elements: 'ii' },
+  [MessageType.CALL]: { name: 'CALL', elements: 'idsLD' },
+  [MessageType.CANCEL]: { name: 'CANCEL', elements: 'id' },
+  [MessageType.REGISTER]: { name: 'REGISTER', elements: 'ids' },
+  [MessageType.UNREGISTER]: { name: 'UNREGISTER', elements: 'ii' },
+  [MessageType.YIELD]: { name: 'YIELD', elements: 'idLD' },
 };
 
 const shapes: Record<number, { name: string; elements: string; required: number }> = Object.fromEntries(
@@ -97,6 +97,6 @@ export function parseClientMessage(message: unknown): ClientMessage | string {
     if (!elementOk(elements[i - 1], message[i])) return `${name} element ${i} has the wrong type`;
   }
   // ERROR's request type: clients answer INVOCATIONs and nothing else.
-  if (type === 8 && message[1] !== 68) return `ERROR for request type ${String(message[1])}: a client only answers INVOCATION`;
+  if (type === MessageType.ERROR && message[1] !== MessageType.INVOCATION) return `ERROR for request type ${String(message[1])}: a client only answers INVOCATION`;
   return message as ClientMessage;
 }

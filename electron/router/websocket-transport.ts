@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { Heartbeat } from './heartbeat.ts';
-import type { Connection, Limits, Serializer, Transport, TransportInfo, WampMessage } from './types.ts';
+import { MessageType, type Connection, type Limits, type Serializer, type Transport, type TransportInfo, type WampMessage } from './types.ts';
 import { WriteBatch } from './write-batch.ts';
 
 export type WebSocketLimits = Pick<Limits, 'maxOutgoingBuffer' | 'pingIntervalMs' | 'pingTimeoutMs'>;
@@ -26,7 +26,7 @@ const SEND_BINARY = { binary: true } as const;
 const SEND_TEXT = { binary: false } as const;
 
 export function protocolViolation(reason: string): WampMessage {
-  return [3, { message: reason }, 'wamp.error.protocol_violation'];
+  return [MessageType.ABORT, { message: reason }, 'wamp.error.protocol_violation'];
 }
 
 /** Cuts a close reason to what a close frame can carry, never splitting a character. */
