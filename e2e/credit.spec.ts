@@ -59,6 +59,11 @@ test('the leaderboard ranks the donor that gave more first; each donor sees its 
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toHaveAttribute('data-worker-id', fast.workerId);
     await expect(rows.nth(1)).toHaveAttribute('data-worker-id', slow.workerId);
+    // The run's own board (its only run here): the same order.
+    await page.getByTestId('leaderboard-run').click();
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('data-worker-id', fast.workerId);
+    await page.getByTestId('leaderboard-session').click();
     await expect(fast.page.getByTestId('my-rank')).toHaveAttribute('data-rank', '1');
     await expect(fast.page.getByTestId('my-rank')).toHaveText('#1 of 2');
     await expect(slow.page.getByTestId('my-rank')).toHaveText('#2 of 2');

@@ -4,7 +4,7 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
-import type { CreatedInvite, JoinLinkSummary, LanInvitation, LanStatus, RevokedInvite, RunRecord, RunState, RunsSettings, SolveParams, RunResult } from '../../../shared/protocol.ts';
+import type { CreatedInvite, CreditBoard, JoinLinkSummary, LanInvitation, LanStatus, RevokedInvite, RunRecord, RunState, RunsSettings, SolveParams, RunResult } from '../../../shared/protocol.ts';
 import { Procedures, REALM, Topics, problemFromWire, problemToWire, toBytes } from '../../../shared/protocol.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
@@ -190,6 +190,11 @@ class RouterSession {
     const state = await this.#call<RunState>(Procedures.solveStart, request);
     currentRun.follow(state);
     return state;
+  }
+
+  /** kiln.credit.board for one run (the leaderboard's "This run" view). */
+  creditBoard(runId: string): Promise<CreditBoard> {
+    return this.#call<CreditBoard>(Procedures.creditBoard, { runId });
   }
 
   /** kiln.runs.list into the history store. */
