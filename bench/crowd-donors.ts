@@ -87,12 +87,14 @@ function startDonor(index: number): Promise<void> {
         const problem = await problemOf(kwargs.problemHash, kwargs.problemFrom ?? Procedures.problemGet);
         const tour = kwargs.tour ? Int32Array.from(decodeInt32s(kwargs.tour, 'tour')) : Int32Array.from({ length: problem.n }, (_, i) => i);
         await new Promise((wait) => setTimeout(wait, kwargs.budget.ms ?? 100));
-        if (nudge(tour, problem)) totals.improved++;
+        // As ComputeCallee answers: the tour only when it is shorter than the start (or there was none).
+        const improved = nudge(tour, problem) || kwargs.tour === undefined;
+        if (improved) totals.improved++;
         slicesDone++;
         totals.yielded++;
         // As autobahn yields a procedure's return value: the one positional argument.
         send([70, request, {}, [{
-          runId: kwargs.runId, tour: toBytes(tour), length: 0, workerId, stopped: false,
+          runId: kwargs.runId, ...(improved ? { tour: toBytes(tour) } : {}), length: 0, workerId, stopped: false,
           stats: { movesTried: 1000, movesAccepted: 1, improvements: 1, elapsedMs: kwargs.budget.ms ?? 0, startLength: 0 },
         }]]);
       } catch {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:crowd [-- --donors 1000 --instance pr1002 --budget 20s --donor-processes 2]`: one control
+ * `npm run bench:crowd [-- --donors 1000 --instance pr1002 --budget 20s --donor-processes 2 --baseline]`: one control
  * center (startKiln as `kiln serve` runs it: invites on, no local compute) and N simulated donors, each
  * its own WebSocket session with two slots that answers after the slice's time without computing
  * (bench/crowd-donors.ts), plus a controller page asking kiln.solve.status every 100 ms
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     instance: { type: 'string', default: 'pr1002' },
     budget: { type: 'string', default: '20s' },
     'donor-processes': { type: 'string', default: '2' },
+    baseline: { type: 'boolean', default: false },
   },
 });
 const donors = Number(values.donors);
@@ -52,52 +53,59 @@ async function line(peer: { lines: AsyncIterator<string> }): Promise<string> {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null, lan: { discover: false }, routerLimits: { maxSessions: donors + 50 } });
-const session = await new Promise<WampSession>((resolve, reject) =>
-  openWampClient({ url: kiln.routerUrl, realm: 'kiln', credentials: { method: 'ticket', ...kiln.credentials.ui }, onOpen: resolve, onClose: (r) => reject(new Error(r)) }),
-);
-const invite = await session.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 3_600_000 });
+async function measure(overWebSocket: boolean): Promise<void> {
+  const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null, lan: { discover: false }, routerLimits: { maxSessions: donors + 50 }, orchestratorOverWebSocket: overWebSocket });
+  const session = await new Promise<WampSession>((resolve, reject) =>
+    openWampClient({ url: kiln.routerUrl, realm: 'kiln', credentials: { method: 'ticket', ...kiln.credentials.ui }, onOpen: resolve, onClose: (r) => reject(new Error(r)) }),
+  );
+  const invite = await session.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 3_600_000 });
 
-console.log(`bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`);
-const joinStarted = performance.now();
-const crowd = Array.from({ length: donorProcesses }, (_, p) => {
-  const count = Math.floor(donors / donorProcesses) + (p < donors % donorProcesses ? 1 : 0);
-  const first = p * Math.floor(donors / donorProcesses) + Math.min(p, donors % donorProcesses);
-  return child('./crowd-donors.ts', [kiln.routerUrl, `invite:${invite.inviteId}`, invite.secret, String(count), String(first)]);
-});
-for (const peer of crowd) console.log(`  donors: ${await line(peer)}`);
-const deadline = Date.now() + 60_000;
-while (kiln.orchestrator.workers.totalConcurrency < 2 * donors && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
-console.log(`  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`);
+  console.log(`${overWebSocket ? 'baseline, the orchestrator over a loopback WebSocket' : 'the orchestrator in-process (as shipped)'}:`);
+  console.log(`bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`);
+  const joinStarted = performance.now();
+  const crowd = Array.from({ length: donorProcesses }, (_, p) => {
+    const count = Math.floor(donors / donorProcesses) + (p < donors % donorProcesses ? 1 : 0);
+    const first = p * Math.floor(donors / donorProcesses) + Math.min(p, donors % donorProcesses);
+    return child('./crowd-donors.ts', [kiln.routerUrl, `invite:${invite.inviteId}`, invite.secret, String(count), String(first)]);
+  });
+  for (const peer of crowd) console.log(`  donors: ${await line(peer)}`);
+  const deadline = Date.now() + 60_000;
+  while (kiln.orchestrator.workers.totalConcurrency < 2 * donors && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+  console.log(`  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`);
 
-const controller = child('./crowd-controller.ts', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
-await line(controller);
+  const controller = child('./crowd-controller.ts', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
+  await line(controller);
 
-const elu = performance.eventLoopUtilization();
-const result: RunResult = await kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs, params: { seed: 1 } }).finished();
-const busy = performance.eventLoopUtilization(elu).utilization;
+  const elu = performance.eventLoopUtilization();
+  const result: RunResult = await kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs, params: { seed: 1 } }).finished();
+  const busy = performance.eventLoopUtilization(elu).utilization;
 
-const report = async (peer: { process: ChildProcess; lines: AsyncIterator<string> }): Promise<Record<string, unknown>> => {
-  peer.process.stdin!.write('stop\n');
-  return JSON.parse(await line(peer)) as Record<string, unknown>;
-};
-const controllerReport = (await report(controller)) as { latencies: number[]; progressAt: number[]; summaries: number };
-const donorReports = await Promise.all(crowd.map(report));
-console.log(`  donors: ${JSON.stringify(donorReports)}`);
-const sum = (key: string): number => donorReports.reduce((total, r) => total + Number(r[key] ?? 0), 0);
+  const report = async (peer: { process: ChildProcess; lines: AsyncIterator<string> }): Promise<Record<string, unknown>> => {
+    peer.process.stdin!.write('stop\n');
+    return JSON.parse(await line(peer)) as Record<string, unknown>;
+  };
+  const controllerReport = (await report(controller)) as { latencies: number[]; progressAt: number[]; summaries: number };
+  const donorReports = await Promise.all(crowd.map(report));
+  const sum = (key: string): number => donorReports.reduce((total, r) => total + Number(r[key] ?? 0), 0);
 
-const sliceMs = sum('sliceMsTotal') / Math.max(1, sum('invocations'));
-const takeable = (2 * donors * result.elapsedMs) / sliceMs;
-const latencies = controllerReport.latencies.sort((a, b) => a - b);
-const inRun = controllerReport.progressAt.filter((at) => at >= result.startedAt && at <= result.startedAt + result.elapsedMs);
-const progressPerSecond = inRun.length / (result.elapsedMs / 1000);
+  const sliceMs = sum('sliceMsTotal') / Math.max(1, sum('invocations'));
+  const takeable = (2 * donors * result.elapsedMs) / sliceMs;
+  const latencies = controllerReport.latencies.sort((a, b) => a - b);
+  const inRun = controllerReport.progressAt.filter((at) => at >= result.startedAt && at <= result.startedAt + result.elapsedMs);
+  const progressPerSecond = inRun.length / (result.elapsedMs / 1000);
 
-console.log(`  run: ${result.phase}, ${result.elapsedMs} ms, gap ${result.gapPercent?.toFixed(2)} %, mean slice ${sliceMs.toFixed(0)} ms`);
-console.log(`  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}`);
-console.log(`  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`);
-console.log(`  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)`);
-console.log(`  control center event loop ${(100 * busy).toFixed(0)} % busy during the run; load average ${loadavg()[0].toFixed(1)} at the end`);
+  console.log(`  run: ${result.phase}, ${result.elapsedMs} ms, gap ${result.gapPercent?.toFixed(2)} %, mean slice ${sliceMs.toFixed(0)} ms`);
+  console.log(`  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}`);
+  console.log(`  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`);
+  console.log(`  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)`);
+  console.log(`  control center event loop ${(100 * busy).toFixed(0)} % busy during the run; load average ${loadavg()[0].toFixed(1)} at the end`);
 
-for (const peer of crowd) peer.process.kill();
-await kiln.close();
+  for (const peer of crowd) peer.process.kill();
+  await kiln.close();
+}
+
+// --baseline: the same crowd first against the orchestrator on a loopback WebSocket (as before the
+// in-process transport), then as shipped, back to back, so both see the same machine.
+if (values.baseline) await measure(true);
+await measure(false);
 process.exit(0);

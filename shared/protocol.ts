@@ -115,7 +115,8 @@ export interface AnnealRequest {
 /** kiln.anneal result (kwargs). */
 export interface AnnealResult {
   runId: string;
-  tour: Uint8Array | number[];
+  /** The slice's tour (or segment); absent when a whole-tour slice found nothing shorter than its start. */
+  tour?: Uint8Array | number[];
   length: number;
   stats: SliceStats;
   /** The callee's worker id, so the orchestrator can account per machine. */

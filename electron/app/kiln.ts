@@ -55,6 +55,8 @@ export interface KilnOptions {
   allowOrigins?: string[];
   /** Router limits over the defaults (maxSessions from `--max-sessions`; `emulate` in tests). */
   routerLimits?: Partial<Limits>;
+  /** The orchestrator joins over a loopback WebSocket instead of in-process: bench:crowd's baseline. */
+  orchestratorOverWebSocket?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -116,7 +118,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       : null;
   let joined: Awaited<ReturnType<typeof connectOrchestrator>>;
   try {
-    joined = await connectOrchestrator(routerUrl, credentials, tlsFingerprint);
+    joined = await connectOrchestrator(options.orchestratorOverWebSocket ? { tlsFingerprint } : { router }, routerUrl, credentials);
   } catch (error) {
     await localWorker?.close();
     throw error;
@@ -156,18 +158,22 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   };
 }
 
-/** Opens the orchestrator's session and starts it; resolves once its procedures are registered. */
+/**
+ * Opens the orchestrator's session and starts it; resolves once its procedures are registered. It joins
+ * the router in this process directly (local-transport.ts): every slice passes through the orchestrator,
+ * and a loopback WebSocket would encode, frame and decode each one a second time.
+ */
 export function connectOrchestrator(
+  via: { router: Router } | { tlsFingerprint: string | undefined },
   url: string,
   credentials: Pick<LaunchCredentials, 'orchestrator'>,
-  tlsFingerprint?: string,
 ): Promise<{ client: WampClient; orchestrator: Orchestrator; session: WampSession }> {
   return new Promise((resolve, reject) => {
     const client = openWampClient({
       url,
+      ...via,
       realm: REALM,
       credentials: { method: 'ticket', ...credentials.orchestrator },
-      tlsFingerprint,
       onOpen: async (session) => {
         const orchestrator = new Orchestrator(session, makeWampError);
         await orchestrator.start();

@@ -13,6 +13,7 @@ import {
   Procedures,
   Topics,
   decodeInt32s,
+  isRecord,
   parseTour,
   toBytes,
   type AnnealRequest,
@@ -337,6 +338,11 @@ export class Run {
       this.segments?.abandon();
       return;
     }
+    // No tour: the slice found nothing shorter than the tour it started from (callee.ts); a done slice.
+    if (isRecord(result) && result.tour === undefined && !segment) {
+      this.reportDone(result, this.creditSlice(result), sliceMs, false);
+      return;
+    }
     // Callees may be any browser that holds an invite: trust the tour, checked, and nothing it claims.
     let tour: Int32Array;
     try {
@@ -346,12 +352,7 @@ export class Run {
       if (segment) this.segments?.abandon();
       return;
     }
-    this.slicesDone++;
-    this.firstSliceBack ??= this.now();
-    const moves = result.stats?.movesTried;
-    if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
-    const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';
-    this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
+    const workerId = this.creditSlice(result);
     let improved = false;
     if (segment && this.segments && this.best) {
       const delta = this.segments.splice(this.best.tour, segment, tour);
@@ -370,9 +371,25 @@ export class Run {
       this.recordConvergence();
       this.scheduleProgress();
     }
+    this.reportDone(result, workerId, sliceMs, improved);
+  }
+
+  /** Tells the orchestrator's listener (the credit board) about a done slice: its CPU time, bounded by the slice's. */
+  private reportDone(result: AnnealResult, workerId: string, sliceMs: number, improved: boolean): void {
     const claimedMs = result.stats?.elapsedMs;
     const cpuMs = typeof claimedMs === 'number' && Number.isFinite(claimedMs) ? Math.min(Math.max(0, claimedMs), sliceMs) : 0;
     this.context.onSliceDone?.({ runId: this.id, workerId, cpuMs, improved });
+  }
+
+  /** Counts a slice that came back done: its moves (bounded claims only) and its worker, which it returns. */
+  private creditSlice(result: AnnealResult): string {
+    this.slicesDone++;
+    this.firstSliceBack ??= this.now();
+    const moves = result.stats?.movesTried;
+    if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
+    const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';
+    this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
+    return workerId;
   }
 
   private failed(error: unknown, segment: Segment | undefined): void {

@@ -5,7 +5,9 @@
 import autobahn from 'autobahn';
 import { sign, type KeyObject } from 'node:crypto';
 import type { ErrorFactory, WampSession } from '../../shared/wamp.ts';
+import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
+import { LOCAL_TRANSPORT } from './local-transport.ts';
 
 export type Credentials =
   | { method: 'anonymous'; authid?: string }
@@ -23,6 +25,11 @@ export interface ClientOptions {
    * a CA (Kiln's self-signed one). Any other certificate is refused, and not retried.
    */
   tlsFingerprint?: string;
+  /**
+   * A router in this process to join directly, without a WebSocket (local-transport.ts); `url` is then
+   * only a name for it in logs.
+   */
+  router?: Router;
   /** Keep reconnecting with backoff when the connection is lost (workers); default false. */
   reconnect?: boolean;
   /**
@@ -78,7 +85,11 @@ export function openWampClient(options: ClientOptions): WampClient {
   const agent = tlsFingerprint === undefined ? undefined : pinnedAgent(tlsFingerprint, (error) => (mismatch = error));
   const connection = new autobahn.Connection({
     url: options.url,
-    ...(agent === undefined ? {} : { transports: [{ type: 'websocket', url: options.url, agent }] }),
+    ...(options.router !== undefined
+      ? { transports: [{ type: LOCAL_TRANSPORT, url: options.url, router: options.router }] }
+      : agent === undefined
+        ? {}
+        : { transports: [{ type: 'websocket', url: options.url, agent }] }),
     realm: options.realm,
     // MessagePack carries tours and coordinates as bytes; autobahn's JSON cannot.
     serializers: [new MsgpackSerializer()],
@@ -105,7 +116,7 @@ export function openWampClient(options: ClientOptions): WampClient {
     initial_retry_delay: 0.5,
     max_retry_delay: 10,
     retry_delay_growth: 1.5,
-  } as autobahn.IConnectionOptions);
+  } as unknown as autobahn.IConnectionOptions);
 
   let closing = false;
   let reopenTimer: NodeJS.Timeout | undefined;

@@ -131,9 +131,12 @@ export class ComputeCallee {
       const outcome = await this.pool.run(runId, { ...slice, tour }, problem);
       this.slicesDone++;
       this.movesSinceLoad += outcome.stats.movesTried;
+      // A whole-tour slice that found nothing shorter than its start sends no tour back: the orchestrator
+      // keeps only improvements, and in a crowd most slices are not one (half of a slice's traffic saved).
+      const improved = tour === null || request.segment !== undefined || outcome.length < outcome.stats.startLength;
       return {
         runId: request.runId,
-        tour: toBytes(outcome.tour),
+        ...(improved ? { tour: toBytes(outcome.tour) } : {}),
         length: outcome.length,
         stats: outcome.stats,
         workerId: this.options.workerId,

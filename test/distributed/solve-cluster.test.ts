@@ -164,6 +164,31 @@ describe.each(ROUTER_PROFILES)('distributed solving over real worker processes o
     expect(result.slicesByWorker.__proto__).toBe(result.slicesDone);
   });
 
+  it('counts a slice answered without a tour (nothing shorter found) as done, and keeps the best it has', async () => {
+    cluster = await Cluster.start(emulate);
+    const { kiln } = cluster;
+    const { client, session: callee } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute });
+    const seen: boolean[] = [];
+    await callee.register(
+      Procedures.anneal,
+      (_args, kwargs) => {
+        seen.push(kwargs!.tour !== undefined);
+        return { runId: kwargs!.runId, length: 0, stats: { movesTried: 10 }, workerId: 'quiet', stopped: false };
+      },
+      { invoke: 'roundrobin', concurrency: 1 },
+    );
+    const problem = loadTsplib('berlin52');
+    const result = await kiln.orchestrator.startRun({ ...solveRequest(problem, 500, 100), params: { sliceMs: 100, seed: 1 } }).finished();
+    await client.close();
+    expect(result.phase).toBe('finished');
+    expect(result.slicesByWorker.quiet).toBe(result.slicesDone);
+    expect(result.slicesDone).toBeGreaterThan(0);
+    expect(result.slicesFailed).toBe(0);
+    // The run's own first tour stands: slices started from it and none came back shorter.
+    expect(seen.some(Boolean)).toBe(true);
+    expect(result.bestLength).toBe(tourLength(createInstance(problem), quickTour(createInstance(problem))));
+  });
+
   it('answers concurrent stops of one run with the same collected result', async () => {
     cluster = await Cluster.start(emulate);
     await cluster.addWorker('w1');
