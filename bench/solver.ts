@@ -76,8 +76,8 @@ for (const name of instances) {
   }
 }
 
-console.log('\n| instance | n | method | ' + times.map((s) => `gap ${s} s`).join(' | ') + ' | moves/s |');
-console.log('|---|---:|---|' + times.map(() => '---:|').join('') + '---:|');
+console.log(`\n| instance | n | method | ${times.map((s) => `gap ${s} s`).join(' | ')} | moves/s |`);
+console.log(`|---|---:|---|${times.map(() => '---:|').join('')}---:|`);
 for (const name of instances) {
   for (const method of methods) {
     const mine = rows.filter((r) => r.name === name && r.method === method);

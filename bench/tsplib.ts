@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseTsplib } from '../shared/tsp/tsplib.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 
-export const BENCH_TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
+const BENCH_TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
 
 function missing(what: string): never {
   console.error(`benchmark: ${what} (benchmarks read TSPLIB95 instances and their optima.json from ${BENCH_TSPLIB}, beside the repository; a plain clone has no such folder)`);

@@ -5,7 +5,7 @@
  */
 
 /** Native menu items the renderer carries out (they act on its state: the problem, the tour, the map). */
-export const MENU_ACTIONS = ['open-problem', 'export-tour', 'export-map'] as const;
+const MENU_ACTIONS = ['open-problem', 'export-tour', 'export-map'] as const;
 export type MenuAction = (typeof MENU_ACTIONS)[number];
 
 export interface OpenedFile {

@@ -163,7 +163,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
  * the router in this process directly (local-transport.ts): every slice passes through the orchestrator,
  * and a loopback WebSocket would encode, frame and decode each one a second time.
  */
-export function connectOrchestrator(
+function connectOrchestrator(
   via: { router: Router } | { tlsFingerprint: string | undefined },
   url: string,
   credentials: Pick<LaunchCredentials, 'orchestrator'>,

@@ -13,7 +13,7 @@ export type AuthMethodName = 'anonymous' | 'ticket' | 'wampcra' | 'cryptosign';
 const METHODS: readonly AuthMethodName[] = ['anonymous', 'ticket', 'wampcra', 'cryptosign'];
 
 /** The environment variable holding the secret when no --secret-file is given. */
-export const SECRET_ENV = 'KILN_SECRET';
+const SECRET_ENV = 'KILN_SECRET';
 /** Older name, for tickets only (kept: scripts and tests set it). */
 const TICKET_ENV = 'KILN_TICKET';
 /** Realm names as Crossbar.io and Kiln's router accept them. */
@@ -57,7 +57,7 @@ export function joinSettingsFrom(values: JoinValues, env: NodeJS.ProcessEnv = pr
   return { realm: realmFrom(values.realm), credentials: credentialsFrom(values, env, readStdin) };
 }
 
-export function realmFrom(value: string | undefined): string {
+function realmFrom(value: string | undefined): string {
   if (value === undefined) return REALM;
   if (!REALM_NAME.test(value)) throw new UsageError(`--realm must be 1-255 letters, digits, '.', '_' or '-', got '${value}'`);
   return value;
@@ -150,6 +150,6 @@ export function ed25519PrivateKey(text: string): KeyObject {
 }
 
 /** The raw public key (64 hex) that HELLO announces: the last 32 bytes of its SubjectPublicKeyInfo. */
-export function ed25519PublicHex(privateKey: KeyObject): string {
+function ed25519PublicHex(privateKey: KeyObject): string {
   return createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
 }

@@ -20,7 +20,7 @@ export interface Dialogs {
   chooseSavePath(defaultName: string, filters: FileFilter[]): Promise<string | null>;
 }
 
-export const OPEN_FILTERS: FileFilter[] = [
+const OPEN_FILTERS: FileFilter[] = [
   { name: 'City sets (TSPLIB, CSV)', extensions: ['tsp', 'csv', 'txt'] },
   { name: 'Tours (TSPLIB)', extensions: ['tour'] },
   { name: 'All files', extensions: ['*'] },

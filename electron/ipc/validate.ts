@@ -10,7 +10,7 @@ export const MAX_OPEN_BYTES = 256 * 2 ** 20;
 export const MAX_SAVE_BYTES = 64 * 2 ** 20;
 const MAX_NAME_LENGTH = 200;
 
-export class IpcInputError extends Error {
+class IpcInputError extends Error {
   override name = 'IpcInputError';
 }
 

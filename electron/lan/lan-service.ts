@@ -17,7 +17,7 @@ import { proveWorker, sendInvitation, sendReveal } from './pairing-client.ts';
 import { invitationBytes, type Invitation } from './pairing.ts';
 
 /** How long a discovered worker has to join after accepting an invitation. */
-export const KEY_GRANT_TTL_MS = 10 * 60_000;
+const KEY_GRANT_TTL_MS = 10 * 60_000;
 /** How often discovered workers' pairing endpoints are checked (a crashed worker sends no mDNS goodbye). */
 const HEALTH_CHECK_MS = 3000;
 

@@ -32,7 +32,7 @@ export interface OrchestratorOptions {
 }
 
 /** Why the runs of an orchestrator that closes end (they fail: nobody asked them to stop). */
-export const CLOSED_REASON = 'the orchestrator running it shut down';
+const CLOSED_REASON = 'the orchestrator running it shut down';
 
 export class Orchestrator {
   readonly workers = new WorkerRegistry();

@@ -8,7 +8,7 @@ import { pathLength, type Segment } from '../../shared/compute/segment.ts';
 import type { Instance } from '../../shared/tsp/types.ts';
 
 /** Below this many cities a stretch is too short to be worth a slice; whole-tour slices are used. */
-export const MIN_SEGMENT_CITIES = 1500;
+const MIN_SEGMENT_CITIES = 1500;
 
 export class SegmentRounds {
   private outstanding = 0;

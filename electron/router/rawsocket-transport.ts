@@ -16,7 +16,7 @@ const MAGIC = 0x7f;
 /** Frame types (the low 3 bits of the prefix's first octet). */
 const FrameType = { MESSAGE: 0, PING: 1, PONG: 2 } as const;
 /** Handshake error codes, sent in the upper 4 bits of the reply's second octet. */
-export const HandshakeError = {
+const HandshakeError = {
   SERIALIZER_UNSUPPORTED: 1,
   MAX_LENGTH_UNACCEPTABLE: 2,
   RESERVED_BITS: 3,
@@ -27,7 +27,7 @@ export const HandshakeError = {
  * The least a client must be willing to receive. Below it, routine router messages (a WELCOME with its
  * roles, an ERROR with its message) may not fit, and the session would fail later for an obscure reason.
  */
-export const MIN_PEER_MAX_LENGTH = 1024;
+const MIN_PEER_MAX_LENGTH = 1024;
 /** RawSocket lengths are powers of two from 2^9 to 2^24, encoded as an exponent 0..15 above 9. */
 const MIN_LENGTH_EXPONENT = 9;
 const MAX_FRAME_LENGTH = 2 ** 24;
@@ -81,7 +81,7 @@ class ChunkQueue {
  * frame fails the connection, a peer that does not read is dropped past maxOutgoingBuffer, and one
  * that does not answer PINGs within pingTimeoutMs is destroyed.
  */
-export class RawSocketTransport implements Transport {
+class RawSocketTransport implements Transport {
   private connection: Connection | undefined;
   private open = true;
   private readonly queue = new ChunkQueue();

@@ -7,7 +7,7 @@ import { WriteBatch } from './write-batch.ts';
 export type WebSocketLimits = Pick<Limits, 'maxOutgoingBuffer' | 'pingIntervalMs' | 'pingTimeoutMs'>;
 
 /** WebSocket close codes this transport uses (RFC 6455, section 7.4.1). */
-export const CloseCode = {
+const CloseCode = {
   NORMAL: 1000,
   UNSUPPORTED_DATA: 1003,
   INVALID_PAYLOAD: 1007,
@@ -30,7 +30,7 @@ export function protocolViolation(reason: string): WampMessage {
 }
 
 /** Cuts a close reason to what a close frame can carry, never splitting a character. */
-export function closeReason(reason: string): string {
+function closeReason(reason: string): string {
   let cut = reason;
   while (Buffer.byteLength(cut) > MAX_REASON_BYTES) cut = cut.slice(0, -1);
   return cut;

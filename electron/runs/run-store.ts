@@ -22,12 +22,12 @@ import {
 } from '../../shared/protocol.ts';
 import { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 
-export const DEFAULT_MAX_RUNS = 200;
+const DEFAULT_MAX_RUNS = 200;
 /** Run ids become file names: the orchestrator's are lower-case letters and digits. */
 const RUN_ID = /^[a-z0-9]{1,40}$/;
 const PROBLEM_HASH = /^[0-9a-f]{8,64}$/;
 
-export function isRunId(value: unknown): value is string {
+function isRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID.test(value);
 }
 

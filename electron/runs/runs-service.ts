@@ -7,7 +7,7 @@ import { Errors, Procedures, ProtocolError, Topics, isRecord, type RunRecord, ty
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { recordOf } from './record.ts';
-import { RunStore } from './run-store.ts';
+import type { RunStore } from './run-store.ts';
 
 export class RunsService {
   private readonly registrations: WampRegistration[] = [];

@@ -69,7 +69,7 @@ const ROUTER_GOING_AWAY = new Set(['wamp.close.system_shutdown', 'wamp.close.clo
 const AFTER_SHUTDOWN_DELAY_MS = 500;
 
 /** onClose's reason when the router's certificate is not the pinned one. */
-export const TLS_FINGERPRINT_MISMATCH = 'kiln.error.tls_fingerprint_mismatch';
+const TLS_FINGERPRINT_MISMATCH = 'kiln.error.tls_fingerprint_mismatch';
 
 /** Errors thrown by endpoints that callers must receive with a specific URI. */
 export const makeWampError: ErrorFactory = (uri, message) => new autobahn.Error(uri, [message]);

@@ -217,7 +217,7 @@ export function formatTourCsv(data: ProblemData, tour: Tour): string {
     if (xs && ys) row.push(String(geo ? ddmmToDecimal(xs[c]) : xs[c]), String(geo ? ddmmToDecimal(ys[c]) : ys[c]));
     rows.push(row.join(','));
   }
-  return rows.join('\n') + '\n';
+  return `${rows.join('\n')}\n`;
 }
 
 function quote(field: string): string {

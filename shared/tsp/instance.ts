@@ -26,7 +26,7 @@ export function geoRadians(ddmm: number): number {
 }
 
 /** GEO distance between two points already in radians (x = latitude, y = longitude). */
-export function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number): number {
+function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const q1 = Math.cos(lon1 - lon2);
   const q2 = Math.cos(lat1 - lat2);
   const q3 = Math.cos(lat1 + lat2);

@@ -20,7 +20,7 @@ import type { Instance } from './types.ts';
  * Longest of the kick's three segments, in cities. Measured (100,000 kicks, 6 seeds, rat783 and pr1002):
  * 30 and 50 left pr1002 at 0.52% on average, 100 at 0.36%, for about the same time per kick.
  */
-export const KICK_SEGMENT = 100;
+const KICK_SEGMENT = 100;
 
 /**
  * Descends from `tour` to a local optimum, then runs kicks (one "move" each) until the budget ends.

@@ -8,7 +8,7 @@ import { KBest, KdTree, QUADRANTS, quadrantOf } from './kdtree.ts';
 import type { Instance, NeighbourLists } from './types.ts';
 
 /** Enough for 2-opt/Or-opt candidate moves on geometric instances; k = 5..10 is the usual range. */
-export const DEFAULT_NEIGHBOURS = 10;
+const DEFAULT_NEIGHBOURS = 10;
 
 /** k is capped at n - 1; the returned lists' k says what was used. */
 export function buildNeighbourLists(instance: Instance, k = DEFAULT_NEIGHBOURS): NeighbourLists {

@@ -9,7 +9,7 @@ import type { Rng } from './random.ts';
 import type { Instance, NeighbourLists } from './types.ts';
 
 /** Annealing looks at the nearest few only; farther neighbours are rarely accepted at useful temperatures. */
-export const PROPOSAL_NEIGHBOURS = 8;
+const PROPOSAL_NEIGHBOURS = 8;
 
 export class MoveProposer {
   private readonly dist: (i: number, j: number) => number;

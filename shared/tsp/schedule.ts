@@ -26,7 +26,7 @@ export function temperatureAt(t: Temperature, progress: number): number {
 }
 
 /** Positive deltas of up to `samples` random neighbour-list moves (2-opt and Or-opt) on the tour, unchanged. */
-export function sampleUphillDeltas(instance: Instance, neighbours: NeighbourLists, tour: Tour, samples = 2000, seed = 1): Float64Array {
+function sampleUphillDeltas(instance: Instance, neighbours: NeighbourLists, tour: Tour, samples = 2000, seed = 1): Float64Array {
   const proposer = new MoveProposer(instance, neighbours, new ArrayTour(tour));
   const rng = new Rng(seed);
   const deltas = new Float64Array(samples);

@@ -10,7 +10,7 @@ import type { EdgeWeightType, ProblemData } from './types.ts';
 /** Beyond this a Float64Array pair is still fine, but no annealing run would be sensible; likely a typo. */
 export const MAX_DIMENSION = 2_000_000;
 /** EXPLICIT instances are held as a full n x n Int32Array: 20,000 cities is already 1.6 GB. */
-export const MAX_EXPLICIT_DIMENSION = 20_000;
+const MAX_EXPLICIT_DIMENSION = 20_000;
 
 const EDGE_WEIGHT_TYPES: readonly EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
 

@@ -68,7 +68,7 @@ describe('kiln solve progress', () => {
     // Each redraw returns to the line's start and erases what a longer line left behind.
     const draws = output.split('\r').filter((part) => part.startsWith('kiln solve '));
     expect(draws.length).toBeGreaterThanOrEqual(1);
-    for (const draw of draws) expect(draw).toMatch(/^kiln solve +\d+\.\d s  (no tour yet|best [\d,]+  gap |best [\d,]+  ).*slices\/s\x1b\[K$/);
+    for (const draw of draws) expect(draw).toMatch(/^kiln solve +\d+\.\d s {2}(no tour yet|best [\d,]+ {2}gap |best [\d,]+ {2}).*slices\/s\x1b\[K$/);
     // The last draw, the run's final state, stays: it has the answer's tour.
     expect(draws.at(-1)).toMatch(/best [\d,]+/);
     // The answer stands alone on its line.

@@ -54,6 +54,7 @@ describe('npm run build:electron', () => {
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fake app's JSON lines, read field by field per type
 type Line = Record<string, any>;
 
 /** main.cjs run by Node with the stand-in electron module, and the JSON lines it prints. */

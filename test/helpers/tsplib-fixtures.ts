@@ -12,7 +12,7 @@ import type { ProblemData } from '../../shared/tsp/types.ts';
 export const fixturesDir = fileURLToPath(new URL('../fixtures/tsplib/', import.meta.url));
 
 /** Proven optimal lengths of the fixtures, by name (TSPLIB95's published solutions). */
-export const optima: Record<string, number> = JSON.parse(readFileSync(fixturesDir + 'optima.json', 'utf8'));
+export const optima: Record<string, number> = JSON.parse(readFileSync(`${fixturesDir}optima.json`, 'utf8'));
 
 export const tspFiles = readdirSync(fixturesDir).filter((f) => f.endsWith('.tsp')).sort();
 export const optTourFiles = readdirSync(fixturesDir).filter((f) => f.endsWith('.opt.tour')).sort();

@@ -1,5 +1,5 @@
 /** The control center reading a "worker's" pairing answer: bounded, whatever the other side sends. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { proveWorker } from '../../electron/lan/pairing-client.ts';
@@ -8,7 +8,7 @@ import { MAX_PAIRING_BODY } from '../../electron/lan/pairing.ts';
 let server: Server | null = null;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-function fakeWorker(answer: (response: import('node:http').ServerResponse) => void): Promise<number> {
+function fakeWorker(answer: (response: ServerResponse) => void): Promise<number> {
   server = createServer((_request, response) => answer(response));
   return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as AddressInfo).port)));
 }

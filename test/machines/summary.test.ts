@@ -47,7 +47,7 @@ describe('machineRowOf', () => {
   });
 
   it('clamps what a donor may exaggerate and strips control characters from its host name', () => {
-    const lie = machineRowOf({ ...load, cpuPercent: 5000, cores: 1e9, host: 'evil\u001b[2J' + 'x'.repeat(200) })!;
+    const lie = machineRowOf({ ...load, cpuPercent: 5000, cores: 1e9, host: `evil\u001b[2J${'x'.repeat(200)}` })!;
     expect(lie.cpuPercent).toBe(100);
     expect(lie.cores).toBe(1024);
     expect(lie.host).toMatch(/^evil\[2Jx+$/);

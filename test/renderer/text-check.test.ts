@@ -11,7 +11,7 @@ describe('looksBinary', () => {
   });
 
   it('takes a UTF-8 character cut at the end of the 8 KiB sample as text', () => {
-    const text = 'a'.repeat(8191) + 'é';
+    const text = `${'a'.repeat(8191)}é`;
     expect(looksBinary(bytes(text))).toBe(false);
   });
 

@@ -68,7 +68,7 @@ describe('ticket authentication, static principals', () => {
 
 describe('ticket authentication, verify hook', () => {
   it('welcomes what the hook grants, with authprovider "dynamic"', async () => {
-    const verify = vi.fn(async (authid: string, ticket: string) => (ticket === 'pairing-123' ? { role: 'viewer', authextra: { paired: true } } : null));
+    const verify = vi.fn(async (_authid: string, ticket: string) => (ticket === 'pairing-123' ? { role: 'viewer', authextra: { paired: true } } : null));
     const context = helloContext({ authid: 'laptop' });
     expect(await handshake(ticketAuth({ verify }), context, () => 'pairing-123')).toEqual({
       authid: 'laptop',

@@ -197,7 +197,7 @@ describe('TSPLIB syntax variants', () => {
     for (const [format, weights] of Object.entries(formats)) {
       // Wrap after 1, 2, 3, ... numbers: no relation to rows at all.
       let body = '';
-      for (let k = 0, step = 1; k < weights.length; k += step, step++) body += weights.slice(k, k + step).join(' ') + '\n';
+      for (let k = 0, step = 1; k < weights.length; k += step, step++) body += `${weights.slice(k, k + step).join(' ')}\n`;
       const p = parseTsplib(`NAME: m\nDIMENSION: ${n}\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: ${format}\nEDGE_WEIGHT_SECTION\n${body}EOF\n`);
       const inst = createInstance(p);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) expect(inst.dist(i, j), `${format} (${i}, ${j})`).toBe(w(i, j));

@@ -18,7 +18,7 @@ export const NOT_AUTHORIZED = 'wamp.error.not_authorized';
 export const AUTHENTICATION_FAILED = 'wamp.error.authentication_failed';
 
 /** Longest authid accepted from a client; longer ones are refused before any lookup. */
-export const MAX_AUTHID_LENGTH = 256;
+const MAX_AUTHID_LENGTH = 256;
 
 export function reject(error: string, message: string): Reject {
   return { kind: 'reject', error, message };
@@ -28,7 +28,7 @@ export function reject(error: string, message: string): Reject {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** True for strings usable as an authid: non-empty, bounded, no control characters. */
-export function isUsableAuthid(value: unknown): value is string {
+function isUsableAuthid(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_AUTHID_LENGTH && !CONTROL.test(value);
 }
 

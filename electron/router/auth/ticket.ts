@@ -35,7 +35,7 @@ export interface TicketOptions {
 }
 
 /** Longest ticket looked at; longer signatures are refused without hashing them. */
-export const MAX_TICKET_LENGTH = 4096;
+const MAX_TICKET_LENGTH = 4096;
 
 interface StoredPrincipal {
   digest: Buffer;

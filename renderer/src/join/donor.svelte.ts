@@ -18,7 +18,7 @@ import { spawnWebThread } from './web-threads.ts';
 export type DonorPhase = 'no-invite' | 'connecting' | 'joined' | 'reconnecting' | 'paused' | 'left' | 'refused';
 
 /** A page hidden this long leaves: a backgrounded phone tab is throttled and may be frozen any time. */
-export const HIDDEN_LEAVE_MS = 30_000;
+const HIDDEN_LEAVE_MS = 30_000;
 /** Rejoin after Kiln announced its restart. */
 const RESTART_REJOIN_MS = 2000;
 /** Rejoin after a full Kiln refused the page (its session cap, `kiln serve --max-sessions`). */

@@ -8,7 +8,7 @@ import type { ComputeThread, ThreadFactory } from '../../../shared/compute/pool.
 import type { ThreadReply } from '../../../shared/compute/thread-messages.ts';
 import type { StopFlagMessage } from './slice-worker.ts';
 
-export const canStopSlices = (): boolean => globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+const canStopSlices = (): boolean => globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 
 export const spawnWebThread: ThreadFactory = (): ComputeThread => {
   // Vite recognises this exact form and bundles the worker as its own chunk.

@@ -12,7 +12,7 @@ export interface PastRun {
 }
 
 /** Runs whose convergence curves can be overlaid at once. */
-export const MAX_COMPARED = 2;
+const MAX_COMPARED = 2;
 
 export function pastRunOf(record: RunRecord): PastRun {
   const { convergence, tour, problem, ...summary } = record;

@@ -4,7 +4,7 @@ import { isRecord } from '../../../shared/protocol.ts';
 /** How much load history the charts keep. */
 const HISTORY_S = 120;
 /** Machines drawn one by one in the load charts, beside the aggregate line: the busiest ones. */
-export const TOP_MACHINES = 5;
+const TOP_MACHINES = 5;
 
 export type LoadMetric = 'movesPerSecond' | 'cpuPercent' | 'inFlight';
 

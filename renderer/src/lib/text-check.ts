@@ -23,7 +23,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 /** Length of `bytes` without a UTF-8 sequence cut off at its end (the sample may split one). */
 function lastCompleteUtf8(bytes: Uint8Array): number {
-  let end = bytes.length;
+  const end = bytes.length;
   for (let back = 1; back <= 3 && end - back >= 0; back++) {
     const byte = bytes[end - back];
     if ((byte & 0xc0) !== 0x80) {
