@@ -29,7 +29,7 @@ import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
-import { defaultSliceMs, temperatureBand } from './slice-plan.ts';
+import { crowdSliceMs, defaultSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
 
 /** Call errors after which the same slice is simply dispatched again. */
@@ -179,7 +179,9 @@ export class Run {
     const capacity = this.context.capacity();
     const remaining = this.startedAt + this.budgetMs - this.now();
     if (remaining < 20) return;
-    const sliceMs = Math.min(this.sliceMs, remaining - 10);
+    // A slice length the run was given is kept; the default one grows with the crowd.
+    const planned = this.params.sliceMs ?? crowdSliceMs(this.sliceMs, capacity, this.budgetMs);
+    const sliceMs = Math.min(planned, remaining - 10);
     if (this.seeded && this.segments && capacity >= 2) {
       // A round starts only when the previous one (and the first, whole-tour wave) is all back, so
       // the tour never changes under a stretch that is out for optimisation.

@@ -15,6 +15,21 @@ export function defaultSliceMs(n: number, budgetMs: number): number {
 }
 
 /**
+ * Slices one run dispatches per second at most. Every slice is a call in and a result out through the
+ * control center's one event loop; with a crowd (1,000 donors x 2 slots at 250 ms would be 8,000 a
+ * second) slices grow instead, so the control center's messages do not grow with the crowd
+ * (docs/benchmarks.md, "A crowd of donors").
+ */
+export const MAX_SLICES_PER_SECOND = 1000;
+
+/** The slice length for `slots` callee slots: `baseMs`, or longer where the crowd would exceed MAX_SLICES_PER_SECOND. */
+export function crowdSliceMs(baseMs: number, slots: number, budgetMs: number): number {
+  const forCrowd = (slots * 1000) / MAX_SLICES_PER_SECOND;
+  // Never fewer than four rounds per run (as defaultSliceMs).
+  return Math.round(Math.max(baseMs, Math.min(forCrowd, budgetMs / 4)));
+}
+
+/**
  * The temperature band of a slice that covers run progress [fraction, fraction + bandFraction].
  * `meanEdge` (best length / n) stands in for the kernel's edge scale (mean distance to the two nearest
  * neighbours): on good tours the two are within about 10 %, and it costs the orchestrator nothing.
