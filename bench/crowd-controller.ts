@@ -12,6 +12,7 @@ const [url] = process.argv.slice(2);
 const latencies: number[] = [];
 const progressAt: number[] = [];
 let summaries = 0;
+const failures: string[] = [];
 let runId: string | null = null;
 
 const session = await new Promise<WampSession>((resolve, reject) => {
@@ -34,8 +35,12 @@ let asking = true;
 void (async () => {
   while (asking) {
     const started = performance.now();
-    await session.call(Procedures.solveStatus, runId === null ? [] : [runId]);
-    latencies.push(performance.now() - started);
+    try {
+      await session.call(Procedures.solveStatus, runId === null ? [] : [runId]);
+      latencies.push(performance.now() - started);
+    } catch (error) {
+      failures.push(String((error as { error?: string }).error ?? error));
+    }
     await new Promise((wait) => setTimeout(wait, 100));
   }
 })();
@@ -43,6 +48,6 @@ void (async () => {
 process.stdin.on('data', (chunk) => {
   if (!String(chunk).includes('stop')) return;
   asking = false;
-  console.log(JSON.stringify({ latencies, progressAt, summaries }));
+  console.log(JSON.stringify({ latencies, progressAt, summaries, failures }));
   process.exit(0);
 });

@@ -84,7 +84,7 @@ async function measure(overWebSocket: boolean): Promise<void> {
     peer.process.stdin!.write('stop\n');
     return JSON.parse(await line(peer)) as Record<string, unknown>;
   };
-  const controllerReport = (await report(controller)) as { latencies: number[]; progressAt: number[]; summaries: number };
+  const controllerReport = (await report(controller)) as { latencies: number[]; progressAt: number[]; summaries: number; failures: string[] };
   const donorReports = await Promise.all(crowd.map(report));
   const sum = (key: string): number => donorReports.reduce((total, r) => total + Number(r[key] ?? 0), 0);
 
@@ -97,7 +97,7 @@ async function measure(overWebSocket: boolean): Promise<void> {
   console.log(`  run: ${result.phase}, ${result.elapsedMs} ms, gap ${result.gapPercent?.toFixed(2)} %, mean slice ${sliceMs.toFixed(0)} ms`);
   console.log(`  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}`);
   console.log(`  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`);
-  console.log(`  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)`);
+  console.log(`  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)${controllerReport.failures.length ? `; ${controllerReport.failures.length} failed: ${[...new Set(controllerReport.failures)].join(', ')}` : ''}`);
   console.log(`  control center event loop ${(100 * busy).toFixed(0)} % busy during the run; load average ${loadavg()[0].toFixed(1)} at the end`);
 
   for (const peer of crowd) peer.process.kill();
