@@ -47,7 +47,7 @@ const realm: RealmConfig = {
   roles: [{ name: 'bench', permissions: [{ uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true } }] }],
 };
 const limits: Limits = {
-  maxMessageSize: 16 * 1024 * 1024, maxSessions: 10_000, maxOutgoingBuffer: 64 * 1024 * 1024, maxCallQueue: 0,
+  maxMessageSize: 16 * 1024 * 1024, maxHelloSize: 64 * 1024, maxSessions: 10_000, maxOutgoingBuffer: 64 * 1024 * 1024, maxCallQueue: 0,
   pingIntervalMs: 0, pingTimeoutMs: 0, helloTimeoutMs: 10_000, uriCheck: 'strict', emulate: 'kiln',
 };
 

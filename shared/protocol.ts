@@ -8,12 +8,19 @@
  * arrays so JSON clients can take part.
  */
 import type { Method, SliceStats } from './tsp/kernel.ts';
+import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from './tsp/limits.ts';
 import type { EdgeWeightType, ProblemData } from './tsp/types.ts';
+
+export { MAX_CITIES };
 
 export const REALM = 'kiln';
 
 export const Procedures = {
-  /** Shared registration (roundrobin, concurrency = cores): run one annealing slice. */
+  /**
+   * Prefix of the compute callees' procedures: each registers kiln.anneal.<its WAMP session id>
+   * (concurrency = its threads), so the orchestrator deals each slice to a callee it chose and knows
+   * who answered (see annealProcedure).
+   */
   anneal: 'kiln.anneal',
   /** Registered by the orchestrator: a problem by content hash, fetched once per worker and cached. */
   problemGet: 'kiln.problem.get',
@@ -61,10 +68,28 @@ export const Procedures = {
   creditSetName: 'kiln.credit.setName',
 } as const;
 
+/** The procedure a compute callee with this WAMP session id registers; the router allows no other. */
+export function annealProcedure(sessionId: number): string {
+  return `${Procedures.anneal}.${sessionId}`;
+}
+
+/** The session id in a callee's procedure URI, or undefined when the URI is not one. */
+export function annealCalleeOf(procedure: string): number | undefined {
+  const match = /^kiln\.anneal\.([1-9][0-9]{0,15})$/.exec(procedure);
+  const id = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** Most threads one callee may register (its concurrency); more is refused at REGISTER. */
+export const MAX_CALLEE_CONCURRENCY = 256;
+
 export const Topics = {
   /** Each compute callee, every second: its load (WorkerLoad). */
   workerLoad: 'kiln.worker.load',
-  /** A compute callee leaving cleanly (WorkerGone); crashes show up as wamp.session.on_leave. */
+  /**
+   * A compute callee is gone (WorkerGone): published by the orchestrator when the router reports the
+   * callee's session left or unregistered, never by a callee (none may speak for another).
+   */
   workerGone: 'kiln.worker.gone',
   /** A run's improving best (RunProgress), at most 10 per second. */
   runProgress: (runId: string) => `kiln.run.${runId}.progress`,
@@ -176,6 +201,11 @@ export interface RunState {
   bestLength: number | null;
   optimum?: number;
   error?: string;
+  /**
+   * Set when a run ended with a tour (its own first one) but every slice failed: which callees failed
+   * how, so a person can act on it (check those machines, revoke their invites).
+   */
+  warning?: string;
 }
 
 export interface RunProgress {
@@ -475,11 +505,7 @@ export function decodeFloat64s(value: unknown, what: string): Float64Array {
 
 // ---- problems ----------------------------------------------------------------------------------
 
-/** Largest problem accepted over the network (pla85900 is the largest TSPLIB instance we ship for). */
-export const MAX_CITIES = 200_000;
 const EDGE_WEIGHT_TYPES: readonly EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
-/** An n x n Int32 matrix must fit in one message under the router's 16 MiB limit: 4 * 2000^2 = 16 MB. */
-const MAX_EXPLICIT_CITIES = 2_000;
 /** Seeds are 31-bit: the kernel's RNG takes them so, and runs count up from theirs slice by slice. */
 const MAX_SEED = 2 ** 31 - 1;
 
@@ -498,8 +524,8 @@ export function problemFromWire(value: unknown): ProblemData {
   if (!isRecord(value)) return invalid('problem: expected an object');
   const { name, n, edgeWeightType } = value;
   if (typeof name !== 'string' || name.length > 200) invalid('problem.name: expected a string of at most 200 characters');
-  if (!Number.isInteger(n) || (n as number) < 3 || (n as number) > MAX_CITIES)
-    invalid(`problem.n: expected an integer from 3 to ${MAX_CITIES}`);
+  if (!Number.isInteger(n) || (n as number) < MIN_CITIES || (n as number) > MAX_CITIES)
+    invalid(`problem.n: expected an integer from ${MIN_CITIES} to ${MAX_CITIES}`);
   if (!EDGE_WEIGHT_TYPES.includes(edgeWeightType as EdgeWeightType))
     invalid(`problem.edgeWeightType: expected one of ${EDGE_WEIGHT_TYPES.join(', ')}`);
   const count = n as number;
@@ -527,6 +553,8 @@ export function problemFromWire(value: unknown): ProblemData {
   } else if (!data.xs) {
     invalid(`problem.xs/ys: ${data.edgeWeightType} problems need coordinates`);
   }
+  const reason = unsolvableReason(data);
+  if (reason !== undefined) invalid(`problem: ${reason}`);
   return data;
 }
 
@@ -636,4 +664,48 @@ export function parseTour(value: unknown, n: number, what: string): Int32Array {
 
 function isSeed(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEED;
+}
+
+/** Moves per millisecond of budget that no slot can exceed (the kernel does a few thousand). */
+const MAX_MOVES_PER_MS = 100_000;
+/** Worker ids longer than this are shown as 'unknown'. */
+const MAX_WORKER_ID = 100;
+
+/** What the orchestrator takes from a kiln.anneal result: the tour (checked) and bounded statistics. */
+export interface CheckedAnnealResult {
+  /** Null when the callee found nothing shorter than the tour it was given and sent none back (allowed only then). */
+  tour: Int32Array | null;
+  movesTried: number;
+  /** The callee's account of its compute time (finite, >= 0; 0 when missing), for credit only. */
+  elapsedMs: number;
+  /** As the callee names itself: for display and accounting only, never trusted. */
+  workerId: string;
+}
+
+/**
+ * Validates a kiln.anneal result from an untrusted callee: a tour of exactly `cities` entries (a
+ * permutation of 0..n-1 for whole-tour slices; a segment's cities are checked by the splice), checked
+ * for its length before anything is walked, and statistics within what `budgetMs` allows. Its claimed
+ * length is ignored: the orchestrator measures tours itself.
+ */
+export function parseAnnealResult(value: unknown, cities: number, budgetMs: number, options: { permutationOf?: number; tourOptional?: boolean } = {}): CheckedAnnealResult {
+  if (!isRecord(value)) return invalid('anneal result: expected keyword arguments');
+  const { tour, stats, workerId } = value;
+  let checked: Int32Array | null = null;
+  if (tour !== undefined || !options.tourOptional) {
+    const entries = tour instanceof Uint8Array ? tour.byteLength / 4 : Array.isArray(tour) ? tour.length : -1;
+    if (entries !== cities) invalid(`anneal result tour: expected ${cities} cities as Int32 bytes or integers`);
+    checked = options.permutationOf === undefined ? decodeInt32s(tour, 'anneal result tour') : parseTour(tour, options.permutationOf, 'anneal result tour');
+  }
+  const moves = isRecord(stats) ? stats.movesTried : undefined;
+  const maxMoves = MAX_MOVES_PER_MS * (budgetMs + 1000);
+  if (!Number.isSafeInteger(moves) || (moves as number) < 0 || (moves as number) > maxMoves)
+    invalid(`anneal result stats.movesTried: expected an integer from 0 to ${maxMoves} for a ${budgetMs} ms slice`);
+  const elapsed = isRecord(stats) ? stats.elapsedMs : undefined;
+  return {
+    tour: checked,
+    movesTried: moves as number,
+    elapsedMs: typeof elapsed === 'number' && Number.isFinite(elapsed) ? Math.max(0, elapsed) : 0,
+    workerId: typeof workerId === 'string' && workerId.length <= MAX_WORKER_ID ? workerId : 'unknown',
+  };
 }

@@ -43,3 +43,15 @@ export function callErrorOf(error: unknown): { uri: string; message: string } {
   }
   return { uri: 'wamp.error.runtime_error', message: error instanceof Error ? error.message : String(error) };
 }
+
+/**
+ * The one value a call was answered with. autobahn resolves a RESULT that carries keyword arguments
+ * (or several positional ones) to an autobahn.Result {args, kwargs}, and a single positional argument to
+ * that argument; a callee may answer either way (Kiln's own answer with one positional value).
+ */
+export function resultPayload(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || value.constructor?.name !== 'Result') return value;
+  const { args, kwargs } = value as { args?: unknown; kwargs?: unknown };
+  if (typeof kwargs === 'object' && kwargs !== null && Object.keys(kwargs).length > 0) return kwargs;
+  return Array.isArray(args) ? args[0] : undefined;
+}

@@ -6,7 +6,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { REALM } from '../../shared/protocol.ts';
+import { REALM, Roles } from '../../shared/protocol.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { guardHost, hostPolicy } from '../http/host-policy.ts';
@@ -17,11 +17,13 @@ import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
 import { CreditService } from '../credit/credit-service.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { RunsService } from '../runs/runs-service.ts';
-import { Orchestrator } from '../orchestrator/orchestrator.ts';
+import { Orchestrator, type OrchestratorOptions } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
 import { isLoopback, startRouterServer } from '../router/server.ts';
 import { createLaunchCredentials, launchPrincipals, type LaunchCredentials } from '../security/credentials.ts';
+import { computeMessageLimit } from '../security/message-limits.ts';
+import { kilnRegistrationPolicy } from '../security/registration-policy.ts';
 import { KILN_ROLES } from '../security/roles.ts';
 import type { Limits } from '../router/types.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
@@ -58,6 +60,8 @@ export interface KilnOptions {
   /** The orchestrator joins over a loopback WebSocket instead of in-process: bench:crowd's baseline. */
   orchestratorOverWebSocket?: boolean;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** End the session of a callee that a run quarantined (see OrchestratorOptions.killQuarantined). */
+  killQuarantined?: boolean;
 }
 
 export interface RunningKiln {
@@ -83,9 +87,20 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const credentials = createLaunchCredentials();
   const tlsFingerprint = options.tls?.fingerprint;
   const lan = options.lan ? new ControlCenterLan(tlsFingerprint, options.identity) : null;
+  // The router exists before the orchestrator that knows the problem sizes: it asks through this.
+  const problems = { largestCities: (): number => 0 };
   const router = createRouter({
-    realms: [{ name: REALM, auth: [ticketAuth({ principals: launchPrincipals(credentials) }), ...(lan?.authMethods() ?? [])], roles: KILN_ROLES }],
+    realms: [
+      {
+        name: REALM,
+        auth: [ticketAuth({ principals: launchPrincipals(credentials) }), ...(lan?.authMethods() ?? [])],
+        roles: KILN_ROLES,
+        registrationPolicy: kilnRegistrationPolicy,
+      },
+    ],
     limits: options.routerLimits,
+    // Compute sessions send small messages and slice results: their limit follows the largest problem.
+    messageLimit: (identity) => (identity.authrole === Roles.compute ? computeMessageLimit(problems.largestCities()) : 0),
     log: (level, message) => {
       if (level !== 'debug') log(level === 'warn' || level === 'error' ? level : 'info', message);
     },
@@ -118,12 +133,16 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       : null;
   let joined: Awaited<ReturnType<typeof connectOrchestrator>>;
   try {
-    joined = await connectOrchestrator(options.orchestratorOverWebSocket ? { tlsFingerprint } : { router }, routerUrl, credentials);
+    joined = await connectOrchestrator(options.orchestratorOverWebSocket ? { tlsFingerprint } : { router }, routerUrl, credentials, {
+      log: (message) => log('warn', message),
+      killQuarantined: options.killQuarantined,
+    });
   } catch (error) {
     await localWorker?.close();
     throw error;
   }
   const { client: orchestratorClient, orchestrator, session } = joined;
+  problems.largestCities = () => orchestrator.largestProblemCities();
   // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
   const machineSummary = new MachineSummaryPublisher(session);
   await machineSummary.start();
@@ -167,6 +186,7 @@ function connectOrchestrator(
   via: { router: Router } | { tlsFingerprint: string | undefined },
   url: string,
   credentials: Pick<LaunchCredentials, 'orchestrator'>,
+  orchestratorOptions?: OrchestratorOptions,
 ): Promise<{ client: WampClient; orchestrator: Orchestrator; session: WampSession }> {
   return new Promise((resolve, reject) => {
     const client = openWampClient({
@@ -175,7 +195,7 @@ function connectOrchestrator(
       realm: REALM,
       credentials: { method: 'ticket', ...credentials.orchestrator },
       onOpen: async (session) => {
-        const orchestrator = new Orchestrator(session, makeWampError);
+        const orchestrator = new Orchestrator(session, makeWampError, orchestratorOptions);
         await orchestrator.start();
         resolve({ client, orchestrator, session });
       },

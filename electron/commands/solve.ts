@@ -98,7 +98,7 @@ async function run(args: string[]): Promise<number> {
   }
   const { result } = solved;
   const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
-  const note = result.slicesDone === 0 && result.phase !== 'failed' && !values.quiet ? noSliceNote(watch) : undefined;
+  const note = result.slicesDone === 0 && result.phase !== 'failed' && !values.quiet ? (result.warning ?? noSliceNote(watch)) : undefined;
   // The run's clock is the epoch's; the command's starts at its process's start.
   const firstSliceAt = watch.run?.firstSliceAt;
   const firstSliceMs = firstSliceAt == null ? undefined : firstSliceAt - calledAt();

@@ -10,6 +10,7 @@ import {
   Errors,
   Procedures,
   ProtocolError,
+  Topics,
   parseSolveRequest,
   problemToWire,
   type RunResult,
@@ -18,8 +19,9 @@ import {
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
+import { rateLimitedLog } from './rate-limited-log.ts';
 import { Run, type SliceDone } from './run.ts';
-import { WorkerRegistry } from './workers.ts';
+import { WorkerRegistry, type Callee } from './workers.ts';
 
 /** Finished runs kept for status and result queries. */
 const RUNS_KEPT = 32;
@@ -29,10 +31,21 @@ const PROBLEMS_KEPT = 8;
 export interface OrchestratorOptions {
   /** Serve no kiln.solve.* procedures, and problems under a name of its own (default false). */
   private?: boolean;
+  /** One line per notable event caused by a callee (rate-limited here); never secrets. */
+  log?: (message: string) => void;
+  /**
+   * End the session of a callee quarantined by a run (wamp.session.kill, reason
+   * kiln.error.quarantined). Off by default: an honest machine that is merely slow or overloaded
+   * would lose its session; quarantine alone already keeps it from the run.
+   */
+  killQuarantined?: boolean;
 }
 
 /** Why the runs of an orchestrator that closes end (they fail: nobody asked them to stop). */
 const CLOSED_REASON = 'the orchestrator running it shut down';
+
+/** The close reason a killed, quarantined callee gets. */
+export const QUARANTINED = 'kiln.error.quarantined';
 
 export class Orchestrator {
   readonly workers = new WorkerRegistry();
@@ -43,7 +56,8 @@ export class Orchestrator {
   private readonly runs = new Map<string, Run>();
   private readonly problems = new Map<string, ProblemData>();
   private readonly registrations: WampRegistration[] = [];
-  private unwatchWorkers: (() => void) | null = null;
+  private readonly unwatch: Array<() => void> = [];
+  private readonly remoteLog: (line: string) => void;
   private readonly endedListeners = new Set<(run: Run, result: RunResult) => void>();
   private readonly sliceListeners = new Set<(slice: SliceDone) => void>();
 
@@ -53,13 +67,21 @@ export class Orchestrator {
     private readonly options: OrchestratorOptions = {},
   ) {
     this.problemProcedure = options.private ? Procedures.privateProblemGet(this.id) : Procedures.problemGet;
+    this.remoteLog = rateLimitedLog(options.log ?? (() => {}));
   }
 
   async start(): Promise<void> {
+    this.unwatch.push(
+      this.workers.onChange(() => {
+        for (const run of this.runs.values()) if (run.isRunning) run.fill();
+      }),
+      // Viewers drop a machine on kiln.worker.gone: it comes from here, when the router says so.
+      this.workers.onGone((callee) => {
+        // exclude_me off: the machine summary listens on this same session.
+        if (callee.load && this.session.isOpen) this.session.publish(Topics.workerGone, [{ workerId: callee.load.workerId }], {}, { exclude_me: false });
+      }),
+    );
     await this.workers.attach(this.session);
-    this.unwatchWorkers = this.workers.onChange(() => {
-      for (const run of this.runs.values()) if (run.isRunning) run.fill();
-    });
     type Endpoint = (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown;
     const endpoints: Array<[string, Endpoint]> = [[this.problemProcedure, (args) => this.problemWire(args?.[0])]];
     if (!this.options.private) {
@@ -80,8 +102,7 @@ export class Orchestrator {
    * unregisters. Runs on other orchestrators are not touched.
    */
   async close(): Promise<void> {
-    this.unwatchWorkers?.();
-    this.workers.detach();
+    for (const stop of this.unwatch.splice(0)) stop();
     await Promise.all([...this.runs.values()].filter((run) => run.isRunning).map((run) => run.abort(CLOSED_REASON)));
     if (this.session.isOpen) await Promise.all(this.registrations.map((r) => this.session.unregister(r).catch(() => undefined)));
   }
@@ -111,12 +132,17 @@ export class Orchestrator {
       session: this.session,
       problemFrom: this.options.private ? this.problemProcedure : undefined,
       capacity: () => this.capacityFor(run),
+      acquire: (eligible) => this.workers.acquire(eligible),
+      release: (callee) => this.workers.release(callee),
+      isLive: (callee) => this.workers.has(callee),
       onSliceEnded: () => this.refill(run),
       startTour,
       startedAt,
       onSliceDone: (slice) => {
         for (const listener of this.sliceListeners) listener(slice);
       },
+      onQuarantine: (callee) => this.quarantined(callee),
+      log: this.remoteLog,
     });
     this.runs.set(run.id, run);
     this.prune();
@@ -127,15 +153,22 @@ export class Orchestrator {
     return run;
   }
 
+  /** Cities of the largest problem a run is solving or has just solved (the compute sessions' message limit follows it). */
+  largestProblemCities(): number {
+    let largest = 0;
+    for (const problem of this.problems.values()) largest = Math.max(largest, problem.n);
+    return largest;
+  }
+
   /**
    * The slices a run may have in flight: what the other running runs leave of the callees' total
    * concurrency, and no more than an even share of it, so overlapping runs never put more calls in
    * flight than the callees take (Crossbar.io would reject them) and none starves. With no callee at
-   * all, one probe slice (answered no_such_procedure, retried) keeps the run waiting for one.
+   * all, none: the run fills when one registers.
    */
   private capacityFor(run: Run): number {
     const total = this.workers.totalConcurrency;
-    if (total === 0) return 1;
+    if (total === 0) return 0;
     const running = [...this.runs.values()].filter((other) => other.isRunning);
     const others = running.reduce((sum, other) => sum + (other === run ? 0 : other.slicesInFlight), 0);
     return Math.max(0, Math.min(total - others, Math.ceil(total / Math.max(1, running.length))));
@@ -145,6 +178,14 @@ export class Orchestrator {
   private refill(from: Run): void {
     for (const run of this.runs.values()) if (run !== from && run.isRunning) run.fill();
     from.fill();
+  }
+
+  /** A run quarantined a callee: by policy, its session ends (it may rejoin, and is dealt slices again). */
+  private quarantined(callee: Callee): void {
+    if (!this.options.killQuarantined || !this.session.isOpen) return;
+    this.session
+      .call('wamp.session.kill', [callee.session], { reason: QUARANTINED, message: 'too many failed slices' })
+      .catch(() => undefined); // it may have left already
   }
 
   private status(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): RunState | RunState[] {

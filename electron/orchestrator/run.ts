@@ -1,23 +1,26 @@
 /**
- * One solve run: keeps as many `kiln.anneal` slices in flight as the callees' total concurrency
- * allows, each starting from the best tour so far with its own seed and temperature band, and ends
- * at its deadline. Ending (at the deadline or by a stop) tells the callees, which stop that run's slices
- * and hand back their best so far; the run collects those for at most COLLECT_MS, so that what a
- * callee counts as done is what the run credits it with. A slice that fails or whose callee is lost is
- * simply dispatched again. While the callees start, the run makes a quick tour of its own
- * (construct.ts quickTour), so it always answers with a valid tour, whatever its budget.
+ * One solve run: deals `kiln.anneal` slices to the callees the router reports (workers.ts), at most
+ * this run's share of their registered concurrency, each starting from the best tour so far with its
+ * own seed and temperature band, and ends at its deadline. Ending (at the deadline or by a stop) tells
+ * the callees, which stop that run's slices and hand back their best so far; the run collects those
+ * for at most COLLECT_MS, so that what a callee counts as done is what the run credits it with.
+ * While the callees start, the run makes a quick tour of its own (construct.ts quickTour), so it always
+ * answers with a valid tour, whatever its budget.
+ *
+ * Every callee is a stranger (any browser holding a join link may be one), so each slice is held to
+ * account by the orchestrator itself, whatever the router does: its own deadline (the slice budget
+ * plus a grace from that callee's record), after which the callee is presumed lost and the slice is
+ * dealt again elsewhere (first answer wins, the other is canceled); every error, deadline miss,
+ * malformed or invalid result counts against the callee that gave it (blame.ts), which is
+ * quarantined for the run after a few in a row. The run fails only when it ends with no tour at all,
+ * with a reason a person can act on.
  */
 import {
-  Errors,
   MAX_CONVERGENCE_SAMPLES,
-  Procedures,
   Topics,
-  decodeInt32s,
-  isRecord,
-  parseTour,
+  parseAnnealResult,
   toBytes,
   type AnnealRequest,
-  type AnnealResult,
   type RunPhase,
   type RunProgress,
   type RunResult,
@@ -28,29 +31,27 @@ import type { Segment } from '../../shared/compute/segment.ts';
 import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
-import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
+import { callErrorOf, resultPayload, type WampSession } from '../../shared/wamp.ts';
+import { Blame, describeCallee, oneLine } from './blame.ts';
 import { crowdSliceMs, defaultSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
+import type { Callee } from './workers.ts';
 
-/** Call errors after which the same slice is simply dispatched again. */
-const RETRYABLE = new Set([
-  'crossbar.error.max_concurrency_reached', // Crossbar.io: no queue, every callee saturated
-  'wamp.error.canceled', // the callee left mid-call
-  'wamp.error.timeout',
-  'wamp.error.no_such_procedure', // no callee registered right now
-  'kiln.error.slice_failed',
-]);
-/** Pause before retrying when no callee could take the slice, so an empty cluster is not spun on. */
-const RETRY_DELAY_MS = 100;
 /** Progress events at most every this many ms. */
 const PROGRESS_INTERVAL_MS = 100;
-/** Extra time a slice call may take beyond its compute budget (transfer, problem fetch, preparation). */
-const CALL_GRACE_MS = 10_000;
-/** Longest worker id counted in slicesByWorker (longer ones count as 'unknown'). */
-const MAX_WORKER_ID = 100;
 /** How long an ending run waits for its stopped slices to hand back their best so far. */
 const COLLECT_MS = 250;
 const NO_TOUR = 'no tour: no slice came back and the run could not make one of its own';
+/** Errors the router answers for a callee whose session is gone: its fault only if it is still there. */
+const BLAMELESS = new Set(['wamp.error.canceled', 'wamp.error.no_such_procedure']);
+/** How long after such an error the router's report of the departure may take to arrive. */
+const LEFT_NOTICE_MS = 1000;
+/**
+ * A slice still out this long past its budget is a straggler: it is dealt to a second callee if one
+ * is idle (first answer wins). Cheap, since only idle slots take it, and what makes a segment round,
+ * which waits for all its stretches, cost little when one callee stalls.
+ */
+const STRAGGLER_MS = 250;
 
 export interface RunContext {
   session: WampSession;
@@ -58,8 +59,17 @@ export interface RunContext {
   problemFrom?: string;
   /** Slices this run may have in flight right now (its share of the callees' summed concurrency). */
   capacity: () => number;
+  /** A slot on a callee `eligible` accepts, or undefined when none is free; given back with release(). */
+  acquire: (eligible: (callee: Callee) => boolean) => Callee | undefined;
+  release: (callee: Callee) => void;
+  /** Whether the callee is still registered (a lost callee's errors are not its fault). */
+  isLive: (callee: Callee) => boolean;
   /** One of this run's slices came back, freeing a callee slot (for this run or another); default: fill this run. */
   onSliceEnded?: () => void;
+  /** A callee was quarantined for this run (the orchestrator's policy may end its session). */
+  onQuarantine?: (callee: Callee, reason: string) => void;
+  /** One line per notable remote failure (rate-limited by the caller). */
+  log?: (message: string) => void;
   /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
   startTour?: Int32Array;
   /** A slice came back with a valid tour: who computed it (as the callee says), for how long, and whether it became the best. */
@@ -77,6 +87,27 @@ export interface SliceDone {
   improved: boolean;
 }
 
+/** One unit of work: its request, dealt to one callee, or to a second one when the first is overdue. */
+interface Slice {
+  readonly request: AnnealRequest;
+  readonly sliceMs: number;
+  readonly segment: Segment | undefined;
+  readonly attempts: Set<Attempt>;
+  settled: boolean;
+}
+
+/** One kiln.anneal call of a slice to one callee. */
+interface Attempt {
+  readonly slice: Slice;
+  readonly callee: Callee;
+  readonly startedAt: number;
+  cancel: (() => void) | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  stragglerTimer: ReturnType<typeof setTimeout> | undefined;
+  overdue: boolean;
+  ended: boolean;
+}
+
 export class Run {
   readonly startedAt: number;
   /** When the run ended: elapsedMs is the real time from startedAt to the answer. */
@@ -90,7 +121,7 @@ export class Run {
   private slicesDispatched = 0;
   private slicesDone = 0;
   private slicesFailed = 0;
-  /** Slices that came back after the run ended and were not used. */
+  /** Answers not used: they came after the run ended, or after another callee answered the same slice. */
   private slicesDiscarded = 0;
   private readonly slicesByWorker = new Map<string, number>();
   private movesTried = 0;
@@ -99,7 +130,6 @@ export class Run {
   private readonly sliceMs: number;
   private readonly waiters: Array<(result: RunResult) => void> = [];
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   private progressDirty = false;
   /** Set while an ended run collects its slices: called when the last one is back. */
@@ -111,6 +141,9 @@ export class Run {
   private readonly segments: SegmentRounds | null;
   /** For the lengths of returned tours, which are computed here, never taken from the callee. */
   private readonly instance: Instance;
+  private readonly blame: Blame;
+  /** The attempts out now, oldest first (stragglers are looked for here). */
+  private readonly live = new Set<Attempt>();
   /** [ms since start, best length] at each improvement, for the run history; thinned past MAX_CONVERGENCE_SAMPLES. */
   readonly convergence: Array<[number, number]> = [];
 
@@ -129,6 +162,10 @@ export class Run {
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
     this.instance = createInstance(problem);
     this.segments = params.scheme === 'segments' ? new SegmentRounds(this.instance) : null;
+    this.blame = new Blame((callee, reason) => {
+      context.log?.(`run ${id}: ${describeCallee(callee)} quarantined for this run: ${reason}`);
+      context.onQuarantine?.(callee, reason);
+    });
     if (context.startTour) {
       this.best = { tour: context.startTour, length: tourLength(this.instance, context.startTour) };
       this.recordConvergence();
@@ -173,9 +210,10 @@ export class Run {
     });
   }
 
-  /** Capacity may have grown (a callee joined): dispatch more slices. */
+  /** Capacity may have grown (a callee joined, a slot came free): deal more slices. */
   fill(): void {
-    if (!this.isRunning || this.retryTimer) return;
+    if (!this.isRunning) return;
+    this.dealStragglers();
     const capacity = this.context.capacity();
     const remaining = this.startedAt + this.budgetMs - this.now();
     if (remaining < 20) return;
@@ -186,13 +224,14 @@ export class Run {
       // A round starts only when the previous one (and the first, whole-tour wave) is all back, so
       // the tour never changes under a stretch that is out for optimisation.
       if (this.inFlight > 0) return;
-      const segments = this.segments.startRound(capacity);
-      if (segments.length > 0) {
-        for (const segment of segments) this.dispatch(sliceMs, segment);
-        return;
+      for (const segment of this.segments.startRound(capacity)) {
+        if (!this.deal(this.newSlice(sliceMs, segment))) this.segments.abandon();
       }
+      return;
     }
-    while (this.inFlight < capacity) this.dispatch(sliceMs);
+    while (this.inFlight < capacity && this.deal(this.newSlice(sliceMs))) {
+      // deal() took a slot; keep going while the run's share and the callees' slots allow.
+    }
   }
 
   /** Stops the run and answers with the best so far, including what the stopped slices hand back. */
@@ -261,6 +300,10 @@ export class Run {
     };
     if (this.problem.optimum !== undefined) state.optimum = this.problem.optimum;
     if (this.error) state.error = this.error;
+    else if (!this.isRunning && this.slicesDone === 0) {
+      const blamed = this.blame.summary();
+      if (blamed) state.warning = `no slice succeeded: ${blamed}`;
+    }
     return state;
   }
 
@@ -281,6 +324,11 @@ export class Run {
     return result;
   }
 
+  /** Whether the callee is quarantined for this run (tests, the orchestrator's policy). */
+  isQuarantined(callee: Callee): boolean {
+    return this.blame.isQuarantined(callee);
+  }
+
   private gapPercent(): number | undefined {
     if (!this.best || this.problem.optimum === undefined) return undefined;
     return (100 * (this.best.length - this.problem.optimum)) / this.problem.optimum;
@@ -295,7 +343,7 @@ export class Run {
     return this.best !== null && (this.continued || this.slicesDone > 0);
   }
 
-  private dispatch(sliceMs: number, segment?: Segment): void {
+  private newSlice(sliceMs: number, segment?: Segment): Slice {
     const fraction = (this.now() - this.startedAt) / this.budgetMs;
     const best = this.seeded ? this.best : null;
     const request: AnnealRequest = {
@@ -309,55 +357,160 @@ export class Run {
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
+    return { request, sliceMs, segment, attempts: new Set(), settled: false };
+  }
+
+  /** Deals the slice to a free callee that is not quarantined and holds no attempt of it; false when none is free. */
+  private deal(slice: Slice): boolean {
+    const holders = new Set([...slice.attempts].map((attempt) => attempt.callee));
+    const callee = this.context.acquire((candidate) => !holders.has(candidate) && !this.blame.isQuarantined(candidate));
+    if (!callee) return false;
+    const attempt: Attempt = { slice, callee, startedAt: this.now(), cancel: undefined, timer: undefined, stragglerTimer: undefined, overdue: false, ended: false };
+    slice.attempts.add(attempt);
     this.inFlight++;
     this.slicesDispatched++;
-    this.call(request, sliceMs)
-      .then(
-        (result) => this.accept(result, segment, sliceMs),
-        (error) => this.failed(error, segment),
-      )
-      .finally(() => {
-        this.inFlight--;
-        if (this.inFlight === 0) this.collected?.();
-        if (this.context.onSliceEnded) this.context.onSliceEnded();
-        else this.fill();
-      });
+    const graceMs = callee.record.graceMs();
+    attempt.timer = setTimeout(() => this.overdue(attempt, graceMs), slice.sliceMs + graceMs);
+    this.live.add(attempt);
+    // Dealt again at once if a callee is idle then; else whenever one comes free (fill).
+    attempt.stragglerTimer = setTimeout(() => this.fill(), slice.sliceMs + STRAGGLER_MS + 1);
+    // The router's timeout is a backstop only (Crossbar.io ignores it): the orchestrator keeps the deadline.
+    const call = this.call(callee, slice.request, slice.sliceMs + 3 * graceMs);
+    attempt.cancel = call.cancel;
+    call.promise.then(
+      (result) => this.answered(attempt, resultPayload(result)),
+      (error: unknown) => this.erred(attempt, error),
+    );
+    return true;
   }
 
-  /** The anneal call as a promise, also when the session is gone (autobahn then throws at once). */
-  private call(request: AnnealRequest, sliceMs: number): Promise<AnnealResult> {
+  /** Deals each slice still out past its budget + STRAGGLER_MS on one callee to an idle second one. */
+  private dealStragglers(): void {
+    const now = this.now();
+    for (const attempt of this.live) {
+      const { slice } = attempt;
+      if (!slice.settled && slice.attempts.size === 1 && now - attempt.startedAt > slice.sliceMs + STRAGGLER_MS) this.deal(slice);
+    }
+  }
+
+  /** The kiln.anneal call as a promise, also when the session is gone (autobahn then throws at once). */
+  private call(callee: Callee, request: AnnealRequest, timeoutMs: number): { promise: Promise<unknown>; cancel: (() => void) | undefined } {
     try {
-      return this.context.session.call<AnnealResult>(Procedures.anneal, [], request as unknown as Record<string, unknown>, { timeout: sliceMs + CALL_GRACE_MS });
+      const promise = this.context.session.call(callee.procedure, [], request as unknown as Record<string, unknown>, { timeout: timeoutMs }) as Promise<unknown> & {
+        cancel?: (options: Record<string, unknown>) => void;
+      };
+      const cancel = promise.cancel;
+      // Mode kill: autobahn-js forgets a call canceled in any other mode at once, and then takes the
+      // router's immediate ERROR for it as a protocol violation and closes the session. Under kill the
+      // router interrupts the callee (if it understands INTERRUPT) and answers when the callee does, or
+      // at the call's timeout; the attempt is over for the run either way.
+      return { promise, cancel: cancel ? () => cancel.call(promise, { mode: 'kill' }) : undefined };
     } catch (error) {
-      return Promise.reject(error);
+      return { promise: Promise.reject(error), cancel: undefined };
     }
   }
 
-  private accept(result: AnnealResult, segment: Segment | undefined, sliceMs: number): void {
-    // A slice that comes back after the run ended is discarded, except while the ending run collects.
-    if (!this.isRunning && !this.collected) {
+  /**
+   * The callee is silent past its deadline: presumed lost. It is blamed, the slice goes to another
+   * callee if one is free (first answer wins), and the call is canceled after as long again.
+   */
+  private overdue(attempt: Attempt, graceMs: number): void {
+    if (attempt.ended) return;
+    if (!attempt.overdue) {
+      attempt.overdue = true;
+      this.failure(attempt.callee, `silent ${attempt.slice.sliceMs + graceMs} ms into a ${attempt.slice.sliceMs} ms slice`);
+      if (this.isRunning && !attempt.slice.settled) this.deal(attempt.slice);
+      attempt.timer = setTimeout(() => this.overdue(attempt, graceMs), graceMs + attempt.slice.sliceMs);
+      return;
+    }
+    this.abandon(attempt);
+    this.slicesFailed++;
+    this.retry(attempt.slice);
+    this.ended();
+  }
+
+  private answered(attempt: Attempt, value: unknown): void {
+    if (attempt.ended) return;
+    attempt.callee.record.answeredAfter(this.now() - attempt.startedAt - attempt.slice.sliceMs);
+    this.end(attempt);
+    const { slice } = attempt;
+    // A slice that comes back after the run ended is discarded, except while the ending run collects;
+    // so is the second answer to a slice dealt twice.
+    if (slice.settled || (!this.isRunning && !this.collected)) {
       this.slicesDiscarded++;
-      this.segments?.abandon();
+      if (!slice.settled && slice.attempts.size === 0) this.sliceLost(slice);
+      this.ended();
       return;
     }
-    // No tour: the slice found nothing shorter than the tour it started from (callee.ts); a done slice.
-    if (isRecord(result) && result.tour === undefined && !segment) {
-      this.reportDone(result, this.creditSlice(result), sliceMs, false);
-      return;
-    }
-    // Callees may be any browser that holds an invite: trust the tour, checked, and nothing it claims.
-    let tour: Int32Array;
+    let checked;
     try {
-      tour = segment ? decodeInt32s(result.tour, 'anneal result segment') : parseTour(result.tour, this.problem.n, 'anneal result tour');
-    } catch {
+      const cities = slice.segment ? slice.segment.length : this.problem.n;
+      checked = parseAnnealResult(value, cities, slice.sliceMs, {
+        permutationOf: slice.segment ? undefined : this.problem.n,
+        // A whole-tour slice that found nothing shorter than the tour it was given sends none back (callee.ts).
+        tourOptional: !slice.segment && slice.request.tour !== undefined,
+      });
+    } catch (error) {
       this.slicesFailed++;
-      if (segment) this.segments?.abandon();
+      this.failure(attempt.callee, `invalid result: ${callErrorOf(error).message}`);
+      this.retry(slice);
+      this.ended();
       return;
     }
-    const workerId = this.creditSlice(result);
+    slice.settled = true;
+    for (const other of slice.attempts) {
+      this.abandon(other);
+      this.slicesDiscarded++;
+      // A callee that has never answered anything and lost the race is not merely slower: it stalls.
+      if (other.callee.record.neverAnswered && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS)
+        this.failure(other.callee, 'has answered no slice yet, and another callee answered this one first');
+    }
+    this.blame.succeeded(attempt.callee);
+    this.slicesDone++;
+    this.firstSliceBack ??= this.now();
+    this.movesTried += checked.movesTried;
+    this.slicesByWorker.set(checked.workerId, (this.slicesByWorker.get(checked.workerId) ?? 0) + 1);
+    const improved = checked.tour !== null && this.improve(slice, checked.tour);
+    this.context.onSliceDone?.({ runId: this.id, workerId: checked.workerId, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
+    this.ended();
+  }
+
+  private erred(attempt: Attempt, error: unknown): void {
+    if (attempt.ended) return;
+    this.end(attempt);
+    this.slicesFailed++;
+    const { uri, message } = callErrorOf(error);
+    const reason = `${uri}: ${message}`;
+    const { callee } = attempt;
+    if (!BLAMELESS.has(uri)) this.failure(callee, reason);
+    else if (this.context.isLive(callee)) {
+      // A callee that left takes its slices with it: the router answers wamp.error.canceled, and
+      // reports the departure just after. A callee that is still there a moment later sent it itself.
+      setTimeout(() => {
+        if (this.context.isLive(callee)) this.failure(callee, reason);
+      }, LEFT_NOTICE_MS).unref?.();
+    }
+    this.retry(attempt.slice);
+    this.ended();
+  }
+
+  /** A failed attempt: the slice goes to another callee while the run needs it, else it is lost. */
+  private retry(slice: Slice): void {
+    if (slice.settled || slice.attempts.size > 0) return;
+    if (!this.isRunning || !this.deal(slice)) this.sliceLost(slice);
+  }
+
+  private sliceLost(slice: Slice): void {
+    if (slice.settled) return;
+    slice.settled = true;
+    if (slice.segment) this.segments?.abandon();
+  }
+
+  /** Takes the slice's tour if it improves the best; whether it did. */
+  private improve(slice: Slice, tour: Int32Array): boolean {
     let improved = false;
-    if (segment && this.segments && this.best) {
-      const delta = this.segments.splice(this.best.tour, segment, tour);
+    if (slice.segment && this.segments && this.best) {
+      const delta = this.segments.splice(this.best.tour, slice.segment, tour);
       if (delta < 0) {
         this.best.length += delta;
         improved = true;
@@ -373,43 +526,38 @@ export class Run {
       this.recordConvergence();
       this.scheduleProgress();
     }
-    this.reportDone(result, workerId, sliceMs, improved);
+    return improved;
   }
 
-  /** Tells the orchestrator's listener (the credit board) about a done slice: its CPU time, bounded by the slice's. */
-  private reportDone(result: AnnealResult, workerId: string, sliceMs: number, improved: boolean): void {
-    const claimedMs = result.stats?.elapsedMs;
-    const cpuMs = typeof claimedMs === 'number' && Number.isFinite(claimedMs) ? Math.min(Math.max(0, claimedMs), sliceMs) : 0;
-    this.context.onSliceDone?.({ runId: this.id, workerId, cpuMs, improved });
-  }
-
-  /** Counts a slice that came back done: its moves (bounded claims only) and its worker, which it returns. */
-  private creditSlice(result: AnnealResult): string {
-    this.slicesDone++;
-    this.firstSliceBack ??= this.now();
-    const moves = result.stats?.movesTried;
-    if (typeof moves === 'number' && Number.isFinite(moves) && moves >= 0) this.movesTried += moves;
-    const workerId = typeof result.workerId === 'string' && result.workerId.length <= MAX_WORKER_ID ? result.workerId : 'unknown';
-    this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
-    return workerId;
-  }
-
-  private failed(error: unknown, segment: Segment | undefined): void {
-    this.slicesFailed++;
-    if (segment) this.segments?.abandon();
+  private failure(callee: Callee, reason: string): void {
     if (!this.isRunning) return;
-    const { uri, message } = callErrorOf(error);
-    if (RETRYABLE.has(uri)) {
-      // Back off briefly so a cluster with no free callee is not spun on; fill() resumes afterwards.
-      if (!this.retryTimer) this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        this.fill();
-      }, RETRY_DELAY_MS);
-      return;
-    }
-    if (uri === Errors.stopped) return;
-    this.error = `${uri}: ${message}`;
-    this.finish('failed');
+    this.context.log?.(`run ${this.id}: ${describeCallee(callee)} failed a slice: ${oneLine(reason)}`);
+    this.blame.failed(callee, reason);
+  }
+
+  /** Cancels an attempt still out (its answer, if any, is not wanted). */
+  private abandon(attempt: Attempt): void {
+    if (attempt.ended) return;
+    this.end(attempt);
+    attempt.cancel?.();
+  }
+
+  /** Bookkeeping for an attempt that is over: its timer, its slot, the run's count. */
+  private end(attempt: Attempt): void {
+    attempt.ended = true;
+    this.live.delete(attempt);
+    if (attempt.timer) clearTimeout(attempt.timer);
+    if (attempt.stragglerTimer) clearTimeout(attempt.stragglerTimer);
+    attempt.slice.attempts.delete(attempt);
+    this.inFlight--;
+    this.context.release(attempt.callee);
+  }
+
+  /** After an answer, error or abandonment: slots are free, so the runs fill them. */
+  private ended(): void {
+    if (this.inFlight === 0) this.collected?.();
+    if (this.context.onSliceEnded) this.context.onSliceEnded();
+    else this.fill();
   }
 
   /** The deadline: ends the run with what its slices hand back; with no tour at all, it failed. */
@@ -447,8 +595,8 @@ export class Run {
   private settle(): void {
     this.settled = true;
     this.endedAt ??= this.now();
-    for (const timer of [this.deadlineTimer, this.retryTimer, this.progressTimer]) if (timer) clearTimeout(timer);
-    this.deadlineTimer = this.retryTimer = this.progressTimer = null;
+    for (const timer of [this.deadlineTimer, this.progressTimer]) if (timer) clearTimeout(timer);
+    this.deadlineTimer = this.progressTimer = null;
     this.collected = null;
     if (this.progressDirty) this.publishProgress();
     const result = this.result();

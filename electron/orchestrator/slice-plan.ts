@@ -36,6 +36,9 @@ export function crowdSliceMs(baseMs: number, slots: number, budgetMs: number): n
  */
 export function temperatureBand(meanEdge: number, fraction: number, bandFraction: number, method: Method = DEFAULT_METHOD): Temperature {
   const { start, end } = TEMPERATURE_SCALE[method];
-  const run: Temperature = { start: start * meanEdge, end: end * meanEdge };
+  // Callees refuse negative or non-finite temperatures: EXPLICIT matrices may have negative weights,
+  // and limits.ts keeps lengths finite, but a schedule that cannot be sent would fail every slice.
+  const unit = Number.isFinite(meanEdge) ? Math.abs(meanEdge) : 0;
+  const run: Temperature = { start: start * unit, end: end * unit };
   return { start: temperatureAt(run, Math.min(1, fraction)), end: temperatureAt(run, Math.min(1, fraction + bandFraction)) };
 }

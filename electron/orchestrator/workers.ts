@@ -1,80 +1,209 @@
 /**
- * The compute callees the orchestrator knows of, from their `kiln.worker.load` events. Their summed
- * concurrency is how many slices may be in flight: against Crossbar.io, calls beyond it are rejected
- * with crossbar.error.max_concurrency_reached rather than queued.
+ * The compute callees the orchestrator deals slices to, as the router reports them, never as they
+ * claim: a callee is a session that registered its own kiln.anneal.<session id> (the router's
+ * registration meta API: wamp.registration.on_create, on_unregister, on_delete, and a scan at
+ * start), with the concurrency it registered (Kiln's router reports it; against a router that does
+ * not, the session's own load claim, capped), and it is gone when the router says its registration
+ * or its session is (wamp.session.on_leave). Load events count only with the publisher disclosed,
+ * and only for that publisher: invented worker ids give no capacity, and no session speaks for another.
  */
-import { Topics, isRecord, type WorkerGone, type WorkerLoad } from '../../shared/protocol.ts';
-import type { WampSession } from '../../shared/wamp.ts';
+import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf, isRecord, type WorkerLoad } from '../../shared/protocol.ts';
+import type { EventDetails, WampSession } from '../../shared/wamp.ts';
 
-interface Known {
-  load: WorkerLoad;
-  seenAt: number;
+/** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
+const FIRST_GRACE_MS = 5000;
+/** Bounds of the grace a callee gets past a slice's budget, once it has answered before. */
+const MIN_GRACE_MS = 500;
+const MAX_GRACE_MS = 10_000;
+
+/** What the orchestrator has seen of one callee's answers: the deadline it gets comes from this. */
+export class CalleeRecord {
+  private answered = 0;
+  /** The largest recent overrun (answer time beyond the slice budget), decaying so old hiccups fade. */
+  private overrunMs = 0;
+
+  /** A slice came back `overrunMs` after its budget. */
+  answeredAfter(overrunMs: number): void {
+    this.answered++;
+    this.overrunMs = Math.max(Math.max(0, overrunMs), this.overrunMs * 0.8);
+  }
+
+  get neverAnswered(): boolean {
+    return this.answered === 0;
+  }
+
+  /** How long past a slice's budget this callee may stay silent before it is presumed lost. */
+  graceMs(): number {
+    if (this.answered === 0) return FIRST_GRACE_MS;
+    return Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, 3 * this.overrunMs + 250));
+  }
+}
+
+export interface Callee {
+  /** The WAMP session id the router gave it. */
+  readonly session: number;
+  /** kiln.anneal.<session>, the procedure the router lets only this session register. */
+  readonly procedure: string;
+  readonly registrationId: number;
+  /** From the router when it reports it (Kiln's router), else the session's claim capped; until then 1. */
+  concurrency: number;
+  readonly registeredConcurrency: number | undefined;
+  /** Slices this orchestrator has in flight on it, over all runs. */
+  inFlight: number;
+  /** Its latest load event: what it claims about itself (host, worker id), for display and messages only. */
+  load: WorkerLoad | undefined;
+  readonly record: CalleeRecord;
 }
 
 export class WorkerRegistry {
-  private readonly workers = new Map<string, Known>();
-  /** The summed concurrency, kept as workers come, change and go: read on every slice's end, so never summed there. */
+  private readonly callees = new Map<number, Callee>();
+  private readonly byRegistration = new Map<number, Callee>();
+  /** The summed concurrency, kept as callees come, change and go: read on every slice's end, so never summed there. */
   private total = 0;
   private readonly listeners = new Set<() => void>();
-  private sweepTimer: ReturnType<typeof setInterval> | null = null;
-
-  /** A worker that has not reported for this long is gone (it reports every second). */
-  constructor(private readonly staleAfterMs = 3500) {}
+  private readonly goneListeners = new Set<(callee: Callee) => void>();
+  private roundRobin = 0;
 
   async attach(session: WampSession): Promise<void> {
-    await session.subscribe(Topics.workerLoad, (args) => this.onLoad(args?.[0]));
-    await session.subscribe(Topics.workerGone, (args) => this.onGone(args?.[0]));
-    this.sweepTimer = setInterval(() => this.sweep(), 1000);
-    this.sweepTimer.unref?.();
+    // Events first, then the scan: a callee that registers in between is seen twice, and counted once.
+    const subscribe = async (topic: string, handler: (args: unknown[] | undefined, details: EventDetails) => void) => {
+      await session.subscribe(topic, (args, _kwargs, details) => handler(args, details));
+    };
+    await subscribe('wamp.registration.on_create', (args) => this.onCreate(args?.[0], args?.[1]));
+    await subscribe('wamp.registration.on_unregister', (args) => this.onRegistrationGone(args?.[1]));
+    await subscribe('wamp.registration.on_delete', (args) => this.onRegistrationGone(args?.[1]));
+    await subscribe('wamp.session.on_leave', (args) => this.onSessionLeft(args?.[0]));
+    await subscribe(Topics.workerLoad, (args, details) => this.onLoad(args?.[0], details?.publisher));
+    await this.scan(session);
   }
 
-  detach(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
-  }
-
-  /** Called whenever capacity may have changed (a worker joined, left or changed its concurrency). */
+  /** Called whenever capacity may have changed (a callee came, went or changed its concurrency). */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Called once for each callee that is gone (its session left or it unregistered). */
+  onGone(listener: (callee: Callee) => void): () => void {
+    this.goneListeners.add(listener);
+    return () => this.goneListeners.delete(listener);
   }
 
   get totalConcurrency(): number {
     return this.total;
   }
 
+  get size(): number {
+    return this.callees.size;
+  }
+
+  has(callee: Callee): boolean {
+    return this.callees.get(callee.session) === callee;
+  }
+
+  /** The loads the callees last published (their claims), for display. */
   list(): WorkerLoad[] {
-    return [...this.workers.values()].map((known) => known.load);
+    return [...this.callees.values()].flatMap((callee) => (callee.load ? [callee.load] : []));
   }
 
-  private onLoad(value: unknown): void {
-    if (!isValidLoad(value)) return;
-    const previous = this.workers.get(value.workerId);
-    this.workers.set(value.workerId, { load: value, seenAt: Date.now() });
-    this.total += value.concurrency - (previous?.load.concurrency ?? 0);
-    if (!previous || previous.load.concurrency !== value.concurrency) this.changed();
-  }
-
-  private onGone(value: unknown): void {
-    const workerId = (value as Partial<WorkerGone> | undefined)?.workerId;
-    if (typeof workerId === 'string' && this.forget(workerId)) this.changed();
-  }
-
-  private sweep(): void {
-    const cutoff = Date.now() - this.staleAfterMs;
-    let removed = false;
-    for (const [id, known] of this.workers) {
-      if (known.seenAt < cutoff) removed = this.forget(id) || removed;
+  /**
+   * Takes a slot on the least loaded callee that `eligible` accepts (ties go round-robin), or
+   * undefined when none has a free slot. The caller gives it back with release().
+   */
+  acquire(eligible: (callee: Callee) => boolean): Callee | undefined {
+    let best: Callee | undefined;
+    let bestLoad = Infinity;
+    const all = [...this.callees.values()];
+    for (let i = 0; i < all.length; i++) {
+      const callee = all[(this.roundRobin + i) % all.length];
+      if (callee.inFlight >= callee.concurrency || !eligible(callee)) continue;
+      const load = callee.inFlight / callee.concurrency;
+      if (load < bestLoad) {
+        best = callee;
+        bestLoad = load;
+      }
     }
-    if (removed) this.changed();
+    if (best) {
+      best.inFlight++;
+      this.roundRobin = (all.indexOf(best) + 1) % Math.max(1, all.length);
+    }
+    return best;
   }
 
-  private forget(workerId: string): boolean {
-    const known = this.workers.get(workerId);
-    if (known === undefined) return false;
-    this.workers.delete(workerId);
-    this.total -= known.load.concurrency;
-    return true;
+  release(callee: Callee): void {
+    callee.inFlight = Math.max(0, callee.inFlight - 1);
+  }
+
+  /** Callees registered before this orchestrator subscribed: the registration meta API's list. */
+  private async scan(session: WampSession): Promise<void> {
+    const list = await session.call<{ exact?: unknown[] }>('wamp.registration.list');
+    for (const id of Array.isArray(list?.exact) ? list.exact : []) {
+      if (typeof id !== 'number' || this.byRegistration.has(id)) continue;
+      try {
+        const details = await session.call<Record<string, unknown>>('wamp.registration.get', [id]);
+        if (typeof details?.uri !== 'string' || annealCalleeOf(details.uri) === undefined) continue;
+        const callees = await session.call<unknown[]>('wamp.registration.list_callees', [id]);
+        if (Array.isArray(callees) && callees.length === 1) this.onCreate(callees[0], details);
+      } catch {
+        // The registration went away while we asked: nothing to count.
+      }
+    }
+  }
+
+  private onCreate(sessionId: unknown, details: unknown): void {
+    if (typeof sessionId !== 'number' || !isRecord(details) || typeof details.id !== 'number' || typeof details.uri !== 'string') return;
+    // Only a session's own procedure, as the router's registration policy enforces (checked again here,
+    // for routers configured without it): anything else is no callee of ours.
+    if (annealCalleeOf(details.uri) !== sessionId || (details.match ?? 'exact') !== 'exact') return;
+    if (this.byRegistration.has(details.id) || this.callees.has(sessionId)) return;
+    const registered = Number.isInteger(details.concurrency) && (details.concurrency as number) >= 1 ? Math.min(details.concurrency as number, MAX_CALLEE_CONCURRENCY) : undefined;
+    const callee: Callee = {
+      session: sessionId,
+      procedure: details.uri,
+      registrationId: details.id,
+      concurrency: registered ?? 1,
+      registeredConcurrency: registered,
+      inFlight: 0,
+      load: undefined,
+      record: new CalleeRecord(),
+    };
+    this.callees.set(sessionId, callee);
+    this.byRegistration.set(details.id, callee);
+    this.total += callee.concurrency;
+    this.changed();
+  }
+
+  private onRegistrationGone(registrationId: unknown): void {
+    const callee = typeof registrationId === 'number' ? this.byRegistration.get(registrationId) : undefined;
+    if (callee) this.remove(callee);
+  }
+
+  private onSessionLeft(sessionId: unknown): void {
+    const callee = typeof sessionId === 'number' ? this.callees.get(sessionId) : undefined;
+    if (callee) this.remove(callee);
+  }
+
+  private onLoad(value: unknown, publisher: number | undefined): void {
+    const callee = publisher === undefined ? undefined : this.callees.get(publisher);
+    if (!callee || !isValidLoad(value)) return;
+    callee.load = value;
+    if (callee.registeredConcurrency === undefined) {
+      const claimed = Math.min(value.concurrency, MAX_CALLEE_CONCURRENCY);
+      if (claimed !== callee.concurrency) {
+        this.total += claimed - callee.concurrency;
+        callee.concurrency = claimed;
+        this.changed();
+      }
+    }
+  }
+
+  private remove(callee: Callee): void {
+    if (this.callees.get(callee.session) !== callee) return;
+    this.callees.delete(callee.session);
+    this.byRegistration.delete(callee.registrationId);
+    this.total -= callee.concurrency;
+    for (const listener of this.goneListeners) listener(callee);
+    this.changed();
   }
 
   private changed(): void {
@@ -82,7 +211,7 @@ export class WorkerRegistry {
   }
 }
 
-/** Load events come from the network: only well-formed ones count towards capacity. */
+/** Load events come from the network: only well-formed ones are kept, even for display. */
 function isValidLoad(value: unknown): value is WorkerLoad {
   return (
     isRecord(value) &&

@@ -13,7 +13,7 @@ import { SequentialIds } from './ids.ts';
 import type { MetaEvents } from './meta-events.ts';
 import { PatternIndex, type IdsByPolicy } from './pattern-index.ts';
 import type { Session } from './session.ts';
-import { MessageType, type Dict, type Limits, type MatchPolicy, type WampMessage } from './types.ts';
+import { MessageType, type Dict, type Limits, type MatchPolicy, type RegistrationPolicy, type WampMessage } from './types.ts';
 import { isReservedUri, isValidPattern, isValidUri } from './uri.ts';
 import type { CallMessage, CancelMessage, InvocationErrorMessage, RegisterMessage, UnregisterMessage, YieldMessage } from './validate.ts';
 
@@ -21,6 +21,8 @@ export type InvokePolicy = 'single' | 'roundrobin' | 'random' | 'first' | 'last'
 const INVOKE_POLICIES: readonly unknown[] = ['single', 'roundrobin', 'random', 'first', 'last', 'leastloaded'];
 const MATCH_POLICIES: readonly unknown[] = ['exact', 'prefix', 'wildcard'];
 type CancelMode = 'skip' | 'kill' | 'killnowait';
+/** The longest delay a Node timer keeps (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const CANCEL_MODES: readonly unknown[] = ['skip', 'kill', 'killnowait'];
 
 /** A router-provided procedure (the meta API): answers synchronously or throws ApplicationError. */
@@ -32,6 +34,8 @@ export interface Registration {
   readonly match: MatchPolicy;
   readonly invoke: InvokePolicy;
   readonly created: string;
+  /** The first callee's concurrency (0 = unlimited), reported in the meta API (see registrationDetails). */
+  readonly concurrency: number;
   /** In registration order: first/last pick from its ends. */
   readonly callees: Callee[];
   /** Calls waiting for a callee with capacity, oldest first. */
@@ -103,6 +107,7 @@ export class Dealer {
     private readonly limits: Pick<Limits, 'maxCallQueue' | 'uriCheck' | 'emulate'>,
     private readonly events: MetaEvents,
     private readonly routerProcedures: ReadonlyMap<string, RouterProcedure>,
+    private readonly registrationPolicy?: RegistrationPolicy,
   ) {}
 
   /**
@@ -122,6 +127,10 @@ export class Dealer {
     else if (!Number.isInteger(concurrency) || (concurrency as number) < 0) problem = [ErrorUri.INVALID_ARGUMENT, 'concurrency must be a positive integer'];
     else if (!isValidPattern(procedure, match as MatchPolicy, this.limits.uriCheck)) problem = [ErrorUri.INVALID_URI, `invalid procedure ${JSON.stringify(procedure)}`];
     else if (isReservedUri(procedure)) problem = [ErrorUri.INVALID_URI, `${procedure}: the wamp. namespace is reserved for the router`];
+    else {
+      const refusal = this.registrationPolicy?.(session.authorizationIdentity!, procedure, options);
+      if (refusal !== undefined) problem = [ErrorUri.NOT_AUTHORIZED, refusal];
+    }
     if (problem !== undefined) {
       session.send(errorMessage(MessageType.REGISTER, request, problem[0], problem[1]));
       return;
@@ -154,7 +163,7 @@ export class Dealer {
     const created = registration === undefined;
     if (registration === undefined) {
       registration = {
-        id: this.registrationIds.next(), uri: procedure, match, invoke, created: new Date().toISOString(),
+        id: this.registrationIds.next(), uri: procedure, match, invoke, created: new Date().toISOString(), concurrency,
         callees: [], queue: [], next: 0, saturated: false, live: true,
       };
       this.registrations.set(registration.id, registration);
@@ -242,7 +251,8 @@ export class Dealer {
     const timeout = options.timeout;
     // Crossbar.io 21.3.1 ignores the option (the caller waits for the callee however long it takes).
     if (typeof timeout === 'number' && timeout > 0 && this.limits.emulate !== 'crossbar') {
-      call.timer = setTimeout(() => this.timedOut(call), timeout);
+      // Node fires a timer of 2^31 ms or more after 1 ms (with a warning): such a timeout is 24.8 days.
+      call.timer = setTimeout(() => this.timedOut(call), Math.min(timeout, MAX_TIMER_MS));
     }
     if (callee !== undefined) this.invoke(call, callee);
     else {

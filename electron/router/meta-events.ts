@@ -76,8 +76,13 @@ export class MetaEvents {
     this.publish('wamp.subscription.on_delete', [session.id, subscriptionId]);
   }
 
-  registrationCreated(session: Session, registration: PatternDetails & { invoke: string }): void {
-    this.publish('wamp.registration.on_create', [session.id, { ...patternDetails(registration), invoke: registration.invoke }]);
+  /**
+   * Beyond the spec's details, Kiln's router adds `concurrency`: that of the callee whose REGISTER
+   * created the registration (Crossbar.io's option; 0 = unlimited), so a caller dealing work to
+   * one-callee registrations knows what each callee registered, not what it claims elsewhere.
+   */
+  registrationCreated(session: Session, registration: PatternDetails & { invoke: string; concurrency: number }): void {
+    this.publish('wamp.registration.on_create', [session.id, { ...patternDetails(registration), invoke: registration.invoke, concurrency: registration.concurrency }]);
   }
 
   registered(session: Session, registrationId: number): void {

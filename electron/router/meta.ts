@@ -106,8 +106,8 @@ function registrationProcedures({ dealer }: MetaSource): Record<string, RouterPr
     'wamp.registration.lookup': (_caller, args) => one(dealer.lookup(stringArgument(args, 'a procedure URI'), matchOption(args))?.id ?? null),
     'wamp.registration.match': (_caller, args) => one(dealer.best(stringArgument(args, 'a procedure URI'))?.id ?? null),
     'wamp.registration.get': (_caller, args) => {
-      const { id, created, uri, match, invoke } = registration(args);
-      return one({ id, created, uri, match, invoke });
+      const { id, created, uri, match, invoke, concurrency } = registration(args);
+      return one({ id, created, uri, match, invoke, concurrency });
     },
     'wamp.registration.list_callees': (_caller, args) => one(registration(args).callees.map((callee) => callee.session.id)),
     'wamp.registration.count_callees': (_caller, args) => one(registration(args).callees.length),

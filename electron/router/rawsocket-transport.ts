@@ -162,7 +162,7 @@ class RawSocketTransport implements Transport {
         const header = this.queue.take(4);
         const type = header[0];
         this.pendingLength = header.readUInt32BE(0) & 0xffffff;
-        if (type > FrameType.PONG || this.pendingLength > this.maxReceive) {
+        if (type > FrameType.PONG || this.pendingLength > Math.min(this.maxReceive, this.connection?.incomingLimit?.() ?? Infinity)) {
           this.fail();
           return;
         }

@@ -93,7 +93,7 @@ export class Realm {
     this.broker = new Broker(this.authorization, limits.uriCheck, this.events);
     // The meta procedures read the dealer they are handed to, so the map is filled once it exists.
     const procedures = new Map<string, RouterProcedure>();
-    this.dealer = new Dealer(this.authorization, limits, this.events, procedures);
+    this.dealer = new Dealer(this.authorization, limits, this.events, procedures, config.registrationPolicy);
     for (const [uri, procedure] of metaProcedures(this)) procedures.set(uri, procedure);
   }
 

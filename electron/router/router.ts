@@ -112,6 +112,11 @@ export function createRouter(config: RouterConfig): Router {
       connections.delete(session);
       sessionIds.delete(session.id);
     },
+    incomingLimit(session: Session) {
+      if (session.identity === undefined) return limits.maxHelloSize;
+      const byRole = config.messageLimit?.(session.identity);
+      return byRole !== undefined && byRole > 0 ? Math.min(byRole, limits.maxMessageSize) : limits.maxMessageSize;
+    },
     log,
   };
 

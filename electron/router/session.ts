@@ -20,6 +20,8 @@ export interface SessionHost {
   hello(session: Session, message: HelloMessage): void;
   /** The session is over (for whatever reason); called exactly once. */
   ended(session: Session): void;
+  /** The largest frame this session may send now: small before WELCOME, then by its role. */
+  incomingLimit(session: Session): number;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -87,6 +89,10 @@ export class Session implements Connection {
 
   get established(): boolean {
     return this.state === 'established';
+  }
+
+  incomingLimit(): number {
+    return this.host.incomingLimit(this);
   }
 
   send(message: WampMessage): void {

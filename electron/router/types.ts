@@ -90,6 +90,11 @@ export interface Transport {
 export interface Connection {
   /** A decoded (not yet validated) message from the peer. */
   receive(message: unknown): void;
+  /**
+   * The largest frame the peer may send now (it depends on the session's phase and role); transports
+   * check it against a frame's length before reading or decoding it.
+   */
+  incomingLimit?(): number;
   /** The transport has gone away (closed by either side, or failed). Idempotent. */
   closed(): void;
 }
@@ -174,6 +179,12 @@ export interface RoleConfig {
   permissions: Permission[];
 }
 
+/**
+ * A realm's rule for REGISTER beyond permissions: given the registering session, the procedure and the
+ * REGISTER options, the reason to refuse it (sent with wamp.error.not_authorized), or undefined to allow.
+ */
+export type RegistrationPolicy = (session: SessionIdentity, procedure: string, options: Dict) => string | undefined;
+
 export interface RealmConfig {
   name: string;
   /** Authentication methods offered on this realm, in the router's order of preference. */
@@ -182,12 +193,20 @@ export interface RealmConfig {
   roles: RoleConfig[];
   /** Dynamic authorizer consulted instead of the static roles, when given. */
   authorizer?: Authorizer;
+  /** Checked at every REGISTER after the permissions allowed it (see RegistrationPolicy). */
+  registrationPolicy?: RegistrationPolicy;
 }
 
 /** Limits, each with a safe default (see router/limits.ts). */
 export interface Limits {
   /** Largest accepted incoming frame in bytes; larger ones close the connection (WebSocket 1009). */
   maxMessageSize: number;
+  /**
+   * Largest incoming frame before WELCOME (HELLO, AUTHENTICATE are small): refused from the frame's
+   * length header, before it is buffered or decoded, so unauthenticated peers cannot make the router
+   * read or decode large messages.
+   */
+  maxHelloSize: number;
   /** Most concurrent sessions per router. */
   maxSessions: number;
   /** Bytes queued for a peer that does not read before it is disconnected. */
@@ -215,6 +234,12 @@ export type RouterEmulation = 'kiln' | 'crossbar' | 'nexus';
 export interface RouterConfig {
   realms: RealmConfig[];
   limits?: Partial<Limits>;
+  /**
+   * Largest incoming frame of an established session, by its identity (per role, say); asked for each
+   * frame's length header, so it may change while the session lives. Default: limits.maxMessageSize.
+   * Never more than maxMessageSize.
+   */
+  messageLimit?: (identity: AuthIdentity) => number;
   /** Receives one line per notable event; never receives secrets. Defaults to silence. */
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
 }

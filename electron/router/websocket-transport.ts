@@ -29,6 +29,28 @@ export function protocolViolation(reason: string): WampMessage {
   return [MessageType.ABORT, { message: reason }, 'wamp.error.protocol_violation'];
 }
 
+/**
+ * ws checks every frame's declared length against its receiver's maxPayload as soon as the header is
+ * read (closing with 1009 before buffering the payload), but takes maxPayload once per server. The
+ * router's limit depends on the session's phase and role, so the receiver asks the connection per
+ * frame. ws keeps maxPayload in the private field `_maxPayload` (ws 8); the installed version is
+ * pinned by package-lock, and test/security's pre-authentication flood test fails if this stops working.
+ * A limit of 0 leaves the server's maxPayload in force.
+ */
+function limitFramesByHeader(ws: WebSocket, limit: () => number): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+  if (receiver === undefined || typeof receiver._maxPayload !== 'number') return;
+  const serverLimit = receiver._maxPayload;
+  Object.defineProperty(receiver, '_maxPayload', {
+    configurable: true,
+    get: () => {
+      const current = limit();
+      return current > 0 && (serverLimit === 0 || current < serverLimit) ? current : serverLimit;
+    },
+    set: () => {},
+  });
+}
+
 /** Cuts a close reason to what a close frame can carry, never splitting a character. */
 function closeReason(reason: string): string {
   let cut = reason;
@@ -68,6 +90,7 @@ export class WebSocketTransport implements Transport {
   /** Starts delivering frames to the connection the router returned for this transport. */
   bind(connection: Connection): void {
     this.connection = connection;
+    limitFramesByHeader(this.ws, () => this.connection?.incomingLimit?.() ?? 0);
     this.ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     this.ws.on('pong', () => this.heartbeat.pong());
     // ws emits 'error' before closing on protocol faults (oversized frame: 1009, bad UTF-8: 1007);

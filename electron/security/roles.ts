@@ -2,8 +2,9 @@
  * Kiln's roles on its realm, as static permissions (the same shape Crossbar.io's static authorization
  * takes, so an external router can be configured alike):
  * - controller: the UI and the orchestrator; everything under kiln., and the meta API.
- * - compute: a compute callee; may register kiln.anneal, fetch problems, publish its load and follow
- *   run states (to stop slices), and nothing else.
+ * - compute: a compute callee; may register its own kiln.anneal.<session id> (registration-policy.ts
+ *   narrows the prefix to exactly that), fetch problems, publish its load (always disclosed, so the
+ *   orchestrator knows which session speaks) and follow run states (to stop slices), and nothing else.
  * - viewer: read-only dashboards; follows runs and the machines' summary, asks for status and results.
  *   Individual kiln.worker.load events are for the orchestrator and the summary only: a page that
  *   followed them would do work in proportion to the number of donors.
@@ -25,11 +26,10 @@ export const KILN_ROLES: RoleConfig[] = [
   {
     name: Roles.compute,
     permissions: [
-      exact(Procedures.anneal, { register: true }),
+      prefix(`${Procedures.anneal}.`, { register: true }),
       exact(Procedures.problemGet, { call: true }),
       prefix(Procedures.privateProblemGet(''), { call: true }),
-      exact(Topics.workerLoad, { publish: true }),
-      exact(Topics.workerGone, { publish: true }),
+      { ...exact(Topics.workerLoad, { publish: true }), disclose: { publisher: true } },
       exact(Topics.anyRunState, { subscribe: true }),
       // Donor credit: its own line and its display name, decided by its router session id (so disclosed).
       { ...exact(Procedures.creditMine, { call: true }), disclose: { caller: true } },

@@ -4,7 +4,7 @@
  */
 import autobahn from 'autobahn';
 import { sign, type KeyObject } from 'node:crypto';
-import type { ErrorFactory, WampSession } from '../../shared/wamp.ts';
+import { callErrorOf, type ErrorFactory, type WampSession } from '../../shared/wamp.ts';
 import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
 import { LOCAL_TRANSPORT } from './local-transport.ts';
@@ -112,6 +112,13 @@ export function openWampClient(options: ClientOptions): WampClient {
       }
       throw new Error(`router asked for ${method}, which these credentials cannot answer`);
     },
+    // autobahn prints each error an endpoint throws with a multi-line dump: a stranger calling with bad
+    // arguments (answered with a WAMP error, which is the point) must not fill the log. Anything else
+    // thrown in Kiln's handlers is a bug, reported in one line.
+    on_user_error: (error: unknown, context: string) => {
+      if (error instanceof autobahn.Error) return;
+      console.error(`${context} ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' '));
+    },
     max_retries: options.reconnect ? -1 : 0,
     initial_retry_delay: 0.5,
     max_retry_delay: 10,
@@ -129,7 +136,9 @@ export function openWampClient(options: ClientOptions): WampClient {
     Promise.resolve(options.onOpen(session as unknown as WampSession)).catch((error: unknown) => {
       // A start cut short by close() (a worker closed while its threads loaded) is no failure to report.
       if (closing) return;
-      options.onClose?.('kiln.error.start_failed', error instanceof Error ? error.message : String(error), false);
+      // A refused REGISTER or SUBSCRIBE rejects with the router's {error, args}, not an Error.
+      const { uri, message } = callErrorOf(error);
+      options.onClose?.('kiln.error.start_failed', uri === 'wamp.error.runtime_error' ? message : `${message} (${uri})`, false);
       if (connection.isOpen) connection.close();
     });
   };

@@ -1,7 +1,8 @@
 /**
- * The compute callee: registers `kiln.anneal` as a shared roundrobin registration with a concurrency
- * of its thread count, runs each invocation on the slice pool (never on the event loop), fetches
- * problems once by hash, stops a run's slices when the run ends, and publishes its load each second.
+ * The compute callee: registers its own `kiln.anneal.<session id>` with a concurrency of its thread
+ * count (the orchestrator deals slices to callees it picks), runs each invocation on the slice pool
+ * (never on the event loop), fetches problems once by hash, stops a run's slices when the run ends,
+ * and publishes its load each second (disclosed: the orchestrator keys it by this session).
  * Isomorphic: the Node worker, the desktop app and the browser join page all use it.
  */
 import {
@@ -9,6 +10,7 @@ import {
   Procedures,
   ProtocolError,
   Topics,
+  annealProcedure,
   parseAnnealRequest,
   parseTour,
   problemFromWire,
@@ -61,22 +63,18 @@ export class ComputeCallee {
     // Registered, the callee is dealt slices at once: only threads that have loaded can take them.
     await this.pool.ready();
     await this.session.subscribe(Topics.anyRunState, (args) => this.onRunState(args?.[0]), { match: 'wildcard' });
-    this.registration = await this.session.register(Procedures.anneal, (_args, kwargs) => this.anneal(kwargs), {
-      invoke: 'roundrobin',
+    this.registration = await this.session.register(annealProcedure(this.session.id), (_args, kwargs) => this.anneal(kwargs), {
       concurrency: this.pool.size,
     });
     this.loadTimer = setInterval(() => this.publishLoad(), this.options.loadIntervalMs ?? 1000);
     this.publishLoad();
   }
 
-  /** Leaves cleanly: unregisters, says goodbye on the load topic, stops the timer. */
+  /** Leaves cleanly: unregisters (the orchestrator hears it from the router), stops the timer. */
   async stop(): Promise<void> {
     if (this.loadTimer) clearInterval(this.loadTimer);
     this.loadTimer = null;
-    if (this.registration && this.session.isOpen) {
-      await this.session.unregister(this.registration).catch(() => undefined);
-      await this.session.publish(Topics.workerGone, [{ workerId: this.options.workerId }], {}, { acknowledge: true })?.catch(() => undefined);
-    }
+    if (this.registration && this.session.isOpen) await this.session.unregister(this.registration).catch(() => undefined);
     this.registration = null;
   }
 
@@ -102,7 +100,7 @@ export class ComputeCallee {
   }
 
   private publishLoad(): void {
-    if (this.session.isOpen) this.session.publish(Topics.workerLoad, [this.load()]);
+    if (this.session.isOpen) this.session.publish(Topics.workerLoad, [this.load()], {}, { disclose_me: true });
   }
 
   private onRunState(value: unknown): void {

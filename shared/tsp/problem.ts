@@ -3,14 +3,23 @@
  * workers cache problems by hash and fetch the data only when they have not seen it.
  */
 import { parseCsv } from './csv.ts';
+import { unsolvableReason } from './limits.ts';
 import { parseTsplib } from './tsplib.ts';
-import type { ProblemData } from './types.ts';
+import { ProblemError, type ProblemData } from './types.ts';
 
 /**
  * Parses a problem file by its extension (.tsp, or .csv/.tsv/.txt), or, for any other name, by its content:
  * a first line that starts with a TSPLIB keyword ("NAME", "TYPE", ... followed by ':' or a section) is TSPLIB.
  */
 export function parseProblemFile(fileName: string, text: string): ProblemData {
+  const problem = parseByKind(fileName, text);
+  // A file that parses but that no run could solve is refused here, with its name, not later on the wire.
+  const reason = unsolvableReason(problem);
+  if (reason !== undefined) throw new ProblemError(`cannot be solved: ${reason}`, fileName);
+  return problem;
+}
+
+function parseByKind(fileName: string, text: string): ProblemData {
   const ext = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
   if (ext === 'tsp') return parseTsplib(text, fileName);
   if (ext === 'csv' || ext === 'tsv' || ext === 'txt') return parseCsv(text, fileName);

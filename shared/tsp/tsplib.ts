@@ -4,13 +4,14 @@
  * subset is refused with the file, line and reason; nothing is ever guessed or silently dropped, because a
  * wrongly read instance would anneal happily towards the wrong optimum.
  */
+import { MAX_CITIES, MAX_EXPLICIT_CITIES } from './limits.ts';
 import { Scanner, splitKeyword } from './scanner.ts';
 import type { EdgeWeightType, ProblemData } from './types.ts';
 
-/** Beyond this a Float64Array pair is still fine, but no annealing run would be sensible; likely a typo. */
-export const MAX_DIMENSION = 2_000_000;
-/** EXPLICIT instances are held as a full n x n Int32Array: 20,000 cities is already 1.6 GB. */
-const MAX_EXPLICIT_DIMENSION = 20_000;
+/** Refused at DIMENSION already, before reading the sections: no run could solve more (limits.ts). */
+export const MAX_DIMENSION = MAX_CITIES;
+/** EXPLICIT instances are held as a full n x n Int32Array and travel in one message (limits.ts). */
+const MAX_EXPLICIT_DIMENSION = MAX_EXPLICIT_CITIES;
 
 const EDGE_WEIGHT_TYPES: readonly EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ComputeCallee } from '../../shared/compute/callee.ts';
 import { SlicePool, type ComputeThread } from '../../shared/compute/pool.ts';
 import type { ThreadReply } from '../../shared/compute/thread-messages.ts';
-import { Procedures } from '../../shared/protocol.ts';
+import { Procedures, annealProcedure } from '../../shared/protocol.ts';
 import { makeWampError } from '../../electron/wamp/client.ts';
 import { Cluster } from '../helpers/cluster.ts';
 import { join } from '../helpers/kiln-process.ts';
@@ -90,14 +90,14 @@ describe('SlicePool start-up', () => {
 });
 
 describe('ComputeCallee start-up', () => {
-  it('registers kiln.anneal only after every thread has loaded', async () => {
+  it('registers its kiln.anneal.<session> only after every thread has loaded', async () => {
     cluster = await Cluster.start();
     const { kiln } = cluster;
     const controller = await cluster.controller();
     const { pool, threads } = controlledPool(2);
     const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute });
     const callee = new ComputeCallee(session, pool, makeWampError, { workerId: 'warming', host: 'test', kind: 'node', cores: 2, version: 'test' });
-    const registered = () => controller.call<number | null>('wamp.registration.lookup', [Procedures.anneal]);
+    const registered = () => controller.call<number | null>('wamp.registration.lookup', [annealProcedure(session.id)]);
     // A round trip on the callee's own connection: whatever it sent before has reached the router.
     const roundTrip = () => session.call(Procedures.problemGet, ['0'.repeat(64)]).catch(() => undefined);
     try {

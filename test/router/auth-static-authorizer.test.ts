@@ -156,9 +156,13 @@ describe('static authorizer configuration', () => {
 
   it("compiles Kiln's own roles and answers as they intend", () => {
     const authorizer = createStaticAuthorizer(KILN_ROLES);
-    expect(authorizer.authorize(as(Roles.compute), 'register', Procedures.anneal)).toBe(true);
-    expect(authorizer.authorize(as(Roles.compute), 'call', Procedures.anneal)).toBe(false);
-    expect(authorizer.authorize(as(Roles.viewer), 'subscribe', Topics.workerLoad)).toBe(true);
+    // The prefix kiln.anneal.*; the realm's registration policy narrows it to the session's own procedure.
+    expect(authorizer.authorize(as(Roles.compute), 'register', `${Procedures.anneal}.12345`)).toBe(true);
+    expect(authorizer.authorize(as(Roles.compute), 'register', Procedures.anneal)).toBe(false);
+    expect(authorizer.authorize(as(Roles.compute), 'call', `${Procedures.anneal}.12345`)).toBe(false);
+    expect(authorizer.authorize(as(Roles.compute), 'publish', Topics.workerGone)).toBe(false);
+    expect(authorizer.authorize(as(Roles.viewer), 'subscribe', Topics.machinesSummary)).toBe(true);
+    expect(authorizer.authorize(as(Roles.viewer), 'subscribe', Topics.workerLoad)).toBe(false);
     expect(authorizer.authorize(as(Roles.viewer), 'publish', Topics.workerLoad)).toBe(false);
     expect(authorizer.authorize(as(Roles.controller), 'register', 'kiln.anything')).toBe(true);
     expect(authorizer.authorize(as(Roles.controller), 'register', 'wamp.anything')).toBe(false);

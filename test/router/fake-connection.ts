@@ -64,6 +64,7 @@ export class StubRouter {
 
 export const testLimits = (overrides: Partial<Limits> = {}): Limits => ({
   maxMessageSize: 64 * 1024,
+  maxHelloSize: 64 * 1024,
   maxSessions: 100,
   maxOutgoingBuffer: 256 * 1024,
   maxCallQueue: 0,

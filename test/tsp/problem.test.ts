@@ -7,9 +7,9 @@ import { loadTsplib, readText } from '../helpers/tsplib-fixtures.ts';
 describe('parseProblemFile', () => {
   it('dispatches on the extension, then on the content', () => {
     expect(parseProblemFile('berlin52.tsp', readText('berlin52.tsp')).n).toBe(52);
-    expect(parseProblemFile('cities.CSV', 'x,y\n1,2\n').n).toBe(1);
+    expect(parseProblemFile('cities.CSV', 'x,y\n1,2\n3,4\n5,6\n').n).toBe(3);
     expect(parseProblemFile('upload', readText('eil51.tsp')).name).toBe('eil51');
-    expect(parseProblemFile('upload', '1;2\n3;4\n').n).toBe(2);
+    expect(parseProblemFile('upload', '1;2\n3;4\n5;6\n').n).toBe(3);
     expect(() => parseProblemFile('x.tsp', 'x,y\n1,2\n')).toThrow(/x\.tsp:1: unknown keyword 'X,Y'/);
   });
 });

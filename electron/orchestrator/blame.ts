@@ -1,0 +1,76 @@
+/**
+ * Per-callee blame within one run: every failure (an error, a missed deadline, a malformed or invalid
+ * result) counts against the callee that gave it, a success clears its streak, and a callee that fails
+ * QUARANTINE_AFTER times in a row gets no more of the run's slices. Keyed by the callee's session,
+ * which the router assigned: a callee cannot shift blame by naming itself otherwise.
+ */
+import type { Callee } from './workers.ts';
+
+/** Failures in a row after which a callee gets no more slices of the run. */
+export const QUARANTINE_AFTER = 3;
+/** Longest failure reason kept (it may come from the callee). */
+const MAX_REASON = 200;
+/** Callees named in a failed run's reason. */
+const NAMED_IN_SUMMARY = 3;
+
+interface Account {
+  callee: Callee;
+  streak: number;
+  failures: number;
+  lastReason: string;
+  quarantined: boolean;
+}
+
+/** One line, bounded: reasons may come from a donor, who must not fill logs or messages. */
+export function oneLine(text: string, max = MAX_REASON): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** How a callee is named in messages: its session, and the worker id it claims, if any. */
+export function describeCallee(callee: Callee): string {
+  return callee.load ? `callee ${callee.session} ('${oneLine(callee.load.workerId, 40)}')` : `callee ${callee.session}`;
+}
+
+export class Blame {
+  private readonly accounts = new Map<number, Account>();
+
+  constructor(private readonly onQuarantine: (callee: Callee, reason: string) => void) {}
+
+  failed(callee: Callee, reason: string): void {
+    const account = this.account(callee);
+    account.streak++;
+    account.failures++;
+    account.lastReason = oneLine(reason);
+    if (!account.quarantined && account.streak >= QUARANTINE_AFTER) {
+      account.quarantined = true;
+      this.onQuarantine(callee, `${account.streak} failures in a row, the last: ${account.lastReason}`);
+    }
+  }
+
+  succeeded(callee: Callee): void {
+    const account = this.accounts.get(callee.session);
+    if (account) account.streak = 0;
+  }
+
+  isQuarantined(callee: Callee): boolean {
+    return this.accounts.get(callee.session)?.quarantined === true;
+  }
+
+  /** What the callees did wrong, for a run that got no tour: who failed how often, and why. */
+  summary(): string | undefined {
+    const accounts = [...this.accounts.values()].sort((a, b) => b.failures - a.failures);
+    if (accounts.length === 0) return undefined;
+    const named = accounts.slice(0, NAMED_IN_SUMMARY).map(({ callee, failures, lastReason, quarantined }) => {
+      return `${describeCallee(callee)} failed ${failures} slice${failures === 1 ? '' : 's'}${quarantined ? ' and was quarantined' : ''} (last: ${lastReason})`;
+    });
+    const more = accounts.length - named.length;
+    return `${named.join('; ')}${more > 0 ? `; and ${more} more callee${more === 1 ? '' : 's'}` : ''}. Check those machines, or revoke their invites`;
+  }
+
+  private account(callee: Callee): Account {
+    let account = this.accounts.get(callee.session);
+    if (!account) this.accounts.set(callee.session, (account = { callee, streak: 0, failures: 0, lastReason: '', quarantined: false }));
+    return account;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Attack 4 of issue 11: a donor that accepts invocations and never answers held them until slice time
+ * + 10 s (the local worker finished 2 slices in 5 s), and a worker whose link was cut stayed registered
+ * for up to 40 s while the orchestrator waited for the router to notice.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeInt32s, toBytes, type RunResult } from '../../shared/protocol.ts';
+import { problemToWire } from '../../shared/protocol.ts';
+import type { Invocation } from './hostile-donor.ts';
+import { expectValidFinishedRun, honestSlices, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+
+let guarded: GuardedKiln | null = null;
+afterEach(async () => {
+  await guarded?.close();
+  guarded = null;
+});
+
+describe('a donor that stalls', () => {
+  it('costs the honest worker at most half its slices, and its calls are canceled by the orchestrator', async () => {
+    guarded = await startGuardedKiln();
+    const { kiln, controller } = guarded;
+    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
+    const problem = randomProblem(60);
+    await solve(controller, problem, 1000, 100); // warms the local worker's thread up for both runs below
+    const alone = await solve(controller, problem, 3000, 100);
+
+    const staller = await guarded.donor();
+    const stalled: Invocation[] = [];
+    staller.onInvocation = (invocation) => stalled.push(invocation);
+    await staller.registerAnneal(4);
+    await until(() => kiln.orchestrator.workers.size === 2, 'the staller to register');
+    const withStaller = await solve(controller, problem, 3000, 100);
+
+    expectValidFinishedRun(withStaller, problem);
+    expect(stalled.length).toBeGreaterThan(0);
+    expect(honestSlices(withStaller)).toBeGreaterThanOrEqual(honestSlices(alone) / 2);
+    // The orchestrator keeps every slice's deadline itself: the stalled calls end with its CANCEL (the
+    // router's INTERRUPT reaches the staller, which announced call_canceling), whatever the router's timeout.
+    await until(() => stalled.every((invocation) => staller.interrupts().includes(invocation.request)), 'the stalled calls to be canceled');
+  });
+
+  it('does not hold up a segment round: the stalled stretch goes to an idle callee, first answer wins, and the staller is quarantined', async () => {
+    guarded = await startGuardedKiln({ threads: 0 });
+    const { kiln } = guarded;
+    const staller = await guarded.donor();
+    staller.onInvocation = () => {};
+    await staller.registerAnneal(1);
+    const responder = await guarded.donor();
+    let answered = 0;
+    responder.onInvocation = (invocation) => {
+      answered++;
+      responder.yield(invocation.request, echo(invocation, problem.n));
+    };
+    await responder.registerAnneal(1);
+    await until(() => kiln.orchestrator.workers.size === 2, 'both donors to register');
+    const problem = randomProblem(3000);
+
+    const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 6000, params: { sliceMs: 100, seed: 1, scheme: 'segments' } });
+    const result: RunResult = await run.finished();
+
+    expectValidFinishedRun(result, problem);
+    // Each stretch the staller held went to the responder, whose answer won; the losing call was canceled,
+    // and after three such losses the staller got no more of the run's stretches.
+    const diagnostics = JSON.stringify({ ...result, tour: null, answered, log: guarded.log.filter((line) => line.includes('callee')) });
+    expect(guarded.log.filter((line) => line.includes(`callee ${staller.sessionId} failed a slice: has answered no slice yet, and another callee answered this one first`)).length, diagnostics).toBe(3);
+    expect(guarded.log.some((line) => line.includes(`callee ${staller.sessionId} quarantined`)), diagnostics).toBe(true);
+    expect(staller.interrupts().length).toBeGreaterThan(0);
+    expect(answered).toBeGreaterThan(3);
+  });
+
+  it('is dropped by the router within a few seconds when it stops answering pings, and its slices go elsewhere', async () => {
+    guarded = await startGuardedKiln();
+    const { kiln, controller } = guarded;
+    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
+    const silent = await guarded.donor({ autoPong: false });
+    silent.onInvocation = () => {};
+    await silent.registerAnneal(2);
+    await until(() => kiln.orchestrator.workers.size === 2, 'the silent donor to register');
+    const problem = randomProblem(60);
+    const solving = solve(controller, problem, 12_000, 200);
+    // The router's heartbeat (ping every 2 s, 3 s to answer) ends the half-open connection.
+    await silent.closed();
+    await until(() => kiln.orchestrator.workers.size === 1, 'the orchestrator to drop it');
+    const result = await solving;
+    expectValidFinishedRun(result, problem);
+    expect(honestSlices(result)).toBeGreaterThan(0);
+  });
+});
+
+/** A segment slice answered with the stretch unchanged (a whole-tour slice with its tour or the identity). */
+function echo(invocation: Invocation, n: number): Record<string, unknown> {
+  const { tour, segment, runId } = invocation.kwargs as { tour?: Uint8Array; segment?: { start: number; length: number }; runId: string };
+  let cities = tour ? decodeInt32s(tour, 'tour') : Int32Array.from({ length: n }, (_, i) => i);
+  if (segment) cities = Int32Array.from({ length: segment.length }, (_, i) => cities[(segment.start + i) % n]);
+  return { runId, tour: toBytes(cities), length: 0, stats: { movesTried: 0 }, workerId: 'responder', stopped: false };
+}
