@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 
   async function measure(strategy: 'batched' | 'naive', withTour: boolean): Promise<Timing> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: dpr });
-    await page.goto(`${base}?mapDraw=${strategy}`);
+    await page.goto(`${base}?map=main&mapDraw=${strategy}`);
     await page.setInputFiles('[data-testid=file-input]', withTour ? [tspPath, tourPath] : [tspPath]);
     await page.waitForFunction((withTour) => document.querySelector('[data-testid=problem-summary]')?.textContent?.includes(withTour ? 'tour opened' : 'cities'), withTour, {
       timeout: 60_000,

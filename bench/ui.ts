@@ -3,11 +3,12 @@
  * a generated 33,810-city instance (uniform random, seed 1; no ../shared needed) while Chromium shows
  * it at 1440 x 900 (200 ms slices: about 10 progress events a second), and a PerformanceObserver
  * counts long tasks (> 50 ms) over the run's first `--seconds`, with the progress events the page
- * received. Two rounds, each in a fresh page. KILN_BENCH_PROFILE=1 also prints the main thread's
- * busiest functions (CDP Profiler). There is no second renderer to compare with yet: the figures are
- * absolute, so compare runs made on a quiet machine only.
+ * received and the map frames drawn. Each round measures, in fresh pages one after the other, the
+ * map drawn in its Web Worker (the default) and the baseline drawn on the page's main thread
+ * (`?map=main`), and prints the ratio of blocked time, so a busy machine slows both alike.
+ * KILN_BENCH_PROFILE=1 also prints the main thread's busiest functions (CDP Profiler).
  *
- *   npm run bench:ui [-- --seconds 15 --cities 33810]
+ *   npm run bench:ui [-- --seconds 15 --cities 33810 --rounds 2]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { randomUniformProblem } from '../shared/tsp/instance.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, cities: { type: 'string', default: '33810' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, cities: { type: 'string', default: '33810' }, rounds: { type: 'string', default: '2' } } });
 const seconds = Number(values.seconds);
 const cities = Number(values.cities);
 const dir = mkdtempSync(join(tmpdir(), 'kiln-bench-ui-'));
@@ -41,12 +42,18 @@ interface Figures {
   longestMs: number;
   blockedMs: number;
   progressEvents: number;
+  mapFrames: number;
+  timeline: string;
 }
 
+type MapThread = 'worker' | 'main';
+
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-async function measure(): Promise<Figures> {
+async function measure(thread: MapThread): Promise<Figures> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(uiUrl);
+  const url = new URL(uiUrl);
+  url.searchParams.set('map', thread);
+  await page.goto(url.href);
   await page.getByTestId('connection-status').and(page.locator('[data-phase=open]')).waitFor();
   await page.setInputFiles('[data-testid=file-input]', csv);
   await page.getByTestId('problem-summary').waitFor();
@@ -54,10 +61,14 @@ async function measure(): Promise<Figures> {
   // Short slices: with two threads about 10 improvements, so 10 progress events, a second.
   await page.getByTestId('slice-ms').fill('200');
   await page.evaluate(() => {
-    const w = window as unknown as { longTasks: number[] };
+    const w = window as unknown as { longTasks: number[]; longTaskStarts: number[] };
     w.longTasks = [];
+    w.longTaskStarts = [];
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+      for (const entry of list.getEntries()) {
+        w.longTasks.push(entry.duration);
+        w.longTaskStarts.push(entry.startTime);
+      }
     }).observe({ type: 'longtask' });
   });
   const cdp = process.env.KILN_BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
@@ -69,10 +80,13 @@ async function measure(): Promise<Figures> {
   await page.locator('[data-testid=run-phase]', { hasText: 'running' }).waitFor();
   // Long tasks from the start on: the first tours are where a page stutters.
   const figures = await page.evaluate(async (ms) => {
-    const w = window as unknown as { longTasks: number[] };
+    const w = window as unknown as { longTasks: number[]; longTaskStarts: number[] };
     // No named functions in here: tsx would wrap them in a helper the page does not have.
     const phase = document.querySelector('[data-testid=run-phase]')!;
+    const map = document.querySelector<HTMLElement>('[data-testid=map-canvas]')!;
     const before = Number(phase.getAttribute('data-progress-events'));
+    const framesBefore = Number(map.dataset.draws ?? 0);
+    const startedAt = performance.now();
     await new Promise((resolve) => setTimeout(resolve, ms));
     const tasks = w.longTasks;
     return {
@@ -80,6 +94,9 @@ async function measure(): Promise<Figures> {
       longestMs: Math.round(Math.max(0, ...tasks)),
       blockedMs: Math.round(tasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0)),
       progressEvents: Number(phase.getAttribute('data-progress-events')) - before,
+      mapFrames: Number(map.dataset.draws ?? 0) - framesBefore,
+      // When each long task began (ms after the run showed as running; negative: before) and its length.
+      timeline: tasks.map((d, i) => `${Math.round(w.longTaskStarts[i] - startedAt)}:${Math.round(d)}`).join(' '),
     };
   }, seconds * 1000);
   if (cdp) {
@@ -101,10 +118,19 @@ async function measure(): Promise<Figures> {
 
 try {
   console.log(`${cities} cities, the first ${seconds} s of a run on kiln serve (2 threads), Chromium 1440x900:`);
-  for (const round of [1, 2]) {
-    const f = await measure();
-    console.log(`round ${round}: ${f.longTasks} long tasks, longest ${f.longestMs} ms, blocking ${f.blockedMs} ms, ${f.progressEvents} progress events`);
+  const rounds = Number(values.rounds);
+  const blocked: Record<MapThread, number> = { worker: 0, main: 0 };
+  for (let round = 1; round <= rounds; round++) {
+    for (const thread of ['worker', 'main'] as const) {
+      const f = await measure(thread);
+      blocked[thread] += f.blockedMs;
+      console.log(
+        `round ${round}, map in ${thread === 'worker' ? 'its worker' : 'main thread (?map=main, baseline)'}: ${f.longTasks} long tasks, longest ${f.longestMs} ms, blocking ${f.blockedMs} ms, ${f.progressEvents} progress events, ${f.mapFrames} map frames`,
+      );
+      if (process.env.KILN_BENCH_PROFILE) console.log(`  long tasks (start ms:duration ms): ${f.timeline}`);
+    }
   }
+  console.log(`blocked time, worker / main thread: ${blocked.main > 0 ? (blocked.worker / blocked.main).toFixed(3) : 'n/a (the baseline had no long tasks)'}x`);
 } finally {
   await browser.close();
   kiln.kill('SIGTERM');

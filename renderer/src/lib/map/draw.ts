@@ -18,6 +18,9 @@ export type DrawStrategy = 'batched' | 'naive';
 /** Largest city square (device pixels a side) written into an ImageData rather than drawn as rects. */
 const MAX_PIXEL_CITY = 4;
 
+/** The 2D contexts the painter draws on: a page's canvas, or an OffscreenCanvas in the map's worker. */
+export type MapContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
 export interface MapScene {
   points: MapPoints;
   tour: Int32Array | null;
@@ -38,7 +41,7 @@ export class MapPainter {
 
   constructor(private readonly strategy: DrawStrategy = 'batched') {}
 
-  draw(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+  draw(ctx: MapContext, width: number, height: number, scene: MapScene): void {
     this.#project(scene, width, height);
     if (this.strategy === 'batched' && scene.cityPx <= MAX_PIXEL_CITY) {
       // Dense instances: cities as pixels under the tour.
@@ -52,7 +55,7 @@ export class MapPainter {
     this.#drawCities(ctx, width, height, scene);
   }
 
-  #putCityPixels(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+  #putCityPixels(ctx: MapContext, width: number, height: number, scene: MapScene): void {
     if (!this.#image || this.#image.width !== width || this.#image.height !== height) this.#image = ctx.createImageData(width, height);
     const pixels = new Uint32Array(this.#image.data.buffer);
     pixels.fill(pixelWord(scene.colors.background));
@@ -104,7 +107,7 @@ export class MapPainter {
     }
   }
 
-  #drawTour(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene, tour: Int32Array): void {
+  #drawTour(ctx: MapContext, width: number, height: number, scene: MapScene, tour: Int32Array): void {
     const sx = this.#screenX;
     const sy = this.#screenY;
     const n = tour.length;
@@ -162,7 +165,7 @@ export class MapPainter {
     ctx.stroke();
   }
 
-  #drawCities(ctx: CanvasRenderingContext2D, width: number, height: number, scene: MapScene): void {
+  #drawCities(ctx: MapContext, width: number, height: number, scene: MapScene): void {
     const sx = this.#screenX;
     const sy = this.#screenY;
     const n = scene.points.x.length;

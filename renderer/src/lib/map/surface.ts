@@ -1,0 +1,74 @@
+import type { DrawStrategy } from './draw.ts';
+import { MapFrame, type FrameStats, type MapInputs } from './frame.ts';
+import type { FromMapWorker, ToMapWorker } from './messages.ts';
+
+/**
+ * Where the map is drawn. 'worker' (the default): the canvas is handed to a Web Worker as an
+ * OffscreenCanvas, so drawing a 30,000-city tour never blocks the page. 'main' draws on the page's
+ * main thread, as before: browsers without OffscreenCanvas, and the baseline `npm run bench:ui`
+ * compares with (`?map=main`); `npm run bench:map` times the painter there.
+ */
+export type MapThread = 'worker' | 'main';
+
+/** The page's handle on the map's canvas, wherever it is drawn. */
+export interface MapSurface {
+  readonly thread: MapThread;
+  update(inputs: Partial<MapInputs>): void;
+  toPngBlob(): Promise<Blob | null>;
+  close(): void;
+}
+
+export function createMapSurface(canvas: HTMLCanvasElement, thread: MapThread, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void): MapSurface {
+  if (thread === 'worker' && typeof canvas.transferControlToOffscreen === 'function' && typeof Worker === 'function') {
+    return new WorkerMapSurface(canvas, strategy, onDrawn);
+  }
+  const frame = new MapFrame(canvas, strategy, onDrawn);
+  return {
+    thread: 'main',
+    update: (inputs) => frame.update(inputs),
+    toPngBlob: () => frame.toPngBlob(),
+    close: () => frame.close(),
+  };
+}
+
+class WorkerMapSurface implements MapSurface {
+  readonly thread = 'worker';
+  readonly #worker = new Worker(new URL('./map-worker.ts', import.meta.url), { type: 'module', name: 'kiln-map' });
+  readonly #pngs = new Map<number, (blob: Blob | null) => void>();
+  #nextPng = 0;
+
+  constructor(canvas: HTMLCanvasElement, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void) {
+    const offscreen = canvas.transferControlToOffscreen();
+    this.#post({ type: 'canvas', canvas: offscreen, strategy }, [offscreen]);
+    this.#worker.onmessage = ({ data }: MessageEvent<FromMapWorker>) => {
+      if (data.type === 'drawn') return onDrawn(data.stats);
+      this.#pngs.get(data.id)?.(data.blob);
+      this.#pngs.delete(data.id);
+    };
+  }
+
+  update(inputs: Partial<MapInputs>): void {
+    // The page keeps its tour (export, "start from this tour"); the worker gets a copy it owns, moved
+    // rather than cloned. Points are sent once per city set and are cloned.
+    const tour = inputs.tour ? inputs.tour.slice() : null;
+    this.#post({ type: 'update', inputs: 'tour' in inputs ? { ...inputs, tour } : inputs }, tour ? [tour.buffer] : []);
+  }
+
+  toPngBlob(): Promise<Blob | null> {
+    const id = this.#nextPng++;
+    return new Promise((resolve) => {
+      this.#pngs.set(id, resolve);
+      this.#post({ type: 'png', id });
+    });
+  }
+
+  close(): void {
+    this.#worker.terminate();
+    for (const resolve of this.#pngs.values()) resolve(null);
+    this.#pngs.clear();
+  }
+
+  #post(message: ToMapWorker, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(message, transfer);
+  }
+}
