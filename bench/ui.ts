@@ -3,9 +3,10 @@
  * a generated 33,810-city instance (uniform random, seed 1; no ../shared needed) while Chromium shows
  * it at 1440 x 900 (200 ms slices: about 10 progress events a second), and a PerformanceObserver
  * counts long tasks (> 50 ms) over the run's first `--seconds`, with the progress events the page
- * received and the map frames drawn. Each round measures, in fresh pages one after the other, the
- * map drawn in its Web Worker (the default) and the baseline drawn on the page's main thread
- * (`?map=main`), and prints the ratio of blocked time, so a busy machine slows both alike.
+ * received and the map frames drawn. Each round measures, in fresh pages one after the other (in
+ * alternating order), the map drawn in its Web Worker (the default) and the baseline drawn on the
+ * page's main thread (`?map=main`), and prints the ratio of blocked time, so a busy machine slows
+ * both alike.
  * KILN_BENCH_PROFILE=1 also prints the main thread's busiest functions (CDP Profiler).
  *
  *   npm run bench:ui [-- --seconds 15 --cities 33810 --rounds 2]
@@ -121,7 +122,8 @@ try {
   const rounds = Number(values.rounds);
   const blocked: Record<MapThread, number> = { worker: 0, main: 0 };
   for (let round = 1; round <= rounds; round++) {
-    for (const thread of ['worker', 'main'] as const) {
+    // Alternating which goes first, so a machine getting busier or quieter favours neither.
+    for (const thread of round % 2 === 1 ? (['worker', 'main'] as const) : (['main', 'worker'] as const)) {
       const f = await measure(thread);
       blocked[thread] += f.blockedMs;
       console.log(
