@@ -1,7 +1,7 @@
 /**
  * The control center against the real `kiln serve`: open berlin52 through the file input, solve it
  * to its optimum while a second window follows the same live run, see the tour drawn (by the map's
- * worker, on screen) and
+ * worker, on screen, and in the PNG export) and
  * the load charts fed by the worker, stop, and export a tour whose length is the one shown; a
  * malformed file is refused with its line and reason; an `.opt.tour` opened for a city set gives the gap.
  */
@@ -42,15 +42,21 @@ async function openControlCenter(page: Page): Promise<void> {
 /**
  * Pixels of the map, as the screen shows it, that differ from its background. The map is drawn in a
  * worker on an OffscreenCanvas, so the page cannot read the canvas back: this decodes a screenshot of
- * the canvas below its zoom buttons, taking the background from the top-left corner (inside the fit
- * margin, where no city or tour segment reaches).
+ * the canvas below its zoom buttons.
  */
 async function paintedPixels(page: Page): Promise<number> {
   const map = await page.getByTestId('map-canvas').boundingBox();
   const tools = await page.getByTestId('map-fit').boundingBox();
   if (!map || !tools) throw new Error('the map is not on screen');
   const top = tools.y + tools.height;
-  const png = await page.screenshot({ clip: { x: map.x, y: top, width: map.width, height: map.y + map.height - top } });
+  return (await paintedPixelsOf(page, await page.screenshot({ clip: { x: map.x, y: top, width: map.width, height: map.y + map.height - top } }))).painted;
+}
+
+/**
+ * A PNG's size and its pixels that differ from the top-left one (the map's background: inside the fit
+ * margin, where no city or tour segment reaches), decoded by the page.
+ */
+function paintedPixelsOf(page: Page, png: Buffer): Promise<{ width: number; height: number; painted: number }> {
   return page.evaluate(async (base64) => {
     // From bytes, not a data: URL, which the page's Content-Security-Policy refuses to fetch.
     const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
@@ -59,7 +65,7 @@ async function paintedPixels(page: Page): Promise<number> {
     const { data } = context.getImageData(0, 0, image.width, image.height);
     let painted = 0;
     for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) painted++;
-    return painted;
+    return { width: image.width, height: image.height, painted };
   }, png.toString('base64'));
 }
 
@@ -121,6 +127,18 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   const exported = tourLength(createInstance(problem), tour);
   expect(exported).toBe(BERLIN52_OPTIMUM);
   expect(exported).toBe(Number(await best.getAttribute('data-value')));
+
+  // The map as a PNG comes from the worker's canvas: its full size, with the tour on it.
+  const savingPng = page.waitForEvent('download');
+  await page.getByTestId('export-png').click();
+  const pngDownload = await savingPng;
+  expect(pngDownload.suggestedFilename()).toBe('berlin52-map.png');
+  const mapPng = await paintedPixelsOf(page, readFileSync(await pngDownload.path()));
+  const canvasSize = await page.getByTestId('map-canvas').evaluate((canvas: HTMLCanvasElement) => canvas.getBoundingClientRect());
+  // Device pixels at DPR 1: the CSS size, give or take the rounding of a fractional layout.
+  expect(Math.abs(mapPng.width - canvasSize.width)).toBeLessThanOrEqual(1);
+  expect(Math.abs(mapPng.height - canvasSize.height)).toBeLessThanOrEqual(1);
+  expect(mapPng.painted).toBeGreaterThan(citiesOnly * 1.2);
   await watcher.context().close();
 });
 
