@@ -4,7 +4,7 @@
  * the machines summary, and asking kiln.solve.status every 100 ms (the next ask 100 ms after the
  * answer), timing each answer. On stdin "stop" prints one JSON line and exits.
  */
-import { Procedures, Topics } from '../shared/protocol.ts';
+import { Procedures, Topics } from '../shared/protocol/uris.ts';
 import type { WampSession } from '../shared/wamp.ts';
 import { openWampClient } from '../electron/wamp/client.ts';
 

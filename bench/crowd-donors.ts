@@ -12,7 +12,10 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
-import { Procedures, REALM, Topics, decodeInt32s, problemFromWire, toBytes, type AnnealRequest, type ProblemWire, type WorkerLoad } from '../shared/protocol.ts';
+import { Procedures, REALM, Topics } from '../shared/protocol/uris.ts';
+import type { AnnealRequest, ProblemWire, WorkerLoad } from '../shared/protocol/wire.ts';
+import { decodeInt32s, toBytes } from '../shared/protocol/codecs.ts';
+import { problemFromWire } from '../shared/protocol/validate.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 
 const [url, authid, secret, countText, firstText] = process.argv.slice(2);

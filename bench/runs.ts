@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { problemToWire, toBytes, type RunRecord } from '../shared/protocol.ts';
+import type { RunRecord } from '../shared/protocol/wire.ts';
+import { problemToWire, toBytes } from '../shared/protocol/codecs.ts';
 import { randomUniformProblem } from '../shared/tsp/instance.ts';
 import { problemHash } from '../shared/tsp/problem.ts';
 import { RunStore } from '../electron/runs/run-store.ts';

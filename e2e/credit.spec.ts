@@ -5,7 +5,9 @@
  * must be unique in the room.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { Procedures, REALM, problemToWire, type CreatedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
+import { Procedures, REALM } from '../shared/protocol/uris.ts';
+import type { CreatedInvite, RunResult, RunState } from '../shared/protocol/wire.ts';
+import { problemToWire } from '../shared/protocol/codecs.ts';
 import { randomUniformProblem } from '../shared/tsp/instance.ts';
 import type { WampSession } from '../shared/wamp.ts';
 import { openWampClient, type WampClient } from '../electron/wamp/client.ts';

@@ -3,7 +3,9 @@
  * (invites on, no mDNS; with `tls`, as `kiln serve --tls`), with a controller session holding the UI's ticket, which creates and
  * revokes invites through kiln.lan.* exactly as the control center's Machines panel does.
  */
-import { Procedures, REALM, problemToWire, type CreatedInvite, type RevokedInvite, type RunResult, type RunState } from '../shared/protocol.ts';
+import { Procedures, REALM } from '../shared/protocol/uris.ts';
+import type { CreatedInvite, RevokedInvite, RunResult, RunState } from '../shared/protocol/wire.ts';
+import { problemToWire } from '../shared/protocol/codecs.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 import type { WampSession } from '../shared/wamp.ts';
 import { startKiln } from '../electron/app/kiln.ts';

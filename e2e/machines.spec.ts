@@ -5,7 +5,8 @@
  * does) leaves the page answering quickly and drawing smoothly during a run.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { Procedures, REALM, Topics, type CreatedInvite, type WorkerLoad } from '../shared/protocol.ts';
+import { Procedures, REALM, Topics } from '../shared/protocol/uris.ts';
+import type { CreatedInvite, WorkerLoad } from '../shared/protocol/wire.ts';
 import type { WampSession } from '../shared/wamp.ts';
 import { openWampClient, type Credentials, type WampClient } from '../electron/wamp/client.ts';
 import { openControlCenter as openPage, serveKilnForSpec } from './serve-kiln.ts';

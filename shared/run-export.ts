@@ -1,5 +1,6 @@
 /** A past run as a self-contained JSON document (kiln runs export --format json, and the Runs panel's Export). */
-import { decodeFloat64s, decodeInt32s, type RunRecord } from './protocol.ts';
+import type { RunRecord } from './protocol/wire.ts';
+import { decodeFloat64s, decodeInt32s } from './protocol/codecs.ts';
 
 export function runRecordJson(record: RunRecord): string {
   const { problem } = record;

@@ -6,7 +6,7 @@
 import { createServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { REALM, Roles } from '../../shared/protocol.ts';
+import { REALM, Roles } from '../../shared/protocol/uris.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { guardHost, hostPolicy } from '../http/host-policy.ts';

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { REALM } from '../../shared/protocol.ts';
+import { REALM } from '../../shared/protocol/uris.ts';
 import type { Credentials } from '../wamp/client.ts';
 import { UsageError } from './command.ts';
 

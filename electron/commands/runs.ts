@@ -4,7 +4,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeInt32s, type RunRecord, type RunSummary } from '../../shared/protocol.ts';
+import type { RunRecord, RunSummary } from '../../shared/protocol/wire.ts';
+import { decodeInt32s } from '../../shared/protocol/codecs.ts';
 import { runRecordJson } from '../../shared/run-export.ts';
 import { defaultStateDir } from '../tls/tls-identity.ts';
 import { RunStore } from '../runs/run-store.ts';

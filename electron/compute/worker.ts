@@ -6,7 +6,7 @@
 import { cpus, hostname } from 'node:os';
 import { ComputeCallee } from '../../shared/compute/callee.ts';
 import { SlicePool } from '../../shared/compute/pool.ts';
-import { REALM } from '../../shared/protocol.ts';
+import { REALM } from '../../shared/protocol/uris.ts';
 import { makeWampError, openWampClient, type Credentials, type WampClient } from '../wamp/client.ts';
 import { spawnNodeThread } from './node-threads.ts';
 import { VERSION } from '../version.ts';

@@ -5,7 +5,9 @@
  * router's session id, which no caller can forge, decides who holds a worker id. The first session to
  * ask about a worker id holds it until that session leaves; only the holder may name it.
  */
-import { Errors, Procedures, ProtocolError, Topics, isRecord, type MachineRow, type MyCredit } from '../../shared/protocol.ts';
+import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import type { MachineRow, MyCredit } from '../../shared/protocol/wire.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 import type { ErrorFactory, InvocationDetails, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { cleanDisplayName } from './display-name.ts';

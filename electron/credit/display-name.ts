@@ -3,7 +3,7 @@
  * garble or spoof a line (control and format characters, bidirectional overrides, runs of spaces),
  * bounded in length, and compared for uniqueness without case or compatibility differences.
  */
-import { MAX_DISPLAY_NAME } from '../../shared/protocol.ts';
+import { MAX_DISPLAY_NAME } from '../../shared/protocol/wire.ts';
 
 /** The name as shown, or an error message saying why it cannot be one. */
 export function cleanDisplayName(value: unknown): { name: string } | { error: string } {

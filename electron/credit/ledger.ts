@@ -3,7 +3,7 @@
  * whose tour became the run's best), over the whole session and per run; and the display names donors
  * chose, unique in the room. Ranked by CPU-seconds, then slices, then improvements.
  */
-import { MAX_BOARD_ROWS, type CreditBoard, type CreditRow, type MachineRow, type MyCredit } from '../../shared/protocol.ts';
+import { MAX_BOARD_ROWS, type CreditBoard, type CreditRow, type MachineRow, type MyCredit } from '../../shared/protocol/wire.ts';
 import type { SliceDone } from '../orchestrator/run.ts';
 import { nameKey } from './display-name.ts';
 

@@ -5,7 +5,7 @@
  * record that does not fit is ignored rather than shown.
  */
 import { Bonjour, type Service } from 'bonjour-service';
-import type { LanMachine } from '../../shared/protocol.ts';
+import type { LanMachine } from '../../shared/protocol/wire.ts';
 
 export const CONTROL_SERVICE_TYPE = 'kiln';
 export const WORKER_SERVICE_TYPE = 'kiln-worker';

@@ -11,7 +11,7 @@
  * page shows it, and the ids are random, so naming the state tells a guesser nothing useful.
  */
 import { randomBytes } from 'node:crypto';
-import { Roles } from '../../shared/protocol.ts';
+import { Roles } from '../../shared/protocol/uris.ts';
 import type { CraPrincipal, CraRefusal } from '../router/auth/wampcra.ts';
 
 export const DEFAULT_INVITE_TTL_MS = 3_600_000;

@@ -3,8 +3,8 @@
  * workers discovered over mDNS (checked against their pairing endpoints), publishes it on
  * kiln.lan.machines, and registers kiln.lan.list / invite / createInvite / revokeInvite.
  */
-import { Errors, Procedures, ProtocolError, REALM, Topics } from '../../shared/protocol.ts';
-import type { CreatedInvite, JoinLinkSummary, LanInvitation, LanMachine, LanStatus, RevokedInvite } from '../../shared/protocol.ts';
+import { Errors, Procedures, ProtocolError, REALM, Topics } from '../../shared/protocol/uris.ts';
+import type { CreatedInvite, JoinLinkSummary, LanInvitation, LanMachine, LanStatus, RevokedInvite } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { ControlCenterKey } from './control-center-key.ts';

@@ -20,7 +20,7 @@ import {
   type Invitation,
   type PairingInfo,
 } from './pairing.ts';
-import { isRecord } from '../../shared/protocol.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 
 export interface Answer {
   status: number;

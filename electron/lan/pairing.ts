@@ -11,7 +11,7 @@
  *   POST /kiln/pairing/reveal       <- { inviteId, nonce } (the nonce the invitation committed to)
  *                                   -> 202 { status: 'awaiting-confirmation' }: both ends now show the code
  */
-import { isRecord } from '../../shared/protocol.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 import { HEX32, HEX64, sha256Hex } from './pairing-crypto.ts';
 
 export const PAIRING_PATH = '/kiln/pairing';

@@ -3,7 +3,9 @@
  * controller session and publishes one kiln.machines.summary per second (summary.ts), so a page's work
  * per second is the same for 3 machines or 1,000 donors. Quiet while no machine is known.
  */
-import { Topics, isRecord, type MachineRow, type MachinesSummary } from '../../shared/protocol.ts';
+import { Topics } from '../../shared/protocol/uris.ts';
+import type { MachineRow, MachinesSummary } from '../../shared/protocol/wire.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 import type { WampSession, WampSubscription } from '../../shared/wamp.ts';
 import { machineRowOf, summarize } from './summary.ts';
 

@@ -4,15 +4,8 @@
  * aggregation is tested alone. Loads come from any invited browser: they are validated and clamped
  * here, so one donor's lie cannot break the summary (it can only misstate its own row).
  */
-import {
-  MAX_SUMMARY_HOSTS,
-  MAX_SUMMARY_MACHINES,
-  isRecord,
-  type HostGroup,
-  type LoadTotals,
-  type MachineRow,
-  type MachinesSummary,
-} from '../../shared/protocol.ts';
+import { MAX_SUMMARY_HOSTS, MAX_SUMMARY_MACHINES, type HostGroup, type LoadTotals, type MachineRow, type MachinesSummary } from '../../shared/protocol/wire.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 
 const MAX_ID = 128;
 const MAX_HOST = 64;

@@ -6,16 +6,10 @@
  * it, and it serves problems as kiln.problem.get.<id>. Any number of them (and one public one, the
  * control center's) share a router's callees without any of them running another's solve.
  */
-import {
-  Errors,
-  Procedures,
-  ProtocolError,
-  Topics,
-  parseSolveRequest,
-  problemToWire,
-  type RunResult,
-  type RunState,
-} from '../../shared/protocol.ts';
+import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import type { RunResult, RunState } from '../../shared/protocol/wire.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
+import { parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';

@@ -15,18 +15,18 @@
  * quarantined for the run after a few in a row. The run fails only when it ends with no tour at all,
  * with a reason a person can act on.
  */
+import { Topics } from '../../shared/protocol/uris.ts';
 import {
   MAX_CONVERGENCE_SAMPLES,
-  Topics,
-  parseAnnealResult,
-  toBytes,
   type AnnealRequest,
   type RunPhase,
   type RunProgress,
   type RunResult,
   type RunState,
   type SolveParams,
-} from '../../shared/protocol.ts';
+} from '../../shared/protocol/wire.ts';
+import { toBytes } from '../../shared/protocol/codecs.ts';
+import { parseAnnealResult } from '../../shared/protocol/validate.ts';
 import type { Segment } from '../../shared/compute/segment.ts';
 import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';

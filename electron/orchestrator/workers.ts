@@ -7,7 +7,9 @@
  * or its session is (wamp.session.on_leave). Load events count only with the publisher disclosed,
  * and only for that publisher: invented worker ids give no capacity, and no session speaks for another.
  */
-import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf, isRecord, type WorkerLoad } from '../../shared/protocol.ts';
+import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf } from '../../shared/protocol/uris.ts';
+import type { WorkerLoad } from '../../shared/protocol/wire.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 import type { EventDetails, WampSession } from '../../shared/wamp.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */

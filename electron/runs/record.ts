@@ -1,5 +1,6 @@
 /** A run's history record, from the orchestrator's Run and its final result. */
-import { problemToWire, type RunRecord, type RunResult } from '../../shared/protocol.ts';
+import type { RunRecord, RunResult } from '../../shared/protocol/wire.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
 import type { Run } from '../orchestrator/run.ts';
 
 export function recordOf(run: Run, result: RunResult, endedAt: number): RunRecord {

@@ -12,14 +12,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack, unpack } from 'msgpackr';
-import {
-  MAX_RUNS_KEPT,
-  isRecord,
-  type ProblemWire,
-  type RunRecord,
-  type RunSummary,
-  type RunsSettings,
-} from '../../shared/protocol.ts';
+import { MAX_RUNS_KEPT, type ProblemWire, type RunRecord, type RunSummary, type RunsSettings } from '../../shared/protocol/wire.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 import { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 
 const DEFAULT_MAX_RUNS = 200;

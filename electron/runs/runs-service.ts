@@ -3,7 +3,9 @@
  * every run that ends (record.ts, run-store.ts) and tells pages with kiln.runs.changed. Reading is open
  * to viewers (roles.ts); deleting and the cap are for controllers.
  */
-import { Errors, Procedures, ProtocolError, Topics, isRecord, type RunRecord, type RunSummary, type RunsSettings } from '../../shared/protocol.ts';
+import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import type { RunRecord, RunSummary, RunsSettings } from '../../shared/protocol/wire.ts';
+import { isRecord } from '../../shared/protocol/validate.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { recordOf } from './record.ts';

@@ -4,7 +4,7 @@
  * who started Kiln; they are never logged elsewhere.
  */
 import { randomBytes } from 'node:crypto';
-import { Roles } from '../../shared/protocol.ts';
+import { Roles } from '../../shared/protocol/uris.ts';
 import type { TicketPrincipal } from '../router/auth/ticket.ts';
 
 export interface LaunchCredentials {

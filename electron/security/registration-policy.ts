@@ -6,7 +6,7 @@
  * claim more threads than the router would let it hold, or register anything else. Other roles
  * are governed by their permissions alone.
  */
-import { MAX_CALLEE_CONCURRENCY, Roles, annealProcedure } from '../../shared/protocol.ts';
+import { MAX_CALLEE_CONCURRENCY, Roles, annealProcedure } from '../../shared/protocol/uris.ts';
 import type { RegistrationPolicy } from '../router/types.ts';
 
 const ALLOWED_OPTIONS = new Set(['match', 'invoke', 'concurrency']);

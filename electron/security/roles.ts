@@ -9,7 +9,7 @@
  *   Individual kiln.worker.load events are for the orchestrator and the summary only: a page that
  *   followed them would do work in proportion to the number of donors.
  */
-import { Procedures, Roles, Topics } from '../../shared/protocol.ts';
+import { Procedures, Roles, Topics } from '../../shared/protocol/uris.ts';
 import type { Permission, RoleConfig } from '../router/types.ts';
 
 const exact = (uri: string, allow: Permission['allow']): Permission => ({ uri, match: 'exact', allow });

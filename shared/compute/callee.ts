@@ -5,20 +5,10 @@
  * and publishes its load each second (disclosed: the orchestrator keys it by this session).
  * Isomorphic: the Node worker, the desktop app and the browser join page all use it.
  */
-import {
-  Errors,
-  Procedures,
-  ProtocolError,
-  Topics,
-  annealProcedure,
-  parseAnnealRequest,
-  parseTour,
-  problemFromWire,
-  toBytes,
-  type AnnealResult,
-  type RunState,
-  type WorkerLoad,
-} from '../protocol.ts';
+import { Errors, Procedures, ProtocolError, Topics, annealProcedure } from '../protocol/uris.ts';
+import type { AnnealResult, RunState, WorkerLoad } from '../protocol/wire.ts';
+import { toBytes } from '../protocol/codecs.ts';
+import { parseAnnealRequest, parseTour, problemFromWire } from '../protocol/validate.ts';
 import type { ProblemData } from '../tsp/types.ts';
 import { callErrorOf, type ErrorFactory, type WampRegistration, type WampSession } from '../wamp.ts';
 import type { SlicePool } from './pool.ts';

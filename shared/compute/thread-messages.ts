@@ -2,7 +2,7 @@
  * What the pool (main thread, shared/compute/pool.ts) and a compute thread (slice-runner.ts inside a Node
  * worker thread or a browser Web Worker) say to each other, and what a thread keeps between slices.
  */
-import type { AnnealRequest } from '../protocol.ts';
+import type { AnnealRequest } from '../protocol/wire.ts';
 import type { SliceStats } from '../tsp/kernel.ts';
 import type { ProblemData } from '../tsp/types.ts';
 

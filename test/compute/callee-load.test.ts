@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeCallee } from '../../shared/compute/callee.ts';
 import { SlicePool } from '../../shared/compute/pool.ts';
-import { Topics, type WorkerLoad } from '../../shared/protocol.ts';
+import { Topics } from '../../shared/protocol/uris.ts';
+import type { WorkerLoad } from '../../shared/protocol/wire.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { spawnNodeThread } from '../../electron/compute/node-threads.ts';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ComputeCallee } from '../../shared/compute/callee.ts';
 import { SlicePool, type ComputeThread } from '../../shared/compute/pool.ts';
 import type { ThreadReply } from '../../shared/compute/thread-messages.ts';
-import { Procedures, annealProcedure } from '../../shared/protocol.ts';
+import { Procedures, annealProcedure } from '../../shared/protocol/uris.ts';
 import { makeWampError } from '../../electron/wamp/client.ts';
 import { Cluster } from '../helpers/cluster.ts';
 import { join } from '../helpers/kiln-process.ts';

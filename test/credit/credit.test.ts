@@ -4,7 +4,9 @@
  * session id (disclosed) decides who may name a worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Procedures, Topics, problemToWire, type CreditBoard, type MyCredit, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { Procedures, Topics } from '../../shared/protocol/uris.ts';
+import type { CreditBoard, MyCredit, RunResult, RunState } from '../../shared/protocol/wire.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Topics, type RunState } from '../../shared/protocol.ts';
+import { Topics } from '../../shared/protocol/uris.ts';
+import type { RunState } from '../../shared/protocol/wire.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import type { RouterEvent } from '../../electron/router/router.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';

@@ -4,7 +4,9 @@
  * every slice is accounted for, and what the router saw; never wall-clock times or speed ratios.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Procedures, Topics, annealProcedure, toBytes, type RunProgress, type RunResult, type RunState, type WorkerLoad } from '../../shared/protocol.ts';
+import { Procedures, Topics, annealProcedure } from '../../shared/protocol/uris.ts';
+import type { RunProgress, RunResult, RunState, WorkerLoad } from '../../shared/protocol/wire.ts';
+import { toBytes } from '../../shared/protocol/codecs.ts';
 import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';

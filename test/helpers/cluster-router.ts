@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Roles } from '../../shared/protocol.ts';
+import { Roles } from '../../shared/protocol/uris.ts';
 import { cryptosignAuth } from '../../electron/router/auth/cryptosign.ts';
 import { ticketAuth } from '../../electron/router/auth/ticket.ts';
 import { wampcraAuth } from '../../electron/router/auth/wampcra.ts';

@@ -4,7 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REALM, Procedures, problemToWire, type RunResult, type RunState, type SolveRequest } from '../../shared/protocol.ts';
+import { REALM, Procedures } from '../../shared/protocol/uris.ts';
+import type { RunResult, RunState, SolveRequest } from '../../shared/protocol/wire.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';

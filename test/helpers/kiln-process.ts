@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REALM } from '../../shared/protocol.ts';
+import { REALM } from '../../shared/protocol/uris.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { openWampClient, type Credentials, type WampClient } from '../../electron/wamp/client.ts';
 

@@ -5,7 +5,8 @@
  * controller session follows without subscribing to any machine's own events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SUMMARY_MACHINES, Topics, type MachineRow, type MachinesSummary, type WorkerLoad } from '../../shared/protocol.ts';
+import { Topics } from '../../shared/protocol/uris.ts';
+import { MAX_SUMMARY_MACHINES, type MachineRow, type MachinesSummary, type WorkerLoad } from '../../shared/protocol/wire.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { machineRowOf, summarize } from '../../electron/machines/summary.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStaticAuthorizer } from '../../electron/router/auth/static-authorizer.ts';
 import { KILN_ROLES } from '../../electron/security/roles.ts';
-import { Procedures, Roles, Topics } from '../../shared/protocol.ts';
+import { Procedures, Roles, Topics } from '../../shared/protocol/uris.ts';
 import type { Action, Permission, RoleConfig, SessionIdentity } from '../../electron/router/types.ts';
 import { loopbackTransport } from './auth-fixtures.ts';
 

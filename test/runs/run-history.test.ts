@@ -9,18 +9,10 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Procedures,
-  Topics,
-  decodeInt32s,
-  parseTour as parseTourBytes,
-  problemFromWire,
-  problemToWire,
-  type RunRecord,
-  type RunResult,
-  type RunState,
-  type RunSummary,
-} from '../../shared/protocol.ts';
+import { Procedures, Topics } from '../../shared/protocol/uris.ts';
+import type { RunRecord, RunResult, RunState, RunSummary } from '../../shared/protocol/wire.ts';
+import { decodeInt32s, problemToWire } from '../../shared/protocol/codecs.ts';
+import { parseTour as parseTourBytes, problemFromWire } from '../../shared/protocol/validate.ts';
 import { createInstance, randomUniformProblem, tourLength } from '../../shared/tsp/instance.ts';
 import { parseTour } from '../../shared/tsp/tour.ts';
 import type { WampSession } from '../../shared/wamp.ts';

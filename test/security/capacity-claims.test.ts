@@ -4,7 +4,9 @@
  * kiln.worker.gone for another worker's id removed it from the run.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Procedures, Topics, problemToWire, type WorkerLoad } from '../../shared/protocol.ts';
+import { Procedures, Topics } from '../../shared/protocol/uris.ts';
+import type { WorkerLoad } from '../../shared/protocol/wire.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { expectValidFinishedRun, honestAnswer, honestSlices, randomProblem, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
 
 let guarded: GuardedKiln | null = null;

@@ -4,7 +4,10 @@
  * a real join invite, and a sentinel controller that keeps calling while an attack runs.
  */
 import { expect } from 'vitest';
-import { Procedures, REALM, parseTour, problemToWire, type CreatedInvite, type RunResult, type RunState } from '../../shared/protocol.ts';
+import { Procedures, REALM } from '../../shared/protocol/uris.ts';
+import type { CreatedInvite, RunResult, RunState } from '../../shared/protocol/wire.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
+import { parseTour } from '../../shared/protocol/validate.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REALM } from '../../shared/protocol.ts';
+import { REALM } from '../../shared/protocol/uris.ts';
 import { openWampClient } from '../../electron/wamp/client.ts';
 import { KilnProcess } from '../helpers/kiln-process.ts';
 import { expectValidFinishedRun, honestAnswer, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';

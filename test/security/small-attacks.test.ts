@@ -4,7 +4,7 @@
  * multi-line dump to the control center's log.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Procedures } from '../../shared/protocol.ts';
+import { Procedures } from '../../shared/protocol/uris.ts';
 import { callErrorOf, resultPayload } from '../../shared/wamp.ts';
 import { rateLimitedLog } from '../../electron/orchestrator/rate-limited-log.ts';
 import { expectValidFinishedRun, honestAnswer, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';

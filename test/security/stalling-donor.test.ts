@@ -4,8 +4,9 @@
  * for up to 40 s while the orchestrator waited for the router to notice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeInt32s, toBytes, type RunResult } from '../../shared/protocol.ts';
-import { problemToWire } from '../../shared/protocol.ts';
+import type { RunResult } from '../../shared/protocol/wire.ts';
+import { decodeInt32s, toBytes } from '../../shared/protocol/codecs.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
 import type { Invocation } from './hostile-donor.ts';
 import { expectValidFinishedRun, honestSlices, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
 

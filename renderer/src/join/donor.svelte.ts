@@ -7,7 +7,8 @@ import autobahn, { type CloseDetails, type Connection, type Session } from 'auto
 import { ComputeCallee } from '../../../shared/compute/callee.ts';
 import { SlicePool } from '../../../shared/compute/pool.ts';
 import type { SliceJob, SliceOutcome } from '../../../shared/compute/thread-messages.ts';
-import { Procedures, REALM, type MyCredit } from '../../../shared/protocol.ts';
+import { Procedures, REALM } from '../../../shared/protocol/uris.ts';
+import type { MyCredit } from '../../../shared/protocol/wire.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import type { WampSession } from '../../../shared/wamp.ts';
 import { makeWampError, signCraChallenge } from './autobahn-extras.ts';

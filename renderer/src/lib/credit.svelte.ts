@@ -1,5 +1,5 @@
-import type { CreditBoard } from '../../../shared/protocol.ts';
-import { isRecord } from '../../../shared/protocol.ts';
+import type { CreditBoard } from '../../../shared/protocol/wire.ts';
+import { isRecord } from '../../../shared/protocol/validate.ts';
 
 /** The donors' leaderboard for this session of the control center (kiln.credit.board / .leaderboard). */
 class Credit {

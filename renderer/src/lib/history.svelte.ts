@@ -1,5 +1,6 @@
-import type { RunRecord, RunSummary } from '../../../shared/protocol.ts';
-import { decodeInt32s, isRecord, problemFromWire } from '../../../shared/protocol.ts';
+import type { RunRecord, RunSummary } from '../../../shared/protocol/wire.ts';
+import { decodeInt32s } from '../../../shared/protocol/codecs.ts';
+import { isRecord, problemFromWire } from '../../../shared/protocol/validate.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 
 /** A past run reopened from the history: its city set, best tour and convergence. */

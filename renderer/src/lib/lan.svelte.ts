@@ -1,5 +1,5 @@
-import type { LanMachine } from '../../../shared/protocol.ts';
-import { isRecord } from '../../../shared/protocol.ts';
+import type { LanMachine } from '../../../shared/protocol/wire.ts';
+import { isRecord } from '../../../shared/protocol/validate.ts';
 
 function isLanMachine(value: unknown): value is LanMachine {
   return (

@@ -1,5 +1,5 @@
-import type { LoadTotals, MachineRow, MachinesSummary } from '../../../shared/protocol.ts';
-import { isRecord } from '../../../shared/protocol.ts';
+import type { LoadTotals, MachineRow, MachinesSummary } from '../../../shared/protocol/wire.ts';
+import { isRecord } from '../../../shared/protocol/validate.ts';
 
 /** How much load history the charts keep. */
 const HISTORY_S = 120;

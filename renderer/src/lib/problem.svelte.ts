@@ -1,5 +1,5 @@
 import type { ProblemData } from '../../../shared/tsp/types.ts';
-import { MAX_CITIES } from '../../../shared/protocol.ts';
+import { MAX_CITIES } from '../../../shared/protocol/validate.ts';
 import { createInstance, tourLength } from '../../../shared/tsp/instance.ts';
 import { knownOptimum } from '../../../shared/tsp/known-optima.ts';
 import { parseProblemFile, problemHash } from '../../../shared/tsp/problem.ts';

@@ -1,5 +1,6 @@
-import type { RunProgress, RunResult, RunState } from '../../../shared/protocol.ts';
-import { decodeInt32s, isRecord } from '../../../shared/protocol.ts';
+import type { RunProgress, RunResult, RunState } from '../../../shared/protocol/wire.ts';
+import { decodeInt32s } from '../../../shared/protocol/codecs.ts';
+import { isRecord } from '../../../shared/protocol/validate.ts';
 
 export interface ConvergencePoint {
   /** Seconds since the run started. */

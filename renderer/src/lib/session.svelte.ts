@@ -4,8 +4,22 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
-import type { CreatedInvite, CreditBoard, JoinLinkSummary, LanInvitation, LanStatus, RevokedInvite, RunRecord, RunState, RunsSettings, SolveParams, RunResult } from '../../../shared/protocol.ts';
-import { Procedures, REALM, Topics, problemFromWire, problemToWire, toBytes } from '../../../shared/protocol.ts';
+import type {
+  CreatedInvite,
+  CreditBoard,
+  JoinLinkSummary,
+  LanInvitation,
+  LanStatus,
+  RevokedInvite,
+  RunRecord,
+  RunState,
+  RunsSettings,
+  SolveParams,
+  RunResult,
+} from '../../../shared/protocol/wire.ts';
+import { Procedures, REALM, Topics } from '../../../shared/protocol/uris.ts';
+import { problemToWire, toBytes } from '../../../shared/protocol/codecs.ts';
+import { problemFromWire } from '../../../shared/protocol/validate.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
 import { history, pastRunOf, type PastRun } from './history.svelte.ts';

@@ -1,0 +1,145 @@
+/**
+ * Kiln's WAMP names: the realm, procedure and topic URIs, roles, and error URIs with ProtocolError.
+ * Isomorphic: used by the orchestrator, compute callees (Node and browser) and the renderer.
+ *
+ * Only standard WAMP plus Crossbar.io's `concurrency` register option is used, so every component
+ * also runs against an external Crossbar.io router.
+ */
+export const REALM = 'kiln';
+
+export const Procedures = {
+  /**
+   * Prefix of the compute callees' procedures: each registers kiln.anneal.<its WAMP session id>
+   * (concurrency = its threads), so the orchestrator deals each slice to a callee it chose and knows
+   * who answered (see annealProcedure).
+   */
+  anneal: 'kiln.anneal',
+  /** Registered by the orchestrator: a problem by content hash, fetched once per worker and cached. */
+  problemGet: 'kiln.problem.get',
+  /**
+   * Registered by an orchestrator private to one process (\`kiln solve --router\`): kiln.problem.get.<its id>.
+   * Anneal requests name it in \`problemFrom\`, so any number of them share one router's callees.
+   */
+  privateProblemGet: (orchestratorId: string) => `kiln.problem.get.${orchestratorId}`,
+  /** Registered by the orchestrator: start a run; answers at once with its id. */
+  solveStart: 'kiln.solve.start',
+  /** Stop a run; answers with the best result so far. */
+  solveStop: 'kiln.solve.stop',
+  /** Status of one run, or of all runs when no id is given. */
+  solveStatus: 'kiln.solve.status',
+  /** Waits for a run to end and answers with its result. */
+  solveResult: 'kiln.solve.result',
+  /** Registered by the control center (controller role only): the machines discovered on the LAN (LanMachine[]). */
+  lanList: 'kiln.lan.list',
+  /** Invite a discovered worker by its machineId (LanInviteRequest -> LanInvitation); no secret travels. */
+  lanInvite: 'kiln.lan.invite',
+  /** Create a join link for an undiscovered machine or a browser (CreateInviteRequest -> CreatedInvite). */
+  lanCreateInvite: 'kiln.lan.createInvite',
+  /** Revoke an invite or a paired worker's key by inviteId; its sessions end at once (RevokeInviteRequest -> RevokedInvite). */
+  lanRevokeInvite: 'kiln.lan.revokeInvite',
+  /** Registered by the control center (controller role only): the live join links (JoinLinkSummary[], no secrets). */
+  lanInvites: 'kiln.lan.invites',
+  /** Run history (state directory): every ended run, newest first (RunSummary[]). Viewers may read it. */
+  runsList: 'kiln.runs.list',
+  /** One past run in full: its city set, best tour and convergence ({runId} -> RunRecord). Viewers may read it. */
+  runsGet: 'kiln.runs.get',
+  /** Forget a past run ({runId} -> {deleted}); controllers only. */
+  runsDelete: 'kiln.runs.delete',
+  /** The history's settings; with {maxRuns}, sets how many runs are kept (RunsSettings); controllers only. */
+  runsSettings: 'kiln.runs.settings',
+  /** Registered by the control center (controller role only): who it is and how it serves (LanStatus). */
+  lanStatus: 'kiln.lan.status',
+  /** The leaderboard ({runId?} -> CreditBoard): the whole session, or one run. Controllers and viewers. */
+  creditBoard: 'kiln.credit.board',
+  /**
+   * A donor's own credit and rank ({workerId} -> MyCredit). Compute role, caller disclosed: the first
+   * session to ask for a worker id holds it (and its name) until it leaves.
+   */
+  creditMine: 'kiln.credit.mine',
+  /** A donor's display name ({workerId, name} -> MyCredit): only by the session holding that worker id. */
+  creditSetName: 'kiln.credit.setName',
+} as const;
+
+/** The procedure a compute callee with this WAMP session id registers; the router allows no other. */
+export function annealProcedure(sessionId: number): string {
+  return `${Procedures.anneal}.${sessionId}`;
+}
+
+/** The session id in a callee's procedure URI, or undefined when the URI is not one. */
+export function annealCalleeOf(procedure: string): number | undefined {
+  const match = /^kiln\.anneal\.([1-9][0-9]{0,15})$/.exec(procedure);
+  const id = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** Most threads one callee may register (its concurrency); more is refused at REGISTER. */
+export const MAX_CALLEE_CONCURRENCY = 256;
+
+export const Topics = {
+  /** Each compute callee, every second: its load (WorkerLoad). */
+  workerLoad: 'kiln.worker.load',
+  /**
+   * A compute callee is gone (WorkerGone): published by the orchestrator when the router reports the
+   * callee's session left or unregistered, never by a callee (none may speak for another).
+   */
+  workerGone: 'kiln.worker.gone',
+  /** A run's improving best (RunProgress), at most 10 per second. */
+  runProgress: (runId: string) => `kiln.run.${runId}.progress`,
+  /** A run's lifecycle changes (RunState); callees stop a run's slices on "stopped"/"finished". */
+  runState: (runId: string) => `kiln.run.${runId}.state`,
+  /** Wildcard patterns (subscribe with match: 'wildcard') for every run. */
+  anyRunProgress: 'kiln.run..progress',
+  anyRunState: 'kiln.run..state',
+  /** The full LanMachine[] list, published whenever a machine appears, disappears or changes state. */
+  lanMachines: 'kiln.lan.machines',
+  /**
+   * The control center, once a second: every machine's load aggregated (MachinesSummary). UIs follow this
+   * instead of kiln.worker.load, so their work does not grow with the number of donors' events.
+   */
+  machinesSummary: 'kiln.machines.summary',
+  /** The run history changed (a run was recorded or deleted, or the cap dropped some): {runIds}. */
+  runsChanged: 'kiln.runs.changed',
+  /** The leaderboard (CreditBoard), at most once a second while credit changes. */
+  creditBoard: 'kiln.credit.leaderboard',
+} as const;
+
+/** Roles, enforced by the router's authorization. */
+export const Roles = {
+  controller: 'controller',
+  compute: 'compute',
+  viewer: 'viewer',
+} as const;
+
+/** A payload that fails validation: the callee answers with this URI and a precise message. */
+export const Errors = {
+  invalidArgument: 'kiln.error.invalid_argument',
+  noSuchRun: 'kiln.error.no_such_run',
+  noSuchProblem: 'kiln.error.no_such_problem',
+  stopped: 'kiln.error.stopped',
+  /** kiln.lan.*: no such machine or invite. */
+  noSuchMachine: 'kiln.error.no_such_machine',
+  noSuchInvite: 'kiln.error.no_such_invite',
+  /** kiln.runs.*: no such past run. */
+  noSuchRecord: 'kiln.error.no_such_record',
+  /** kiln.credit.setName: another donor's worker id, or a caller that is not disclosed. */
+  notYours: 'kiln.error.not_yours',
+  /** kiln.credit.setName: the name is taken in this room. */
+  nameTaken: 'kiln.error.name_taken',
+  /** The worker's pairing endpoint refused or did not answer the invitation. */
+  pairingFailed: 'kiln.error.pairing_failed',
+} as const;
+
+export class ProtocolError extends Error {
+  constructor(
+    readonly uri: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+/** Throws ProtocolError(invalid_argument): how validators and decoders refuse a payload. */
+export function invalid(message: string): never {
+  throw new ProtocolError(Errors.invalidArgument, message);
+}

@@ -1,0 +1,204 @@
+/**
+ * Validation of payloads from the network (every peer is a stranger): problems, kiln.solve.start and
+ * kiln.anneal requests, tours and kiln.anneal results. Each either returns checked data or throws ProtocolError.
+ */
+import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from '../tsp/limits.ts';
+import type { EdgeWeightType, ProblemData } from '../tsp/types.ts';
+import { decodeFloat64s, decodeInt32s } from './codecs.ts';
+import { invalid } from './uris.ts';
+import type { AnnealRequest, SolveParams } from './wire.ts';
+
+export { MAX_CITIES };
+
+const EDGE_WEIGHT_TYPES: readonly EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
+/** Seeds are 31-bit: the kernel's RNG takes them so, and runs count up from theirs slice by slice. */
+const MAX_SEED = 2 ** 31 - 1;
+
+/** Validates a problem from the network and turns it into ProblemData, or throws ProtocolError. */
+export function problemFromWire(value: unknown): ProblemData {
+  if (!isRecord(value)) return invalid('problem: expected an object');
+  const { name, n, edgeWeightType } = value;
+  if (typeof name !== 'string' || name.length > 200) invalid('problem.name: expected a string of at most 200 characters');
+  if (!Number.isInteger(n) || (n as number) < MIN_CITIES || (n as number) > MAX_CITIES)
+    invalid(`problem.n: expected an integer from ${MIN_CITIES} to ${MAX_CITIES}`);
+  if (!EDGE_WEIGHT_TYPES.includes(edgeWeightType as EdgeWeightType))
+    invalid(`problem.edgeWeightType: expected one of ${EDGE_WEIGHT_TYPES.join(', ')}`);
+  const count = n as number;
+  const data: ProblemData = { name: name as string, n: count, edgeWeightType: edgeWeightType as EdgeWeightType };
+  if (typeof value.comment === 'string') data.comment = value.comment.slice(0, 1000);
+  if (value.optimum !== undefined) {
+    if (typeof value.optimum !== 'number' || !(value.optimum > 0)) invalid('problem.optimum: expected a positive number');
+    data.optimum = value.optimum;
+  }
+  if (value.xs !== undefined || value.ys !== undefined) {
+    const xs = decodeFloat64s(value.xs, 'problem.xs');
+    const ys = decodeFloat64s(value.ys, 'problem.ys');
+    if (xs.length !== count || ys.length !== count) invalid(`problem.xs/ys: expected ${count} coordinates each`);
+    for (let i = 0; i < count; i++) {
+      if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) invalid(`problem.xs/ys: city ${i + 1} has a non-finite coordinate`);
+    }
+    data.xs = xs;
+    data.ys = ys;
+  }
+  if (data.edgeWeightType === 'EXPLICIT') {
+    if (count > MAX_EXPLICIT_CITIES) invalid(`problem.n: EXPLICIT problems are limited to ${MAX_EXPLICIT_CITIES} cities`);
+    const matrix = decodeInt32s(value.matrix, 'problem.matrix');
+    if (matrix.length !== count * count) invalid(`problem.matrix: expected ${count * count} entries`);
+    data.matrix = matrix;
+  } else if (!data.xs) {
+    invalid(`problem.xs/ys: ${data.edgeWeightType} problems need coordinates`);
+  }
+  const reason = unsolvableReason(data);
+  if (reason !== undefined) invalid(`problem: ${reason}`);
+  return data;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function finiteNonNegative(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) invalid(`${what}: expected a finite number >= 0`);
+  return value;
+}
+
+/** Validates kiln.anneal kwargs. */
+export function parseAnnealRequest(value: unknown): AnnealRequest {
+  if (!isRecord(value)) return invalid('anneal: expected keyword arguments');
+  const { runId, problemHash, tour, temperature, budget, seed, method } = value;
+  if (typeof runId !== 'string' || runId.length === 0 || runId.length > 64) invalid('anneal.runId: expected a short string');
+  if (typeof problemHash !== 'string' || !/^[0-9a-f]{8,64}$/.test(problemHash)) invalid('anneal.problemHash: expected a hex hash');
+  if (!isRecord(temperature)) invalid('anneal.temperature: expected { start, end }');
+  if (!isRecord(budget)) invalid('anneal.budget: expected { ms } or { moves }');
+  const request: AnnealRequest = {
+    runId: runId as string,
+    problemHash: problemHash as string,
+    temperature: {
+      start: finiteNonNegative(temperature.start, 'anneal.temperature.start'),
+      end: finiteNonNegative(temperature.end, 'anneal.temperature.end'),
+    },
+    budget: {},
+    seed: isSeed(seed) ? seed : invalid(`anneal.seed: expected an integer from 0 to ${MAX_SEED}`),
+  };
+  if (budget.ms !== undefined) request.budget.ms = finiteNonNegative(budget.ms, 'anneal.budget.ms');
+  if (budget.moves !== undefined) request.budget.moves = finiteNonNegative(budget.moves, 'anneal.budget.moves');
+  if (request.budget.ms === undefined && request.budget.moves === undefined) invalid('anneal.budget: expected ms or moves');
+  if (tour !== undefined && tour !== null) request.tour = tour as Uint8Array | number[];
+  if (method !== undefined) {
+    if (method !== 'anneal' && method !== 'lsmc') invalid("anneal.method: expected 'anneal' or 'lsmc'");
+    request.method = method;
+  }
+  if (value.segment !== undefined) {
+    const segment = value.segment;
+    if (!isRecord(segment) || !Number.isInteger(segment.start) || !Number.isInteger(segment.length) || (segment.start as number) < 0 || (segment.length as number) < 8)
+      invalid('anneal.segment: expected { start, length } with integers, length >= 8');
+    if (request.tour === undefined) invalid('anneal.segment: a segment slice needs the tour');
+    request.segment = { start: segment.start as number, length: segment.length as number };
+  }
+  if (value.problemFrom !== undefined) {
+    // Only an orchestrator's problem procedure: a request must not point a callee at any other.
+    if (typeof value.problemFrom !== 'string' || !PROBLEM_PROCEDURE.test(value.problemFrom)) invalid('anneal.problemFrom: expected kiln.problem.get or kiln.problem.get.<id>');
+    request.problemFrom = value.problemFrom as string;
+  }
+  return request;
+}
+
+/** kiln.problem.get, or a private orchestrator's kiln.problem.get.<id> (id: lower-case letters and digits). */
+const PROBLEM_PROCEDURE = /^kiln\.problem\.get(\.[a-z0-9]{1,32})?$/;
+
+/** The time budget a run may ask for: from 100 ms to one day. */
+export const MIN_BUDGET_MS = 100;
+export const MAX_BUDGET_MS = 24 * 3600 * 1000;
+
+/** Validates kiln.solve.start kwargs. */
+export function parseSolveRequest(value: unknown): { problem: ProblemData; budgetMs: number; params: SolveParams; startTour?: Int32Array } {
+  if (!isRecord(value)) return invalid('solve: expected keyword arguments { problem, budgetMs }');
+  const problem = problemFromWire(value.problem);
+  const budgetMs = value.budgetMs;
+  if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs < MIN_BUDGET_MS || budgetMs > MAX_BUDGET_MS)
+    invalid(`solve.budgetMs: expected a number of milliseconds from ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS}`);
+  const params: SolveParams = {};
+  if (value.params !== undefined) {
+    if (!isRecord(value.params)) invalid('solve.params: expected an object');
+    const { method, sliceMs, seed, scheme } = value.params;
+    if (scheme !== undefined) {
+      if (scheme !== 'auto' && scheme !== 'whole' && scheme !== 'segments') invalid("solve.params.scheme: expected 'auto', 'whole' or 'segments'");
+      params.scheme = scheme;
+    }
+    if (method !== undefined) {
+      if (method !== 'anneal' && method !== 'lsmc') invalid("solve.params.method: expected 'anneal' or 'lsmc'");
+      params.method = method;
+    }
+    if (sliceMs !== undefined) {
+      if (typeof sliceMs !== 'number' || !(sliceMs >= 20 && sliceMs <= 60_000)) invalid('solve.params.sliceMs: expected 20 to 60000');
+      params.sliceMs = sliceMs;
+    }
+    if (seed !== undefined) {
+      if (!isSeed(seed)) invalid(`solve.params.seed: expected an integer from 0 to ${MAX_SEED}`);
+      params.seed = seed;
+    }
+  }
+  if (value.tour === undefined || value.tour === null) return { problem, budgetMs: budgetMs as number, params };
+  return { problem, budgetMs: budgetMs as number, params, startTour: parseTour(value.tour, problem.n, 'solve.tour') };
+}
+
+/** Validates a tour against a city count: a permutation of 0..n-1. */
+export function parseTour(value: unknown, n: number, what: string): Int32Array {
+  const tour = decodeInt32s(value, what);
+  if (tour.length !== n) invalid(`${what}: expected ${n} cities, got ${tour.length}`);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const city = tour[i];
+    if (city < 0 || city >= n || seen[city]) invalid(`${what}: not a permutation of the ${n} cities (at position ${i})`);
+    seen[city] = 1;
+  }
+  return tour;
+}
+
+function isSeed(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEED;
+}
+
+/** Moves per millisecond of budget that no slot can exceed (the kernel does a few thousand). */
+const MAX_MOVES_PER_MS = 100_000;
+/** Worker ids longer than this are shown as 'unknown'. */
+const MAX_WORKER_ID = 100;
+
+/** What the orchestrator takes from a kiln.anneal result: the tour (checked) and bounded statistics. */
+export interface CheckedAnnealResult {
+  /** Null when the callee found nothing shorter than the tour it was given and sent none back (allowed only then). */
+  tour: Int32Array | null;
+  movesTried: number;
+  /** The callee's account of its compute time (finite, >= 0; 0 when missing), for credit only. */
+  elapsedMs: number;
+  /** As the callee names itself: for display and accounting only, never trusted. */
+  workerId: string;
+}
+
+/**
+ * Validates a kiln.anneal result from an untrusted callee: a tour of exactly `cities` entries (a
+ * permutation of 0..n-1 for whole-tour slices; a segment's cities are checked by the splice), checked
+ * for its length before anything is walked, and statistics within what `budgetMs` allows. Its claimed
+ * length is ignored: the orchestrator measures tours itself.
+ */
+export function parseAnnealResult(value: unknown, cities: number, budgetMs: number, options: { permutationOf?: number; tourOptional?: boolean } = {}): CheckedAnnealResult {
+  if (!isRecord(value)) return invalid('anneal result: expected keyword arguments');
+  const { tour, stats, workerId } = value;
+  let checked: Int32Array | null = null;
+  if (tour !== undefined || !options.tourOptional) {
+    const entries = tour instanceof Uint8Array ? tour.byteLength / 4 : Array.isArray(tour) ? tour.length : -1;
+    if (entries !== cities) invalid(`anneal result tour: expected ${cities} cities as Int32 bytes or integers`);
+    checked = options.permutationOf === undefined ? decodeInt32s(tour, 'anneal result tour') : parseTour(tour, options.permutationOf, 'anneal result tour');
+  }
+  const moves = isRecord(stats) ? stats.movesTried : undefined;
+  const maxMoves = MAX_MOVES_PER_MS * (budgetMs + 1000);
+  if (!Number.isSafeInteger(moves) || (moves as number) < 0 || (moves as number) > maxMoves)
+    invalid(`anneal result stats.movesTried: expected an integer from 0 to ${maxMoves} for a ${budgetMs} ms slice`);
+  const elapsed = isRecord(stats) ? stats.elapsedMs : undefined;
+  return {
+    tour: checked,
+    movesTried: moves as number,
+    elapsedMs: typeof elapsed === 'number' && Number.isFinite(elapsed) ? Math.max(0, elapsed) : 0,
+    workerId: typeof workerId === 'string' && workerId.length <= MAX_WORKER_ID ? workerId : 'unknown',
+  };
+}
