@@ -151,6 +151,8 @@ async function askCode({ code, controlCenterName, controlCenterKey, acquaintance
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await prompt.question(`Does the control center show the code ${code}? [y/N] `);
+    // A terminal echoes the answer and its newline; piped input does not, so end the prompt's line here.
+    if (!process.stdin.isTTY) process.stderr.write('\n');
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     prompt.close();

@@ -202,7 +202,7 @@ export class Run {
 
   start(): void {
     this.publishState();
-    this.deadlineTimer = setTimeout(() => this.finishAtDeadline(), Math.max(0, this.startedAt + this.budgetMs - this.now()));
+    this.armDeadline();
     this.fill();
     // After the first slices are out (and kiln.solve.start has answered); finish() makes it if still missing.
     setImmediate(() => {
@@ -560,9 +560,15 @@ export class Run {
     else this.fill();
   }
 
+  /** Node may fire a timer a millisecond before the clock says it is due: such a run waits for the rest. */
+  private armDeadline(): void {
+    this.deadlineTimer = setTimeout(() => this.finishAtDeadline(), Math.max(0, this.startedAt + this.budgetMs - this.now()));
+  }
+
   /** The deadline: ends the run with what its slices hand back; with no tour at all, it failed. */
   private finishAtDeadline(): void {
     if (!this.isRunning) return;
+    if (this.now() < this.startedAt + this.budgetMs) return this.armDeadline();
     this.offerFirstTour();
     if (this.best || this.inFlight > 0) void this.endAndCollect('finished');
     else this.finish('failed');

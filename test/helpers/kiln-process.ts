@@ -17,12 +17,18 @@ export class KilnProcess {
   private waiters: (() => void)[] = [];
 
   constructor(readonly child: ChildProcess) {
-    const onData = (chunk: Buffer) => {
-      this.output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      for (const wake of this.waiters.splice(0)) wake();
+    // Lines, not chunks: a pipe may cut a line in two or deliver several at once.
+    const lineReader = () => {
+      let partial = '';
+      return (chunk: Buffer) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
+        partial = lines.pop()!;
+        this.output.push(...lines.filter(Boolean));
+        for (const wake of this.waiters.splice(0)) wake();
+      };
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout?.on('data', lineReader());
+    child.stderr?.on('data', lineReader());
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
