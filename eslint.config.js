@@ -38,6 +38,11 @@ export default tseslint.config(
     // The renderer is a browser app: nothing from the Node side (the version comes through Vite's define).
     files: ['renderer/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/electron/**'], message: 'the renderer runs in a browser: import from shared/, not electron/' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/electron/**'], message: 'the renderer runs in a browser: import from shared/, not electron/' }] },
+      ],
+    },
   },
 );

@@ -24,10 +24,14 @@ const session = await new Promise<WampSession>((resolve, reject) => {
     onClose: (reason, message) => reject(new Error(`${reason}: ${message}`)),
   });
 });
-await session.subscribe(Topics.anyRunProgress, (args) => {
-  progressAt.push(Date.now());
-  runId ??= (args?.[0] as { runId: string }).runId;
-}, { match: 'wildcard' });
+await session.subscribe(
+  Topics.anyRunProgress,
+  (args) => {
+    progressAt.push(Date.now());
+    runId ??= (args?.[0] as { runId: string }).runId;
+  },
+  { match: 'wildcard' },
+);
 await session.subscribe(Topics.machinesSummary, () => summaries++);
 console.log('ready');
 

@@ -28,7 +28,9 @@ const totals = { joined: 0, refused: 0, invocations: 0, yielded: 0, improved: 0,
 const refusals = new Map<string, number>();
 
 function craSignature(extra: Record<string, unknown>): string {
-  const key = extra.salt ? pbkdf2Sync(secret, String(extra.salt), Number(extra.iterations ?? 1000), Number(extra.keylen ?? 32), 'sha256').toString('base64') : secret;
+  const key = extra.salt
+    ? pbkdf2Sync(secret, String(extra.salt), Number(extra.iterations ?? 1000), Number(extra.keylen ?? 32), 'sha256').toString('base64')
+    : secret;
   return createHmac('sha256', key).update(String(extra.challenge)).digest('base64');
 }
 
@@ -79,8 +81,17 @@ function startDonor(index: number): Promise<void> {
       return pending;
     };
     const load = (): WorkerLoad => ({
-      workerId, host: `sim-host-${index}`, kind: 'browser', cores: SLOTS, concurrency: SLOTS, inFlight,
-      cpuPercent: inFlight * 50, movesPerSecond: 0, slicesDone, memoryMB: 1, version: 'bench',
+      workerId,
+      host: `sim-host-${index}`,
+      kind: 'browser',
+      cores: SLOTS,
+      concurrency: SLOTS,
+      inFlight,
+      cpuPercent: inFlight * 50,
+      movesPerSecond: 0,
+      slicesDone,
+      memoryMB: 1,
+      version: 'bench',
     });
     const onInvocation = async (request: number, kwargs: AnnealRequest): Promise<void> => {
       totals.invocations++;
@@ -96,10 +107,21 @@ function startDonor(index: number): Promise<void> {
         slicesDone++;
         totals.yielded++;
         // As autobahn yields a procedure's return value: the one positional argument.
-        send([70, request, {}, [{
-          runId: kwargs.runId, ...(improved ? { tour: toBytes(tour) } : {}), length: 0, workerId, stopped: false,
-          stats: { movesTried: 1000, movesAccepted: 1, improvements: 1, elapsedMs: kwargs.budget.ms ?? 0, startLength: 0 },
-        }]]);
+        send([
+          70,
+          request,
+          {},
+          [
+            {
+              runId: kwargs.runId,
+              ...(improved ? { tour: toBytes(tour) } : {}),
+              length: 0,
+              workerId,
+              stopped: false,
+              stats: { movesTried: 1000, movesAccepted: 1, improvements: 1, elapsedMs: kwargs.budget.ms ?? 0, startLength: 0 },
+            },
+          ],
+        ]);
       } catch {
         totals.errors++;
         send([8, 68, request, {}, 'kiln.error.slice_failed', ['simulated donor failed']]);
@@ -117,7 +139,8 @@ function startDonor(index: number): Promise<void> {
         case 2: // WELCOME
           send([64, requestId++, { invoke: 'roundrobin', concurrency: SLOTS }, Procedures.anneal]);
           break;
-        case 3: { // ABORT
+        case 3: {
+          // ABORT
           totals.refused++;
           const reason = String(message[2]);
           refusals.set(reason, (refusals.get(reason) ?? 0) + 1);

@@ -56,14 +56,30 @@ async function line(peer: { lines: AsyncIterator<string> }): Promise<string> {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function measure(overWebSocket: boolean): Promise<void> {
-  const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null, lan: { discover: false }, routerLimits: { maxSessions: donors + 50 }, orchestratorOverWebSocket: overWebSocket });
+  const kiln = await startKiln({
+    host: '127.0.0.1',
+    port: 0,
+    threads: 0,
+    uiDir: null,
+    lan: { discover: false },
+    routerLimits: { maxSessions: donors + 50 },
+    orchestratorOverWebSocket: overWebSocket,
+  });
   const session = await new Promise<WampSession>((resolve, reject) =>
-    openWampClient({ url: kiln.routerUrl, realm: 'kiln', credentials: { method: 'ticket', ...kiln.credentials.ui }, onOpen: resolve, onClose: (r) => reject(new Error(r)) }),
+    openWampClient({
+      url: kiln.routerUrl,
+      realm: 'kiln',
+      credentials: { method: 'ticket', ...kiln.credentials.ui },
+      onOpen: resolve,
+      onClose: (r) => reject(new Error(r)),
+    }),
   );
   const invite = await session.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 3_600_000 });
 
   console.log(`${overWebSocket ? 'baseline, the orchestrator over a loopback WebSocket' : 'the orchestrator in-process (as shipped)'}:`);
-  console.log(`bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`);
+  console.log(
+    `bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`,
+  );
   const joinStarted = performance.now();
   const crowd = Array.from({ length: donorProcesses }, (_, p) => {
     const count = Math.floor(donors / donorProcesses) + (p < donors % donorProcesses ? 1 : 0);
@@ -73,7 +89,9 @@ async function measure(overWebSocket: boolean): Promise<void> {
   for (const peer of crowd) console.log(`  donors: ${await line(peer)}`);
   const deadline = Date.now() + 60_000;
   while (kiln.orchestrator.workers.totalConcurrency < 2 * donors && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
-  console.log(`  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`);
+  console.log(
+    `  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`,
+  );
 
   const controller = child('./crowd-controller.ts', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
   await line(controller);
@@ -97,9 +115,15 @@ async function measure(overWebSocket: boolean): Promise<void> {
   const progressPerSecond = inRun.length / (result.elapsedMs / 1000);
 
   console.log(`  run: ${result.phase}, ${result.elapsedMs} ms, gap ${result.gapPercent?.toFixed(2)} %, mean slice ${sliceMs.toFixed(0)} ms`);
-  console.log(`  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}`);
-  console.log(`  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`);
-  console.log(`  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)${controllerReport.failures.length ? `; ${controllerReport.failures.length} failed: ${[...new Set(controllerReport.failures)].join(', ')}` : ''}`);
+  console.log(
+    `  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}`,
+  );
+  console.log(
+    `  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`,
+  );
+  console.log(
+    `  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)${controllerReport.failures.length ? `; ${controllerReport.failures.length} failed: ${[...new Set(controllerReport.failures)].join(', ')}` : ''}`,
+  );
   console.log(`  control center event loop ${(100 * busy).toFixed(0)} % busy during the run; load average ${loadavg()[0].toFixed(1)} at the end`);
 
   for (const peer of crowd) peer.process.kill();

@@ -105,9 +105,13 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: dpr });
     await page.goto(`${base}?map=main&mapDraw=${strategy}`);
     await page.setInputFiles('[data-testid=file-input]', withTour ? [tspPath, tourPath] : [tspPath]);
-    await page.waitForFunction((withTour) => document.querySelector('[data-testid=problem-summary]')?.textContent?.includes(withTour ? 'tour opened' : 'cities'), withTour, {
-      timeout: 60_000,
-    });
+    await page.waitForFunction(
+      (withTour) => document.querySelector('[data-testid=problem-summary]')?.textContent?.includes(withTour ? 'tour opened' : 'cities'),
+      withTour,
+      {
+        timeout: 60_000,
+      },
+    );
     const timing = await page.evaluate(async (count) => {
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid=map-canvas]')!;
       const context = canvas.getContext('2d')!;
@@ -149,8 +153,16 @@ async function main(): Promise<void> {
   server.close();
 
   const baseline = rows[1][1];
-  const p50 = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
-  const p99 = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 99);
+  const p50 = (values: number[]): number =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      50,
+    );
+  const p99 = (values: number[]): number =>
+    percentile(
+      [...values].sort((a, b) => a - b),
+      99,
+    );
   console.log(`map drawing: ${name} (${tour.length} cities), ${redraws} redraws by pan/zoom, 1440x900 CSS px at DPR ${dpr}, Chromium --disable-gpu`);
   console.log('| renderer | draw p50 ms | draw p99 ms | draw+raster p50 ms | draw+raster p99 ms | p50 vs naive |');
   console.log('|---|---:|---:|---:|---:|---:|');

@@ -14,7 +14,14 @@ import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { solveRequest } from '../test/helpers/cluster.ts';
 import { loadBenchTsplib } from './tsplib.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, long: { type: 'boolean', default: false }, scheme: { type: 'string', default: 'auto' }, instances: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    long: { type: 'boolean', default: false },
+    scheme: { type: 'string', default: 'auto' },
+    instances: { type: 'string' },
+  },
+});
 const only = values.instances?.split(',');
 
 const plan: Array<{ names: string[]; budgetMs: number; target: number }> = values.quick

@@ -18,7 +18,12 @@ export type PeerCommand =
   | { role: 'publisher'; url: string; subprotocol: string; window: number; payloadBytes: number; durationMs: number }
   | { role: 'reset' };
 
-export interface CallerReport { calls: number; seconds: number; p50: number; p99: number }
+export interface CallerReport {
+  calls: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
 
 const REALM = 'bench';
 const PROCEDURE = 'bench.echo';
@@ -185,10 +190,14 @@ function sleep(ms: number): Promise<void> {
 
 async function handle(command: PeerCommand): Promise<unknown> {
   switch (command.role) {
-    case 'callee': return callee(command);
-    case 'caller': return caller(command);
-    case 'subscribers': return subscribers(command);
-    case 'publisher': return publisher(command);
+    case 'callee':
+      return callee(command);
+    case 'caller':
+      return caller(command);
+    case 'subscribers':
+      return subscribers(command);
+    case 'publisher':
+      return publisher(command);
     case 'count': {
       const count = eventsReceived;
       eventsReceived = 0;

@@ -43,12 +43,25 @@ class PeerProcess {
 
 const realm: RealmConfig = {
   name: 'bench',
-  auth: [{ name: 'anonymous', hello: () => ({ kind: 'welcome', identity: { authid: 'bench', authrole: 'bench', authmethod: 'anonymous', authprovider: 'static' } }) }],
+  auth: [
+    {
+      name: 'anonymous',
+      hello: () => ({ kind: 'welcome', identity: { authid: 'bench', authrole: 'bench', authmethod: 'anonymous', authprovider: 'static' } }),
+    },
+  ],
   roles: [{ name: 'bench', permissions: [{ uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true } }] }],
 };
 const limits: Limits = {
-  maxMessageSize: 16 * 1024 * 1024, maxHelloSize: 64 * 1024, maxSessions: 10_000, maxOutgoingBuffer: 64 * 1024 * 1024, maxCallQueue: 0,
-  pingIntervalMs: 0, pingTimeoutMs: 0, helloTimeoutMs: 10_000, uriCheck: 'strict', emulate: 'kiln',
+  maxMessageSize: 16 * 1024 * 1024,
+  maxHelloSize: 64 * 1024,
+  maxSessions: 10_000,
+  maxOutgoingBuffer: 64 * 1024 * 1024,
+  maxCallQueue: 0,
+  pingIntervalMs: 0,
+  pingTimeoutMs: 0,
+  helloTimeoutMs: 10_000,
+  uriCheck: 'strict',
+  emulate: 'kiln',
 };
 
 const router = createRouter({ realms: [realm], limits });
@@ -92,12 +105,20 @@ for (const subprotocol of ['wamp.2.json', 'wamp.2.msgpack']) {
     for (const inflight of [1, 100]) {
       const k = values.only === 'floor' ? undefined : await rpcCell(false, subprotocol, payloadBytes, inflight);
       const f = values.only === 'kiln' ? undefined : await rpcCell(true, subprotocol, payloadBytes, inflight);
-      console.log(pad([
-        subprotocol.slice(7), payloadBytes === 0 ? '0 B' : '1 KB', String(inflight),
-        fmt(rate(k)), fmt(k?.p50 ?? NaN, 3), fmt(k?.p99 ?? NaN, 3),
-        fmt(rate(f)), fmt(f?.p50 ?? NaN, 3), fmt(f?.p99 ?? NaN, 3),
-        fmt(rate(k) / rate(f), 2),
-      ]));
+      console.log(
+        pad([
+          subprotocol.slice(7),
+          payloadBytes === 0 ? '0 B' : '1 KB',
+          String(inflight),
+          fmt(rate(k)),
+          fmt(k?.p50 ?? NaN, 3),
+          fmt(k?.p99 ?? NaN, 3),
+          fmt(rate(f)),
+          fmt(f?.p50 ?? NaN, 3),
+          fmt(f?.p99 ?? NaN, 3),
+          fmt(rate(k) / rate(f), 2),
+        ]),
+      );
     }
   }
 }

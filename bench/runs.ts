@@ -20,9 +20,22 @@ function record(n: number, i: number): RunRecord {
   const problem = randomUniformProblem(n, 1);
   const tour = Int32Array.from({ length: n }, (_, k) => k);
   return {
-    runId: `bench${i}`, problemHash: problemHash(problem), problemName: problem.name, n, budgetMs: 30_000, method: 'default', phase: 'finished',
-    startedAt: i, endedAt: i + 30_000, bestLength: 1, machines: [{ workerId: 'local', slices: 100 }], slicesDone: 100, continued: false,
-    convergence: Array.from({ length: 300 }, (_, k) => [k * 100, 1e6 - k] as [number, number]), tour: toBytes(tour), problem: problemToWire(problem),
+    runId: `bench${i}`,
+    problemHash: problemHash(problem),
+    problemName: problem.name,
+    n,
+    budgetMs: 30_000,
+    method: 'default',
+    phase: 'finished',
+    startedAt: i,
+    endedAt: i + 30_000,
+    bestLength: 1,
+    machines: [{ workerId: 'local', slices: 100 }],
+    slicesDone: 100,
+    continued: false,
+    convergence: Array.from({ length: 300 }, (_, k) => [k * 100, 1e6 - k] as [number, number]),
+    tour: toBytes(tour),
+    problem: problemToWire(problem),
   };
 }
 

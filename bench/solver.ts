@@ -37,7 +37,6 @@ const methods = values.methods.split(',') as Method[];
 const seed = Number(values.seed);
 const temperatureOverride = values.temperature?.split(',').map(Number);
 
-
 interface Row {
   name: string;
   n: number;

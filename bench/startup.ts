@@ -65,7 +65,9 @@ try {
     for (const way of ['tsx', 'bundle'] as const) {
       const s = await sample(way);
       samples[way].push(s);
-      console.log(`${way.padEnd(6)} run ${i + 1}: wall ${s.wallMs.toFixed(0)} ms, elapsedMs ${s.elapsedMs}, firstSliceMs ${s.firstSliceMs ?? '-'}, slices ${s.slices}`);
+      console.log(
+        `${way.padEnd(6)} run ${i + 1}: wall ${s.wallMs.toFixed(0)} ms, elapsedMs ${s.elapsedMs}, firstSliceMs ${s.firstSliceMs ?? '-'}, slices ${s.slices}`,
+      );
     }
   }
   const summary = (way: Way) => {
@@ -76,8 +78,13 @@ try {
   const tsx = summary('tsx');
   const bundle = summary('bundle');
   console.log(`\n${values.instance}, --budget ${values.budget}, ${runs} runs each (medians)`);
-  for (const [name, s] of [['tsx', tsx], ['bundle', bundle]] as const) {
-    console.log(`${name.padEnd(6)} wall ${s.wall.toFixed(0)} ms  elapsedMs ${s.elapsed.toFixed(0)}  first slice ${Number.isNaN(s.first) ? '-' : s.first.toFixed(0)} ms  runs with a slice back ${s.withSlice}/${runs}`);
+  for (const [name, s] of [
+    ['tsx', tsx],
+    ['bundle', bundle],
+  ] as const) {
+    console.log(
+      `${name.padEnd(6)} wall ${s.wall.toFixed(0)} ms  elapsedMs ${s.elapsed.toFixed(0)}  first slice ${Number.isNaN(s.first) ? '-' : s.first.toFixed(0)} ms  runs with a slice back ${s.withSlice}/${runs}`,
+    );
   }
   // A way with no slice back in any run took longer than the budget to start: its ratio is a bound.
   const budgetMs = Math.min(tsx.elapsed, bundle.elapsed);

@@ -11,7 +11,9 @@ import type { ProblemData } from '../shared/tsp/types.ts';
 const BENCH_TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
 
 function missing(what: string): never {
-  console.error(`benchmark: ${what} (benchmarks read TSPLIB95 instances and their optima.json from ${BENCH_TSPLIB}, beside the repository; a plain clone has no such folder)`);
+  console.error(
+    `benchmark: ${what} (benchmarks read TSPLIB95 instances and their optima.json from ${BENCH_TSPLIB}, beside the repository; a plain clone has no such folder)`,
+  );
   process.exit(2);
 }
 

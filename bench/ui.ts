@@ -19,7 +19,9 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { randomUniformProblem } from '../shared/tsp/instance.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, cities: { type: 'string', default: '33810' }, rounds: { type: 'string', default: '2' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '15' }, cities: { type: 'string', default: '33810' }, rounds: { type: 'string', default: '2' } },
+});
 const seconds = Number(values.seconds);
 const cities = Number(values.cities);
 const dir = mkdtempSync(join(tmpdir(), 'kiln-bench-ui-'));
@@ -101,7 +103,9 @@ async function measure(thread: MapThread): Promise<Figures> {
     };
   }, seconds * 1000);
   if (cdp) {
-    const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
+    const { profile } = (await cdp.send('Profiler.stop')) as {
+      profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] };
+    };
     const self = new Map<string, number>();
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     profile.samples.forEach((id, i) => {
@@ -109,7 +113,13 @@ async function measure(thread: MapThread): Promise<Figures> {
       const key = `${frame.functionName || '(anon)'} ${frame.url.split('/').pop()}:${frame.lineNumber}`;
       self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
     });
-    console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${v.toFixed(0).padStart(6)} ms ${k}`).join('\n'));
+    console.log(
+      [...self]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([k, v]) => `${v.toFixed(0).padStart(6)} ms ${k}`)
+        .join('\n'),
+    );
   }
   await page.getByTestId('stop').click();
   await page.locator('[data-testid=run-phase]', { hasText: /stopped|finished/ }).waitFor();

@@ -25,7 +25,8 @@ function findElectron() {
     // The electron package exports its binary's path; it throws when the download did not happen.
     path = createRequire(import.meta.url)('electron');
   } catch (error) {
-    if (error.code === 'MODULE_NOT_FOUND') return { missing: 'the electron package is not installed (its binary download failed)', fix: 'run `npm install` again where github.com is reachable' };
+    if (error.code === 'MODULE_NOT_FOUND')
+      return { missing: 'the electron package is not installed (its binary download failed)', fix: 'run `npm install` again where github.com is reachable' };
     return { missing: "Electron's binary was not downloaded", fix: DOWNLOAD };
   }
   return existsSync(path) ? { path } : { missing: `Electron's binary is missing (${path})`, fix: DOWNLOAD };
@@ -40,7 +41,11 @@ if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND
 // The same builds `npm run build:renderer` and `npm run build:electron` do, through the npm running us.
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 for (const script of ['build:renderer', 'build:electron']) {
-  const { status } = spawnSync(npm[0], [...npm.slice(1), 'run', '--silent', script], { cwd: root, stdio: 'inherit', shell: npm.length === 1 && process.platform === 'win32' });
+  const { status } = spawnSync(npm[0], [...npm.slice(1), 'run', '--silent', script], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: npm.length === 1 && process.platform === 'win32',
+  });
   if (status !== 0) process.exit(status ?? 1);
 }
 

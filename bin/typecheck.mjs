@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const hasElectronTypes = existsSync(`${root}node_modules/electron/electron.d.ts`);
 if (!hasElectronTypes) {
-  console.log('typecheck: electron/main.ts and electron/preload.ts skipped: the optional electron package is not installed (`ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install` brings its types without the binary)');
+  console.log(
+    'typecheck: electron/main.ts and electron/preload.ts skipped: the optional electron package is not installed (`ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install` brings its types without the binary)',
+  );
 }
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const project = hasElectronTypes ? 'tsconfig.json' : 'tsconfig.headless.json';

@@ -144,7 +144,18 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
 
 test('a malformed city set is refused with its line and the reason', async ({ page }) => {
   await openControlCenter(page);
-  const text = ['NAME : broken', 'TYPE : TSP', 'DIMENSION : 3', 'EDGE_WEIGHT_TYPE : EUC_2D', 'NODE_COORD_SECTION', '1 0 0', '2 10 zero', '3 5 5', 'EOF', ''].join('\n');
+  const text = [
+    'NAME : broken',
+    'TYPE : TSP',
+    'DIMENSION : 3',
+    'EDGE_WEIGHT_TYPE : EUC_2D',
+    'NODE_COORD_SECTION',
+    '1 0 0',
+    '2 10 zero',
+    '3 5 5',
+    'EOF',
+    '',
+  ].join('\n');
   await page.getByTestId('file-input').setInputFiles({ name: 'broken.tsp', mimeType: 'text/plain', buffer: Buffer.from(text) });
   const error = page.getByTestId('problem-error');
   // file:line: reason, pointing at "2 10 zero" on line 7.
@@ -154,7 +165,7 @@ test('a malformed city set is refused with its line and the reason', async ({ pa
   await page.screenshot({ path: `${SCREENSHOTS}malformed-file.png` });
 });
 
-test("an optimal tour (.opt.tour) opened for a city set gives its runs their gap", async ({ page }) => {
+test('an optimal tour (.opt.tour) opened for a city set gives its runs their gap', async ({ page }) => {
   await openControlCenter(page);
   // Five corners of a convex pentagon: the hull order is the optimal tour.
   const corners = ['x,y', '0,100', '95,31', '59,-81', '-59,-81', '-95,31', ''].join('\n');

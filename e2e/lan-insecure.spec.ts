@@ -28,7 +28,11 @@ test.afterAll(async () => {
 test('off loopback with --insecure, the log and the Machines panel say the LAN is not encrypted', async ({ page }) => {
   test.skip(why !== null, why ?? '');
   veth = createVethAddress();
-  serve = new KilnProcess(spawn(process.execPath, [KILN, 'serve', '--host', veth.hostAddress, '--port', '0', '--threads', '0', '--no-lan', '--insecure', '--state-dir', stateDir], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  serve = new KilnProcess(
+    spawn(process.execPath, [KILN, 'serve', '--host', veth.hostAddress, '--port', '0', '--threads', '0', '--no-lan', '--insecure', '--state-dir', stateDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   const url = (await serve.line(/^Kiln is serving (http:\/\/\S+)$/))[1];
   await serve.line(/^warn: --insecure: serving plain http:\/\/ and ws:\/\/ on .*anyone on the network can read and alter/);
   await page.goto(url);

@@ -144,7 +144,9 @@ test('with 300 donors publishing their load every second, the page answers withi
     await expect(page.getByTestId('host-list')).toBeVisible();
     const clickMs = performance.now() - start;
     await page.getByTestId('view-machines').click();
-    console.log(`crowd of ${DONORS}: ${fps.toFixed(1)} fps, page answers p95 ${answerP95Ms.toFixed(1)} ms (${answers} probes), probe click ${clickMs.toFixed(0)} ms`);
+    console.log(
+      `crowd of ${DONORS}: ${fps.toFixed(1)} fps, page answers p95 ${answerP95Ms.toFixed(1)} ms (${answers} probes), probe click ${clickMs.toFixed(0)} ms`,
+    );
     expect(await page.getByTestId('run-phase').textContent()).toBe('running');
     expect(answers).toBeGreaterThan(10);
     expect(fps).toBeGreaterThanOrEqual(30);

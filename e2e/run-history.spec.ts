@@ -70,12 +70,20 @@ test('runs are kept across a crash and restart of kiln serve, reopen, overlay, e
   // Overlay both runs' curves.
   await rows.nth(0).getByTestId('run-compare').check();
   await rows.nth(1).getByTestId('run-compare').check();
-  await expect(page.getByTestId('convergence-chart')).toHaveAttribute('data-legend', /random300-seed6 · .*random300-seed5 · |random300-seed5 · .*random300-seed6 · /);
+  await expect(page.getByTestId('convergence-chart')).toHaveAttribute(
+    'data-legend',
+    /random300-seed6 · .*random300-seed5 · |random300-seed5 · .*random300-seed6 · /,
+  );
 
   // Export a whole run as JSON.
   const exporting = page.waitForEvent('download');
   await rows.nth(0).getByTestId('run-export').click();
-  const exported = JSON.parse(readFileSync(await (await exporting).path(), 'utf8')) as { bestLength: number; tour: number[]; convergence: unknown[]; problem: { n: number } };
+  const exported = JSON.parse(readFileSync(await (await exporting).path(), 'utf8')) as {
+    bestLength: number;
+    tour: number[];
+    convergence: unknown[];
+    problem: { n: number };
+  };
   expect(exported.bestLength).toBe(secondBest);
   expect(exported.tour).toHaveLength(300);
   expect(exported.problem.n).toBe(300);

@@ -31,7 +31,9 @@ export interface ServedKiln {
 export function serveKiln(threads: number, { stateDir, timeoutMs = 30_000 }: { stateDir?: string; timeoutMs?: number } = {}): Promise<ServedKiln> {
   const ownDir = stateDir === undefined ? mkdtempSync(join(tmpdir(), 'kiln-e2e-')) : null;
   const dir = stateDir ?? ownDir!;
-  const child = spawn(process.execPath, [KILN, 'serve', '--port', '0', '--threads', String(threads), '--state-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [KILN, 'serve', '--port', '0', '--threads', String(threads), '--state-dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const removeOwnDir = (): void => {
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   };
@@ -54,7 +56,13 @@ export function serveKiln(threads: number, { stateDir, timeoutMs = 30_000 }: { s
       child.stdout!.resume();
       const url = new URL(match[1]);
       const ticket = new URLSearchParams(url.hash.slice(1)).get('token')!;
-      resolve({ uiUrl: match[1], routerUrl: `ws://${url.host}/ws`, uiCredentials: { method: 'ticket', authid: 'ui', ticket }, close: () => stop(child).then(removeOwnDir), kill: () => kill(child) });
+      resolve({
+        uiUrl: match[1],
+        routerUrl: `ws://${url.host}/ws`,
+        uiCredentials: { method: 'ticket', authid: 'ui', ticket },
+        close: () => stop(child).then(removeOwnDir),
+        kill: () => kill(child),
+      });
     };
     child.stdout!.on('data', read);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

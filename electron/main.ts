@@ -8,7 +8,18 @@
  * means that server, and the router is same-origin. The URL carries no ticket: the preload hands
  * the credentials to the page, so they never appear in a URL or the history.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type Session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  session,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  type MenuItemConstructorOptions,
+  type Session,
+} from 'electron';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +94,11 @@ async function start(): Promise<void> {
   const insecure = app.commandLine.hasSwitch('insecure') || process.env.KILN_INSECURE === '1';
   const wantsTls = app.commandLine.hasSwitch('tls') || process.env.KILN_TLS === '1' || (lanEnabled && !insecure);
   const tls = wantsTls ? loadOrCreateTlsIdentity(app.getPath('userData')) : undefined;
-  if (lanEnabled && !tls) log('warn', '--insecure: serving plain http:// and ws:// on the LAN; anyone on the network can read and alter every session, invitation, city set and tour');
+  if (lanEnabled && !tls)
+    log(
+      'warn',
+      '--insecure: serving plain http:// and ws:// on the LAN; anyone on the network can read and alter every session, invitation, city set and tour',
+    );
   kiln = await startKiln({
     host: lanEnabled ? '0.0.0.0' : '127.0.0.1',
     threads: availableParallelism(),
@@ -143,11 +158,17 @@ function createWindow(): BrowserWindow {
 function secureSession(target: Session, tlsFingerprint: string | undefined): void {
   if (tlsFingerprint !== undefined) {
     // 0: trusted; -3: Chromium's own verification decides.
-    target.setCertificateVerifyProc((request, callback) => callback(isPinnedCertificate(request.hostname, request.certificate.data, origin, tlsFingerprint) ? 0 : -3));
+    target.setCertificateVerifyProc((request, callback) =>
+      callback(isPinnedCertificate(request.hostname, request.certificate.data, origin, tlsFingerprint) ? 0 : -3),
+    );
   }
   // Only the invite dialog's Copy buttons (writing to the clipboard), and only for the app's own page.
-  target.setPermissionRequestHandler((contents, permission, callback) => callback(permission === 'clipboard-sanitized-write' && isSameOrigin(contents.getURL(), origin)));
-  target.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === 'clipboard-sanitized-write' && isSameOrigin(requestingOrigin, origin));
+  target.setPermissionRequestHandler((contents, permission, callback) =>
+    callback(permission === 'clipboard-sanitized-write' && isSameOrigin(contents.getURL(), origin)),
+  );
+  target.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) => permission === 'clipboard-sanitized-write' && isSameOrigin(requestingOrigin, origin),
+  );
   // Exports go through the save dialog (saveFile), never through Chromium's downloads.
   target.on('will-download', (event) => event.preventDefault());
   const policy = contentSecurityPolicy(origin);
@@ -160,7 +181,9 @@ function secureSession(target: Session, tlsFingerprint: string | undefined): voi
 /** Only the app's own window, on the app's origin, in its main frame, may use the bridge. */
 function isTrustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return mainWindow !== null && event.sender === mainWindow.webContents && frame !== null && frame === event.sender.mainFrame && isSameOrigin(frame.url, origin);
+  return (
+    mainWindow !== null && event.sender === mainWindow.webContents && frame !== null && frame === event.sender.mainFrame && isSameOrigin(frame.url, origin)
+  );
 }
 
 function registerIpc(running: RunningKiln): void {

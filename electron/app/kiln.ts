@@ -108,9 +108,12 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
   // The names the UI and router answer to: this machine's, its mDNS name when it advertises one, and the allow-list.
   const policy = hostPolicy([...(options.lan?.discover && lan ? [lan.mdnsHostName] : []), ...(options.allowHosts ?? [])], options.allowOrigins);
-  const handler: RequestListener = guardHost(policy, uiDir
-    ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n', options.tls !== undefined)
-    : (_request, response) => response.writeHead(404).end());
+  const handler: RequestListener = guardHost(
+    policy,
+    uiDir
+      ? serveStatic(uiDir, 'The UI is not built: run `npm run build:renderer` (npm run serve does it for you).\n', options.tls !== undefined)
+      : (_request, response) => response.writeHead(404).end(),
+  );
   const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http, hostPolicy: policy });
 
@@ -150,7 +153,17 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   await runs?.start(orchestrator);
   const credit = new CreditService(session, makeWampError, (workerId) => machineSummary.machine(workerId));
   await credit.start(orchestrator);
-  await lan?.start({ router, session, makeError: makeWampError, host, port: server.port, discover: options.lan!.discover, tlsFingerprint, insecure: !isLoopback(host) && host !== 'localhost' && !options.tls, log: (message) => log('warn', message) });
+  await lan?.start({
+    router,
+    session,
+    makeError: makeWampError,
+    host,
+    port: server.port,
+    discover: options.lan!.discover,
+    tlsFingerprint,
+    insecure: !isLoopback(host) && host !== 'localhost' && !options.tls,
+    log: (message) => log('warn', message),
+  });
 
   return {
     router,

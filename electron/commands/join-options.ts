@@ -53,7 +53,11 @@ export interface JoinSettings {
 }
 
 /** Reads the realm and credentials from the parsed options (and the secret from its source). */
-export function joinSettingsFrom(values: JoinValues, env: NodeJS.ProcessEnv = process.env, readStdin: () => string = () => readFileSync(0, 'utf8')): JoinSettings {
+export function joinSettingsFrom(
+  values: JoinValues,
+  env: NodeJS.ProcessEnv = process.env,
+  readStdin: () => string = () => readFileSync(0, 'utf8'),
+): JoinSettings {
   return { realm: realmFrom(values.realm), credentials: credentialsFrom(values, env, readStdin) };
 }
 
@@ -85,7 +89,8 @@ function credentialsFrom(values: JoinValues, env: NodeJS.ProcessEnv, readStdin: 
 
 function methodFrom(value: string | undefined, ticketFile: boolean): AuthMethodName | undefined {
   if (value === undefined) return ticketFile ? 'ticket' : undefined;
-  if (!(METHODS as readonly string[]).includes(value)) throw new UsageError(`--authmethod must be one of ticket, wampcra, cryptosign, anonymous; got '${value}'`);
+  if (!(METHODS as readonly string[]).includes(value))
+    throw new UsageError(`--authmethod must be one of ticket, wampcra, cryptosign, anonymous; got '${value}'`);
   if (ticketFile && value !== 'ticket') throw new UsageError('--ticket-file holds a ticket: use --secret-file with other methods');
   return value as AuthMethodName;
 }

@@ -29,7 +29,12 @@ export function parseDuration(value: string, flag: string, minMs = 0, maxMs = Nu
 
 /** 100 -> "100ms", 86400000 -> "24h": the largest unit that divides the value. */
 function formatDuration(ms: number): string {
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }
 

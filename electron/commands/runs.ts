@@ -117,7 +117,12 @@ function exportText(record: RunRecord, format: string | undefined): string {
   if (format === 'json') return runRecordJson(record);
   if (format !== 'tour') throw new UsageError(`--format: expected tour or json, got ${format}`);
   if (!record.tour) throw new UsageError(`run ${record.runId} has no tour (it ended before any slice completed)`);
-  return formatTour(`${record.problemName}.${record.runId}.tour`, decodeInt32s(record.tour, 'tour'), record.bestLength ?? undefined, `Kiln run ${record.runId}`);
+  return formatTour(
+    `${record.problemName}.${record.runId}.tour`,
+    decodeInt32s(record.tour, 'tour'),
+    record.bestLength ?? undefined,
+    `Kiln run ${record.runId}`,
+  );
 }
 
 export const command: Command = { usage, run };

@@ -18,7 +18,10 @@ export async function readJoinLink(source: string): Promise<string> {
     );
   }
   const text = source === '-' ? await readStdin() : source === 'env' ? fromEnv() : fromFile(source);
-  const link = text.split('\n').map((line) => line.trim()).find((line) => line !== '');
+  const link = text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line !== '');
   if (link === undefined) throw new UsageError(`--join ${source}: no link there`);
   return link;
 }

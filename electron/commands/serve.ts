@@ -60,7 +60,9 @@ async function run(args: string[]): Promise<number> {
   // Off loopback, everything is encrypted unless the user says otherwise, in so many words.
   const tls = values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined;
   if (beyondLoopback && values.insecure) {
-    console.error(`warn: --insecure: serving plain http:// and ws:// on ${values.host}; anyone on the network can read and alter every session, invitation, city set and tour`);
+    console.error(
+      `warn: --insecure: serving plain http:// and ws:// on ${values.host}; anyone on the network can read and alter every session, invitation, city set and tour`,
+    );
   }
   const discover = beyondLoopback && !values['no-lan'];
   const kiln = await startKiln({

@@ -63,14 +63,17 @@ async function run(args: string[]): Promise<number> {
   });
   const threads = parseCount(values.threads, '--threads', 1, 1024);
   const log = (message: string): void => console.error(message);
-  if (values['tls-fingerprint'] !== undefined && values.router === undefined) throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');
+  if (values['tls-fingerprint'] !== undefined && values.router === undefined)
+    throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');
   if (values.router !== undefined && values.join !== undefined) throw new UsageError('worker: give --router or --join, not both');
   const joinFlags = (Object.keys(JOIN_OPTIONS) as (keyof typeof JOIN_OPTIONS)[]).filter((flag) => values[flag] !== undefined);
-  if (values.router === undefined && joinFlags.length > 0) throw new UsageError(`--${joinFlags[0]} goes with --router (a join link or an invitation carries its own)`);
+  if (values.router === undefined && joinFlags.length > 0)
+    throw new UsageError(`--${joinFlags[0]} goes with --router (a join link or an invitation carries its own)`);
   if (values.router === undefined && values.join === undefined) {
     const acceptCode = values['accept-code'] ?? (process.env.KILN_ACCEPT_CODE || undefined);
     if (acceptCode !== undefined && !CODE.test(acceptCode)) throw new UsageError('--accept-code (or KILN_ACCEPT_CODE) must be 6 digits');
-    if (values['accept-code'] !== undefined) log('warning: --accept-code on the command line is visible to every user of this machine (ps); KILN_ACCEPT_CODE is not');
+    if (values['accept-code'] !== undefined)
+      log('warning: --accept-code on the command line is visible to every user of this machine (ps); KILN_ACCEPT_CODE is not');
     const offer = await offerMachine({
       threads,
       workerId: values.id,
@@ -145,7 +148,8 @@ function parseFingerprint(value: string): string {
 
 /** Shows who invites and the pairing code, and asks the user to compare them with the control center's. */
 async function askCode({ code, controlCenterName, controlCenterKey, acquaintance }: PairingPrompt): Promise<boolean> {
-  const known = acquaintance.state === 'known' ? `known, paired since ${acquaintance.since}` : 'NEW: never paired with before; compare its key with the Machines panel';
+  const known =
+    acquaintance.state === 'known' ? `known, paired since ${acquaintance.since}` : 'NEW: never paired with before; compare its key with the Machines panel';
   console.log(`invitation from control center ${JSON.stringify(controlCenterName)}, key sha256 ${controlCenterKey.replace(/(.{4})(?!$)/g, '$1 ')} (${known})`);
   console.log(`pairing code ${code}`);
   const prompt = createInterface({ input: process.stdin, output: process.stderr });

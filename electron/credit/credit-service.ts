@@ -46,19 +46,22 @@ export class CreditService {
     const endpoints: Array<[string, (kwargs: Record<string, unknown>, details: InvocationDetails) => unknown]> = [
       [Procedures.creditBoard, (kwargs) => this.ledger.board(typeof kwargs.runId === 'string' ? kwargs.runId : undefined)],
       [Procedures.creditMine, (kwargs, details) => this.mine(this.hold(kwargs, details))],
-      [Procedures.creditSetName, (kwargs, details) => {
-        const workerId = this.hold(kwargs, details);
-        const cleaned = cleanDisplayName(kwargs.name);
-        if ('error' in cleaned) throw new ProtocolError(Errors.invalidArgument, cleaned.error);
-        try {
-          this.ledger.setName(workerId, cleaned.name);
-        } catch (error) {
-          if (error instanceof NameTakenError) throw new ProtocolError(Errors.nameTaken, error.message);
-          throw error;
-        }
-        this.dirty = true;
-        return this.mine(workerId);
-      }],
+      [
+        Procedures.creditSetName,
+        (kwargs, details) => {
+          const workerId = this.hold(kwargs, details);
+          const cleaned = cleanDisplayName(kwargs.name);
+          if ('error' in cleaned) throw new ProtocolError(Errors.invalidArgument, cleaned.error);
+          try {
+            this.ledger.setName(workerId, cleaned.name);
+          } catch (error) {
+            if (error instanceof NameTakenError) throw new ProtocolError(Errors.nameTaken, error.message);
+            throw error;
+          }
+          this.dirty = true;
+          return this.mine(workerId);
+        },
+      ],
     ];
     for (const [procedure, endpoint] of endpoints) {
       this.registrations.push(
@@ -90,7 +93,8 @@ export class CreditService {
   /** The worker id a donor call is about, held by its (disclosed) caller, or an error. */
   private hold(kwargs: Record<string, unknown>, details: InvocationDetails): string {
     const { workerId } = kwargs;
-    if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > MAX_WORKER_ID) throw new ProtocolError(Errors.invalidArgument, 'workerId: expected a worker id');
+    if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > MAX_WORKER_ID)
+      throw new ProtocolError(Errors.invalidArgument, 'workerId: expected a worker id');
     const caller = details.caller;
     if (typeof caller !== 'number') throw new ProtocolError(Errors.notYours, 'call with disclose_me: the router must say which session is asking');
     const holder = this.holders.get(workerId);

@@ -98,15 +98,19 @@ export class CreditLedger {
       if (machine.name !== undefined) row.name = machine.name;
       rows.push(row);
     }
-    return rows.sort(
-      (a, b) => b.cpuSeconds - a.cpuSeconds || b.slices - a.slices || b.improvements - a.improvements || (a.workerId < b.workerId ? -1 : 1),
-    );
+    return rows.sort((a, b) => b.cpuSeconds - a.cpuSeconds || b.slices - a.slices || b.improvements - a.improvements || (a.workerId < b.workerId ? -1 : 1));
   }
 
   private machine(workerId: string): Machine {
     let machine = this.machines.get(workerId);
     if (!machine) {
-      machine = { workerId, host: '?', kind: workerId.startsWith('browser-') ? 'browser' : 'node', total: { cpuMs: 0, slices: 0, improvements: 0 }, runs: new Map() };
+      machine = {
+        workerId,
+        host: '?',
+        kind: workerId.startsWith('browser-') ? 'browser' : 'node',
+        total: { cpuMs: 0, slices: 0, improvements: 0 },
+        runs: new Map(),
+      };
       this.machines.set(workerId, machine);
     }
     return machine;

@@ -43,12 +43,7 @@ export function hostAllowed(hostHeader: string | undefined, policy: HostPolicy):
   return isIP(name) !== 0 || name === 'localhost' || policy.names.includes(name);
 }
 
-export function originAllowed(
-  originHeader: string | undefined,
-  hostHeader: string | undefined,
-  secure: boolean,
-  policy: HostPolicy,
-): boolean {
+export function originAllowed(originHeader: string | undefined, hostHeader: string | undefined, secure: boolean, policy: HostPolicy): boolean {
   if (originHeader === undefined) return true;
   let origin: string;
   try {

@@ -37,7 +37,8 @@ export function fileActions(dialogs: Dialogs): FileActions {
       const path = await dialogs.chooseOpenPath(OPEN_FILTERS);
       if (path === null) return null;
       const { size } = await stat(path);
-      if (size > MAX_OPEN_BYTES) throw new Error(`${basename(path)} is ${Math.ceil(size / 2 ** 20)} MiB; Kiln opens files up to ${MAX_OPEN_BYTES / 2 ** 20} MiB`);
+      if (size > MAX_OPEN_BYTES)
+        throw new Error(`${basename(path)} is ${Math.ceil(size / 2 ** 20)} MiB; Kiln opens files up to ${MAX_OPEN_BYTES / 2 ** 20} MiB`);
       return { name: basename(path), text: await readFile(path, 'utf8') };
     },
     save: async ({ fileName, content }) => {

@@ -40,7 +40,8 @@ export function loadOrCreateControlCenterKey(stateDir: string): ControlCenterKey
     writeFileSync(path, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
   }
   // A key others can read is a key others can sign invitations with.
-  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) throw new Error(`${path} is readable by other users: chmod 600 it (or delete it to make a new identity)`);
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0)
+    throw new Error(`${path} is readable by other users: chmod 600 it (or delete it to make a new identity)`);
   const privateKey = createPrivateKey(readFileSync(path, 'utf8'));
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${path} is not an Ed25519 private key`);
   return controlCenterKeyFrom(privateKey);

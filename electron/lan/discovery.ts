@@ -38,14 +38,15 @@ export class LanDiscovery {
     if (!NAME.test(name)) throw new TypeError(`mDNS service name ${JSON.stringify(name)} is not a usable DNS label`);
     const service = this.bonjour.publish({ name, type, port, txt, host: `${name}.local`, disableIPv6: true });
     return {
-      stop: () => new Promise<void>((resolve) => {
-        if (!service.published) {
-          service.stop?.();
-          resolve();
-          return;
-        }
-        service.stop?.(() => resolve());
-      }),
+      stop: () =>
+        new Promise<void>((resolve) => {
+          if (!service.published) {
+            service.stop?.();
+            resolve();
+            return;
+          }
+          service.stop?.(() => resolve());
+        }),
     };
   }
 

@@ -28,7 +28,9 @@ export class KnownControlCenters {
   pin(name: string, publicKey: string): void {
     if (this.check(name, publicKey).state !== 'new') return;
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const header = existsSync(this.path) ? '' : '# kiln: control centers this worker paired with (name, Ed25519 key, first paired); delete a line to forget one\n';
+    const header = existsSync(this.path)
+      ? ''
+      : '# kiln: control centers this worker paired with (name, Ed25519 key, first paired); delete a line to forget one\n';
     appendFileSync(this.path, `${header}${encodeURIComponent(name)} ${publicKey} ${new Date().toISOString()}\n`, { mode: 0o600 });
   }
 

@@ -75,7 +75,10 @@ export class LanService {
     }
     const { discovery } = this.options;
     if (discovery !== null) {
-      this.stopBrowsing = discovery.watchWorkers((worker) => void this.onUp(worker), (machineId) => void this.onDown(machineId));
+      this.stopBrowsing = discovery.watchWorkers(
+        (worker) => void this.onUp(worker),
+        (machineId) => void this.onDown(machineId),
+      );
       this.healthTimer = setInterval(() => void this.checkHealth(), HEALTH_CHECK_MS);
       this.healthTimer.unref();
     }
@@ -92,9 +95,11 @@ export class LanService {
     const list: LanMachine[] = [];
     for (const { worker, publicKey } of this.discovered.values()) {
       const grant = grants.find((candidate) => candidate.publicKey === publicKey);
-      list.push(grant === undefined
-        ? { ...worker, state: 'available' }
-        : { ...worker, state: grant.used ? 'paired' : 'invited', inviteId: grant.inviteId, authid: grant.authid });
+      list.push(
+        grant === undefined
+          ? { ...worker, state: 'available' }
+          : { ...worker, state: grant.used ? 'paired' : 'invited', inviteId: grant.inviteId, authid: grant.authid },
+      );
     }
     for (const grant of grants) {
       const worker = this.invited.get(grant.machineId);
@@ -134,7 +139,9 @@ export class LanService {
       const current = this.discovered.get(worker.machineId);
       if (current === undefined || this.reportedImpostors.has(`${worker.machineId} ${where}`) || this.reportedImpostors.size > 1000) return;
       this.reportedImpostors.add(`${worker.machineId} ${where}`);
-      this.options.log(`${where} advertises ${worker.machineId}, listed at ${current.worker.address}:${current.worker.port}, but did not prove its key (${(error as Error).message}); the row stays`);
+      this.options.log(
+        `${where} advertises ${worker.machineId}, listed at ${current.worker.address}:${current.worker.port}, but did not prove its key (${(error as Error).message}); the row stays`,
+      );
     }
   }
 
@@ -155,10 +162,12 @@ export class LanService {
 
   /** Every listed worker proves its key again, with a fresh nonce (a crashed worker sends no goodbye). */
   private async checkHealth(): Promise<void> {
-    await Promise.all([...this.discovered.values()].map(async (listed) => {
-      if (await this.stillThere(listed)) return;
-      if (this.discovered.get(listed.worker.machineId) === listed && this.discovered.delete(listed.worker.machineId)) this.publish();
-    }));
+    await Promise.all(
+      [...this.discovered.values()].map(async (listed) => {
+        if (await this.stillThere(listed)) return;
+        if (this.discovered.get(listed.worker.machineId) === listed && this.discovered.delete(listed.worker.machineId)) this.publish();
+      }),
+    );
   }
 
   /**
@@ -168,7 +177,8 @@ export class LanService {
   private async invite(kwargs: Record<string, unknown>): Promise<LanInvitation> {
     const { machineId, code } = kwargs;
     if (typeof machineId !== 'string') throw new ProtocolError(Errors.invalidArgument, 'kiln.lan.invite: expected { machineId, code? }');
-    if (code !== undefined && (typeof code !== 'string' || !CODE.test(code))) throw new ProtocolError(Errors.invalidArgument, 'kiln.lan.invite: code must be the 6 digits the unattended worker was started with');
+    if (code !== undefined && (typeof code !== 'string' || !CODE.test(code)))
+      throw new ProtocolError(Errors.invalidArgument, 'kiln.lan.invite: code must be the 6 digits the unattended worker was started with');
     const found = this.discovered.get(machineId);
     if (found === undefined) throw new ProtocolError(Errors.noSuchMachine, `no machine ${JSON.stringify(machineId)} is waiting on the LAN`);
     const { worker, publicKey } = found;
@@ -233,7 +243,9 @@ export class LanService {
   }
 
   private joinLinks(): JoinLinkSummary[] {
-    return this.options.store.liveJoinInvites().map(({ inviteId, label, expiresAt }) => (label === undefined ? { inviteId, expiresAt } : { inviteId, label, expiresAt }));
+    return this.options.store
+      .liveJoinInvites()
+      .map(({ inviteId, label, expiresAt }) => (label === undefined ? { inviteId, expiresAt } : { inviteId, label, expiresAt }));
   }
 
   private createInvite(kwargs: Record<string, unknown>): CreatedInvite {
@@ -246,7 +258,13 @@ export class LanService {
     }
     const invite = this.options.store.createJoinInvite(label, ttlMs as number);
     const link = formatJoinLink(this.options.baseUrl, invite.inviteId, invite.secret, this.options.tlsFingerprint);
-    const created: CreatedInvite = { inviteId: invite.inviteId, secret: invite.secret, expiresAt: invite.expiresAt, link, command: `KILN_JOIN='${link}' kiln worker --join env` };
+    const created: CreatedInvite = {
+      inviteId: invite.inviteId,
+      secret: invite.secret,
+      expiresAt: invite.expiresAt,
+      link,
+      command: `KILN_JOIN='${link}' kiln worker --join env`,
+    };
     return this.options.tlsFingerprint === undefined ? created : { ...created, tlsFingerprint: this.options.tlsFingerprint };
   }
 

@@ -176,7 +176,7 @@ export async function offerMachine(options: OfferOptions): Promise<Offer> {
     const { invitation } = entry;
     if (!opensCommitment(nonce, invitation.nonceCommitment)) {
       forget(inviteId);
-      return refuse(invitation, 403, "the revealed nonce is not the one the invitation committed to");
+      return refuse(invitation, 403, 'the revealed nonce is not the one the invitation committed to');
     }
     entry.revealed = true;
     clearTimeout(entry.timer);

@@ -61,7 +61,8 @@ async function post(address: string, port: number, path: string, what: string, p
   });
   const body = await readJson(response);
   const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body !== null && typeof body === 'object' ? body : {})) if (typeof value === 'string') fields[name] = value.slice(0, 300);
+  for (const [name, value] of Object.entries(body !== null && typeof body === 'object' ? body : {}))
+    if (typeof value === 'string') fields[name] = value.slice(0, 300);
   if (response.status !== 202) throw new Error(`the worker refused the ${what} (${response.status}): ${fields.error ?? 'no reason given'}`);
   return fields;
 }

@@ -75,7 +75,8 @@ export async function startPairingEndpoint(options: PairingEndpointOptions): Pro
     if (parsed.workerKey !== key.publicKey) return refuse(400, "the invitation is for another worker's key");
     const now = Date.now();
     if (parsed.expiresAt <= now) return refuse(410, 'the invitation has expired');
-    if (parsed.expiresAt > now + MAX_INVITATION_TTL_MS) return refuse(400, `the invitation claims to be valid for more than ${MAX_INVITATION_TTL_MS / 60_000} minutes`);
+    if (parsed.expiresAt > now + MAX_INVITATION_TTL_MS)
+      return refuse(400, `the invitation claims to be valid for more than ${MAX_INVITATION_TTL_MS / 60_000} minutes`);
     return options.onInvitation(parsed, bytes);
   };
 
@@ -113,10 +114,11 @@ export async function startPairingEndpoint(options: PairingEndpointOptions): Pro
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -81,7 +81,8 @@ function hex(value: unknown, pattern: RegExp, what: string): string {
 
 /** The bytes the control center signs: every field the worker acts on, in a fixed order, with a label. */
 export function invitationBytes(invitation: Omit<Invitation, 'signature' | 'codeProof'>): string {
-  const { inviteId, routerUrls, realm, authid, controlCenterName, controlCenterKey, tlsFingerprint, workerKey, nonceCommitment, agreementKey, expiresAt } = invitation;
+  const { inviteId, routerUrls, realm, authid, controlCenterName, controlCenterKey, tlsFingerprint, workerKey, nonceCommitment, agreementKey, expiresAt } =
+    invitation;
   return `kiln-invitation-v2\0${JSON.stringify([inviteId, routerUrls, realm, authid, controlCenterName, controlCenterKey, tlsFingerprint ?? null, workerKey, nonceCommitment, agreementKey ?? null, expiresAt])}`;
 }
 

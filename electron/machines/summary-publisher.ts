@@ -53,7 +53,10 @@ export class MachineSummaryPublisher {
   current(): MachinesSummary {
     const cutoff = this.now() - this.staleAfterMs;
     for (const [id, known] of this.rows) if (known.seenAt < cutoff) this.rows.delete(id);
-    return summarize([...this.rows.values()].map((known) => known.row), this.now());
+    return summarize(
+      [...this.rows.values()].map((known) => known.row),
+      this.now(),
+    );
   }
 
   /** A machine's latest reported load, if it has reported recently. */

@@ -62,8 +62,10 @@ function finishMean<T extends LoadTotals>(totals: T): T {
   return totals;
 }
 
-const busiestFirst = <T extends { movesPerSecond: number }>(key: (item: T) => string) => (a: T, b: T) =>
-  b.movesPerSecond - a.movesPerSecond || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const busiestFirst =
+  <T extends { movesPerSecond: number }>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    b.movesPerSecond - a.movesPerSecond || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 export function summarize(rows: Iterable<MachineRow>, at: number): MachinesSummary {
   const totals = emptyTotals();

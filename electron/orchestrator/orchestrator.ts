@@ -177,9 +177,7 @@ export class Orchestrator {
   /** A run quarantined a callee: by policy, its session ends (it may rejoin, and is dealt slices again). */
   private quarantined(callee: Callee): void {
     if (!this.options.killQuarantined || !this.session.isOpen) return;
-    this.session
-      .call('wamp.session.kill', [callee.session], { reason: QUARANTINED, message: 'too many failed slices' })
-      .catch(() => undefined); // it may have left already
+    this.session.call('wamp.session.kill', [callee.session], { reason: QUARANTINED, message: 'too many failed slices' }).catch(() => undefined); // it may have left already
   }
 
   private status(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): RunState | RunState[] {
@@ -226,7 +224,12 @@ export class Orchestrator {
 
 function newRunId(): string {
   // Run ids become URI components (kiln.run.<id>.progress): lower-case letters and digits only.
-  return Date.now().toString(36) + Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
+  return (
+    Date.now().toString(36) +
+    Math.floor(Math.random() * 36 ** 6)
+      .toString(36)
+      .padStart(6, '0')
+  );
 }
 
 export type { RunResult };

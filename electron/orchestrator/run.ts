@@ -365,7 +365,16 @@ export class Run {
     const holders = new Set([...slice.attempts].map((attempt) => attempt.callee));
     const callee = this.context.acquire((candidate) => !holders.has(candidate) && !this.blame.isQuarantined(candidate));
     if (!callee) return false;
-    const attempt: Attempt = { slice, callee, startedAt: this.now(), cancel: undefined, timer: undefined, stragglerTimer: undefined, overdue: false, ended: false };
+    const attempt: Attempt = {
+      slice,
+      callee,
+      startedAt: this.now(),
+      cancel: undefined,
+      timer: undefined,
+      stragglerTimer: undefined,
+      overdue: false,
+      ended: false,
+    };
     slice.attempts.add(attempt);
     this.inFlight++;
     this.slicesDispatched++;
@@ -396,7 +405,9 @@ export class Run {
   /** The kiln.anneal call as a promise, also when the session is gone (autobahn then throws at once). */
   private call(callee: Callee, request: AnnealRequest, timeoutMs: number): { promise: Promise<unknown>; cancel: (() => void) | undefined } {
     try {
-      const promise = this.context.session.call(callee.procedure, [], request as unknown as Record<string, unknown>, { timeout: timeoutMs }) as Promise<unknown> & {
+      const promise = this.context.session.call(callee.procedure, [], request as unknown as Record<string, unknown>, {
+        timeout: timeoutMs,
+      }) as Promise<unknown> & {
         cancel?: (options: Record<string, unknown>) => void;
       };
       const cancel = promise.cancel;

@@ -158,7 +158,10 @@ export class WorkerRegistry {
     // for routers configured without it): anything else is no callee of ours.
     if (annealCalleeOf(details.uri) !== sessionId || (details.match ?? 'exact') !== 'exact') return;
     if (this.byRegistration.has(details.id) || this.callees.has(sessionId)) return;
-    const registered = Number.isInteger(details.concurrency) && (details.concurrency as number) >= 1 ? Math.min(details.concurrency as number, MAX_CALLEE_CONCURRENCY) : undefined;
+    const registered =
+      Number.isInteger(details.concurrency) && (details.concurrency as number) >= 1
+        ? Math.min(details.concurrency as number, MAX_CALLEE_CONCURRENCY)
+        : undefined;
     const callee: Callee = {
       session: sessionId,
       procedure: details.uri,

@@ -30,7 +30,10 @@ export class RealmAuthorization {
       return false;
     }
     if (typeof verdict === 'boolean') return verdict;
-    return Promise.resolve(verdict).then((allowed) => allowed === true, () => false);
+    return Promise.resolve(verdict).then(
+      (allowed) => allowed === true,
+      () => false,
+    );
   }
 
   /** Static realms welcome only configured roles; a dynamic authorizer decides for itself. */

@@ -140,7 +140,8 @@ export class Broker {
   private publishAuthorized(session: Session, message: PublishMessage, allowed: boolean): void {
     const [, request, options, topic, args, kwargs] = message;
     if (!allowed) {
-      if (options.acknowledge === true) session.send(errorMessage(MessageType.PUBLISH, request, ErrorUri.NOT_AUTHORIZED, `not authorized to publish to ${topic}`));
+      if (options.acknowledge === true)
+        session.send(errorMessage(MessageType.PUBLISH, request, ErrorUri.NOT_AUTHORIZED, `not authorized to publish to ${topic}`));
       return;
     }
     const publication = randomId();

@@ -125,7 +125,8 @@ export class Dealer {
     if (!MATCH_POLICIES.includes(match)) problem = [ErrorUri.INVALID_ARGUMENT, `unknown match policy ${JSON.stringify(match)}`];
     else if (!INVOKE_POLICIES.includes(invoke)) problem = [ErrorUri.INVALID_ARGUMENT, `unknown invocation policy ${JSON.stringify(invoke)}`];
     else if (!Number.isInteger(concurrency) || (concurrency as number) < 0) problem = [ErrorUri.INVALID_ARGUMENT, 'concurrency must be a positive integer'];
-    else if (!isValidPattern(procedure, match as MatchPolicy, this.limits.uriCheck)) problem = [ErrorUri.INVALID_URI, `invalid procedure ${JSON.stringify(procedure)}`];
+    else if (!isValidPattern(procedure, match as MatchPolicy, this.limits.uriCheck))
+      problem = [ErrorUri.INVALID_URI, `invalid procedure ${JSON.stringify(procedure)}`];
     else if (isReservedUri(procedure)) problem = [ErrorUri.INVALID_URI, `${procedure}: the wamp. namespace is reserved for the router`];
     else {
       const refusal = this.registrationPolicy?.(session.authorizationIdentity!, procedure, options);
@@ -142,7 +143,15 @@ export class Dealer {
     else afterVerdict(verdict, session, proceed);
   }
 
-  private registerAuthorized(session: Session, request: number, procedure: string, match: MatchPolicy, invoke: InvokePolicy, concurrency: number, allowed: boolean): void {
+  private registerAuthorized(
+    session: Session,
+    request: number,
+    procedure: string,
+    match: MatchPolicy,
+    invoke: InvokePolicy,
+    concurrency: number,
+    allowed: boolean,
+  ): void {
     if (!allowed) {
       session.send(errorMessage(MessageType.REGISTER, request, ErrorUri.NOT_AUTHORIZED, `not authorized to register ${procedure}`));
       return;
@@ -163,8 +172,17 @@ export class Dealer {
     const created = registration === undefined;
     if (registration === undefined) {
       registration = {
-        id: this.registrationIds.next(), uri: procedure, match, invoke, created: new Date().toISOString(), concurrency,
-        callees: [], queue: [], next: 0, saturated: false, live: true,
+        id: this.registrationIds.next(),
+        uri: procedure,
+        match,
+        invoke,
+        created: new Date().toISOString(),
+        concurrency,
+        callees: [],
+        queue: [],
+        next: 0,
+        saturated: false,
+        live: true,
       };
       this.registrations.set(registration.id, registration);
       this.index.add(registration);
@@ -232,7 +250,11 @@ export class Dealer {
       return;
     }
     const call: Call = {
-      caller, request, procedure, message, registration,
+      caller,
+      request,
+      procedure,
+      message,
+      registration,
       receiveProgress: options.receive_progress === true,
       discloseCaller: options.disclose_me === true && this.authorization.mayDisclose(caller, 'call', procedure),
       invocation: undefined,
@@ -242,7 +264,14 @@ export class Dealer {
     // Crossbar.io has no call queue: a call no callee can take now is rejected.
     const queueLimit = this.limits.emulate === 'crossbar' ? 0 : this.limits.maxCallQueue;
     if (callee === undefined && registration.queue.length >= queueLimit) {
-      caller.send(errorMessage(MessageType.CALL, request, ErrorUri.MAX_CONCURRENCY_REACHED, `every callee of ${registration.uri} is at its concurrency and the call queue is full`));
+      caller.send(
+        errorMessage(
+          MessageType.CALL,
+          request,
+          ErrorUri.MAX_CONCURRENCY_REACHED,
+          `every callee of ${registration.uri} is at its concurrency and the call queue is full`,
+        ),
+      );
       return;
     }
     let mine = this.calls.get(caller.id);
@@ -440,7 +469,8 @@ export class Dealer {
       this.unqueue(call);
       this.forgetCall(call);
     } else {
-      if (invocation.callee.session.roles!.calleeCanceling) invocation.callee.session.send([MessageType.INTERRUPT, invocation.id, { mode: 'killnowait', reason: ErrorUri.TIMEOUT }]);
+      if (invocation.callee.session.roles!.calleeCanceling)
+        invocation.callee.session.send([MessageType.INTERRUPT, invocation.id, { mode: 'killnowait', reason: ErrorUri.TIMEOUT }]);
       this.endInvocation(invocation);
     }
     call.caller.send(errorMessage(MessageType.CALL, call.request, ErrorUri.TIMEOUT, `no result within ${String(call.message[2].timeout)} ms`));

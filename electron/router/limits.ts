@@ -37,7 +37,16 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
     const value = overrides[key];
     if (value !== undefined) (limits as unknown as Record<string, unknown>)[key] = value;
   }
-  for (const key of ['maxMessageSize', 'maxHelloSize', 'maxSessions', 'maxOutgoingBuffer', 'maxCallQueue', 'pingIntervalMs', 'pingTimeoutMs', 'helloTimeoutMs'] as const) {
+  for (const key of [
+    'maxMessageSize',
+    'maxHelloSize',
+    'maxSessions',
+    'maxOutgoingBuffer',
+    'maxCallQueue',
+    'pingIntervalMs',
+    'pingTimeoutMs',
+    'helloTimeoutMs',
+  ] as const) {
     if (!Number.isInteger(limits[key]) || limits[key] < 0) throw new TypeError(`limits.${key} must be a non-negative integer`);
   }
   if (limits.uriCheck !== 'strict' && limits.uriCheck !== 'loose') throw new TypeError("limits.uriCheck must be 'strict' or 'loose'");

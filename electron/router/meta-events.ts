@@ -82,7 +82,10 @@ export class MetaEvents {
    * one-callee registrations knows what each callee registered, not what it claims elsewhere.
    */
   registrationCreated(session: Session, registration: PatternDetails & { invoke: string; concurrency: number }): void {
-    this.publish('wamp.registration.on_create', [session.id, { ...patternDetails(registration), invoke: registration.invoke, concurrency: registration.concurrency }]);
+    this.publish('wamp.registration.on_create', [
+      session.id,
+      { ...patternDetails(registration), invoke: registration.invoke, concurrency: registration.concurrency },
+    ]);
   }
 
   registered(session: Session, registrationId: number): void {
@@ -123,10 +126,13 @@ export class MetaEvents {
       this.sendDepth(registrationId, procedure, report, now);
     } else if (report.timer === undefined && depth !== report.sentDepth) {
       const pending = report;
-      pending.timer = setTimeout(() => {
-        pending.timer = undefined;
-        if (pending.depth !== pending.sentDepth) this.sendDepth(registrationId, procedure, pending, Date.now());
-      }, QUEUE_DEPTH_INTERVAL_MS - (now - report.sentAt));
+      pending.timer = setTimeout(
+        () => {
+          pending.timer = undefined;
+          if (pending.depth !== pending.sentDepth) this.sendDepth(registrationId, procedure, pending, Date.now());
+        },
+        QUEUE_DEPTH_INTERVAL_MS - (now - report.sentAt),
+      );
       pending.timer.unref();
     }
   }

@@ -31,12 +31,13 @@ function stringArgument(args: unknown[], what: string): string {
 function matchOption(args: unknown[]): MatchPolicy {
   const options = args[1];
   const match = isDict(options) ? (options.match ?? 'exact') : 'exact';
-  if (match !== 'exact' && match !== 'prefix' && match !== 'wildcard') throw new ApplicationError(ErrorUri.INVALID_ARGUMENT, `unknown match policy ${JSON.stringify(match)}`);
+  if (match !== 'exact' && match !== 'prefix' && match !== 'wildcard')
+    throw new ApplicationError(ErrorUri.INVALID_ARGUMENT, `unknown match policy ${JSON.stringify(match)}`);
   return match;
 }
 
 /** The optional filter_authroles list of wamp.session.count / list. */
-function roleFilter(args: unknown[]): ((session: Session) => boolean) {
+function roleFilter(args: unknown[]): (session: Session) => boolean {
   const roles = args[0];
   if (roles === undefined || roles === null) return () => true;
   if (!Array.isArray(roles)) throw new ApplicationError(ErrorUri.INVALID_ARGUMENT, 'filter_authroles must be a list of authroles');

@@ -100,7 +100,12 @@ class RawSocketTransport implements Transport {
     private readonly maxReceive: number,
     private readonly maxSend: number,
   ) {
-    this.heartbeat = new Heartbeat(limits.pingIntervalMs, limits.pingTimeoutMs, () => this.write(FrameType.PING, ''), () => this.fail());
+    this.heartbeat = new Heartbeat(
+      limits.pingIntervalMs,
+      limits.pingTimeoutMs,
+      () => this.write(FrameType.PING, ''),
+      () => this.fail(),
+    );
     this.batch = new WriteBatch(socket);
   }
 
@@ -221,12 +226,7 @@ export interface RawSocketAcceptor {
  * becomes a RawSocketTransport handed to router.accept(); otherwise the client gets the spec's error
  * reply (or, for a first octet other than 0x7F, nothing) and the socket is closed.
  */
-export function acceptRawSocket(
-  socket: Socket,
-  router: RawSocketAcceptor,
-  limits: RawSocketLimits,
-  info: (serializer: Serializer) => TransportInfo,
-): void {
+export function acceptRawSocket(socket: Socket, router: RawSocketAcceptor, limits: RawSocketLimits, info: (serializer: Serializer) => TransportInfo): void {
   socket.setNoDelay(true);
   let received = Buffer.alloc(0);
   const deadline = limits.helloTimeoutMs > 0 ? setTimeout(() => socket.destroy(), limits.helloTimeoutMs).unref() : undefined;

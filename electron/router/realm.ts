@@ -110,31 +110,42 @@ export class Realm {
     }
     const method = requested.map((name) => this.methods.get(name)).find((found) => found !== undefined);
     if (method === undefined) {
-      session.abort(ErrorUri.NO_AUTH_METHOD, `realm ${this.name} offers ${[...this.methods.keys()].join(', ') || 'no method'}; the client asked for ${requested.join(', ')}`);
+      session.abort(
+        ErrorUri.NO_AUTH_METHOD,
+        `realm ${this.name} offers ${[...this.methods.keys()].join(', ') || 'no method'}; the client asked for ${requested.join(', ')}`,
+      );
       return;
     }
     const context: HelloContext = { realm: this.name, details, transport: session.transport.info, session: session.id };
     session.state = 'authenticating';
-    this.settle(session, () => method.hello(context), (outcome) => {
-      if (outcome.kind === 'welcome') this.welcome(session, outcome.identity);
-      else if (outcome.kind === 'reject') session.abort(outcome.error, outcome.message);
-      else if (method.authenticate === undefined) session.abort(ErrorUri.AUTHENTICATION_FAILED, `method ${method.name} challenged but cannot verify`);
-      else {
-        session.pendingAuth = { method, state: outcome.state, context } satisfies PendingAuthentication;
-        session.state = 'challenged';
-        session.send([MessageType.CHALLENGE, method.name, outcome.extra]);
-      }
-    });
+    this.settle(
+      session,
+      () => method.hello(context),
+      (outcome) => {
+        if (outcome.kind === 'welcome') this.welcome(session, outcome.identity);
+        else if (outcome.kind === 'reject') session.abort(outcome.error, outcome.message);
+        else if (method.authenticate === undefined) session.abort(ErrorUri.AUTHENTICATION_FAILED, `method ${method.name} challenged but cannot verify`);
+        else {
+          session.pendingAuth = { method, state: outcome.state, context } satisfies PendingAuthentication;
+          session.state = 'challenged';
+          session.send([MessageType.CHALLENGE, method.name, outcome.extra]);
+        }
+      },
+    );
   }
 
   /** AUTHENTICATE in answer to our CHALLENGE. */
   authenticate(session: Session, signature: string, extra: Dict): void {
     const { method, state, context } = session.pendingAuth as PendingAuthentication;
     session.state = 'authenticating';
-    this.settle(session, () => method.authenticate!(signature, extra, state, context), (outcome) => {
-      if ('kind' in outcome) session.abort(outcome.error, outcome.message);
-      else this.welcome(session, outcome);
-    });
+    this.settle(
+      session,
+      () => method.authenticate!(signature, extra, state, context),
+      (outcome) => {
+        if ('kind' in outcome) session.abort(outcome.error, outcome.message);
+        else this.welcome(session, outcome);
+      },
+    );
   }
 
   /** Runs one authentication step, sync or async, and continues only if the session is still waiting for it. */
@@ -196,21 +207,32 @@ export class Realm {
   dispatch(session: Session, message: ClientMessage): void {
     const required = REQUIRED_ROLE[message[0]];
     if (required === undefined || !session.roles![required[0]]) {
-      session.violation(required === undefined
-        ? `message type ${message[0]} in an established session`
-        : `${required[1]} from a session that did not announce the ${required[0]} role`);
+      session.violation(
+        required === undefined
+          ? `message type ${message[0]} in an established session`
+          : `${required[1]} from a session that did not announce the ${required[0]} role`,
+      );
       return;
     }
     switch (message[0]) {
-      case MessageType.PUBLISH: return this.broker.publish(session, message);
-      case MessageType.SUBSCRIBE: return this.broker.subscribe(session, message);
-      case MessageType.UNSUBSCRIBE: return this.broker.unsubscribe(session, message);
-      case MessageType.CALL: return this.dealer.call(session, message);
-      case MessageType.CANCEL: return this.dealer.cancel(session, message);
-      case MessageType.REGISTER: return this.dealer.register(session, message);
-      case MessageType.UNREGISTER: return this.dealer.unregister(session, message);
-      case MessageType.YIELD: return this.dealer.yield(session, message);
-      case MessageType.ERROR: return this.dealer.error(session, message);
+      case MessageType.PUBLISH:
+        return this.broker.publish(session, message);
+      case MessageType.SUBSCRIBE:
+        return this.broker.subscribe(session, message);
+      case MessageType.UNSUBSCRIBE:
+        return this.broker.unsubscribe(session, message);
+      case MessageType.CALL:
+        return this.dealer.call(session, message);
+      case MessageType.CANCEL:
+        return this.dealer.cancel(session, message);
+      case MessageType.REGISTER:
+        return this.dealer.register(session, message);
+      case MessageType.UNREGISTER:
+        return this.dealer.unregister(session, message);
+      case MessageType.YIELD:
+        return this.dealer.yield(session, message);
+      case MessageType.ERROR:
+        return this.dealer.error(session, message);
     }
   }
 

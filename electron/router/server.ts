@@ -97,10 +97,13 @@ const SHUTDOWN_GRACE_MS = 1000;
 
 /** Sends every WebSocket peer a close frame and waits (boundedly) for the handshakes to finish. */
 async function closeClients(wss: WebSocketServer): Promise<void> {
-  const closed = [...wss.clients].map((ws) => new Promise<void>((resolve) => {
-    ws.once('close', () => resolve());
-    ws.close(1001, 'router shutting down');
-  }));
+  const closed = [...wss.clients].map(
+    (ws) =>
+      new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(1001, 'router shutting down');
+      }),
+  );
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)))]);
   clearTimeout(timer);
@@ -127,11 +130,14 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
 
   if (ownsHttp) {
     // Plain HTTP on a router-only server: nothing to serve but a hint.
-    http.on('request', guardHost(policy, (request, response) => {
-      const known = new URL(request.url ?? '/', 'http://x').pathname === path;
-      response.writeHead(known ? 426 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
-      response.end(known ? 'WAMP over WebSocket: upgrade required\n' : 'not found\n');
-    }));
+    http.on(
+      'request',
+      guardHost(policy, (request, response) => {
+        const known = new URL(request.url ?? '/', 'http://x').pathname === path;
+        response.writeHead(known ? 426 : 404, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end(known ? 'WAMP over WebSocket: upgrade required\n' : 'not found\n');
+      }),
+    );
   }
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

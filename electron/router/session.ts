@@ -126,7 +126,8 @@ export class Session implements Connection {
           this.send([MessageType.GOODBYE, {}, CloseUri.GOODBYE_AND_OUT]);
           this.end();
         } else if (message[0] === MessageType.ABORT) this.end();
-        else if (message[0] === MessageType.HELLO || message[0] === MessageType.AUTHENTICATE) this.violation(`message type ${message[0]} in an established session`);
+        else if (message[0] === MessageType.HELLO || message[0] === MessageType.AUTHENTICATE)
+          this.violation(`message type ${message[0]} in an established session`);
         else this.realm?.dispatch(this, message);
         return;
       case 'closing':

@@ -110,9 +110,7 @@ export interface AuthIdentity {
 
 /** What an authentication method answers to a HELLO. */
 export type HelloOutcome =
-  | { kind: 'welcome'; identity: AuthIdentity }
-  | { kind: 'challenge'; extra: Dict; state: unknown }
-  | { kind: 'reject'; error: string; message: string };
+  { kind: 'welcome'; identity: AuthIdentity } | { kind: 'challenge'; extra: Dict; state: unknown } | { kind: 'reject'; error: string; message: string };
 
 export interface HelloContext {
   realm: string;

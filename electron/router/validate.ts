@@ -97,6 +97,7 @@ export function parseClientMessage(message: unknown): ClientMessage | string {
     if (!elementOk(elements[i - 1], message[i])) return `${name} element ${i} has the wrong type`;
   }
   // ERROR's request type: clients answer INVOCATIONs and nothing else.
-  if (type === MessageType.ERROR && message[1] !== MessageType.INVOCATION) return `ERROR for request type ${String(message[1])}: a client only answers INVOCATION`;
+  if (type === MessageType.ERROR && message[1] !== MessageType.INVOCATION)
+    return `ERROR for request type ${String(message[1])}: a client only answers INVOCATION`;
   return message as ClientMessage;
 }

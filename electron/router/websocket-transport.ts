@@ -84,7 +84,12 @@ export class WebSocketTransport implements Transport {
   ) {
     this.sendOptions = serializer.binary ? SEND_BINARY : SEND_TEXT;
     this.batch = new WriteBatch(socket);
-    this.heartbeat = new Heartbeat(limits.pingIntervalMs, limits.pingTimeoutMs, () => this.ws.ping(), () => this.terminate());
+    this.heartbeat = new Heartbeat(
+      limits.pingIntervalMs,
+      limits.pingTimeoutMs,
+      () => this.ws.ping(),
+      () => this.terminate(),
+    );
   }
 
   /** Starts delivering frames to the connection the router returned for this transport. */

@@ -34,28 +34,37 @@ export class RunsService {
     });
     const endpoints: Array<[string, (kwargs: Record<string, unknown>) => unknown]> = [
       [Procedures.runsList, (): RunSummary[] => this.store.list()],
-      [Procedures.runsGet, (kwargs): RunRecord => {
-        const record = this.store.get(runIdOf(kwargs));
-        if (!record) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(kwargs.runId)}`);
-        return record;
-      }],
-      [Procedures.runsDelete, (kwargs) => {
-        const runId = runIdOf(kwargs);
-        if (!this.store.remove(runId)) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(runId)}`);
-        this.changed([runId]);
-        return { deleted: runId };
-      }],
-      [Procedures.runsSettings, (kwargs): RunsSettings => {
-        if (kwargs.maxRuns !== undefined) {
-          if (typeof kwargs.maxRuns !== 'number') throw new ProtocolError(Errors.invalidArgument, 'maxRuns: expected a number');
-          try {
-            this.changed(this.store.setMaxRuns(kwargs.maxRuns));
-          } catch (error) {
-            throw new ProtocolError(Errors.invalidArgument, error instanceof Error ? error.message : String(error));
+      [
+        Procedures.runsGet,
+        (kwargs): RunRecord => {
+          const record = this.store.get(runIdOf(kwargs));
+          if (!record) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(kwargs.runId)}`);
+          return record;
+        },
+      ],
+      [
+        Procedures.runsDelete,
+        (kwargs) => {
+          const runId = runIdOf(kwargs);
+          if (!this.store.remove(runId)) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(runId)}`);
+          this.changed([runId]);
+          return { deleted: runId };
+        },
+      ],
+      [
+        Procedures.runsSettings,
+        (kwargs): RunsSettings => {
+          if (kwargs.maxRuns !== undefined) {
+            if (typeof kwargs.maxRuns !== 'number') throw new ProtocolError(Errors.invalidArgument, 'maxRuns: expected a number');
+            try {
+              this.changed(this.store.setMaxRuns(kwargs.maxRuns));
+            } catch (error) {
+              throw new ProtocolError(Errors.invalidArgument, error instanceof Error ? error.message : String(error));
+            }
           }
-        }
-        return this.store.settings();
-      }],
+          return this.store.settings();
+        },
+      ],
     ];
     for (const [procedure, endpoint] of endpoints) {
       this.registrations.push(

@@ -18,10 +18,7 @@ const prefix = (uri: string, allow: Permission['allow']): Permission => ({ uri, 
 export const KILN_ROLES: RoleConfig[] = [
   {
     name: Roles.controller,
-    permissions: [
-      prefix('kiln.', { call: true, register: true, publish: true, subscribe: true }),
-      prefix('wamp.', { call: true, subscribe: true }),
-    ],
+    permissions: [prefix('kiln.', { call: true, register: true, publish: true, subscribe: true }), prefix('wamp.', { call: true, subscribe: true })],
   },
   {
     name: Roles.compute,

@@ -11,7 +11,10 @@ import type { Duplex } from 'node:stream';
 import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 
 export class FingerprintMismatchError extends Error {
-  constructor(readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`the router's TLS certificate has fingerprint ${actual}, not the pinned ${expected}: refusing to connect`);
   }
 }

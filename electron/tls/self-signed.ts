@@ -41,6 +41,9 @@ export function createSelfSignedCertificate(commonName: string, names: string[] 
 }
 
 function pem(label: string, der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g)!.join('\n');
+  const lines = der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n');
   return `-----BEGIN ${label}-----\n${lines}\n-----END ${label}-----\n`;
 }

@@ -21,8 +21,7 @@ export function problemFromWire(value: unknown): ProblemData {
   if (typeof name !== 'string' || name.length > 200) invalid('problem.name: expected a string of at most 200 characters');
   if (!Number.isInteger(n) || (n as number) < MIN_CITIES || (n as number) > MAX_CITIES)
     invalid(`problem.n: expected an integer from ${MIN_CITIES} to ${MAX_CITIES}`);
-  if (!EDGE_WEIGHT_TYPES.includes(edgeWeightType as EdgeWeightType))
-    invalid(`problem.edgeWeightType: expected one of ${EDGE_WEIGHT_TYPES.join(', ')}`);
+  if (!EDGE_WEIGHT_TYPES.includes(edgeWeightType as EdgeWeightType)) invalid(`problem.edgeWeightType: expected one of ${EDGE_WEIGHT_TYPES.join(', ')}`);
   const count = n as number;
   const data: ProblemData = { name: name as string, n: count, edgeWeightType: edgeWeightType as EdgeWeightType };
   if (typeof value.comment === 'string') data.comment = value.comment.slice(0, 1000);
@@ -90,14 +89,21 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
   }
   if (value.segment !== undefined) {
     const segment = value.segment;
-    if (!isRecord(segment) || !Number.isInteger(segment.start) || !Number.isInteger(segment.length) || (segment.start as number) < 0 || (segment.length as number) < 8)
+    if (
+      !isRecord(segment) ||
+      !Number.isInteger(segment.start) ||
+      !Number.isInteger(segment.length) ||
+      (segment.start as number) < 0 ||
+      (segment.length as number) < 8
+    )
       invalid('anneal.segment: expected { start, length } with integers, length >= 8');
     if (request.tour === undefined) invalid('anneal.segment: a segment slice needs the tour');
     request.segment = { start: segment.start as number, length: segment.length as number };
   }
   if (value.problemFrom !== undefined) {
     // Only an orchestrator's problem procedure: a request must not point a callee at any other.
-    if (typeof value.problemFrom !== 'string' || !PROBLEM_PROCEDURE.test(value.problemFrom)) invalid('anneal.problemFrom: expected kiln.problem.get or kiln.problem.get.<id>');
+    if (typeof value.problemFrom !== 'string' || !PROBLEM_PROCEDURE.test(value.problemFrom))
+      invalid('anneal.problemFrom: expected kiln.problem.get or kiln.problem.get.<id>');
     request.problemFrom = value.problemFrom as string;
   }
   return request;
@@ -181,7 +187,12 @@ export interface CheckedAnnealResult {
  * for its length before anything is walked, and statistics within what `budgetMs` allows. Its claimed
  * length is ignored: the orchestrator measures tours itself.
  */
-export function parseAnnealResult(value: unknown, cities: number, budgetMs: number, options: { permutationOf?: number; tourOptional?: boolean } = {}): CheckedAnnealResult {
+export function parseAnnealResult(
+  value: unknown,
+  cities: number,
+  budgetMs: number,
+  options: { permutationOf?: number; tourOptional?: boolean } = {},
+): CheckedAnnealResult {
   if (!isRecord(value)) return invalid('anneal result: expected keyword arguments');
   const { tour, stats, workerId } = value;
   let checked: Int32Array | null = null;

@@ -64,7 +64,10 @@ export function parseCsv(text: string, fileName?: string): ProblemData {
     if (delimiter !== ',' && DECIMAL_COMMA.test(field)) field = field.replace(',', '.');
     const v = Number(field);
     if (!DECIMAL.test(field) || !Number.isFinite(v)) {
-      throw fail(`expected a number for ${what} (column ${column + 1}), found '${r.fields[column]}'${columns ? '' : ` (no header recognised; known names: ${RECOGNISED})`}`, r.line);
+      throw fail(
+        `expected a number for ${what} (column ${column + 1}), found '${r.fields[column]}'${columns ? '' : ` (no header recognised; known names: ${RECOGNISED})`}`,
+        r.line,
+      );
     }
     return v;
   };

@@ -333,7 +333,9 @@ export class KdTree {
    */
   private boxDistanceSq(b: number): number {
     const box = this.box;
-    return gapSq(box[b] - this.qx, this.qx - box[b + 3]) + gapSq(box[b + 1] - this.qy, this.qy - box[b + 4]) + gapSq(box[b + 2] - this.qz, this.qz - box[b + 5]);
+    return (
+      gapSq(box[b] - this.qx, this.qx - box[b + 3]) + gapSq(box[b + 1] - this.qy, this.qy - box[b + 4]) + gapSq(box[b + 2] - this.qz, this.qz - box[b + 5])
+    );
   }
 
   /** Whether the box can hold a city in the quadrant (conservative; the leaf test is exact). */

@@ -25,12 +25,16 @@ export function unsolvableReason(data: ProblemData): string | undefined {
   if (n > MAX_CITIES) return `${n} cities: at most ${MAX_CITIES} can be solved`;
   if (data.edgeWeightType === 'EXPLICIT' && n > MAX_EXPLICIT_CITIES)
     return `${n} cities with an EXPLICIT matrix: at most ${MAX_EXPLICIT_CITIES} (the n x n matrix travels in one message)`;
-  for (const [axis, values] of [['x', data.xs], ['y', data.ys]] as const) {
+  for (const [axis, values] of [
+    ['x', data.xs],
+    ['y', data.ys],
+  ] as const) {
     if (!values) continue;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (!Number.isFinite(v)) return `city ${i + 1} has a non-finite ${axis} coordinate (${v})`;
-      if (Math.abs(v) > MAX_COORDINATE) return `city ${i + 1}'s ${axis} coordinate ${v} is beyond ±${MAX_COORDINATE}: tour lengths would not be exact (scale the coordinates down)`;
+      if (Math.abs(v) > MAX_COORDINATE)
+        return `city ${i + 1}'s ${axis} coordinate ${v} is beyond ±${MAX_COORDINATE}: tour lengths would not be exact (scale the coordinates down)`;
     }
   }
   return undefined;

@@ -92,8 +92,7 @@ function doubleBridge(instance: Instance, tour: ArrayTour, search: LocalSearch, 
   const z0 = order[(w + lx + ly + 1) % n];
   const zEnd = order[(w + lx + ly + lz) % n];
   const w0 = order[(w + lx + ly + lz + 1) % n];
-  const delta =
-    dist(wEnd, z0) + dist(zEnd, y0) + dist(yEnd, x0) + dist(xEnd, w0) - dist(wEnd, x0) - dist(xEnd, y0) - dist(yEnd, z0) - dist(zEnd, w0);
+  const delta = dist(wEnd, z0) + dist(zEnd, y0) + dist(yEnd, x0) + dist(xEnd, w0) - dist(wEnd, x0) - dist(xEnd, y0) - dist(yEnd, z0) - dist(zEnd, w0);
   const first = (w + 1) % n;
   tour.reverse(first, lx + ly + lz);
   tour.reverse(first, lz);

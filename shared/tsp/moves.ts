@@ -23,16 +23,7 @@ export function twoOptDelta(dist: Dist, a: number, b: number, c: number, d: numb
  * Or-opt delta: the segment s1..s2 (forward, between p = pred(s1) and q = succ(s2)) goes between c and
  * d = succ(c), as c s2..s1 d when reversed, else c s1..s2 d. Requires c and d outside the segment.
  */
-export function orOptDelta(
-  dist: Dist,
-  p: number,
-  s1: number,
-  s2: number,
-  q: number,
-  c: number,
-  d: number,
-  reversed: boolean,
-): number {
+export function orOptDelta(dist: Dist, p: number, s1: number, s2: number, q: number, c: number, d: number, reversed: boolean): number {
   const inserted = reversed ? dist(c, s2) + dist(s1, d) : dist(c, s1) + dist(s2, d);
   return dist(p, q) + inserted - dist(p, s1) - dist(s2, q) - dist(c, d);
 }
@@ -45,16 +36,7 @@ export function orOptDelta(
  * When d = p the first step would remove two edges at p; the mirror image of the chain (walking the tour the
  * other way, from q) has no such case, and its middle step is then empty. Requires n >= segment length + 3.
  */
-export function applyOrOpt(
-  tour: ArrayTour,
-  p: number,
-  s1: number,
-  s2: number,
-  q: number,
-  c: number,
-  d: number,
-  reversed: boolean,
-): void {
+export function applyOrOpt(tour: ArrayTour, p: number, s1: number, s2: number, q: number, c: number, d: number, reversed: boolean): void {
   if (d !== p) {
     tour.move2opt(p, s1, c, d);
     if (c !== q) tour.move2opt(p, c, q, s2);

@@ -86,7 +86,7 @@ export class Scanner {
   /** Whether the token at the cursor begins like a number (sign, digit or point), not like a keyword. */
   atNumber(): boolean {
     const c = this.text.charCodeAt(this.pos);
-    return (c >= ZERO && c <= NINE) || c === 45 /* - */ || c === 43 /* + */ || c === 46 /* . */;
+    return (c >= ZERO && c <= NINE) || c === 45 /* - */ || c === 43 /* + */ || c === 46; /* . */
   }
 
   /**

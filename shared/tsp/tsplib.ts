@@ -64,7 +64,8 @@ export function parseTsplib(text: string, fileName?: string): ProblemData {
   while (sc.skipAll()) {
     const line = sc.line;
     if (sc.atNumber()) {
-      if (lastSection) throw sc.error(`${lastSection} has more entries than DIMENSION ${h.n} (line ${h.seen.get('DIMENSION')}) allows: found '${sc.peekToken()}'`);
+      if (lastSection)
+        throw sc.error(`${lastSection} has more entries than DIMENSION ${h.n} (line ${h.seen.get('DIMENSION')}) allows: found '${sc.peekToken()}'`);
       throw sc.error(`expected a keyword, found '${sc.peekToken()}'`);
     }
     const { keyword, value } = splitKeyword(sc.readLine());
@@ -99,11 +100,13 @@ export function parseTsplib(text: string, fileName?: string): ProblemData {
         if (value !== 'FUNCTION') {
           h.format = EDGE_WEIGHT_FORMATS[value];
           h.formatName = value;
-          if (!h.format) throw sc.error(`unsupported EDGE_WEIGHT_FORMAT '${value}': supported are FUNCTION, ${Object.keys(EDGE_WEIGHT_FORMATS).join(', ')}`, line);
+          if (!h.format)
+            throw sc.error(`unsupported EDGE_WEIGHT_FORMAT '${value}': supported are FUNCTION, ${Object.keys(EDGE_WEIGHT_FORMATS).join(', ')}`, line);
         }
         break;
       case 'NODE_COORD_TYPE':
-        if (value !== 'TWOD_COORDS' && value !== 'NO_COORDS') throw sc.error(`unsupported NODE_COORD_TYPE '${value}': only TWOD_COORDS (and NO_COORDS) are supported`, line);
+        if (value !== 'TWOD_COORDS' && value !== 'NO_COORDS')
+          throw sc.error(`unsupported NODE_COORD_TYPE '${value}': only TWOD_COORDS (and NO_COORDS) are supported`, line);
         break;
       case 'DISPLAY_DATA_TYPE':
         if (value !== 'COORD_DISPLAY' && value !== 'TWOD_DISPLAY' && value !== 'NO_DISPLAY') {
@@ -124,7 +127,8 @@ export function parseTsplib(text: string, fileName?: string): ProblemData {
         break;
       default:
         if (HARMLESS.has(keyword)) break;
-        if (UNSUPPORTED_SPEC.has(keyword)) throw sc.error(`unsupported keyword ${keyword}: it would change the problem, and only plain symmetric TSPs are supported`, line);
+        if (UNSUPPORTED_SPEC.has(keyword))
+          throw sc.error(`unsupported keyword ${keyword}: it would change the problem, and only plain symmetric TSPs are supported`, line);
         throw sc.error(`unknown keyword '${keyword}': supported are ${SUPPORTED}`, line);
     }
   }
@@ -205,7 +209,9 @@ function weightSection(sc: Scanner, h: Header, n: number, line: number): Int32Ar
     for (let j = from; j < to; j++) {
       const w = next(i, j);
       if (format === 'FULL' && j < i && m[i * n + j] !== w) {
-        throw sc.error(`FULL_MATRIX is not symmetric: edge (${i + 1}, ${j + 1}) is ${w} but (${j + 1}, ${i + 1}) is ${m[i * n + j]}; only symmetric TSPs are supported`);
+        throw sc.error(
+          `FULL_MATRIX is not symmetric: edge (${i + 1}, ${j + 1}) is ${w} but (${j + 1}, ${i + 1}) is ${m[i * n + j]}; only symmetric TSPs are supported`,
+        );
       }
       m[i * n + j] = w;
       m[j * n + i] = w;

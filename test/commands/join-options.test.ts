@@ -26,8 +26,15 @@ describe('joining options (--realm, --authid, --authmethod, the secret)', () => 
 
   it('takes a ticket from a file, WAMP-CRA from stdin, and a ticket from KILN_TICKET as before', () => {
     const file = secretFile('t', 'tkt-1\n');
-    expect(settings({ realm: 'realm1', authid: 'a', 'secret-file': file })).toEqual({ realm: 'realm1', credentials: { method: 'ticket', authid: 'a', ticket: 'tkt-1' } });
-    expect(settings({ authid: 'a', authmethod: 'wampcra', 'secret-file': '-' }, {}, () => '  cra secret \n').credentials).toEqual({ method: 'wampcra', authid: 'a', secret: 'cra secret' });
+    expect(settings({ realm: 'realm1', authid: 'a', 'secret-file': file })).toEqual({
+      realm: 'realm1',
+      credentials: { method: 'ticket', authid: 'a', ticket: 'tkt-1' },
+    });
+    expect(settings({ authid: 'a', authmethod: 'wampcra', 'secret-file': '-' }, {}, () => '  cra secret \n').credentials).toEqual({
+      method: 'wampcra',
+      authid: 'a',
+      secret: 'cra secret',
+    });
     expect(settings({ authid: 'a' }, { KILN_TICKET: 'from-env' }).credentials).toEqual({ method: 'ticket', authid: 'a', ticket: 'from-env' });
     expect(settings({ authid: 'a', authmethod: 'wampcra' }, { KILN_SECRET: 's3' }).credentials).toEqual({ method: 'wampcra', authid: 'a', secret: 's3' });
   });

@@ -24,13 +24,24 @@ describe('ComputeCallee load events', () => {
   beforeAll(async () => {
     // One slice straight on the pool first: the thread has started (its modules loaded) once it answers,
     // so the run below is timed by its budget, not by a cold thread.
-    await pool.run('warm-up', { problemHash: 'warm-up', temperature: { start: 0, end: 0 }, budget: { moves: 1 }, seed: 1, tour: null }, randomUniformProblem(8, 1));
+    await pool.run(
+      'warm-up',
+      { problemHash: 'warm-up', temperature: { start: 0, end: 0 }, budget: { moves: 1 }, seed: 1, tour: null },
+      randomUniformProblem(8, 1),
+    );
     cluster = await Cluster.start();
     const { kiln } = cluster;
     let session: WampSession;
     ({ client: computeClient, session } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute }));
     // A load interval far beyond the test: every event seen here is one the callee sent of its own accord.
-    callee = new ComputeCallee(session, pool, makeWampError, { workerId: 'watched', host: 'test', kind: 'node', cores: 1, version: 'test', loadIntervalMs: 3_600_000 });
+    callee = new ComputeCallee(session, pool, makeWampError, {
+      workerId: 'watched',
+      host: 'test',
+      kind: 'node',
+      cores: 1,
+      version: 'test',
+      loadIntervalMs: 3_600_000,
+    });
     await callee.start();
     await until(() => (kiln.orchestrator.workers.totalConcurrency === 1 ? true : undefined), 'the callee to be counted');
   });

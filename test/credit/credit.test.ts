@@ -78,7 +78,11 @@ describe('kiln.credit.*', () => {
   it('credits the machine that computed each slice, on the board and per run', async () => {
     const boards: CreditBoard[] = [];
     await ui.subscribe(Topics.creditBoard, (args) => boards.push(args![0] as CreditBoard));
-    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem: problemToWire(randomUniformProblem(100, 2)), budgetMs: 2000, params: { sliceMs: 200 } });
+    const started = await ui.call<RunState>(Procedures.solveStart, [], {
+      problem: problemToWire(randomUniformProblem(100, 2)),
+      budgetMs: 2000,
+      params: { sliceMs: 200 },
+    });
     const result = await ui.call<RunResult>(Procedures.solveResult, [started.runId]);
     const board = await ui.call<CreditBoard>(Procedures.creditBoard, [], { runId: started.runId });
     expect(board.rows[0]).toMatchObject({ workerId: 'local', slices: result.slicesByWorker.local });
@@ -96,12 +100,18 @@ describe('kiln.credit.*', () => {
     const named = await donor.call<MyCredit>(Procedures.creditSetName, [], { workerId: 'local', name: ' Grace\u202e Hopper ' }, disclosed);
     expect(named.row?.name).toBe('Grace Hopper');
     // Another session cannot rename it, and no session can without disclosing itself.
-    await expect(other.call(Procedures.creditSetName, [], { workerId: 'local', name: 'Mallory' }, disclosed)).rejects.toMatchObject({ error: 'kiln.error.not_yours' });
+    await expect(other.call(Procedures.creditSetName, [], { workerId: 'local', name: 'Mallory' }, disclosed)).rejects.toMatchObject({
+      error: 'kiln.error.not_yours',
+    });
     await expect(donor.call(Procedures.creditSetName, [], { workerId: 'local', name: 'Grace' })).rejects.toMatchObject({ error: 'kiln.error.not_yours' });
     // A name taken in the room is refused.
     await other.call(Procedures.creditMine, [], { workerId: 'elsewhere' }, disclosed);
-    await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: 'grace hopper' }, disclosed)).rejects.toMatchObject({ error: 'kiln.error.name_taken' });
-    await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: 'x'.repeat(40) }, disclosed)).rejects.toMatchObject({ error: 'kiln.error.invalid_argument' });
+    await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: 'grace hopper' }, disclosed)).rejects.toMatchObject({
+      error: 'kiln.error.name_taken',
+    });
+    await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: 'x'.repeat(40) }, disclosed)).rejects.toMatchObject({
+      error: 'kiln.error.invalid_argument',
+    });
     // Donors see only their own line: the board is for controllers and viewers.
     await expect(donor.call(Procedures.creditBoard, [], {})).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
     const board = await ui.call<CreditBoard>(Procedures.creditBoard, [], {});

@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 describe('a run with no callee answering', () => {
-  it('finishes with the orchestrator\'s own valid tour, published as its first progress, and the real elapsed time', async () => {
+  it("finishes with the orchestrator's own valid tour, published as its first progress, and the real elapsed time", async () => {
     cluster = await Cluster.start();
     const session = await cluster.controller();
     const problem = randomUniformProblem(200, 7);
@@ -82,7 +82,9 @@ describe('kiln solve', () => {
     const xs = Float64Array.from({ length: 12 }, (_, i) => (i % 4) * 1e300);
     const ys = Float64Array.from({ length: 12 }, (_, i) => Math.floor(i / 4) * 1e300);
     const file = writeTsplib(scratch, { name: 'overflow', n: 12, xs, ys });
-    const failed = await run(process.execPath, [KILN, 'solve', file, '--budget', '1s', '--workers', '1', '--out', joinPath(scratch, 'overflow.tour')]).catch((error) => error);
+    const failed = await run(process.execPath, [KILN, 'solve', file, '--budget', '1s', '--workers', '1', '--out', joinPath(scratch, 'overflow.tour')]).catch(
+      (error) => error,
+    );
     expect(failed.code).not.toBe(0);
     expect(failed.code).not.toBeUndefined();
     expect(failed.stdout).not.toMatch(/"length"/);

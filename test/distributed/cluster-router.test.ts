@@ -55,7 +55,22 @@ function worker(url: string, id: string, threads: number, auth: string[], env: N
 }
 
 function solve(url: string, file: string, budget: string): KilnProcess {
-  return kilnProcess(['solve', fixturePath(file), '--budget', budget, '--router', url, '--realm', CLUSTER_REALM, '--authid', 'control-1', '--secret-file', router!.files.controllerTicket, '--out', '/dev/null']);
+  return kilnProcess([
+    'solve',
+    fixturePath(file),
+    '--budget',
+    budget,
+    '--router',
+    url,
+    '--realm',
+    CLUSTER_REALM,
+    '--authid',
+    'control-1',
+    '--secret-file',
+    router!.files.controllerTicket,
+    '--out',
+    '/dev/null',
+  ]);
 }
 
 /** The JSON line kiln solve prints. */
@@ -65,7 +80,7 @@ function summaryOf(process: KilnProcess): Record<string, unknown> {
   return JSON.parse(line) as Record<string, unknown>;
 }
 
-describe('Kiln components on an operator\'s router', () => {
+describe("Kiln components on an operator's router", () => {
   it('joins another realm with ticket (file), WAMP-CRA (stdin) and WAMP-Cryptosign (environment), and solves there', async () => {
     router = await startClusterRouter();
     const joins: Extract<RouterEvent, { type: 'join' }>[] = [];
@@ -77,7 +92,9 @@ describe('Kiln components on an operator\'s router', () => {
       worker(url, 'by-key', 1, ['--authid', 'worker-key', '--authmethod', 'cryptosign'], { KILN_SECRET: secrets.computeKeyHex }),
     ];
     for (const started of workers) await started.line(/joined .* with 1 threads/);
-    expect(joins.map(({ authid, authmethod, authrole, realm }) => ({ authid, authmethod, authrole, realm })).sort((a, b) => a.authid.localeCompare(b.authid))).toEqual([
+    expect(
+      joins.map(({ authid, authmethod, authrole, realm }) => ({ authid, authmethod, authrole, realm })).sort((a, b) => a.authid.localeCompare(b.authid)),
+    ).toEqual([
       { authid: 'worker-cra', authmethod: 'wampcra', authrole: 'compute', realm: CLUSTER_REALM },
       { authid: 'worker-key', authmethod: 'cryptosign', authrole: 'compute', realm: CLUSTER_REALM },
       { authid: 'worker-ticket', authmethod: 'ticket', authrole: 'compute', realm: CLUSTER_REALM },
@@ -105,15 +122,18 @@ describe('Kiln components on an operator\'s router', () => {
     expect(inArgv.output.join('\n')).toMatch(/Unknown option '--secret'/);
   });
 
-  it("tells a kiln solve whose control center shuts down mid-run, and exits non-zero", async () => {
+  it('tells a kiln solve whose control center shuts down mid-run, and exits non-zero', async () => {
     kiln = await startKiln({ threads: 1, uiDir: null });
     const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui });
     clients.push(client);
     const states: RunState[] = [];
     await session.subscribe(Topics.anyRunState, (args) => states.push(args![0] as RunState), { match: 'wildcard' });
-    const solver = kilnProcess(['solve', fixturePath('a280.tsp'), '--budget', '60s', '--router', kiln.routerUrl, '--authid', kiln.credentials.ui.authid, '--out', '/dev/null'], {
-      KILN_TICKET: kiln.credentials.ui.ticket,
-    });
+    const solver = kilnProcess(
+      ['solve', fixturePath('a280.tsp'), '--budget', '60s', '--router', kiln.routerUrl, '--authid', kiln.credentials.ui.authid, '--out', '/dev/null'],
+      {
+        KILN_TICKET: kiln.credentials.ui.ticket,
+      },
+    );
     await until(() => (states.some((state) => state.phase === 'running') ? true : undefined), 'the run to start', 60_000);
     await kiln.close();
     kiln = null;

@@ -12,7 +12,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** berlin52 with one city moved: an instance whose optimum only an optima.json can know. */
 function unknownInstance(name: string): string {
-  return readText('berlin52.tsp').replace('NAME: berlin52', `NAME: ${name}`).replace(/^1 565\.0 575\.0$/m, '1 566.0 575.0');
+  return readText('berlin52.tsp')
+    .replace('NAME: berlin52', `NAME: ${name}`)
+    .replace(/^1 565\.0 575\.0$/m, '1 566.0 575.0');
 }
 
 function folderWith(files: Record<string, string>): string {

@@ -243,7 +243,10 @@ describe.each(ROUTER_PROFILES)('distributed solving over real worker processes o
       expect(error?.uri).toBe('kiln.error.invalid_argument');
       expect(error?.message).toMatch(message);
     }
-    const unknownRun = await session.call(Procedures.solveResult, ['nosuchrun']).then(() => null, (e: unknown) => callErrorOf(e));
+    const unknownRun = await session.call(Procedures.solveResult, ['nosuchrun']).then(
+      () => null,
+      (e: unknown) => callErrorOf(e),
+    );
     expect(unknownRun?.uri).toBe('kiln.error.no_such_run');
   });
 });

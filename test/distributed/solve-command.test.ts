@@ -31,7 +31,7 @@ describe('kiln solve', () => {
     expect(tourLength(instance, tour)).toBe(7542);
   });
 
-  it('knows a TSPLIB instance\'s proven optimum with no optima.json beside it', async () => {
+  it("knows a TSPLIB instance's proven optimum with no optima.json beside it", async () => {
     const copy = join(scratch, 'my-cities.tsp');
     copyFileSync(fixturePath('ulysses22.tsp'), copy);
     const { stdout } = await run(process.execPath, [KILN, 'solve', copy, '--budget', '1s', '--workers', '1'], { cwd: REPO });
@@ -47,7 +47,9 @@ describe('kiln solve', () => {
     expect(noBudget.stderr).toMatch(/--budget is required/);
     // A budget the orchestrator would refuse is a usage error here: one line, exit 2, no stack.
     const budgets = ['0s', '50ms', '25h'];
-    const refusals = await Promise.all(budgets.map((budget) => run(process.execPath, [KILN, 'solve', fixturePath('berlin52.tsp'), '--budget', budget], { cwd: REPO }).catch((e) => e)));
+    const refusals = await Promise.all(
+      budgets.map((budget) => run(process.execPath, [KILN, 'solve', fixturePath('berlin52.tsp'), '--budget', budget], { cwd: REPO }).catch((e) => e)),
+    );
     refusals.forEach((bad, i) => {
       expect(bad.code, budgets[i]).toBe(2);
       expect(bad.stderr).toBe(`kiln: --budget must be from 100ms to 24h, got '${budgets[i]}'\n`);

@@ -42,7 +42,9 @@ describe('the progress line', () => {
   it('says what it does not know yet instead of showing made-up numbers', () => {
     const line = formatProgress({ elapsedMs: 0, bestLength: null, gapPercent: 12, callees: 0, threads: 0, slicesDone: 0 });
     expect(line).toBe('kiln solve   0.0 s  no tour yet  no callees yet  0.0 slices/s');
-    expect(formatProgress({ elapsedMs: 1000, bestLength: 10, callees: 1, threads: 1, slicesDone: 1 })).toBe('kiln solve   1.0 s  best 10  1 callee (1 thread)  1.0 slices/s');
+    expect(formatProgress({ elapsedMs: 1000, bestLength: 10, callees: 1, threads: 1, slicesDone: 1 })).toBe(
+      'kiln solve   1.0 s  best 10  1 callee (1 thread)  1.0 slices/s',
+    );
   });
 
   it('is shown only on a terminal that can redraw, and never with --quiet', () => {

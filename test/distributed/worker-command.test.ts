@@ -43,7 +43,10 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
   });
 
   const worker = (ticket: string, id: string): KilnProcess =>
-    kilnProcess(['worker', '--router', kiln.routerUrl, '--authid', kiln.credentials.compute.authid, '--threads', '1', '--id', id], { ...process.env, KILN_TICKET: ticket });
+    kilnProcess(['worker', '--router', kiln.routerUrl, '--authid', kiln.credentials.compute.authid, '--threads', '1', '--id', id], {
+      ...process.env,
+      KILN_TICKET: ticket,
+    });
 
   it('a refused ticket: exit 1 with the reason, no retrying', async () => {
     const refused = worker('not-the-ticket', 'refused');
@@ -57,7 +60,10 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
   it('a session the control center kills: exit 1 with its message', async () => {
     const killed = worker(kiln.credentials.compute.ticket, 'killed');
     await until(() => (kiln.orchestrator.workers.list().some((load) => load.workerId === 'killed') ? true : undefined), 'the worker to join');
-    const ids = await ui.call<number[]>('wamp.session.kill_by_authid', [kiln.credentials.compute.authid], { reason: 'wamp.close.killed', message: 'taken off the job' });
+    const ids = await ui.call<number[]>('wamp.session.kill_by_authid', [kiln.credentials.compute.authid], {
+      reason: 'wamp.close.killed',
+      message: 'taken off the job',
+    });
     expect(ids).toHaveLength(1);
     expect(await killed.exited).toBe(1);
     expect(killed.output.join('\n')).toMatch(/^worker: taken off the job \(wamp\.close\.killed\)$/m);

@@ -11,7 +11,12 @@ const { readFileSync } = require('node:fs');
 const tls = require('node:tls');
 
 const say = (type, data = {}) => process.stdout.write(`${JSON.stringify({ type, ...data })}\n`);
-const prevented = () => ({ defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } });
+const prevented = () => ({
+  defaultPrevented: false,
+  preventDefault() {
+    this.defaultPrevented = true;
+  },
+});
 
 const app = new EventEmitter();
 Object.assign(app, {
@@ -45,33 +50,60 @@ const session = {
   headers: null,
   verifyCertificate: null,
   downloads: new EventEmitter(),
-  setCertificateVerifyProc(fn) { this.verifyCertificate = fn; },
-  setPermissionRequestHandler(fn) { this.permissionRequest = fn; },
-  setPermissionCheckHandler(fn) { this.permissionCheck = fn; },
-  on(name, fn) { this.downloads.on(name, fn); },
-  webRequest: { onHeadersReceived: (fn) => { session.headers = fn; } },
+  setCertificateVerifyProc(fn) {
+    this.verifyCertificate = fn;
+  },
+  setPermissionRequestHandler(fn) {
+    this.permissionRequest = fn;
+  },
+  setPermissionCheckHandler(fn) {
+    this.permissionCheck = fn;
+  },
+  on(name, fn) {
+    this.downloads.on(name, fn);
+  },
+  webRequest: {
+    onHeadersReceived: (fn) => {
+      session.headers = fn;
+    },
+  },
 };
 
 const dialogAnswers = { open: null, save: null };
 const dialog = {
-  showOpenDialog: async (...args) => { say('open-dialog', { options: args.at(-1) }); return dialogAnswers.open ?? { canceled: true, filePaths: [] }; },
-  showSaveDialog: async (...args) => { say('save-dialog', { options: args.at(-1) }); return dialogAnswers.save ?? { canceled: true }; },
+  showOpenDialog: async (...args) => {
+    say('open-dialog', { options: args.at(-1) });
+    return dialogAnswers.open ?? { canceled: true, filePaths: [] };
+  },
+  showSaveDialog: async (...args) => {
+    say('save-dialog', { options: args.at(-1) });
+    return dialogAnswers.save ?? { canceled: true };
+  },
   showErrorBox: (title, content) => say('error-box', { title, content }),
 };
 
 let applicationMenu = null;
-const Menu = { buildFromTemplate: (template) => ({ template }), setApplicationMenu: (menu) => { applicationMenu = menu; } };
+const Menu = {
+  buildFromTemplate: (template) => ({ template }),
+  setApplicationMenu: (menu) => {
+    applicationMenu = menu;
+  },
+};
 
 const windows = [];
 class BrowserWindow extends EventEmitter {
-  static getAllWindows() { return windows; }
+  static getAllWindows() {
+    return windows;
+  }
   constructor(options) {
     super();
     this.options = options;
     this.webContents = new EventEmitter();
     this.webContents.mainFrame = { url: '' };
     this.webContents.getURL = () => this.webContents.mainFrame.url;
-    this.webContents.setWindowOpenHandler = (fn) => { this.webContents.windowOpenHandler = fn; };
+    this.webContents.setWindowOpenHandler = (fn) => {
+      this.webContents.windowOpenHandler = fn;
+    };
     this.webContents.send = (channel, ...args) => say('send', { channel, args });
     windows.push(this);
     app.emit('web-contents-created', {}, this.webContents);
@@ -83,7 +115,9 @@ class BrowserWindow extends EventEmitter {
     await new Promise((resolve) => setImmediate(resolve));
     await drive(this, url);
   }
-  isMinimized() { return false; }
+  isMinimized() {
+    return false;
+  }
   restore() {}
   focus() {}
   show() {}
@@ -95,7 +129,11 @@ async function drive(window, url) {
   const contents = window.webContents;
   const trusted = { sender: contents, senderFrame: contents.mainFrame };
   const stranger = { sender: contents, senderFrame: { url: 'https://example.org/' } };
-  const sendSync = (event) => { const e = { ...event, returnValue: undefined }; ipc.on.get('kiln:bridge')(e); return e.returnValue; };
+  const sendSync = (event) => {
+    const e = { ...event, returnValue: undefined };
+    ipc.on.get('kiln:bridge')(e);
+    return e.returnValue;
+  };
   const invoke = async (event, channel, ...args) => {
     try {
       return { value: await ipc.handle.get(channel)(event, ...args) };
@@ -118,13 +156,21 @@ async function drive(window, url) {
     openWithArgument: await invoke(trusted, 'kiln:open-file', '/etc/passwd'),
   });
 
-  const navigate = (name, target) => { const event = prevented(); contents.emit(name, event, target); return event.defaultPrevented; };
+  const navigate = (name, target) => {
+    const event = prevented();
+    contents.emit(name, event, target);
+    return event.defaultPrevented;
+  };
   say('navigation', {
     elsewhere: navigate('will-navigate', 'https://example.org/'),
     sameOrigin: navigate('will-navigate', `${origin}/`),
     redirect: navigate('will-redirect', 'https://example.org/'),
     windowOpen: contents.windowOpenHandler({ url: 'https://example.org/' }),
-    webview: (() => { const event = prevented(); contents.emit('will-attach-webview', event, {}, {}); return event.defaultPrevented; })(),
+    webview: (() => {
+      const event = prevented();
+      contents.emit('will-attach-webview', event, {}, {});
+      return event.defaultPrevented;
+    })(),
   });
 
   const permissions = [];

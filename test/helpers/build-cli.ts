@@ -11,6 +11,9 @@ export default function buildCli(): void {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   execFileSync(process.execPath, ['build/cli.mjs'], { cwd: root, stdio: 'inherit' });
   if (!existsSync(`${root}dist/renderer/index.html`)) {
-    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
   }
 }

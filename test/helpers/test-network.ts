@@ -44,7 +44,10 @@ export function createVethAddress(): VethAddress {
   const hostLink = `kt${tag}h`;
   const peerLink = `kt${tag}p`;
   const close = () => {
-    for (const args of [['link', 'del', hostLink], ['netns', 'del', namespace]]) {
+    for (const args of [
+      ['link', 'del', hostLink],
+      ['netns', 'del', namespace],
+    ]) {
       try {
         ip(...args);
       } catch {

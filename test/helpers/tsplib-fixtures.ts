@@ -14,8 +14,12 @@ export const fixturesDir = fileURLToPath(new URL('../fixtures/tsplib/', import.m
 /** Proven optimal lengths of the fixtures, by name (TSPLIB95's published solutions). */
 export const optima: Record<string, number> = JSON.parse(readFileSync(`${fixturesDir}optima.json`, 'utf8'));
 
-export const tspFiles = readdirSync(fixturesDir).filter((f) => f.endsWith('.tsp')).sort();
-export const optTourFiles = readdirSync(fixturesDir).filter((f) => f.endsWith('.opt.tour')).sort();
+export const tspFiles = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.tsp'))
+  .sort();
+export const optTourFiles = readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.opt.tour'))
+  .sort();
 
 /** A fixture's text, e.g. readText('berlin52.tsp'). */
 export function readText(file: string): string {
@@ -38,7 +42,14 @@ export function loadTsplib(name: string): ProblemData {
  */
 export function largeTsplibText(n: number, seed = 1): string {
   const rng = new Rng(seed);
-  const lines = [`NAME: large${n}`, 'TYPE: TSP', `COMMENT: ${n} random cities (seed ${seed})`, `DIMENSION: ${n}`, 'EDGE_WEIGHT_TYPE: CEIL_2D', 'NODE_COORD_SECTION'];
+  const lines = [
+    `NAME: large${n}`,
+    'TYPE: TSP',
+    `COMMENT: ${n} random cities (seed ${seed})`,
+    `DIMENSION: ${n}`,
+    'EDGE_WEIGHT_TYPE: CEIL_2D',
+    'NODE_COORD_SECTION',
+  ];
   for (let i = 1; i <= n; i++) lines.push(`${i} ${rng.nextInt(1_800_000)} ${rng.nextInt(800_000)}`);
   lines.push('EOF', '');
   return lines.join('\n');

@@ -99,10 +99,14 @@ describe('Origin and Host', () => {
   it.each([
     [['router', '--anonymous', '--allow-origin', 'kiln.example.com'], /--allow-origin must be an origin/],
     [['serve', '--state-dir', stateDir, '--allow-host', 'evil/example'], /--allow-host must be a DNS name/],
-  ])('kiln %j fails with a clear error', async (...args) => {
-    const [argv, message] = args as [string[], RegExp];
-    const run = kiln(...argv);
-    expect(await run.exited).toBe(2);
-    expect(run.output.join('\n')).toMatch(message);
-  }, 30_000);
+  ])(
+    'kiln %j fails with a clear error',
+    async (...args) => {
+      const [argv, message] = args as [string[], RegExp];
+      const run = kiln(...argv);
+      expect(await run.exited).toBe(2);
+      expect(run.output.join('\n')).toMatch(message);
+    },
+    30_000,
+  );
 });

@@ -21,7 +21,8 @@ describe('InviteStore.craPrincipal: why a join link is refused', () => {
 
 describe('InviteStore key grants', () => {
   const KEY = 'ab'.repeat(32);
-  const grantFor = (store: InviteStore) => store.grantKey({ publicKey: KEY, authid: 'worker:box-abababab', machineId: 'kiln-worker-abababababab', expiresAt: 10_000 });
+  const grantFor = (store: InviteStore) =>
+    store.grantKey({ publicKey: KEY, authid: 'worker:box-abababab', machineId: 'kiln-worker-abababababab', expiresAt: 10_000 });
 
   it('keeps an earlier grant while a second invitation fails to reach the worker', () => {
     const store = new InviteStore(() => 1000);

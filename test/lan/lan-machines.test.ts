@@ -108,7 +108,10 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     await until(() => (lastMachines.length >= 3 ? true : undefined), 'kiln.lan.machines event');
 
     // The invitation's code is the one the worker's terminal shows; the user confirms with "y".
-    for (const [id, worker] of [[idA, workerA], [idB, workerB]] as const) {
+    for (const [id, worker] of [
+      [idA, workerA],
+      [idB, workerB],
+    ] as const) {
       const invitation = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId: id });
       expect(invitation.authid).toMatch(/^worker:/);
       const shown = (await worker.line(/^pairing code (\d{6})/))[1];
@@ -156,7 +159,9 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     await expect(open({ method: 'ticket', authid: 'local-compute', ticket: 'guess' })).rejects.toThrow(/invalid ticket/);
     const stranger = generateKeyPairSync('ed25519');
     const strangerKey = stranger.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
-    await expect(open({ method: 'cryptosign', authid: 'worker:x', publicKey: strangerKey, privateKey: stranger.privateKey })).rejects.toThrow(/no principal is authorized for public key/);
+    await expect(open({ method: 'cryptosign', authid: 'worker:x', publicKey: strangerKey, privateKey: stranger.privateKey })).rejects.toThrow(
+      /no principal is authorized for public key/,
+    );
 
     const invite = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], { label: 'browser', ttlMs: 60_000 });
     expect(invite.link).toMatch(/^https:\/\/10\.231\.\d+\.1:\d+\/join#invite=.*&fp=[0-9a-f]{64}$/);
@@ -192,7 +197,10 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     // Expired: refused at the next join.
     const brief = await ui.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 1000 });
     // Expired is when the control center stops listing it among the live invites.
-    await until(async () => ((await ui.call<{ inviteId: string }[]>(Procedures.lanInvites)).some((live) => live.inviteId === brief.inviteId) ? undefined : true), 'the invite to expire');
+    await until(
+      async () => ((await ui.call<{ inviteId: string }[]>(Procedures.lanInvites)).some((live) => live.inviteId === brief.inviteId) ? undefined : true),
+      'the invite to expire',
+    );
     await expect(open({ method: 'wampcra', authid: `invite:${brief.inviteId}`, secret: brief.secret })).rejects.toThrow(/: invite expired$/);
   }, 60_000);
 });

@@ -56,7 +56,10 @@ describe('LAN pairing over TLS', () => {
 
     const worker = kiln(host, ['worker', '--threads', '1', '--id', 'lan-tls', '--state-dir', joinPath(stateDir, 'worker')]);
     const machineId = (await worker.line(/^worker (\S+) waiting for an invitation/))[1];
-    await until(async () => ((await ui.call<LanMachine[]>(Procedures.lanList)).some((machine) => machine.machineId === machineId) ? true : undefined), 'the worker to be discovered');
+    await until(
+      async () => ((await ui.call<LanMachine[]>(Procedures.lanList)).some((machine) => machine.machineId === machineId) ? true : undefined),
+      'the worker to be discovered',
+    );
 
     const invitation = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId });
     expect((await worker.line(/^pairing code (\d{6})/))[1]).toBe(invitation.code);
@@ -66,7 +69,11 @@ describe('LAN pairing over TLS', () => {
     expect(accepted[2]).toBe(fingerprint);
     await worker.line(/worker lan-tls: joined wss:/);
 
-    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem: problemToWire(randomUniformProblem(60, 3)), budgetMs: 5000, params: { sliceMs: 250, seed: 1 } });
+    const started = await ui.call<RunState>(Procedures.solveStart, [], {
+      problem: problemToWire(randomUniformProblem(60, 3)),
+      budgetMs: 5000,
+      params: { sliceMs: 250, seed: 1 },
+    });
     const result = await ui.call<RunResult>(Procedures.solveResult, [started.runId]);
     expect(result.slicesByWorker['lan-tls']).toBeGreaterThan(0);
   }, 90_000);

@@ -123,7 +123,12 @@ describe('pairing under attack from the LAN', () => {
     // The control center sees the intruder's record and challenges it; the relayed proof names the victim's address.
     await intruder.line(new RegExp(`^challenged (::ffff:)?${lan!.hosts[0].address.replace(/\./g, '\\.')}$`), 30_000);
     const intruderPort = (await intruder.line(/^advertising (\d+)/))[1];
-    await serve.line(new RegExp(`^warn: ${hostIntruder.address.replace(/\./g, '\\.')}:${intruderPort} advertises ${machineId}, listed at ${hostA.address.replace(/\./g, '\\.')}:${row.port}, but did not prove its key .*the row stays$`), 30_000);
+    await serve.line(
+      new RegExp(
+        `^warn: ${hostIntruder.address.replace(/\./g, '\\.')}:${intruderPort} advertises ${machineId}, listed at ${hostA.address.replace(/\./g, '\\.')}:${row.port}, but did not prove its key .*the row stays$`,
+      ),
+      30_000,
+    );
     const invitation = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId });
     expect((await listed(machineId)).address).toBe(hostA.address);
     expect((await victim.line(/^pairing code (\d{6})/))[1]).toBe(invitation.code);
@@ -152,12 +157,21 @@ describe('pairing under attack from the LAN', () => {
 
     // Relayed: an invitation signed by the control center's own key, with the router URLs swapped for a relay.
     const signed = invitationFor(info, controlKey, { controlCenterName: hostname(), routerUrls: [routerUrl] });
-    expect(await post(row, { ...signed, routerUrls: [`wss://${lan!.testAddress}:8443/ws`] })).toMatchObject({ status: 400, error: 'the invitation is not signed by the control center key it names' });
-    expect(await post(row, { ...signed, signature: '00'.repeat(64) })).toMatchObject({ status: 400, error: 'the invitation is not signed by the control center key it names' });
+    expect(await post(row, { ...signed, routerUrls: [`wss://${lan!.testAddress}:8443/ws`] })).toMatchObject({
+      status: 400,
+      error: 'the invitation is not signed by the control center key it names',
+    });
+    expect(await post(row, { ...signed, signature: '00'.repeat(64) })).toMatchObject({
+      status: 400,
+      error: 'the invitation is not signed by the control center key it names',
+    });
     const { signature: _dropped, ...unsigned } = signed;
     expect(await post(row, unsigned)).toMatchObject({ status: 400, error: expect.stringMatching(/invitation\.signature/) });
     // Signed, but for another worker's key.
-    expect(await post(row, invitationFor({ ...info, publicKey: rawPublicKey(generateKeyPairSync('ed25519').publicKey) }, intruderKey))).toMatchObject({ status: 400, error: "the invitation is for another worker's key" });
+    expect(await post(row, invitationFor({ ...info, publicKey: rawPublicKey(generateKeyPairSync('ed25519').publicKey) }, intruderKey))).toMatchObject({
+      status: 400,
+      error: "the invitation is for another worker's key",
+    });
 
     target.child.stdin!.write('y\n');
     await target.line(/accepted: joining wss:\/\//);
@@ -181,7 +195,11 @@ describe('pairing under attack from the LAN', () => {
     expect(row.address).toBe(hostB.address);
     const impostor = invitationFor(await pairingInfo(row), intruderKey, { controlCenterName: hostname() });
     expect(await post(row, impostor)).toMatchObject({ status: 403, error: 'this worker knows a control center of that name by another key' });
-    await target.line(new RegExp(`^WARNING: control center "${hostname()}" now signs with key ${intruderKey.fingerprint}, not the one this worker paired with \\(${controlKey.fingerprint}\\)`));
+    await target.line(
+      new RegExp(
+        `^WARNING: control center "${hostname()}" now signs with key ${intruderKey.fingerprint}, not the one this worker paired with \\(${controlKey.fingerprint}\\)`,
+      ),
+    );
   }, 90_000);
 
   it('wrong unattended codes lock the worker out after five tries, each attempt logged once; an unattended worker given its code by the user pairs', async (context) => {
@@ -196,7 +214,9 @@ describe('pairing under attack from the LAN', () => {
     for (let attempt = 0; attempt < 8; attempt++) answers.push((await post(row, invitationFor(info, intruderKey, {}, wrong(attempt)))).status);
     expect(answers).toEqual([403, 403, 403, 403, 403, 429, 429, 429]);
     // Even the right code waits out the lockout (so guessing gains nothing); the control center says why.
-    expect(await callError(ui.call(Procedures.lanInvite, [], { machineId: row.machineId, code }))).toMatch(/^kiln\.error\.pairing_failed: .*\(429\): too many failed pairing attempts/);
+    expect(await callError(ui.call(Procedures.lanInvite, [], { machineId: row.machineId, code }))).toMatch(
+      /^kiln\.error\.pairing_failed: .*\(429\): too many failed pairing attempts/,
+    );
     await until(() => (locked.output.filter((line) => /^refused invitation/.test(line)).length === 9 ? true : undefined), 'nine refusals in the log');
     const refusals = locked.output.filter((line) => /^refused invitation/.test(line));
     expect(refusals.filter((line) => /wrong pairing code/.test(line))).toHaveLength(5);
@@ -208,7 +228,9 @@ describe('pairing under attack from the LAN', () => {
     const unattended = worker(hostD, 'unattended', { KILN_ACCEPT_CODE: unattendedCode });
     const machineId = await machineIdOf(unattended);
     await listed(machineId);
-    expect(await callError(ui.call(Procedures.lanInvite, [], { machineId, code: '27182' }))).toMatch(/^wamp\.error\.invalid_argument|kiln\.error\.invalid_argument/);
+    expect(await callError(ui.call(Procedures.lanInvite, [], { machineId, code: '27182' }))).toMatch(
+      /^wamp\.error\.invalid_argument|kiln\.error\.invalid_argument/,
+    );
     const invitation = await ui.call<LanInvitation>(Procedures.lanInvite, [], { machineId, code: unattendedCode });
     expect(invitation).toMatchObject({ confirmation: 'accepted', code: unattendedCode });
     await unattended.line(/worker unattended: joined wss:\/\//);

@@ -26,7 +26,8 @@ const base: Omit<Invitation, 'signature' | 'codeProof'> = {
   nonceCommitment: hex('dd'),
   expiresAt: 1_800_000_000_000,
 };
-const codeOf = (invitation: Omit<Invitation, 'signature' | 'codeProof'>, nc = hex('11'), nw = hex('22')): string => pairingCode(invitationBytes(invitation), hex('cc'), nc, nw);
+const codeOf = (invitation: Omit<Invitation, 'signature' | 'codeProof'>, nc = hex('11'), nw = hex('22')): string =>
+  pairingCode(invitationBytes(invitation), hex('cc'), nc, nw);
 
 describe('the pairing code', () => {
   it('changes when any field the worker acts on, or either nonce, changes', () => {
@@ -96,7 +97,11 @@ describe('KnownControlCenters', () => {
     known.pin('lab bench', hex('bb'));
     known.pin('studio', hex('aa'));
     expect(statSync(known.path).mode & 0o777).toBe(0o600);
-    expect(readFileSync(known.path, 'utf8').split('\n').filter((line) => line && !line.startsWith('#'))).toHaveLength(2);
+    expect(
+      readFileSync(known.path, 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#')),
+    ).toHaveLength(2);
     expect(new KnownControlCenters(dir).check('studio', hex('aa'))).toMatchObject({ state: 'known' });
     expect(known.check('lab bench', hex('bb'))).toMatchObject({ state: 'known' });
     expect(known.check('studio', hex('ab'))).toEqual({ state: 'changed', pinnedKey: hex('aa'), line: 2 });

@@ -49,7 +49,10 @@ describe('kiln serve --tls', () => {
   });
 
   const worker = (args: string[], env: NodeJS.ProcessEnv = process.env, stdin?: string): KilnProcess => {
-    const child = spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], { stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, [KILN, 'worker', '--threads', '1', ...args], {
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env,
+    });
     if (stdin !== undefined) child.stdin!.end(stdin);
     const started = new KilnProcess(child);
     workers.push(started);

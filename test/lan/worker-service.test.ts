@@ -15,7 +15,15 @@ const advert = (overrides: Record<string, unknown> = {}): Service =>
 
 describe('parseWorkerService', () => {
   it('takes a well-formed advertisement, with the packet source as the address', () => {
-    expect(parseWorkerService(advert())).toEqual({ machineId: 'kiln-worker-0123456789ab', host: 'box', address: '10.0.0.7', port: 4321, cores: 8, version: '0.1.0', keyFingerprint: KEY });
+    expect(parseWorkerService(advert())).toEqual({
+      machineId: 'kiln-worker-0123456789ab',
+      host: 'box',
+      address: '10.0.0.7',
+      port: 4321,
+      cores: 8,
+      version: '0.1.0',
+      keyFingerprint: KEY,
+    });
   });
 
   it("refuses a name that is not its key's: no host can take over another machine's row", () => {

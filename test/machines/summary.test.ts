@@ -41,10 +41,32 @@ describe('summarize', () => {
 });
 
 describe('machineRowOf', () => {
-  const load: WorkerLoad = { workerId: 'w', host: 'h', kind: 'browser', cores: 8, concurrency: 2, inFlight: 1, cpuPercent: 40, movesPerSecond: 1000, slicesDone: 3, memoryMB: 1, version: 'x' };
+  const load: WorkerLoad = {
+    workerId: 'w',
+    host: 'h',
+    kind: 'browser',
+    cores: 8,
+    concurrency: 2,
+    inFlight: 1,
+    cpuPercent: 40,
+    movesPerSecond: 1000,
+    slicesDone: 3,
+    memoryMB: 1,
+    version: 'x',
+  };
 
   it('takes a well-formed load', () => {
-    expect(machineRowOf(load)).toEqual({ workerId: 'w', host: 'h', kind: 'browser', cores: 8, concurrency: 2, inFlight: 1, cpuPercent: 40, movesPerSecond: 1000, slicesDone: 3 });
+    expect(machineRowOf(load)).toEqual({
+      workerId: 'w',
+      host: 'h',
+      kind: 'browser',
+      cores: 8,
+      concurrency: 2,
+      inFlight: 1,
+      cpuPercent: 40,
+      movesPerSecond: 1000,
+      slicesDone: 3,
+    });
   });
 
   it('clamps what a donor may exaggerate and strips control characters from its host name', () => {
@@ -88,7 +110,17 @@ describe('kiln.machines.summary', () => {
     const summaries: MachinesSummary[] = [];
     await controller.subscribe(Topics.machinesSummary, (args) => summaries.push(args![0] as MachinesSummary));
     const load = (workerId: string, movesPerSecond: number): WorkerLoad => ({
-      workerId, host: 'test-host', kind: 'node', cores: 2, concurrency: 2, inFlight: 1, cpuPercent: 50, movesPerSecond, slicesDone: 0, memoryMB: 1, version: 'test',
+      workerId,
+      host: 'test-host',
+      kind: 'node',
+      cores: 2,
+      concurrency: 2,
+      inFlight: 1,
+      cpuPercent: 50,
+      movesPerSecond,
+      slicesDone: 0,
+      memoryMB: 1,
+      version: 'test',
     });
     let loadsPublished = 0;
     const publishBoth = () => {

@@ -28,6 +28,14 @@ describe('dynamic authorizer', () => {
     expect((await callError(client.session.call('com.rejects'))).error).toBe('wamp.error.not_authorized');
     await expect(client.session.subscribe('com.sync.denied', () => {})).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
     await expect(client.session.publish('com.async.denied', [], {}, { acknowledge: true })).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
-    expect(asked).toEqual(['register com.async.p', 'call com.async.p', 'call com.async.denied', 'call com.throws', 'call com.rejects', 'subscribe com.sync.denied', 'publish com.async.denied']);
+    expect(asked).toEqual([
+      'register com.async.p',
+      'call com.async.p',
+      'call com.async.denied',
+      'call com.throws',
+      'call com.rejects',
+      'subscribe com.sync.denied',
+      'publish com.async.denied',
+    ]);
   });
 });

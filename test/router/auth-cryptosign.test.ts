@@ -99,8 +99,8 @@ describe('WAMP-cryptosign', () => {
     const key = pubkey(alice);
     expect(() => cryptosignAuth({ principals: { a: { authorizedKeys: ['abc'], role: 'r' } } })).toThrow(TypeError);
     expect(() => cryptosignAuth({ principals: { a: { authorizedKeys: [key], role: '' } } })).toThrow(TypeError);
-    expect(() =>
-      cryptosignAuth({ principals: { a: { authorizedKeys: [key], role: 'r' }, b: { authorizedKeys: [key.toUpperCase()], role: 'r' } } }),
-    ).toThrow(/already authorized/);
+    expect(() => cryptosignAuth({ principals: { a: { authorizedKeys: [key], role: 'r' }, b: { authorizedKeys: [key.toUpperCase()], role: 'r' } } })).toThrow(
+      /already authorized/,
+    );
   });
 });

@@ -29,11 +29,7 @@ export async function challengeOf(method: AuthMethod, context: HelloContext): Pr
 }
 
 /** Runs the full handshake: hello(), then authenticate() with what `sign` makes of CHALLENGE.Extra. */
-export async function handshake(
-  method: AuthMethod,
-  context: HelloContext,
-  sign: (extra: Dict) => unknown,
-): Promise<AuthIdentity | Reject> {
+export async function handshake(method: AuthMethod, context: HelloContext, sign: (extra: Dict) => unknown): Promise<AuthIdentity | Reject> {
   const challenge = await challengeOf(method, context);
   if (method.authenticate === undefined) throw new Error(`${method.name} cannot authenticate`);
   return method.authenticate(sign(challenge.extra) as string, {}, challenge.state, context);
@@ -57,6 +53,8 @@ export function naclKeyPair(): NaclKeyPair {
  * autobahn-js 22.11's WAMP-cryptosign client helpers (not in @types/autobahn): public_key gives the
  * hex public key, sign_challenge returns hex(signature) + hex(challenge) for CHALLENGE.Extra.
  */
-export const cryptosignClient = (autobahn as unknown as {
-  auth_cryptosign: { sign_challenge(pkey: NaclKeyPair, extra: Dict): string; public_key(pkey: NaclKeyPair): string };
-}).auth_cryptosign;
+export const cryptosignClient = (
+  autobahn as unknown as {
+    auth_cryptosign: { sign_challenge(pkey: NaclKeyPair, extra: Dict): string; public_key(pkey: NaclKeyPair): string };
+  }
+).auth_cryptosign;

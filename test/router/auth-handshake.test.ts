@@ -101,7 +101,11 @@ describe('anonymous over a real WebSocket', () => {
 
 describe('ticket over a real WebSocket', () => {
   it('welcomes the right ticket', async () => {
-    const result = await open({ authmethods: ['ticket'], authid: 'ui', onchallenge: (_s, method, extra) => (method === 'ticket' && Object.keys(extra).length === 0 ? 'ui-ticket' : 'unexpected challenge') });
+    const result = await open({
+      authmethods: ['ticket'],
+      authid: 'ui',
+      onchallenge: (_s, method, extra) => (method === 'ticket' && Object.keys(extra).length === 0 ? 'ui-ticket' : 'unexpected challenge'),
+    });
     expectWelcome(result, { authid: 'ui', authrole: 'controller', authmethod: 'ticket', authprovider: 'static' });
     if (result.kind === 'joined') await leave(result);
   });
@@ -126,11 +130,14 @@ describe('ticket over a real WebSocket', () => {
 });
 
 describe('WAMP-CRA over a real WebSocket', () => {
-  const craAnswer = (password: string) => (_session: autobahn.Session, method: string, extra: Record<string, unknown>): string => {
-    if (method !== 'wampcra') throw new Error(`unexpected ${method}`);
-    const key = extra.salt === undefined ? password : autobahn.auth_cra.derive_key(password, extra.salt as string, extra.iterations as number, extra.keylen as number);
-    return autobahn.auth_cra.sign(key, extra.challenge as string);
-  };
+  const craAnswer =
+    (password: string) =>
+    (_session: autobahn.Session, method: string, extra: Record<string, unknown>): string => {
+      if (method !== 'wampcra') throw new Error(`unexpected ${method}`);
+      const key =
+        extra.salt === undefined ? password : autobahn.auth_cra.derive_key(password, extra.salt as string, extra.iterations as number, extra.keylen as number);
+      return autobahn.auth_cra.sign(key, extra.challenge as string);
+    };
 
   it('welcomes a plain secret and aborts a wrong one', async () => {
     let challenge: Record<string, unknown> = {};

@@ -28,12 +28,20 @@ function governing(permissions: Permission[], uri: string): Action | 'none' {
 
 describe('static authorizer precedence', () => {
   it('lets an exact permission beat any prefix and wildcard', () => {
-    const permissions = [perm('kiln.', 'prefix', { call: true }), perm('kiln..status', 'wildcard', { publish: true }), perm('kiln.solve.status', 'exact', { register: true })];
+    const permissions = [
+      perm('kiln.', 'prefix', { call: true }),
+      perm('kiln..status', 'wildcard', { publish: true }),
+      perm('kiln.solve.status', 'exact', { register: true }),
+    ];
     expect(governing(permissions, 'kiln.solve.status')).toBe('register');
   });
 
   it('lets the longest matching prefix win, in any configured order', () => {
-    const permissions = [perm('kiln.', 'prefix', { call: true }), perm('kiln.run.', 'prefix', { subscribe: true }), perm('kiln.run.7.', 'prefix', { publish: true })];
+    const permissions = [
+      perm('kiln.', 'prefix', { call: true }),
+      perm('kiln.run.', 'prefix', { subscribe: true }),
+      perm('kiln.run.7.', 'prefix', { publish: true }),
+    ];
     expect(governing(permissions, 'kiln.run.7.progress')).toBe('publish');
     expect(governing(permissions.reverse(), 'kiln.run.8.progress')).toBe('subscribe');
     expect(governing(permissions, 'kiln.solve')).toBe('call');
@@ -150,7 +158,10 @@ describe('static authorizer configuration', () => {
   });
 
   it('rejects a role configured twice and a permission listed twice', () => {
-    reject([{ name: 'r', permissions: [] }, { name: 'r', permissions: [] }]);
+    reject([
+      { name: 'r', permissions: [] },
+      { name: 'r', permissions: [] },
+    ]);
     reject([{ name: 'r', permissions: [perm('kiln.', 'prefix', { call: true }), perm('kiln.', 'prefix', { publish: true })] }]);
   });
 

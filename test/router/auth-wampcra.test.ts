@@ -8,9 +8,7 @@ import { challengeOf, handshake, helloContext } from './auth-fixtures.ts';
 function autobahnSign(password: string) {
   return (extra: Dict): string => {
     const key =
-      extra.salt === undefined
-        ? password
-        : autobahn.auth_cra.derive_key(password, extra.salt as string, extra.iterations as number, extra.keylen as number);
+      extra.salt === undefined ? password : autobahn.auth_cra.derive_key(password, extra.salt as string, extra.iterations as number, extra.keylen as number);
     return autobahn.auth_cra.sign(key, extra.challenge as string);
   };
 }
@@ -66,7 +64,11 @@ describe('WAMP-CRA, plain secret', () => {
 
 describe('WAMP-CRA, salted secret', () => {
   it('derives the same key as autobahn-js', () => {
-    for (const [iterations, keylen] of [[1000, 32], [100, 16], [1, 64]] as const) {
+    for (const [iterations, keylen] of [
+      [1000, 32],
+      [100, 16],
+      [1, 64],
+    ] as const) {
       expect(deriveCraKey('pässword', 'salt-ü', iterations, keylen)).toBe(autobahn.auth_cra.derive_key('pässword', 'salt-ü', iterations, keylen));
     }
   });
@@ -82,7 +84,10 @@ describe('WAMP-CRA, salted secret', () => {
   });
 
   it('refuses a wrong password', async () => {
-    expect(await handshake(salted, helloContext({ authid: 'worker' }), autobahnSign('pw-124'))).toMatchObject({ kind: 'reject', error: 'wamp.error.not_authorized' });
+    expect(await handshake(salted, helloContext({ authid: 'worker' }), autobahnSign('pw-124'))).toMatchObject({
+      kind: 'reject',
+      error: 'wamp.error.not_authorized',
+    });
   });
 
   it('defaults iterations and keylen to 1000 and 32, as autobahn and Crossbar.io do', async () => {

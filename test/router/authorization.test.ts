@@ -72,9 +72,7 @@ describe('denials seen by an autobahn-js client', () => {
   it('acknowledged PUBLISH without publish permission; an unacknowledged one is dropped silently', async () => {
     const received: unknown[] = [];
     const subscription = await boss.session.subscribe('kiln.public.news', (args?: unknown[]) => void received.push(args?.[0]));
-    expect(await errorOf(guest.session.publish('kiln.public.news', ['from guest'], {}, { acknowledge: true }))).toBe(
-      'wamp.error.not_authorized',
-    );
+    expect(await errorOf(guest.session.publish('kiln.public.news', ['from guest'], {}, { acknowledge: true }))).toBe('wamp.error.not_authorized');
     guest.session.publish('kiln.public.news', ['also from guest']);
     // Had the router accepted the guest's publish, its EVENT would be on the boss's socket before the
     // answer to any call the guest makes next, and that before the answer to the boss's own call.
@@ -86,8 +84,7 @@ describe('denials seen by an autobahn-js client', () => {
   });
 
   it('SUBSCRIBE without subscribe permission, exact rules over prefixes, patterns authorized as written', async () => {
-    const subscribeError = (topic: string, options?: autobahn.ISubscribeOptions): Promise<string> =>
-      errorOf(guest.session.subscribe(topic, () => {}, options));
+    const subscribeError = (topic: string, options?: autobahn.ISubscribeOptions): Promise<string> => errorOf(guest.session.subscribe(topic, () => {}, options));
     expect(await subscribeError('kiln.private.news')).toBe('wamp.error.not_authorized');
     expect(await subscribeError('kiln.public.secret')).toBe('wamp.error.not_authorized');
     // A prefix subscription to "kiln." would reach beyond kiln.public.: not governed by the guest's prefix rule.
@@ -105,9 +102,7 @@ describe('denials seen by an autobahn-js client', () => {
 describe('the reserved wamp. namespace', () => {
   it('cannot be registered or published to, even by a role allowed everything there', async () => {
     expect(await errorOf(boss.session.register('wamp.mine', () => 1))).toBe('wamp.error.invalid_uri');
-    expect(await errorOf(boss.session.publish('wamp.session.on_join', [], {}, { acknowledge: true }))).toBe(
-      'wamp.error.invalid_uri',
-    );
+    expect(await errorOf(boss.session.publish('wamp.session.on_join', [], {}, { acknowledge: true }))).toBe('wamp.error.invalid_uri');
   });
 
   it('meta procedures are callable only with call permission', async () => {

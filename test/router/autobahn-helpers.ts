@@ -7,10 +7,14 @@ export function openRealm(name = 'realm1'): RealmConfig {
   return {
     name,
     auth: [anonymousAuth({ role: 'anonymous' })],
-    roles: [{
-      name: 'anonymous',
-      permissions: [{ uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true }, disclose: { caller: true, publisher: true } }],
-    }],
+    roles: [
+      {
+        name: 'anonymous',
+        permissions: [
+          { uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true }, disclose: { caller: true, publisher: true } },
+        ],
+      },
+    ],
   };
 }
 
@@ -23,7 +27,11 @@ function autobahnSerializer(name: SerializerName): unknown {
 }
 
 /** Opens a real autobahn-js session; the returned close() ends it and waits for the connection to go. */
-export function autobahnSession(url: string, serializer: SerializerName = 'json', realm = 'realm1'): Promise<{ session: autobahn.Session; close(): Promise<void> }> {
+export function autobahnSession(
+  url: string,
+  serializer: SerializerName = 'json',
+  realm = 'realm1',
+): Promise<{ session: autobahn.Session; close(): Promise<void> }> {
   const connection = new autobahn.Connection({
     url,
     realm,
@@ -31,16 +39,18 @@ export function autobahnSession(url: string, serializer: SerializerName = 'json'
     max_retries: 0,
   } as autobahn.IConnectionOptions);
   return new Promise((resolve, reject) => {
-    connection.onopen = (session) => resolve({
-      session,
-      close: () => new Promise<void>((done) => {
-        connection.onclose = () => {
-          done();
-          return true;
-        };
-        connection.close();
-      }),
-    });
+    connection.onopen = (session) =>
+      resolve({
+        session,
+        close: () =>
+          new Promise<void>((done) => {
+            connection.onclose = () => {
+              done();
+              return true;
+            };
+            connection.close();
+          }),
+      });
     connection.onclose = (reason, details) => {
       reject(new Error(`autobahn connection closed: ${reason} ${JSON.stringify(details)}`));
       return true;

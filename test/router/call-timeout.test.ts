@@ -28,7 +28,7 @@ describe('call timeout over autobahn-js', () => {
     expect(await next).toBe('fresh');
   });
 
-  it('counts a queued call\'s waiting time', async () => {
+  it("counts a queued call's waiting time", async () => {
     fixture = await startFixture({ limits: { maxCallQueue: 4 } });
     const [caller, callee] = [await fixture.connect(), await fixture.connect()];
     const pending: Array<(value: string) => void> = [];

@@ -40,7 +40,7 @@ describe('cancel modes with a callee that announced call_canceling', () => {
     expect(await caller.next()).toEqual([50, 8, {}, ['second']]);
   });
 
-  it('kill: INTERRUPTs the callee and answers the caller with the callee\'s ERROR, freeing the slot then', async () => {
+  it("kill: INTERRUPTs the callee and answers the caller with the callee's ERROR, freeing the slot then", async () => {
     caller.post([49, 7, { mode: 'kill' }]);
     expect(await callee.next()).toEqual([69, invocationId, { mode: 'kill' }]);
     await settle();
@@ -109,10 +109,14 @@ describe('cancel with autobahn-js, whose callees do not announce call_canceling'
     const [caller, callee] = [await fixture.connect(), await fixture.connect()];
     let finish: (value: string) => void = () => {};
     let invoked = false;
-    await callee.session.register('com.test.long', () => new Promise((resolve) => {
-      invoked = true;
-      finish = resolve;
-    }));
+    await callee.session.register(
+      'com.test.long',
+      () =>
+        new Promise((resolve) => {
+          invoked = true;
+          finish = resolve;
+        }),
+    );
     const call = caller.session.call('com.test.long', [], {}, { receive_progress: false }) as unknown as Promise<unknown> & { cancel(options: object): void };
     await fixture.until(() => invoked);
     const outcome = callError(call);

@@ -59,11 +59,15 @@ describe('kiln router', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['router', '--anonymous', '--colour'], /Unknown option '--colour'/],
     [['router', '--anonymous', '--port', 'eighty'], /--port must be a port number/],
-  ])('kiln %j fails with a clear error and exit code 2', async (args, message) => {
-    const run = kiln(...args);
-    expect(await run.exited).toBe(2);
-    expect(run.output().stderr).toMatch(message);
-  }, 30_000);
+  ])(
+    'kiln %j fails with a clear error and exit code 2',
+    async (args, message) => {
+      const run = kiln(...args);
+      expect(await run.exited).toBe(2);
+      expect(run.output().stderr).toMatch(message);
+    },
+    30_000,
+  );
 
   it('prints help', async () => {
     const top = kiln('--help');

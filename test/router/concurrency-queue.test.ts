@@ -134,7 +134,7 @@ describe('concurrency and the call queue', () => {
     expect(await running).toBe('finished anyway');
   });
 
-  it('drops a departed caller\'s queued calls', async () => {
+  it("drops a departed caller's queued calls", async () => {
     await setUp(4);
     const callee = await fixture.connect();
     const other = await fixture.connect();
@@ -142,7 +142,10 @@ describe('concurrency and the call queue', () => {
     await callee.session.register('com.test.slow', gate.handler, { concurrency: 1 } as never);
     const running = other.session.call('com.test.slow', ['other']);
     await fixture.until(() => gate.waiting.length === 1);
-    void caller.session.call('com.test.slow', ['gone']).then(() => {}, () => {});
+    void caller.session.call('com.test.slow', ['gone']).then(
+      () => {},
+      () => {},
+    );
     await fixture.until(() => fixture.router.stats().realms.realm1.queuedCalls === 1);
     await caller.leave();
     await fixture.until(() => fixture.router.stats().realms.realm1.queuedCalls === 0);

@@ -15,7 +15,7 @@ describe('router emulation profiles', () => {
   let fixture: Fixture;
   afterEach(async () => fixture.close());
 
-  it('as Crossbar.io: a call beyond every callee\'s concurrency is rejected at once, even with a call queue configured', async () => {
+  it("as Crossbar.io: a call beyond every callee's concurrency is rejected at once, even with a call queue configured", async () => {
     fixture = await startFixture({ limits: { emulate: 'crossbar', maxCallQueue: 64 } });
     const [caller, callee] = [await fixture.connect(), await fixture.connect()];
     const slow = gate();
@@ -42,7 +42,10 @@ describe('router emulation profiles', () => {
         gates.push(slow);
       }
       let settled = false;
-      void calls[0].then(() => (settled = true), () => (settled = true));
+      void calls[0].then(
+        () => (settled = true),
+        () => (settled = true),
+      );
       expect((await callError(calls[1])).error).toBe('wamp.error.timeout');
       await fixture.until(() => gates[0].waiting.length === 1);
       expect(settled).toBe(false);

@@ -50,7 +50,10 @@ describe('invocation policies', () => {
 
   it('first spills over to the next callee while the first is at its concurrency', async () => {
     const release: Array<() => void> = [];
-    await callees[0].session.register('com.test.busy', () => new Promise((resolve) => release.push(() => resolve(0))), { invoke: 'first', concurrency: 1 } as never);
+    await callees[0].session.register('com.test.busy', () => new Promise((resolve) => release.push(() => resolve(0))), {
+      invoke: 'first',
+      concurrency: 1,
+    } as never);
     await callees[1].session.register('com.test.busy', () => 1, { invoke: 'first', concurrency: 1 } as never);
     const slow = caller.session.call('com.test.busy');
     await fixture.until(() => release.length === 1);
@@ -63,7 +66,10 @@ describe('invocation policies', () => {
     const pending: Array<Array<() => void>> = [[], [], []];
     const concurrency = [4, 2, 1];
     for (const [i, callee] of callees.entries()) {
-      await callee.session.register('com.test.load', () => new Promise((resolve) => pending[i].push(() => resolve(i))), { invoke: 'leastloaded', concurrency: concurrency[i] } as never);
+      await callee.session.register('com.test.load', () => new Promise((resolve) => pending[i].push(() => resolve(i))), {
+        invoke: 'leastloaded',
+        concurrency: concurrency[i],
+      } as never);
     }
     const calls: PromiseLike<unknown>[] = [];
     const place = async (): Promise<void> => {

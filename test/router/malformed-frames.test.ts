@@ -34,9 +34,7 @@ async function rawPeer(subprotocol = 'wamp.2.json') {
   const ws = new WebSocket(server.url, [subprotocol]);
   const messages: unknown[] = [];
   ws.on('message', (data: Buffer, isBinary) => messages.push(isBinary ? data : JSON.parse(data.toString())));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);

@@ -12,9 +12,18 @@ describe('meta events', () => {
     fixture = await startFixture();
     observer = await fixture.connect();
     events = [];
-    for (const topic of ['wamp.session.on_join', 'wamp.session.on_leave', 'wamp.registration.on_create', 'wamp.registration.on_register',
-      'wamp.registration.on_unregister', 'wamp.registration.on_delete', 'wamp.subscription.on_create', 'wamp.subscription.on_subscribe',
-      'wamp.subscription.on_unsubscribe', 'wamp.subscription.on_delete']) {
+    for (const topic of [
+      'wamp.session.on_join',
+      'wamp.session.on_leave',
+      'wamp.registration.on_create',
+      'wamp.registration.on_register',
+      'wamp.registration.on_unregister',
+      'wamp.registration.on_delete',
+      'wamp.subscription.on_create',
+      'wamp.subscription.on_subscribe',
+      'wamp.subscription.on_unsubscribe',
+      'wamp.subscription.on_delete',
+    ]) {
       await observer.session.subscribe(topic, (args) => events.push([topic, args]));
     }
     // The observer's own subscriptions were reported too: start from a clean slate.
@@ -28,7 +37,14 @@ describe('meta events', () => {
   it('wamp.session.on_join carries the session details; on_leave the ID, authid and authrole', async () => {
     const client = await fixture.connect({ authid: 'joiner' });
     await fixture.until(() => topics().includes('wamp.session.on_join'));
-    expect(events[0][1][0]).toMatchObject({ session: client.session.id, authid: 'joiner', authrole: 'user', authmethod: 'anonymous', authprovider: 'test', transport: { type: 'websocket' } });
+    expect(events[0][1][0]).toMatchObject({
+      session: client.session.id,
+      authid: 'joiner',
+      authrole: 'user',
+      authmethod: 'anonymous',
+      authprovider: 'test',
+      transport: { type: 'websocket' },
+    });
     const id = client.session.id;
     await client.leave();
     await fixture.until(() => topics().includes('wamp.session.on_leave'));
@@ -41,7 +57,10 @@ describe('meta events', () => {
     events.length = 0;
     const registration = await callee.session.register('com.test.p', () => 1, { invoke: 'roundrobin' });
     await fixture.until(() => events.length === 2);
-    expect(events[0]).toEqual(['wamp.registration.on_create', [callee.session.id, expect.objectContaining({ id: registration.id, uri: 'com.test.p', match: 'exact', invoke: 'roundrobin' })]]);
+    expect(events[0]).toEqual([
+      'wamp.registration.on_create',
+      [callee.session.id, expect.objectContaining({ id: registration.id, uri: 'com.test.p', match: 'exact', invoke: 'roundrobin' })],
+    ]);
     expect(events[1]).toEqual(['wamp.registration.on_register', [callee.session.id, registration.id]]);
     await callee.session.unregister(registration);
     await fixture.until(() => events.length === 4);

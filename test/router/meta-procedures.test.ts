@@ -47,7 +47,9 @@ describe('session meta procedures', () => {
   it('meta procedures need call permission like any procedure', async () => {
     await fixture.close();
     fixture = await startFixture({
-      realms: [{ name: 'realm1', auth: [anonymous()], roles: [{ name: 'user', permissions: [{ uri: 'wamp.session.count', match: 'exact', allow: { call: true } }] }] }],
+      realms: [
+        { name: 'realm1', auth: [anonymous()], roles: [{ name: 'user', permissions: [{ uri: 'wamp.session.count', match: 'exact', allow: { call: true } }] }] },
+      ],
     });
     const client = await fixture.connect();
     expect(await client.session.call('wamp.session.count')).toBe(1);
@@ -76,7 +78,12 @@ describe('registration and subscription meta procedures', () => {
     expect(await admin.session.call('wamp.registration.lookup', ['kiln.other'])).toBeNull();
     expect(await admin.session.call('wamp.registration.match', ['kiln.other'])).toBe(prefix.id);
     expect(await admin.session.call('wamp.registration.match', ['elsewhere'])).toBeNull();
-    expect(await admin.session.call('wamp.registration.get', [exact.id])).toMatchObject({ id: exact.id, uri: 'kiln.solve', match: 'exact', invoke: 'roundrobin' });
+    expect(await admin.session.call('wamp.registration.get', [exact.id])).toMatchObject({
+      id: exact.id,
+      uri: 'kiln.solve',
+      match: 'exact',
+      invoke: 'roundrobin',
+    });
     expect(((await admin.session.call('wamp.registration.list_callees', [exact.id])) as number[]).sort()).toEqual([admin.session.id, peer.session.id].sort());
     expect(await admin.session.call('wamp.registration.count_callees', [exact.id])).toBe(2);
     expect((await callError(admin.session.call('wamp.registration.get', [999999]))).error).toBe('wamp.error.no_such_registration');
@@ -93,7 +100,9 @@ describe('registration and subscription meta procedures', () => {
     expect(await admin.session.call('wamp.subscription.match', ['nothing'])).toBeNull();
     expect(await admin.session.call('wamp.subscription.get', [wildcard.id])).toMatchObject({ id: wildcard.id, uri: 'kiln..x', match: 'wildcard' });
     expect(await admin.session.call('wamp.subscription.count_subscribers', [exact.id])).toBe(2);
-    expect(((await admin.session.call('wamp.subscription.list_subscribers', [exact.id])) as number[]).sort()).toEqual([admin.session.id, peer.session.id].sort());
+    expect(((await admin.session.call('wamp.subscription.list_subscribers', [exact.id])) as number[]).sort()).toEqual(
+      [admin.session.id, peer.session.id].sort(),
+    );
     expect((await callError(admin.session.call('wamp.subscription.get', [999999]))).error).toBe('wamp.error.no_such_subscription');
   });
 });

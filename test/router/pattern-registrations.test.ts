@@ -35,10 +35,10 @@ describe('pattern-based registrations', () => {
     await callee.session.register('a.b..d', answer('a.b..d'), { match: 'wildcard' });
     await callee.session.register('a..c.d', answer('a..c.d'), { match: 'wildcard' });
     await callee.session.register('.b.c.d', answer('.b.c.d'), { match: 'wildcard' });
-    expect((await caller.session.call('a.b.c.d'))).toEqual(['a.b..d', 'a.b.c.d']);
-    expect((await caller.session.call('a.x.c.d'))).toEqual(['a..c.d', 'a.x.c.d']);
-    expect((await caller.session.call('a.x.y.d'))).toEqual(['a...d', 'a.x.y.d']);
-    expect((await caller.session.call('z.b.c.d'))).toEqual(['.b.c.d', 'z.b.c.d']);
+    expect(await caller.session.call('a.b.c.d')).toEqual(['a.b..d', 'a.b.c.d']);
+    expect(await caller.session.call('a.x.c.d')).toEqual(['a..c.d', 'a.x.c.d']);
+    expect(await caller.session.call('a.x.y.d')).toEqual(['a...d', 'a.x.y.d']);
+    expect(await caller.session.call('z.b.c.d')).toEqual(['.b.c.d', 'z.b.c.d']);
   });
 
   it('wildcards match whole components only, and exactly as many', async () => {

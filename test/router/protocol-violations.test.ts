@@ -59,16 +59,29 @@ describe('protocol violations', () => {
       const abort = await peer.next();
       expect(abort[2]).toBe('wamp.error.protocol_violation');
     }
-    await expectViolation(await (async () => {
-      const peer = await MemoryPeer.join(router);
-      peer.post([4, 'ticket', {}]);
-      return peer;
-    })());
+    await expectViolation(
+      await (async () => {
+        const peer = await MemoryPeer.join(router);
+        peer.post([4, 'ticket', {}]);
+        return peer;
+      })(),
+    );
   });
 
   it('structurally malformed messages: not an array, wrong element types, wrong lengths', async () => {
-    for (const message of ['hello', {}, [], [48, 'x', {}, 'com.test.echo'], [48, 1, [], 'com.test.echo'], [48, 1, {}, 'com.test.echo', {}],
-      [16, 1, {}], [64, 1, {}, 'a', 'extra'], [70, 0, {}], [48, 2 ** 53 + 2, {}, 'a'], [8, 48, 1, {}, 'com.error']]) {
+    for (const message of [
+      'hello',
+      {},
+      [],
+      [48, 'x', {}, 'com.test.echo'],
+      [48, 1, [], 'com.test.echo'],
+      [48, 1, {}, 'com.test.echo', {}],
+      [16, 1, {}],
+      [64, 1, {}, 'a', 'extra'],
+      [70, 0, {}],
+      [48, 2 ** 53 + 2, {}, 'a'],
+      [8, 48, 1, {}, 'com.error'],
+    ]) {
       const peer = await MemoryPeer.join(router);
       peer.post(message);
       const abort = await peer.next();
@@ -127,7 +140,7 @@ describe('closing handshakes', () => {
   });
   afterEach(() => router.close());
 
-  it('answers the client\'s GOODBYE with GOODBYE wamp.close.goodbye_and_out and closes', async () => {
+  it("answers the client's GOODBYE with GOODBYE wamp.close.goodbye_and_out and closes", async () => {
     const peer = await MemoryPeer.join(router);
     peer.post([6, {}, 'wamp.close.close_realm']);
     expect(await peer.next()).toEqual([6, {}, 'wamp.close.goodbye_and_out']);

@@ -32,20 +32,24 @@ describe('pubsub delivery', () => {
   it('delivers to prefix and wildcard subscriptions with Details.topic, one EVENT per matching subscription', async () => {
     const events: Array<[string, unknown, string | undefined]> = [];
     await subscriber.session.subscribe('kiln.run.', (args, _kw, details: EventDetails) => events.push(['prefix', args[0], details.topic]), { match: 'prefix' });
-    await subscriber.session.subscribe('kiln..state', (args, _kw, details: EventDetails) => events.push(['wildcard', args[0], details.topic]), { match: 'wildcard' });
+    await subscriber.session.subscribe('kiln..state', (args, _kw, details: EventDetails) => events.push(['wildcard', args[0], details.topic]), {
+      match: 'wildcard',
+    });
     await subscriber.session.subscribe('kiln.run.state', (args, _kw, details: EventDetails) => events.push(['exact', args[0], details.topic]));
     await publisher.session.publish('kiln.run.state', [1], {}, { acknowledge: true });
     await publisher.session.publish('kiln.job.state', [2], {}, { acknowledge: true });
     await publisher.session.publish('kiln.run.log', [3], {}, { acknowledge: true });
     await fixture.until(() => events.length === 5);
     // autobahn fills in details.topic for exact subscriptions itself; the raw test below checks the wire.
-    expect(events.sort()).toEqual([
-      ['exact', 1, 'kiln.run.state'],
-      ['prefix', 1, 'kiln.run.state'],
-      ['prefix', 3, 'kiln.run.log'],
-      ['wildcard', 1, 'kiln.run.state'],
-      ['wildcard', 2, 'kiln.job.state'],
-    ].sort());
+    expect(events.sort()).toEqual(
+      [
+        ['exact', 1, 'kiln.run.state'],
+        ['prefix', 1, 'kiln.run.state'],
+        ['prefix', 3, 'kiln.run.log'],
+        ['wildcard', 1, 'kiln.run.state'],
+        ['wildcard', 2, 'kiln.job.state'],
+      ].sort(),
+    );
   });
 
   it('discloses the publisher only when asked (disclose_me)', async () => {

@@ -56,6 +56,8 @@ describe('publisher exclusion and subscriber black/whitelisting', () => {
   });
 
   it('answers malformed lists with wamp.error.invalid_argument when acknowledged', async () => {
-    await expect(clients[0].session.publish('com.test.topic', [], {}, { acknowledge: true, exclude: 'everyone' } as never)).rejects.toMatchObject({ error: 'wamp.error.invalid_argument' });
+    await expect(clients[0].session.publish('com.test.topic', [], {}, { acknowledge: true, exclude: 'everyone' } as never)).rejects.toMatchObject({
+      error: 'wamp.error.invalid_argument',
+    });
   });
 });

@@ -28,7 +28,11 @@ describe('queue depth events', () => {
     events.queueDepth(7, 'kiln.solve', 1);
     events.queueDepth(8, 'kiln.other', 5);
     events.queueDepth(7, 'kiln.solve', 0);
-    expect(sent.map((event) => [event[1], event[2]])).toEqual([[7, 1], [8, 5], [7, 0]]);
+    expect(sent.map((event) => [event[1], event[2]])).toEqual([
+      [7, 1],
+      [8, 5],
+      [7, 0],
+    ]);
     vi.advanceTimersByTime(QUEUE_DEPTH_INTERVAL_MS * 3);
     expect(sent.length).toBe(3);
   });

@@ -22,7 +22,9 @@ describe('registration conflicts', () => {
 
   it('refuses a shared registration whose policy differs from the existing one', async () => {
     await a.session.register('com.test.p', () => 1, { invoke: 'roundrobin' });
-    expect((await registerError(b.session.register('com.test.p', () => 2, { invoke: 'random' }) as Promise<unknown>)).error).toBe('wamp.error.procedure_already_exists');
+    expect((await registerError(b.session.register('com.test.p', () => 2, { invoke: 'random' }) as Promise<unknown>)).error).toBe(
+      'wamp.error.procedure_already_exists',
+    );
     expect((await registerError(b.session.register('com.test.p', () => 2) as Promise<unknown>)).error).toBe('wamp.error.procedure_already_exists');
   });
 
@@ -34,7 +36,9 @@ describe('registration conflicts', () => {
 
   it('refuses the same session registering the same shared procedure twice', async () => {
     await a.session.register('com.test.p', () => 1, { invoke: 'roundrobin' });
-    expect((await registerError(a.session.register('com.test.p', () => 1, { invoke: 'roundrobin' }) as Promise<unknown>)).error).toBe('wamp.error.procedure_already_exists');
+    expect((await registerError(a.session.register('com.test.p', () => 1, { invoke: 'roundrobin' }) as Promise<unknown>)).error).toBe(
+      'wamp.error.procedure_already_exists',
+    );
   });
 
   it('keeps exact and pattern registrations of the same URI apart', async () => {
@@ -50,8 +54,12 @@ describe('registration conflicts', () => {
   });
 
   it('answers unknown policies and bad concurrency with wamp.error.invalid_argument', async () => {
-    expect((await registerError(a.session.register('com.test.p', () => 1, { invoke: 'sometimes' } as never) as Promise<unknown>)).error).toBe('wamp.error.invalid_argument');
-    expect((await registerError(a.session.register('com.test.p', () => 1, { concurrency: 1.5 } as never) as Promise<unknown>)).error).toBe('wamp.error.invalid_argument');
+    expect((await registerError(a.session.register('com.test.p', () => 1, { invoke: 'sometimes' } as never) as Promise<unknown>)).error).toBe(
+      'wamp.error.invalid_argument',
+    );
+    expect((await registerError(a.session.register('com.test.p', () => 1, { concurrency: 1.5 } as never) as Promise<unknown>)).error).toBe(
+      'wamp.error.invalid_argument',
+    );
   });
 
   it('frees the procedure once its callee unregisters, and answers calls with wamp.error.no_such_procedure meanwhile', async () => {

@@ -65,19 +65,20 @@ describe('across serializers', () => {
     expect(Buffer.from(result as Uint8Array).equals(bytes)).toBe(true);
   });
 
-  it.each([['json', 'msgpack'], ['msgpack', 'cbor'], ['cbor', 'json']] as const)(
-    'a %s callee sees the exact (53-bit) session id of a %s caller',
-    async (calleeName, callerName) => {
-      const callee = await session(calleeName);
-      const caller = await session(callerName);
-      const procedure = `com.example.whoami.${calleeName}.${callerName}`;
-      await callee.register(procedure, (_args, _kwargs, details) => (details as { caller?: number }).caller);
-      expect(await caller.call(procedure, [], {}, { disclose_me: true })).toBe(caller.id);
-      // Uniformly random ids in [1, 2^53] (as the spec requires) lie beyond 2^32 with near certainty,
-      // so this crossed the 64-bit integer encodings of MessagePack and CBOR.
-      expect(caller.id).toBeGreaterThan(2 ** 32);
-    },
-  );
+  it.each([
+    ['json', 'msgpack'],
+    ['msgpack', 'cbor'],
+    ['cbor', 'json'],
+  ] as const)('a %s callee sees the exact (53-bit) session id of a %s caller', async (calleeName, callerName) => {
+    const callee = await session(calleeName);
+    const caller = await session(callerName);
+    const procedure = `com.example.whoami.${calleeName}.${callerName}`;
+    await callee.register(procedure, (_args, _kwargs, details) => (details as { caller?: number }).caller);
+    expect(await caller.call(procedure, [], {}, { disclose_me: true })).toBe(caller.id);
+    // Uniformly random ids in [1, 2^53] (as the spec requires) lie beyond 2^32 with near certainty,
+    // so this crossed the 64-bit integer encodings of MessagePack and CBOR.
+    expect(caller.id).toBeGreaterThan(2 ** 32);
+  });
 
   it('a JSON publisher reaches MessagePack and CBOR subscribers', async () => {
     const subscribers = [await session('msgpack'), await session('cbor')];

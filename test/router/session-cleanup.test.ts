@@ -9,7 +9,15 @@ import { callError, startFixture, type Fixture } from './helpers/router-fixture.
 import { openRealm } from './helpers/test-realm.ts';
 
 const EMPTY_REALM = {
-  sessions: 0, subscriptions: 0, subscriberSessions: 0, registrations: 0, invocations: 0, queuedCalls: 0, callerSessions: 0, calleeSessions: 0, busyCallees: 0,
+  sessions: 0,
+  subscriptions: 0,
+  subscriberSessions: 0,
+  registrations: 0,
+  invocations: 0,
+  queuedCalls: 0,
+  callerSessions: 0,
+  calleeSessions: 0,
+  busyCallees: 0,
 };
 
 describe('session cleanup', () => {
@@ -26,10 +34,14 @@ describe('session cleanup', () => {
     await subscriber.session.subscribe('kiln.', () => {}, { match: 'prefix' });
     await subscriber.session.subscribe('kiln.state', () => {});
     let invoked = 0;
-    await callee.session.register('kiln.slow', () => {
-      invoked++;
-      return new Promise(() => {});
-    }, { concurrency: 1 } as never);
+    await callee.session.register(
+      'kiln.slow',
+      () => {
+        invoked++;
+        return new Promise(() => {});
+      },
+      { concurrency: 1 } as never,
+    );
     await callee.session.register('kiln.', () => 1, { match: 'prefix' });
     const calls = [1, 2, 3].map(() => callError(caller.session.call('kiln.slow', [], {}, { timeout: 10_000 })));
     await live.until(() => invoked === 1 && live.router.stats().realms.realm1.queuedCalls === 2);

@@ -50,7 +50,11 @@ function frame(type: number, payload: string | Buffer): Buffer {
 async function start(limits: Partial<Limits> = {}): Promise<{ router: StubRouter; port: number }> {
   const router = new StubRouter();
   const server = await startRouterServer({
-    router, host: '127.0.0.1', port: 0, rawSocketPort: 0, limits: testLimits({ maxMessageSize: 1024 * 1024, ...limits }),
+    router,
+    host: '127.0.0.1',
+    port: 0,
+    rawSocketPort: 0,
+    limits: testLimits({ maxMessageSize: 1024 * 1024, ...limits }),
   });
   cleanups.push(() => server.close());
   return { router, port: server.rawSocketPort as number };
@@ -124,7 +128,10 @@ describe('RawSocket framing', () => {
     }
     client.socket.write(bytes.subarray(7));
     await connection.until(() => connection.received.length === 2);
-    expect(connection.received).toEqual([[1, 'realm1', {}], [6, {}, 'wamp.close.normal']]);
+    expect(connection.received).toEqual([
+      [1, 'realm1', {}],
+      [6, {}, 'wamp.close.normal'],
+    ]);
     // Answers are framed the same way.
     await client.until(() => client.received.length >= bytes.length);
     expect(client.received.equals(bytes)).toBe(true);
@@ -155,7 +162,11 @@ describe('RawSocket framing', () => {
     client.socket.write(frame(0, '[1, "realm1", {'));
     await client.until(() => client.closed);
     const length = client.received.readUInt32BE(0);
-    expect(JSON.parse(client.received.subarray(4, 4 + length).toString())).toEqual([3, { message: expect.stringMatching(/invalid JSON/) }, 'wamp.error.protocol_violation']);
+    expect(JSON.parse(client.received.subarray(4, 4 + length).toString())).toEqual([
+      3,
+      { message: expect.stringMatching(/invalid JSON/) },
+      'wamp.error.protocol_violation',
+    ]);
     expect(connection.closedCalls).toBe(1);
   });
 
@@ -208,7 +219,11 @@ describe('RawSocket with a real client', () => {
   it('serves autobahn-js over RawSocket (JSON): register and call through the router', async () => {
     const limits = testLimits({ maxMessageSize: 1024 * 1024 });
     const server = await startRouterServer({
-      router: createRouter({ realms: [openRealm()], limits }), host: '127.0.0.1', port: 0, rawSocketPort: 0, limits,
+      router: createRouter({ realms: [openRealm()], limits }),
+      host: '127.0.0.1',
+      port: 0,
+      rawSocketPort: 0,
+      limits,
     });
     cleanups.push(() => server.close());
     const connection = new autobahn.Connection({

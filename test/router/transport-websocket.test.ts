@@ -99,8 +99,14 @@ describe('WebSocket subprotocol negotiation', () => {
 
 describe('loopback detection', () => {
   it.each([
-    ['127.0.0.1', true], ['127.8.9.10', true], ['::1', true], ['::ffff:127.0.0.1', true],
-    ['192.168.1.4', false], ['::ffff:10.0.0.1', false], ['fe80::1', false], ['1.127.0.0', false],
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['192.168.1.4', false],
+    ['::ffff:10.0.0.1', false],
+    ['fe80::1', false],
+    ['1.127.0.0', false],
   ])('%s → %s', (address, loopback) => expect(isLoopback(address)).toBe(loopback));
 });
 

@@ -15,11 +15,22 @@ describe('WELCOME', () => {
     expect(client.details).toMatchObject({ authid: 'alice', authrole: 'user', authmethod: 'anonymous', authprovider: 'test' });
     const roles = (client.details as { roles: { broker: { features: Record<string, boolean> }; dealer: { features: Record<string, boolean> } } }).roles;
     expect(Object.keys(roles.broker.features).sort()).toEqual([
-      'pattern_based_subscription', 'publisher_exclusion', 'publisher_identification', 'session_meta_api', 'subscriber_blackwhite_listing', 'subscription_meta_api',
+      'pattern_based_subscription',
+      'publisher_exclusion',
+      'publisher_identification',
+      'session_meta_api',
+      'subscriber_blackwhite_listing',
+      'subscription_meta_api',
     ]);
     expect(Object.keys(roles.dealer.features).sort()).toEqual([
-      'call_canceling', 'call_timeout', 'caller_identification', 'pattern_based_registration', 'progressive_call_results',
-      'registration_meta_api', 'session_meta_api', 'shared_registration',
+      'call_canceling',
+      'call_timeout',
+      'caller_identification',
+      'pattern_based_registration',
+      'progressive_call_results',
+      'registration_meta_api',
+      'session_meta_api',
+      'shared_registration',
     ]);
     expect(roles).toEqual(ROUTER_ROLES);
   });

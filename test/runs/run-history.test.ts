@@ -36,9 +36,25 @@ function record(runId: string, startedAt: number, problemSeed = 1): RunRecord {
   const problem = randomUniformProblem(10, problemSeed);
   const tour = Int32Array.from({ length: 10 }, (_, i) => i);
   return {
-    runId, problemHash: (problemSeed.toString(16) + '0'.repeat(16)).slice(0, 16), problemName: `p${problemSeed}`, n: 10, budgetMs: 1000, method: 'default', phase: 'finished',
-    startedAt, endedAt: startedAt + 1000, bestLength: tourLength(createInstance(problem), tour), machines: [{ workerId: 'local', slices: 3 }], slicesDone: 3,
-    continued: false, convergence: [[5, 100], [900, 90]], tour: new Uint8Array(tour.buffer), problem: problemToWire(problem),
+    runId,
+    problemHash: (problemSeed.toString(16) + '0'.repeat(16)).slice(0, 16),
+    problemName: `p${problemSeed}`,
+    n: 10,
+    budgetMs: 1000,
+    method: 'default',
+    phase: 'finished',
+    startedAt,
+    endedAt: startedAt + 1000,
+    bestLength: tourLength(createInstance(problem), tour),
+    machines: [{ workerId: 'local', slices: 3 }],
+    slicesDone: 3,
+    continued: false,
+    convergence: [
+      [5, 100],
+      [900, 90],
+    ],
+    tour: new Uint8Array(tour.buffer),
+    problem: problemToWire(problem),
   };
 }
 
@@ -51,7 +67,10 @@ describe('RunStore', () => {
     expect(store.list().map((run) => run.runId)).toEqual(['bbb', 'ccc', 'aaa']);
     expect(store.list()[0]).not.toHaveProperty('convergence');
     const reopened = store.get('ccc')!;
-    expect(reopened.convergence).toEqual([[5, 100], [900, 90]]);
+    expect(reopened.convergence).toEqual([
+      [5, 100],
+      [900, 90],
+    ]);
     expect(Array.from(decodeInt32s(reopened.tour, 'tour'))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(problemFromWire(reopened.problem).n).toBe(10);
   });
@@ -113,7 +132,12 @@ describe('kiln.runs.* and kiln runs', () => {
   });
 
   async function solve(kwargs: Record<string, unknown>): Promise<RunResult> {
-    const started = await ui.call<RunState>(Procedures.solveStart, [], { problem: problemToWire(problem), budgetMs: 2000, params: { sliceMs: 200, seed: 1 }, ...kwargs });
+    const started = await ui.call<RunState>(Procedures.solveStart, [], {
+      problem: problemToWire(problem),
+      budgetMs: 2000,
+      params: { sliceMs: 200, seed: 1 },
+      ...kwargs,
+    });
     return ui.call<RunResult>(Procedures.solveResult, [started.runId]);
   }
 
@@ -123,7 +147,15 @@ describe('kiln.runs.* and kiln runs', () => {
     const result = await solve({});
     await until(() => (changes.some((ids) => ids.includes(result.runId)) ? true : undefined), 'kiln.runs.changed');
     const list = await ui.call<RunSummary[]>(Procedures.runsList, [], {});
-    expect(list[0]).toMatchObject({ runId: result.runId, problemName: problem.name, n: 60, budgetMs: 2000, bestLength: result.bestLength, phase: 'finished', continued: false });
+    expect(list[0]).toMatchObject({
+      runId: result.runId,
+      problemName: problem.name,
+      n: 60,
+      budgetMs: 2000,
+      bestLength: result.bestLength,
+      phase: 'finished',
+      continued: false,
+    });
     expect(list[0].machines).toEqual([{ workerId: 'local', slices: result.slicesByWorker.local }]);
     expect(list[0].endedAt).toBeGreaterThanOrEqual(list[0].startedAt);
     const full = await ui.call<RunRecord>(Procedures.runsGet, [], { runId: result.runId });
@@ -138,7 +170,10 @@ describe('kiln.runs.* and kiln runs', () => {
     const full = await ui.call<RunRecord>(Procedures.runsGet, [], { runId: past.runId });
     const result = await solve({ tour: full.tour });
     expect(result.bestLength).toBeLessThanOrEqual(past.bestLength!);
-    await until(async () => ((await ui.call<RunSummary[]>(Procedures.runsList, [], {}))[0].runId === result.runId ? true : undefined), 'the continued run listed');
+    await until(
+      async () => ((await ui.call<RunSummary[]>(Procedures.runsList, [], {}))[0].runId === result.runId ? true : undefined),
+      'the continued run listed',
+    );
     const [latest] = await ui.call<RunSummary[]>(Procedures.runsList, [], {});
     expect(latest.continued).toBe(true);
     // A tour that is not one of this set's permutations is refused.

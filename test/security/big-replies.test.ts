@@ -30,7 +30,14 @@ describe('replies larger than a slice can be', () => {
     // One within the size limit but not a tour of this problem: refused by its length, before it is walked.
     const padder = await guarded.donor();
     padder.onInvocation = (invocation) =>
-      padder.yield(invocation.request, { runId: invocation.kwargs.runId, tour: new Array(6000).fill(1), length: 1, stats: { movesTried: 0 }, workerId: 'padder', stopped: false });
+      padder.yield(invocation.request, {
+        runId: invocation.kwargs.runId,
+        tour: new Array(6000).fill(1),
+        length: 1,
+        stats: { movesTried: 0 },
+        workerId: 'padder',
+        stopped: false,
+      });
     await padder.registerAnneal(1);
     await until(() => kiln.orchestrator.workers.size === 3, 'both donors to register');
 

@@ -16,7 +16,19 @@ afterEach(async () => {
 });
 
 function claim(workerId: string, concurrency: number): WorkerLoad {
-  return { workerId, host: 'anywhere', kind: 'node', cores: concurrency, concurrency, inFlight: 0, cpuPercent: 0, movesPerSecond: 0, slicesDone: 0, memoryMB: 0, version: '0' };
+  return {
+    workerId,
+    host: 'anywhere',
+    kind: 'node',
+    cores: concurrency,
+    concurrency,
+    inFlight: 0,
+    cpuPercent: 0,
+    movesPerSecond: 0,
+    slicesDone: 0,
+    memoryMB: 0,
+    version: '0',
+  };
 }
 
 describe('capacity comes from what the router says callees registered', () => {
@@ -48,7 +60,12 @@ describe('capacity comes from what the router says callees registered', () => {
     await controller.call(Procedures.solveStatus);
 
     expect(workers.totalConcurrency).toBe(2);
-    expect(workers.list().map((load) => load.workerId).sort()).toEqual(['donor-claims-1024', 'local']);
+    expect(
+      workers
+        .list()
+        .map((load) => load.workerId)
+        .sort(),
+    ).toEqual(['donor-claims-1024', 'local']);
 
     const problem = randomProblem(40);
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 4000, params: { sliceMs: 100, seed: 1 } });

@@ -67,11 +67,12 @@ describe('a donor whose slices fail', () => {
 
     expectValidFinishedRun(result, problem);
     expect(result.slicesDone).toBe(0);
-    expect(result.warning).toMatch(new RegExp(`^no slice succeeded: callee ${donor.sessionId} failed ${QUARANTINE_AFTER} slices and was quarantined \\(last: kiln\\.error\\.evil: y+…\\)`));
+    expect(result.warning).toMatch(
+      new RegExp(`^no slice succeeded: callee ${donor.sessionId} failed ${QUARANTINE_AFTER} slices and was quarantined \\(last: kiln\\.error\\.evil: y+…\\)`),
+    );
     expect(result.warning).toMatch(/revoke their invites/);
     expect(result.warning!.length).toBeLessThan(600);
   });
-
 });
 
 describe('problems no schedule can handle', () => {
@@ -84,7 +85,9 @@ describe('problems no schedule can handle', () => {
       /^two\.tsp: cannot be solved: 2 cities: a tour needs at least 3/,
     );
     expect(() => parseProblemFile('two.csv', 'x,y\n0,0\n1,1\n')).toThrow(/^two\.csv: cannot be solved: 2 cities/);
-    expect(() => parseProblemFile('big.tsp', 'DIMENSION: 2001\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: FULL_MATRIX\n')).toThrow(/^big\.tsp:2: .*over the limit of 2000/);
+    expect(() => parseProblemFile('big.tsp', 'DIMENSION: 2001\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: FULL_MATRIX\n')).toThrow(
+      /^big\.tsp:2: .*over the limit of 2000/,
+    );
   });
 
   it('are refused by kiln.solve.start with the reason, and kiln solve exits 1 with one line naming the file', async () => {
@@ -99,7 +102,10 @@ describe('problems no schedule can handle', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'kiln-huge-'));
     writeFileSync(join(dir, 'huge.tsp'), huge);
-    const solved = spawnSync(process.execPath, [KILN, 'solve', join(dir, 'huge.tsp'), '--budget', '1s', '--workers', '1'], { encoding: 'utf8', timeout: 20_000 });
+    const solved = spawnSync(process.execPath, [KILN, 'solve', join(dir, 'huge.tsp'), '--budget', '1s', '--workers', '1'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(solved.status).toBe(2); // kiln's exit code for input it refuses (usage errors)
     expect(solved.stdout).toBe('');
     expect(solved.stderr.trim().split('\n')).toHaveLength(1);

@@ -101,7 +101,14 @@ export function honestSlices(result: RunResult): number {
 export function honestAnswer(invocation: Invocation, n: number, workerId: string): Record<string, unknown> {
   const given = invocation.kwargs.tour;
   const tour = given instanceof Uint8Array ? given : new Uint8Array(Int32Array.from({ length: n }, (_, i) => i).buffer);
-  return { runId: invocation.kwargs.runId, tour, length: 0, stats: { movesTried: 0, movesAccepted: 0, improvements: 0, elapsedMs: 0, startLength: 0 }, workerId, stopped: false };
+  return {
+    runId: invocation.kwargs.runId,
+    tour,
+    length: 0,
+    stats: { movesTried: 0, movesAccepted: 0, improvements: 0, elapsedMs: 0, startLength: 0 },
+    workerId,
+    stopped: false,
+  };
 }
 
 /**

@@ -58,11 +58,15 @@ export class HostileDonor {
   /** Joins realm kiln as a donor through the invite, announcing call_canceling (so it sees INTERRUPTs). */
   static async join(url: string, invite: Invitation, options: { autoPong?: boolean } = {}): Promise<HostileDonor> {
     const donor = await HostileDonor.open(url, options);
-    donor.send([1, 'kiln', {
-      roles: { caller: {}, callee: { features: { call_canceling: true } }, publisher: {}, subscriber: {} },
-      authmethods: ['wampcra'],
-      authid: `invite:${invite.inviteId}`,
-    }]);
+    donor.send([
+      1,
+      'kiln',
+      {
+        roles: { caller: {}, callee: { features: { call_canceling: true } }, publisher: {}, subscriber: {} },
+        authmethods: ['wampcra'],
+        authid: `invite:${invite.inviteId}`,
+      },
+    ]);
     const challenge = await donor.next((m) => m[0] === 4 || m[0] === 3);
     if (challenge[0] === 3) throw new Error(`refused: ${JSON.stringify(challenge)}`);
     const extra = challenge[2] as { challenge: string };

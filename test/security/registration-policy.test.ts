@@ -59,7 +59,7 @@ describe('registration policy for compute sessions', () => {
     expect(result.slicesByWorker.donor).toBeGreaterThan(0);
   });
 
-  it('shows a worker the router\'s reason for a refused registration, never [object Object]', async () => {
+  it("shows a worker the router's reason for a refused registration, never [object Object]", async () => {
     guarded = await startGuardedKiln({ threads: 0 });
     const closed = await new Promise<{ reason: string; message: string | undefined }>((resolve) => {
       openWampClient({

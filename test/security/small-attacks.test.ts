@@ -36,7 +36,7 @@ describe('smaller abuses', () => {
     expect(warnings.filter((warning) => warning.name === 'TimeoutOverflowWarning')).toEqual([]);
   });
 
-  it('refuses a slice whose statistics are out of bounds (movesTried 1e308) and keeps the run\'s figures sane', async () => {
+  it("refuses a slice whose statistics are out of bounds (movesTried 1e308) and keeps the run's figures sane", async () => {
     guarded = await startGuardedKiln();
     const { kiln } = guarded;
     await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
@@ -60,7 +60,7 @@ describe('smaller abuses', () => {
     expect(guarded.log.some((line) => line.includes(`callee ${donor.sessionId} failed a slice: invalid result: anneal result stats.movesTried`))).toBe(true);
   });
 
-  it('answers a stranger\'s bad calls with errors and writes nothing for them to the log', async () => {
+  it("answers a stranger's bad calls with errors and writes nothing for them to the log", async () => {
     guarded = await startGuardedKiln({ threads: 0 });
     const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -79,7 +79,12 @@ describe('smaller abuses', () => {
   it('rate-limits lines about remote failures and says how many it left out', () => {
     let now = 0;
     const lines: string[] = [];
-    const log = rateLimitedLog((line) => lines.push(line), 3, 1000, () => now);
+    const log = rateLimitedLog(
+      (line) => lines.push(line),
+      3,
+      1000,
+      () => now,
+    );
     for (let i = 0; i < 10; i++) log(`failure ${i}`);
     expect(lines).toEqual(['failure 0', 'failure 1', 'failure 2']);
     now = 1000;

@@ -63,8 +63,16 @@ describe('a donor that stalls', () => {
     // Each stretch the staller held went to the responder, whose answer won; the losing call was canceled,
     // and after three such losses the staller got no more of the run's stretches.
     const diagnostics = JSON.stringify({ ...result, tour: null, answered, log: guarded.log.filter((line) => line.includes('callee')) });
-    expect(guarded.log.filter((line) => line.includes(`callee ${staller.sessionId} failed a slice: has answered no slice yet, and another callee answered this one first`)).length, diagnostics).toBe(3);
-    expect(guarded.log.some((line) => line.includes(`callee ${staller.sessionId} quarantined`)), diagnostics).toBe(true);
+    expect(
+      guarded.log.filter((line) =>
+        line.includes(`callee ${staller.sessionId} failed a slice: has answered no slice yet, and another callee answered this one first`),
+      ).length,
+      diagnostics,
+    ).toBe(3);
+    expect(
+      guarded.log.some((line) => line.includes(`callee ${staller.sessionId} quarantined`)),
+      diagnostics,
+    ).toBe(true);
     expect(staller.interrupts().length).toBeGreaterThan(0);
     expect(answered).toBeGreaterThan(3);
   });

@@ -16,25 +16,43 @@ describe('parseCsv', () => {
   it('x,y without a header', () => {
     const p = parseCsv('0,0\n3,4\n\n1.5e2,-2\n', 'pts.csv');
     expect(p).toMatchObject({ name: 'pts', n: 3, edgeWeightType: 'EUC_2D', labels: undefined });
-    expect(coords(p)).toEqual([[0, 0], [3, 4], [150, -2]]);
+    expect(coords(p)).toEqual([
+      [0, 0],
+      [3, 4],
+      [150, -2],
+    ]);
     expect(createInstance(p).dist(0, 1)).toBe(5);
   });
 
   it('name,x,y without a header, with quoted names holding delimiters, quotes and newlines', () => {
     const p = parseCsv('"Paris, FR",1,2\r\n"say ""hi""",3,4\r\n"two\nlines",5,6\r\nplain,7,8\r\n');
     expect(p.labels).toEqual(['Paris, FR', 'say "hi"', 'two\nlines', 'plain']);
-    expect(coords(p)).toEqual([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    expect(coords(p)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
   });
 
   it('a header picks x/y and name by name, in any order, ignoring other columns', () => {
     const p = parseCsv('population;Y;City;X\n100;2;a;1\n200;4;b;3\n');
-    expect(coords(p)).toEqual([[1, 2], [3, 4]]);
+    expect(coords(p)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(p.labels).toEqual(['a', 'b']);
   });
 
   it('semicolon and tab delimiters, decimal commas', () => {
-    expect(coords(parseCsv('x;y\n1,5;2,25\n3;4\n'))).toEqual([[1.5, 2.25], [3, 4]]);
-    expect(coords(parseCsv('1\t2\n3\t4\n'))).toEqual([[1, 2], [3, 4]]);
+    expect(coords(parseCsv('x;y\n1,5;2,25\n3;4\n'))).toEqual([
+      [1.5, 2.25],
+      [3, 4],
+    ]);
+    expect(coords(parseCsv('1\t2\n3\t4\n'))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(coords(parseCsv('\uFEFFx,y\n1,2\n'))).toEqual([[1, 2]]);
   });
 
@@ -77,7 +95,11 @@ describe('formatTourCsv', () => {
 
   it('round-trips cities, names and coordinates through export and import (property)', () => {
     const label = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && s !== '');
-    const city = fc.tuple(label, fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }));
+    const city = fc.tuple(
+      label,
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }),
+    );
     fc.assert(
       fc.property(fc.array(city, { minLength: 1, maxLength: 40 }), (cities) => {
         const p: ProblemData = {

@@ -14,7 +14,14 @@ import { readText } from '../helpers/tsplib-fixtures.ts';
 /** Random edits: delete a span, insert a random string or a tricky token, duplicate a line. */
 const edit = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('\n', ' -1 ', 'NaN', '1e999', ':', 'EOF\n', '\r\n', '"', ',', ';', '\t', '1 2 3\n', 'DIMENSION: 3\n')) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom('\n', ' -1 ', 'NaN', '1e999', ':', 'EOF\n', '\r\n', '"', ',', ';', '\t', '1 2 3\n', 'DIMENSION: 3\n'),
+    ),
+  }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 60 }) }),
 );
 

@@ -20,7 +20,7 @@ describe('LocalSearch', () => {
         const tour = new ArrayTour(start);
         const search = new LocalSearch(inst, { k, neighbours: nbr }, tour);
         let total = 0;
-        for (let delta = -1; delta < 0; ) {
+        for (let delta = -1; delta < 0;) {
           search.pushAll();
           delta = search.run(null);
           total += delta;

@@ -94,7 +94,14 @@ describe('annealSlice', () => {
   it('improves a random tour a lot, with either method', () => {
     const { inst, nb, tour } = setup(300, 5);
     const start = defaultTemperature(inst, nb, tour, 0.5);
-    const annealed = annealSlice(inst, nb, { tour, temperature: { start, end: start / 1000 }, budget: { moves: 200_000 }, seed: 1, method: 'anneal', polish: true });
+    const annealed = annealSlice(inst, nb, {
+      tour,
+      temperature: { start, end: start / 1000 },
+      budget: { moves: 200_000 },
+      seed: 1,
+      method: 'anneal',
+      polish: true,
+    });
     const chained = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 500 }, seed: 1, method: 'lsmc' });
     // A random tour of 300 uniform cities is ~12x the optimum; a decent one is within ~10% of 0.7124 sqrt(n A).
     const estimate = 0.7124 * Math.sqrt(300 * 10_000 * 10_000);

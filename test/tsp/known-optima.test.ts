@@ -9,10 +9,33 @@ import { optima, readText, tspFiles } from '../helpers/tsplib-fixtures.ts';
 
 /** TSPLIB95's published optimal lengths of the instances Kiln knows (the large ones are benchmark-only). */
 const PUBLISHED: Record<string, number> = {
-  a280: 2579, att48: 10628, att532: 27686, bayg29: 1610, berlin52: 7542, ch150: 6528, d18512: 645238,
-  dantzig42: 699, eil51: 426, fnl4461: 182566, gr120: 6942, gr17: 2085, gr96: 55209, kroA100: 21282,
-  pcb1173: 56892, pcb3038: 137694, pcb442: 50778, pla7397: 23260728, pla85900: 142382641, pr1002: 259045,
-  pr2392: 378032, rat783: 8806, rl5915: 565530, si175: 21407, st70: 675, ulysses22: 7013, usa13509: 19982859,
+  a280: 2579,
+  att48: 10628,
+  att532: 27686,
+  bayg29: 1610,
+  berlin52: 7542,
+  ch150: 6528,
+  d18512: 645238,
+  dantzig42: 699,
+  eil51: 426,
+  fnl4461: 182566,
+  gr120: 6942,
+  gr17: 2085,
+  gr96: 55209,
+  kroA100: 21282,
+  pcb1173: 56892,
+  pcb3038: 137694,
+  pcb442: 50778,
+  pla7397: 23260728,
+  pla85900: 142382641,
+  pr1002: 259045,
+  pr2392: 378032,
+  rat783: 8806,
+  rl5915: 565530,
+  si175: 21407,
+  st70: 675,
+  ulysses22: 7013,
+  usa13509: 19982859,
 };
 
 describe('knownOptimum', () => {

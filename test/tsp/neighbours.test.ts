@@ -31,9 +31,16 @@ function bruteForceQuadrants(inst: Instance, k: number, perQ: number): Int32Arra
   for (let c = 0; c < inst.n; c++) {
     const byDist = [...Array(inst.n).keys()].filter((j) => j !== c).sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b);
     const chosen = new Set<number>();
-    for (let q = 0; q < 4; q++) byDist.filter((j) => quadrant(c, j) === q).slice(0, perQ).forEach((j) => chosen.add(j));
+    for (let q = 0; q < 4; q++)
+      byDist
+        .filter((j) => quadrant(c, j) === q)
+        .slice(0, perQ)
+        .forEach((j) => chosen.add(j));
     for (const j of byDist) if (chosen.size < k) chosen.add(j);
-    out.set(byDist.filter((j) => chosen.has(j)), c * k);
+    out.set(
+      byDist.filter((j) => chosen.has(j)),
+      c * k,
+    );
   }
   return out;
 }
@@ -63,7 +70,12 @@ describe('buildNeighbourLists', () => {
   for (const type of ['EUC_2D', 'CEIL_2D', 'ATT'] as const) {
     for (const [layout, coord] of Object.entries(layouts)) {
       it(`${type} ${layout}: equals brute force`, () => {
-        for (const [n, k] of [[300, 10], [57, 8], [9, 10], [2, 5]]) {
+        for (const [n, k] of [
+          [300, 10],
+          [57, 8],
+          [9, 10],
+          [2, 5],
+        ]) {
           const inst = createInstance(problem(type, n, n * 31 + k, coord));
           const lists = buildNeighbourLists(inst, k);
           expect(lists.k).toBe(Math.min(k, n - 1));
@@ -75,7 +87,12 @@ describe('buildNeighbourLists', () => {
 
   for (const [layout, coord] of Object.entries(layouts)) {
     it(`quadrant lists, ${layout}: equal their definition`, () => {
-      for (const [type, n, k, perQ] of [['EUC_2D', 300, 10, 2], ['ATT', 200, 8, 2], ['CEIL_2D', 150, 5, 1], ['EUC_2D', 7, 10, 2]] as const) {
+      for (const [type, n, k, perQ] of [
+        ['EUC_2D', 300, 10, 2],
+        ['ATT', 200, 8, 2],
+        ['CEIL_2D', 150, 5, 1],
+        ['EUC_2D', 7, 10, 2],
+      ] as const) {
         const inst = createInstance(problem(type, n, n + k, coord));
         const lists = buildQuadrantNeighbourLists(inst, k, perQ);
         expect(lists.neighbours).toEqual(bruteForceQuadrants(inst, lists.k, perQ));
@@ -97,7 +114,10 @@ describe('buildNeighbourLists', () => {
       return [dm(r.nextFloat() * 178 - 89), dm(r.nextFloat() * 358 - 179)];
     };
     const near = (r: Rng): [number, number] => [48 + r.nextInt(30) / 100, 11 + r.nextInt(30) / 100];
-    for (const [coord, seed] of [[geo, 1], [near, 2]] as const) {
+    for (const [coord, seed] of [
+      [geo, 1],
+      [near, 2],
+    ] as const) {
       const inst = createInstance(problem('GEO', 400, seed, coord));
       expect(buildNeighbourLists(inst, 10).neighbours).toEqual(bruteForceNeighbours(inst, 10));
     }
@@ -124,7 +144,10 @@ describe('buildNeighbourLists', () => {
     const lists = buildNeighbourLists(inst, 10);
     expect(lists.neighbours.length).toBe(859_000);
     for (const c of [0, 4242, 85_899]) {
-      const row = [...Array(inst.n).keys()].filter((j) => j !== c).sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b).slice(0, 10);
+      const row = [...Array(inst.n).keys()]
+        .filter((j) => j !== c)
+        .sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b)
+        .slice(0, 10);
       expect([...lists.neighbours.subarray(c * 10, c * 10 + 10)]).toEqual(row);
     }
   });
@@ -140,7 +163,10 @@ describe('buildNeighbourLists', () => {
     expect(lists.neighbours.length).toBe(1_000_000);
     // Spot-check a sample against brute force over all cities.
     for (const c of [0, 1234, 99_999]) {
-      const row = [...Array(inst.n).keys()].filter((j) => j !== c).sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b).slice(0, 10);
+      const row = [...Array(inst.n).keys()]
+        .filter((j) => j !== c)
+        .sort((a, b) => inst.dist(c, a) - inst.dist(c, b) || a - b)
+        .slice(0, 10);
       expect([...lists.neighbours.subarray(c * 10, c * 10 + 10)]).toEqual(row);
     }
   });

@@ -47,13 +47,16 @@ describe('formatTour', () => {
   it('round-trips any permutation, name and comment', () => {
     const line = fc.string({ maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ' ').trim());
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.shuffledSubarray([...Array(n).keys()], { minLength: n }), line, line)), ([perm, name, comment]) => {
-        const tour = Int32Array.from(perm);
-        const back = parseTour(formatTour(name, tour, undefined, comment), tour.length);
-        expect(back.tour).toEqual(tour);
-        expect(back.name).toBe(name);
-        expect(back.comment).toBe(comment);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.shuffledSubarray([...Array(n).keys()], { minLength: n }), line, line)),
+        ([perm, name, comment]) => {
+          const tour = Int32Array.from(perm);
+          const back = parseTour(formatTour(name, tour, undefined, comment), tour.length);
+          expect(back.tour).toEqual(tour);
+          expect(back.name).toBe(name);
+          expect(back.comment).toBe(comment);
+        },
+      ),
       { numRuns: 200 },
     );
   });

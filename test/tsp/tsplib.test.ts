@@ -26,7 +26,12 @@ describe('TSPLIB instances', () => {
       }
     }
     // The identity tour is no shorter than the optimum: catches gross scale errors in any distance type.
-    expect(tourLength(inst, Int32Array.from({ length: p.n }, (_, i) => i))).toBeGreaterThanOrEqual(optima[name]);
+    expect(
+      tourLength(
+        inst,
+        Int32Array.from({ length: p.n }, (_, i) => i),
+      ),
+    ).toBeGreaterThanOrEqual(optima[name]);
   });
 
   it('reads every edge weight type and matrix format present', () => {
@@ -58,7 +63,10 @@ describe('TSPLIB instances', () => {
 
   it("si175's header: TYPE: TSP with an annotation is a TSP, UPPER_DIAG_ROW rows start on the diagonal", () => {
     // si175's own first lines (the file is 62 KB), shrunk to three cities.
-    const si = parseTsplib('NAME: si3\nTYPE: TSP (M.~Hofmeister)\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: UPPER_DIAG_ROW\nDISPLAY_DATA_TYPE: NO_DISPLAY\nEDGE_WEIGHT_SECTION\n 0 113 189\n 0 299\n 0\nEOF\n', 'si3.tsp');
+    const si = parseTsplib(
+      'NAME: si3\nTYPE: TSP (M.~Hofmeister)\nDIMENSION: 3\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: UPPER_DIAG_ROW\nDISPLAY_DATA_TYPE: NO_DISPLAY\nEDGE_WEIGHT_SECTION\n 0 113 189\n 0 299\n 0\nEOF\n',
+      'si3.tsp',
+    );
     expect(si.comment).toBeUndefined();
     const inst = createInstance(si);
     expect([inst.dist(0, 0), inst.dist(0, 1), inst.dist(2, 0), inst.dist(1, 2)]).toEqual([0, 113, 189, 299]);
@@ -112,7 +120,8 @@ describe('malformed TSPLIB input', () => {
 
   it('unsupported TYPE, EDGE_WEIGHT_TYPE, formats and keywords', () => {
     for (const type of ['ATSP', 'HCP', 'CVRP', 'TOUR', 'SOP']) fails(`NAME: t\nTYPE: ${type}\n`, 2, new RegExp(`unsupported TYPE '${type}'`));
-    for (const type of ['MAN_2D', 'EUC_3D', 'XRAY1', 'MAX_2D', 'SPECIAL']) fails(head(3, type), 4, new RegExp(`unsupported EDGE_WEIGHT_TYPE '${type}': supported are EUC_2D, CEIL_2D, ATT, GEO, EXPLICIT`));
+    for (const type of ['MAN_2D', 'EUC_3D', 'XRAY1', 'MAX_2D', 'SPECIAL'])
+      fails(head(3, type), 4, new RegExp(`unsupported EDGE_WEIGHT_TYPE '${type}': supported are EUC_2D, CEIL_2D, ATT, GEO, EXPLICIT`));
     fails(`${head(3)}EDGE_WEIGHT_FORMAT: UPPER_TRIANGLE\n`, 5, /unsupported EDGE_WEIGHT_FORMAT 'UPPER_TRIANGLE'/);
     fails(`${head(3)}NODE_COORD_TYPE: THREED_COORDS\n`, 5, /unsupported NODE_COORD_TYPE 'THREED_COORDS'/);
     fails(`${head(3)}FIXED_EDGES_SECTION\n1 2\n-1\n`, 5, /unsupported keyword FIXED_EDGES_SECTION: it would change the problem/);
@@ -125,7 +134,11 @@ describe('malformed TSPLIB input', () => {
 
   it('absurd sizes', () => {
     fails(head(200_001), 3, /DIMENSION 200001 is over the limit of 200000/);
-    fails('NAME: t\nDIMENSION: 2001\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: FULL_MATRIX\nEDGE_WEIGHT_SECTION\n0\n', 5, /full n x n matrix; DIMENSION 2001 is over the limit of 2000/);
+    fails(
+      'NAME: t\nDIMENSION: 2001\nEDGE_WEIGHT_TYPE: EXPLICIT\nEDGE_WEIGHT_FORMAT: FULL_MATRIX\nEDGE_WEIGHT_SECTION\n0\n',
+      5,
+      /full n x n matrix; DIMENSION 2001 is over the limit of 2000/,
+    );
     fails('NAME: t\nDIMENSION: 2001\nEDGE_WEIGHT_TYPE: EXPLICIT\n', 3, /over the limit of 2000/);
   });
 

@@ -21,11 +21,7 @@ export interface TicketGrant {
   authextra?: Dict;
 }
 
-export type TicketVerify = (
-  authid: string,
-  ticket: string,
-  context: HelloContext,
-) => Promise<TicketGrant | null | false> | TicketGrant | null | false;
+export type TicketVerify = (authid: string, ticket: string, context: HelloContext) => Promise<TicketGrant | null | false> | TicketGrant | null | false;
 
 export interface TicketOptions {
   /** authid -> principal. */

@@ -96,10 +96,7 @@ export function wampcraAuth({ principals, lookup }: WampCraOptions): AuthMethod 
     authenticate(signature: string, _extra: Dict, state: unknown): AuthIdentity | Reject {
       const { authid, role, authprovider, expected } = state as CraState;
       // The expected signature's length (44 base64 characters) is public; only its content is compared in constant time.
-      const valid =
-        typeof signature === 'string' &&
-        signature.length === expected.length &&
-        timingSafeEqual(Buffer.from(signature, 'utf8'), expected);
+      const valid = typeof signature === 'string' && signature.length === expected.length && timingSafeEqual(Buffer.from(signature, 'utf8'), expected);
       if (!valid) return reject(NOT_AUTHORIZED, `invalid WAMP-CRA signature for authid ${quote(authid)}`);
       return { authid, authrole: role, authmethod: 'wampcra', authprovider };
     },

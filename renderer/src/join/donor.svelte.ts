@@ -40,7 +40,10 @@ export interface DonorOptions {
 class WatchedPool extends SlicePool {
   override run(runId: string, job: Omit<SliceJob, 'id'>, data: ProblemData): Promise<SliceOutcome> {
     const outcome = super.run(runId, job, data);
-    outcome.then((done) => contribution.onSlice(done, data), () => undefined);
+    outcome.then(
+      (done) => contribution.onSlice(done, data),
+      () => undefined,
+    );
     return outcome;
   }
 }

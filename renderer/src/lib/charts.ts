@@ -1,13 +1,4 @@
-import {
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartOptions,
-} from 'chart.js';
+import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartOptions } from 'chart.js';
 import { cssColour } from './theme.svelte.ts';
 
 // Register only what the line charts use, so the bundle leaves the rest of chart.js out.
@@ -34,7 +25,13 @@ export function liveLineOptions(element: Element, xTitle: string, yTitle: string
     elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
     scales: {
       x: { type: 'linear', title: { display: true, text: xTitle, color: text }, grid: { color: grid }, ticks: { color: text, maxTicksLimit: 7 } },
-      y: { type: 'linear', title: { display: true, text: yTitle, color: text }, grid: { color: grid }, ticks: { color: text, maxTicksLimit: 6 }, beginAtZero: yFromZero },
+      y: {
+        type: 'linear',
+        title: { display: true, text: yTitle, color: text },
+        grid: { color: grid },
+        ticks: { color: text, maxTicksLimit: 6 },
+        beginAtZero: yFromZero,
+      },
     },
     plugins: {
       legend: { labels: { color: text, boxWidth: 12 } },

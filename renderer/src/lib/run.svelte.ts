@@ -68,8 +68,7 @@ class CurrentRun {
     if (current && current.runId === payload.runId) {
       this.state = payload;
       this.#elapsed = { ms: payload.elapsedMs, at: performance.now() };
-      if (payload.bestLength !== null && (this.bestLength === null || payload.bestLength < this.bestLength))
-        this.bestLength = payload.bestLength;
+      if (payload.bestLength !== null && (this.bestLength === null || payload.bestLength < this.bestLength)) this.bestLength = payload.bestLength;
     } else if (!current || (payload.phase === 'running' && payload.startedAt >= current.startedAt)) {
       this.#adopt(payload);
     }

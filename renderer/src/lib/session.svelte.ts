@@ -103,9 +103,7 @@ class RouterSession {
         // Refused (e.g. wamp.error.not_authorized) or closed: retrying by itself would not help.
         this.phase = 'closed';
         this.retryInSeconds = null;
-        this.problem = details.reason
-          ? `${details.reason}${details.message ? `: ${details.message}` : ''}`
-          : `connection closed (${reason})`;
+        this.problem = details.reason ? `${details.reason}${details.message ? `: ${details.message}` : ''}` : `connection closed (${reason})`;
         this.#connection = null;
       }
       return false;

@@ -36,6 +36,8 @@ function lastCompleteUtf8(bytes: Uint8Array): number {
 
 /** An error message fit to show: control and replacement characters escaped, at most 300 characters. */
 export function cleanErrorText(message: string): string {
-  const clean = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, (c) => (c === '\ufffd' ? '?' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  const clean = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, (c) =>
+    c === '\ufffd' ? '?' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return clean.length > 300 ? `${clean.slice(0, 299)}…` : clean;
 }

@@ -14,7 +14,9 @@ export function anonymous(authrole = 'user'): AuthMethod {
 
 export const ALLOW_ALL: RoleConfig = {
   name: 'user',
-  permissions: [{ uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true }, disclose: { caller: true, publisher: true } }],
+  permissions: [
+    { uri: '', match: 'prefix', allow: { call: true, register: true, publish: true, subscribe: true }, disclose: { caller: true, publisher: true } },
+  ],
 };
 
 export function openRealm(name = 'realm1', roles: RoleConfig[] = [ALLOW_ALL], auth: AuthMethod[] = [anonymous()]): RealmConfig {

@@ -138,10 +138,7 @@ export class MapPainter {
       const x = sx[city];
       const y = sy[city];
       const offScreen =
-        (x < -pad && prevX < -pad) ||
-        (y < -pad && prevY < -pad) ||
-        (x > width + pad && prevX > width + pad) ||
-        (y > height + pad && prevY > height + pad);
+        (x < -pad && prevX < -pad) || (y < -pad && prevY < -pad) || (x > width + pad && prevX > width + pad) || (y > height + pad && prevY > height + pad);
       if (offScreen) {
         penDown = false;
       } else {

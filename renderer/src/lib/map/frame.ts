@@ -57,7 +57,8 @@ export class MapFrame {
   /** The map as a PNG, as last drawn. */
   toPngBlob(): Promise<Blob | null> {
     const canvas = this.canvas;
-    if (!(typeof HTMLCanvasElement !== 'undefined' && canvas instanceof HTMLCanvasElement)) return (canvas as OffscreenCanvas).convertToBlob({ type: 'image/png' });
+    if (!(typeof HTMLCanvasElement !== 'undefined' && canvas instanceof HTMLCanvasElement))
+      return (canvas as OffscreenCanvas).convertToBlob({ type: 'image/png' });
     return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
   }
 

@@ -3,9 +3,7 @@ import type { FrameStats, MapInputs } from './frame.ts';
 
 /** Page -> map worker. The canvas comes once, first; tours arrive as transferred buffers. */
 export type ToMapWorker =
-  | { type: 'canvas'; canvas: OffscreenCanvas; strategy: DrawStrategy }
-  | { type: 'update'; inputs: Partial<MapInputs> }
-  | { type: 'png'; id: number };
+  { type: 'canvas'; canvas: OffscreenCanvas; strategy: DrawStrategy } | { type: 'update'; inputs: Partial<MapInputs> } | { type: 'png'; id: number };
 
 /** Map worker -> page. */
 export type FromMapWorker = { type: 'drawn'; stats: FrameStats } | { type: 'png'; id: number; blob: Blob | null };
