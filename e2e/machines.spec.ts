@@ -122,7 +122,7 @@ test('with 300 donors publishing their load every second, the page answers withi
           memoryMB: 50,
           version: 'test',
         };
-        if (session.isOpen) session.publish(Topics.workerLoad, [load]);
+        if (session.isOpen) session.publish(Topics.workerLoad, [load], {}, { disclose_me: true });
       };
       publish();
       timers.push(setInterval(publish, 1000));

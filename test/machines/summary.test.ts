@@ -93,20 +93,24 @@ describe('kiln.machines.summary', () => {
   let cluster: Cluster;
   let computeClient: WampClient;
   let compute: WampSession;
+  let secondClient: WampClient;
+  let second: WampSession;
   let controller: WampSession;
 
   beforeAll(async () => {
     cluster = await Cluster.start();
     ({ client: computeClient, session: compute } = await join(cluster.kiln.routerUrl, { method: 'ticket', ...cluster.kiln.credentials.compute }));
+    ({ client: secondClient, session: second } = await join(cluster.kiln.routerUrl, { method: 'ticket', ...cluster.kiln.credentials.compute }));
     controller = await cluster.controller();
   });
 
   afterAll(async () => {
     await computeClient?.close();
+    await secondClient?.close();
     await cluster?.stop();
   });
 
-  it('is published every second with every machine that reports, and once empty after the last leaves', async () => {
+  it('is published every second with one row per reporting session, and once empty after the last leaves', async () => {
     const summaries: MachinesSummary[] = [];
     await controller.subscribe(Topics.machinesSummary, (args) => summaries.push(args![0] as MachinesSummary));
     const load = (workerId: string, movesPerSecond: number): WorkerLoad => ({
@@ -123,10 +127,14 @@ describe('kiln.machines.summary', () => {
       version: 'test',
     });
     let loadsPublished = 0;
+    const disclosed = { disclose_me: true };
     const publishBoth = () => {
       loadsPublished += 2;
-      compute.publish(Topics.workerLoad, [load('one', 100)]);
-      compute.publish(Topics.workerLoad, [load('two', 300)]);
+      compute.publish(Topics.workerLoad, [load('one', 100)], {}, disclosed);
+      second.publish(Topics.workerLoad, [load('two', 300)], {}, disclosed);
+      // Neither an undisclosed load, a second row from one session, nor another session's worker id counts.
+      compute.publish(Topics.workerLoad, [load('invented', 1_000_000)]);
+      second.publish(Topics.workerLoad, [load('one', 1_000_000)], {}, disclosed);
     };
     publishBoth();
     const timer = setInterval(publishBoth, 500);
