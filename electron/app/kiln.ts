@@ -151,7 +151,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   await machineSummary.start();
   const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
   await runs?.start(orchestrator);
-  const credit = new CreditService(session, makeWampError, (workerId) => machineSummary.machine(workerId));
+  const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
   await credit.start(orchestrator);
   await lan?.start({
     router,

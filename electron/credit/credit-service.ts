@@ -1,15 +1,20 @@
 /**
  * Donor credit as WAMP procedures on the orchestrator's controller session: the leaderboard
  * (kiln.credit.board, also published once a second while it changes), and for donors their own credit
- * (kiln.credit.mine) and display name (kiln.credit.setName). Donor calls must disclose the caller: the
- * router's session id, which no caller can forge, decides who holds a worker id. The first session to
- * ask about a worker id holds it until that session leaves; only the holder may name it.
+ * (kiln.credit.mine) and display name (kiln.credit.setName).
+ *
+ * Identity is the router's session id, which no peer can forge: a slice is credited to the session of
+ * the callee that answered it (the orchestrator called that session's own kiln.anneal.<session id>),
+ * under the worker id that session holds (worker-ids.ts, the binding the Machines table uses), or a
+ * line of its own when it holds none; the worker id written in a result counts for nothing. Donor
+ * calls must disclose the caller, and may only read or name the worker id their session holds.
  */
 import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
 import type { MachineRow, MyCredit } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
 import type { ErrorFactory, InvocationDetails, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
+import { sessionWorkerId, type WorkerIds } from '../machines/worker-ids.ts';
 import { cleanDisplayName } from './display-name.ts';
 import { CreditLedger, NameTakenError } from './ledger.ts';
 
@@ -17,8 +22,6 @@ const MAX_WORKER_ID = 100;
 
 export class CreditService {
   readonly ledger = new CreditLedger();
-  /** worker id -> the router session id holding it. */
-  private readonly holders = new Map<string, number>();
   private readonly registrations: WampRegistration[] = [];
   private stopListening: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -27,21 +30,19 @@ export class CreditService {
   constructor(
     private readonly session: WampSession,
     private readonly makeError: ErrorFactory,
+    /** Which session holds which worker id (the machine summary's binding, released when a session leaves). */
+    private readonly workerIds: WorkerIds,
     /** Where a worker runs (from its load), for the board's host and kind columns. */
     private readonly machineOf: (workerId: string) => MachineRow | undefined,
   ) {}
 
   async start(orchestrator: Orchestrator): Promise<void> {
-    this.stopListening = orchestrator.onSliceDone((slice) => {
-      const machine = this.machineOf(slice.workerId);
+    this.stopListening = orchestrator.onSliceDone(({ session, ...slice }) => {
+      const workerId = this.workerIds.workerIdOf(session) ?? sessionWorkerId(session);
+      const machine = this.machineOf(workerId);
       if (machine) this.ledger.describe(machine);
-      this.ledger.record(slice);
+      this.ledger.record({ ...slice, workerId });
       this.dirty = true;
-    });
-    // A worker id is free again once the session holding it has left (a donor's page reconnecting).
-    await this.session.subscribe('wamp.session.on_leave', (args) => {
-      const left = args?.[0];
-      for (const [workerId, sessionId] of this.holders) if (sessionId === left) this.holders.delete(workerId);
     });
     const endpoints: Array<[string, (kwargs: Record<string, unknown>, details: InvocationDetails) => unknown]> = [
       [Procedures.creditBoard, (kwargs) => this.ledger.board(typeof kwargs.runId === 'string' ? kwargs.runId : undefined)],
@@ -90,16 +91,20 @@ export class CreditService {
     return this.ledger.mine(workerId);
   }
 
-  /** The worker id a donor call is about, held by its (disclosed) caller, or an error. */
+  /** The worker id a donor call is about, held by its (disclosed) caller (claimed now if free), or an error. */
   private hold(kwargs: Record<string, unknown>, details: InvocationDetails): string {
     const { workerId } = kwargs;
     if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > MAX_WORKER_ID)
       throw new ProtocolError(Errors.invalidArgument, 'workerId: expected a worker id');
     const caller = details.caller;
     if (typeof caller !== 'number') throw new ProtocolError(Errors.notYours, 'call with disclose_me: the router must say which session is asking');
-    const holder = this.holders.get(workerId);
-    if (holder === undefined) this.holders.set(workerId, caller);
-    else if (holder !== caller) throw new ProtocolError(Errors.notYours, `worker ${workerId} belongs to another session`);
+    if (!this.workerIds.claim(caller, workerId)) {
+      const held = this.workerIds.workerIdOf(caller);
+      throw new ProtocolError(
+        Errors.notYours,
+        held === undefined ? `worker ${workerId} belongs to another session` : `this session is worker ${held}, not ${workerId}`,
+      );
+    }
     return workerId;
   }
 

@@ -1,5 +1,5 @@
 /**
- * Donor credit: per machine (worker id), CPU-seconds given, slices done and improvements found (slices
+ * Donor credit: per machine (the worker id its router session holds, see worker-ids.ts), CPU-seconds given, slices done and improvements found (slices
  * whose tour became the run's best), over the whole session and per run; and the display names donors
  * chose, unique in the room. Ranked by CPU-seconds, then slices, then improvements.
  */
@@ -25,6 +25,9 @@ interface Machine {
   runs: Map<string, Tally>;
 }
 
+/** A slice to credit: the orchestrator's SliceDone with its callee's session resolved to a ledger line. */
+export type CreditedSlice = Omit<SliceDone, 'session'> & { workerId: string };
+
 export class NameTakenError extends Error {}
 
 export class CreditLedger {
@@ -40,7 +43,7 @@ export class CreditLedger {
     machine.kind = row.kind;
   }
 
-  record(slice: SliceDone): void {
+  record(slice: CreditedSlice): void {
     const machine = this.machine(slice.workerId);
     if (!this.runOrder.includes(slice.runId)) {
       this.runOrder.push(slice.runId);

@@ -3,14 +3,16 @@
  * controller session and publishes one kiln.machines.summary per second (summary.ts), so a page's work
  * per second is the same for 3 machines or 1,000 donors. Quiet while no machine is known.
  *
- * A load counts only with its publisher disclosed, and each session has at most one row: a donor may
- * misstate its own row, never add rows or take over another session's worker id (the first keeps it).
+ * A load counts only with its publisher disclosed, and each session has at most one row, under the
+ * worker id it holds (worker-ids.ts): a donor may misstate its own row, never add rows or take over
+ * another session's worker id. The same binding decides whom the credit ledger credits.
  */
 import { Topics } from '../../shared/protocol/uris.ts';
 import type { MachineRow, MachinesSummary } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
 import type { WampSession, WampSubscription } from '../../shared/wamp.ts';
 import { machineRowOf, summarize } from './summary.ts';
+import { WorkerIds } from './worker-ids.ts';
 
 export interface SummaryOptions {
   intervalMs?: number;
@@ -20,9 +22,10 @@ export interface SummaryOptions {
 }
 
 export class MachineSummaryPublisher {
-  /** Rows by the publishing session's id; owners maps a worker id to the session that holds it. */
+  /** Who holds which worker id, for as long as the holding session stays. */
+  readonly workerIds = new WorkerIds();
+  /** Rows by the publishing session's id. */
   private readonly rows = new Map<number, { row: MachineRow; seenAt: number }>();
-  private readonly owners = new Map<string, number>();
   private readonly subscriptions: WampSubscription[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Whether the last summary listed any machine: one empty summary follows the last one leaving. */
@@ -44,7 +47,7 @@ export class MachineSummaryPublisher {
     this.subscriptions.push(
       await this.session.subscribe(Topics.workerLoad, (args, kwargs, details) => this.onLoad(args?.[0] ?? kwargs, details?.publisher)),
       await this.session.subscribe(Topics.workerGone, (args, kwargs) => this.onGone(args?.[0] ?? kwargs)),
-      await this.session.subscribe('wamp.session.on_leave', (args) => this.forget(args?.[0])),
+      await this.session.subscribe('wamp.session.on_leave', (args) => this.left(args?.[0])),
     );
     this.timer = setInterval(() => this.publish(), this.intervalMs);
     this.timer.unref?.();
@@ -58,7 +61,8 @@ export class MachineSummaryPublisher {
   /** The summary as of now (also what the next publish sends). */
   current(): MachinesSummary {
     const cutoff = this.now() - this.staleAfterMs;
-    for (const [sessionId, known] of this.rows) if (known.seenAt < cutoff) this.forget(sessionId);
+    // A silent machine leaves the table; its session keeps its worker id until it leaves the router.
+    for (const [sessionId, known] of this.rows) if (known.seenAt < cutoff) this.rows.delete(sessionId);
     return summarize(
       [...this.rows.values()].map((known) => known.row),
       this.now(),
@@ -67,34 +71,28 @@ export class MachineSummaryPublisher {
 
   /** A machine's latest reported load, if it has reported recently. */
   machine(workerId: string): MachineRow | undefined {
-    const sessionId = this.owners.get(workerId);
+    const sessionId = this.workerIds.holderOf(workerId);
     return sessionId === undefined ? undefined : this.rows.get(sessionId)?.row;
   }
 
   private onLoad(value: unknown, publisher: number | undefined): void {
     const row = publisher === undefined ? null : machineRowOf(value);
-    if (!row || publisher === undefined) return;
-    const owner = this.owners.get(row.workerId);
-    if (owner !== undefined && owner !== publisher) return;
-    const previous = this.rows.get(publisher)?.row.workerId;
-    if (previous !== undefined && previous !== row.workerId) this.owners.delete(previous);
-    this.owners.set(row.workerId, publisher);
+    if (!row || publisher === undefined || !this.workerIds.claim(publisher, row.workerId)) return;
     this.rows.set(publisher, { row, seenAt: this.now() });
   }
 
-  /** kiln.worker.gone comes from the orchestrator only (roles.ts): the worker's session has left. */
+  /** kiln.worker.gone comes from the orchestrator only (roles.ts): the worker's callee is gone (its session may stay). */
   private onGone(value: unknown): void {
     const workerId = isRecord(value) ? value.workerId : undefined;
-    const sessionId = typeof workerId === 'string' ? this.owners.get(workerId) : undefined;
-    if (sessionId !== undefined) this.forget(sessionId);
+    const sessionId = typeof workerId === 'string' ? this.workerIds.holderOf(workerId) : undefined;
+    if (sessionId !== undefined) this.rows.delete(sessionId);
   }
 
-  private forget(sessionId: unknown): void {
+  /** The session left the router: its row goes, and its worker id is free again. */
+  private left(sessionId: unknown): void {
     if (typeof sessionId !== 'number') return;
-    const known = this.rows.get(sessionId);
-    if (!known) return;
     this.rows.delete(sessionId);
-    if (this.owners.get(known.row.workerId) === sessionId) this.owners.delete(known.row.workerId);
+    this.workerIds.release(sessionId);
   }
 
   private publish(): void {

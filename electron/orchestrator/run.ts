@@ -72,7 +72,7 @@ export interface RunContext {
   log?: (message: string) => void;
   /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
   startTour?: Int32Array;
-  /** A slice came back with a valid tour: who computed it (as the callee says), for how long, and whether it became the best. */
+  /** A slice came back with a valid tour: which callee answered it, for how long, and whether it became the best. */
   onSliceDone?: (slice: SliceDone) => void;
   now?: () => number;
   /** When the solve was asked for (default: now): the budget and elapsedMs count from there, start-up included. */
@@ -81,7 +81,8 @@ export interface RunContext {
 
 export interface SliceDone {
   runId: string;
-  workerId: string;
+  /** The router session of the callee that answered (never the worker id its result claims): credit goes by it. */
+  session: number;
   /** The callee's own account of its compute time, capped at the slice's budget. */
   cpuMs: number;
   improved: boolean;
@@ -482,7 +483,7 @@ export class Run {
     this.movesTried += checked.movesTried;
     this.slicesByWorker.set(checked.workerId, (this.slicesByWorker.get(checked.workerId) ?? 0) + 1);
     const improved = checked.tour !== null && this.improve(slice, checked.tour);
-    this.context.onSliceDone?.({ runId: this.id, workerId: checked.workerId, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
+    this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
     this.ended();
   }
 

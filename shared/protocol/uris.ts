@@ -52,8 +52,8 @@ export const Procedures = {
   /** The leaderboard ({runId?} -> CreditBoard): the whole session, or one run. Controllers and viewers. */
   creditBoard: 'kiln.credit.board',
   /**
-   * A donor's own credit and rank ({workerId} -> MyCredit). Compute role, caller disclosed: the first
-   * session to ask for a worker id holds it (and its name) until it leaves.
+   * A donor's own credit and rank ({workerId} -> MyCredit). Compute role, caller disclosed: only for the
+   * worker id the caller's session holds (the first to claim it, by its load or here, until it leaves).
    */
   creditMine: 'kiln.credit.mine',
   /** A donor's display name ({workerId, name} -> MyCredit): only by the session holding that worker id. */

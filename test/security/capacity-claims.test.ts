@@ -7,29 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import type { WorkerLoad } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
-import { expectValidFinishedRun, honestAnswer, honestSlices, randomProblem, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { donorLoad, expectValidFinishedRun, honestAnswer, honestSlices, randomProblem, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
 
 let guarded: GuardedKiln | null = null;
 afterEach(async () => {
   await guarded?.close();
   guarded = null;
 });
-
-function claim(workerId: string, concurrency: number): WorkerLoad {
-  return {
-    workerId,
-    host: 'anywhere',
-    kind: 'node',
-    cores: concurrency,
-    concurrency,
-    inFlight: 0,
-    cpuPercent: 0,
-    movesPerSecond: 0,
-    slicesDone: 0,
-    memoryMB: 0,
-    version: '0',
-  };
-}
 
 describe('capacity comes from what the router says callees registered', () => {
   it('gives invented workers and inflated claims no capacity, refuses a fake gone for the local worker, and the run stays within the registered slots', async () => {
@@ -39,8 +23,8 @@ describe('capacity comes from what the router says callees registered', () => {
     await until(() => workers.size === 1, 'the local worker');
     const donor = await guarded.donor();
     for (let i = 0; i < 20; i++) {
-      donor.publish(Topics.workerLoad, [claim(`invented-${i}`, 1024)], { disclose_me: true });
-      donor.publish(Topics.workerLoad, [claim(`undisclosed-${i}`, 1024)]);
+      donor.publish(Topics.workerLoad, [donorLoad(`invented-${i}`, 1024)], { disclose_me: true });
+      donor.publish(Topics.workerLoad, [donorLoad(`undisclosed-${i}`, 1024)]);
     }
     donor.send([16, 900, { acknowledge: true }, Topics.workerGone, [{ workerId: 'local' }]]);
     const goneRefused = await donor.next((m) => m[0] === 8 && m[1] === 16 && m[2] === 900);
@@ -54,7 +38,7 @@ describe('capacity comes from what the router says callees registered', () => {
     await controller.subscribe(Topics.workerLoad, (args) => {
       if ((args?.[0] as WorkerLoad | undefined)?.workerId === 'donor-claims-1024') claimSeen();
     });
-    donor.publish(Topics.workerLoad, [claim('donor-claims-1024', 1024)], { disclose_me: true });
+    donor.publish(Topics.workerLoad, [donorLoad('donor-claims-1024', 1024)], { disclose_me: true });
     await seen;
     // The orchestrator's session gets the same event before it answers this call (one socket, in order).
     await controller.call(Procedures.solveStatus);
@@ -88,7 +72,7 @@ describe('capacity comes from what the router says callees registered', () => {
     await controller.subscribe(Topics.workerGone, (args) => gone.push(args?.[0]));
     const donor = await guarded.donor();
     await donor.registerAnneal(3);
-    donor.publish(Topics.workerLoad, [claim('leaving', 3)], { disclose_me: true });
+    donor.publish(Topics.workerLoad, [donorLoad('leaving', 3)], { disclose_me: true });
     await until(() => workers.totalConcurrency === 3 && workers.list().length === 1, 'the donor and its load');
     donor.close();
     await until(() => workers.size === 0, 'the donor to be dropped');

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import { Procedures, REALM } from '../../shared/protocol/uris.ts';
-import type { CreatedInvite, RunResult, RunState } from '../../shared/protocol/wire.ts';
+import type { CreatedInvite, RunResult, RunState, WorkerLoad } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseTour } from '../../shared/protocol/validate.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
@@ -95,6 +95,23 @@ export function expectValidFinishedRun(result: RunResult, problem: ProblemData):
 /** Slices the honest local worker completed in a run. */
 export function honestSlices(result: RunResult): number {
   return result.slicesByWorker.local ?? 0;
+}
+
+/** A kiln.worker.load as a donor publishes it, claiming `concurrency` threads. */
+export function donorLoad(workerId: string, concurrency: number): WorkerLoad {
+  return {
+    workerId,
+    host: 'anywhere',
+    kind: 'node',
+    cores: concurrency,
+    concurrency,
+    inFlight: 0,
+    cpuPercent: 0,
+    movesPerSecond: 0,
+    slicesDone: 0,
+    memoryMB: 0,
+    version: '0',
+  };
 }
 
 /** What an honest callee answers: the tour it was given (or the identity tour), unimproved but valid. */

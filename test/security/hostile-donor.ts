@@ -128,6 +128,19 @@ export class HostileDonor {
     if (!('registered' in outcome)) throw new Error(`registration refused: ${outcome.error} ${outcome.message}`);
   }
 
+  /** CALL with keyword arguments; resolves with RESULT's first argument or keyword arguments, or the ERROR's [uri, message]. */
+  async call(
+    procedure: string,
+    kwargs: Record<string, unknown>,
+    options: Record<string, unknown> = {},
+  ): Promise<{ result: unknown } | { error: string; message: string }> {
+    const request = this.nextRequest++;
+    this.send([48, request, options, procedure, [], kwargs]);
+    const answer = await this.next((m) => (m[0] === 50 && m[1] === request) || (m[0] === 8 && m[1] === 48 && m[2] === request));
+    if (answer[0] === 50) return { result: (answer[3] as unknown[] | undefined)?.[0] ?? answer[4] };
+    return { error: answer[4] as string, message: (answer[5] as string[] | undefined)?.[0] ?? '' };
+  }
+
   publish(topic: string, args: unknown[], options: Record<string, unknown> = {}): void {
     this.send([16, this.nextRequest++, options, topic, args]);
   }

@@ -1,0 +1,45 @@
+/**
+ * Which router session holds which worker id. A worker id is a machine's own claim (its load events,
+ * its slice results), so it decides nothing by itself: the first session that claims a free id holds
+ * it until that session leaves, a session holds one id for its whole life, and an id reserved for
+ * sessions that hold none can never be claimed. The Machines table and the credit ledger both go by
+ * this one binding, so no session speaks for, or takes credit as, another.
+ */
+
+/** The ledger line of a session that holds no worker id: named after its router session, which no one can forge. */
+export function sessionWorkerId(session: number): string {
+  return `session-${session}`;
+}
+
+const RESERVED = /^session-\d+$/;
+
+export class WorkerIds {
+  private readonly bySession = new Map<number, string>();
+  private readonly byWorkerId = new Map<string, number>();
+
+  /** Binds `workerId` to `session` when both are free; whether `session` holds `workerId` now. */
+  claim(session: number, workerId: string): boolean {
+    const held = this.bySession.get(session);
+    if (held !== undefined) return held === workerId;
+    if (RESERVED.test(workerId) || this.byWorkerId.has(workerId)) return false;
+    this.bySession.set(session, workerId);
+    this.byWorkerId.set(workerId, session);
+    return true;
+  }
+
+  workerIdOf(session: number): string | undefined {
+    return this.bySession.get(session);
+  }
+
+  holderOf(workerId: string): number | undefined {
+    return this.byWorkerId.get(workerId);
+  }
+
+  /** The session left: its worker id is free again (the same machine reconnecting takes it back). */
+  release(session: number): void {
+    const workerId = this.bySession.get(session);
+    if (workerId === undefined) return;
+    this.bySession.delete(session);
+    this.byWorkerId.delete(workerId);
+  }
+}
