@@ -3,7 +3,8 @@
  * to its optimum while a second window follows the same live run, see the tour drawn (by the map's
  * worker, on screen, and in the PNG export) and
  * the load charts fed by the worker, stop, and export a tour whose length is the one shown; a
- * malformed file is refused with its line and reason; an `.opt.tour` opened for a city set gives the gap.
+ * malformed file is refused with its line and reason; an `.opt.tour` opened for a city set gives the gap;
+ * a window opened after the run's last improvement draws the best tour at once.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +141,30 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   expect(Math.abs(mapPng.height - canvasSize.height)).toBeLessThanOrEqual(1);
   expect(mapPng.painted).toBeGreaterThan(citiesOnly * 1.2);
   await watcher.context().close();
+});
+
+test('a window opened, or reloaded, after the last improvement of a run shows the best tour at once', async ({ page, browser }) => {
+  await openControlCenter(page);
+  await page.getByTestId('file-input').setInputFiles(BERLIN52);
+  await page.getByTestId('budget-seconds').fill('120');
+  await page.getByTestId('start').click();
+  // At the optimum no slice improves any more: no progress event will come to a window opened now.
+  await expect(page.getByTestId('best-length')).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM), { timeout: 30_000 });
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-tour-cities', '52');
+
+  const late = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  await openControlCenter(late);
+  await expect(late.getByTestId('run-phase')).toHaveText('running');
+  await expect(late.getByTestId('best-length')).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM));
+  await expect(late.getByTestId('map-canvas')).toHaveAttribute('data-tour-cities', '52');
+  await page.reload();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-tour-cities', '52');
+  await expect(page.getByTestId('run-phase')).toHaveText('running');
+
+  await page.getByTestId('stop').click();
+  await expect(late.getByTestId('run-phase')).toHaveText('stopped');
+  await late.context().close();
 });
 
 test('a malformed city set is refused with its line and the reason', async ({ page }) => {

@@ -84,6 +84,7 @@ export class Orchestrator {
         [Procedures.solveStop, (args, kwargs) => this.runOf(args, kwargs).stop()],
         [Procedures.solveStatus, (args, kwargs) => this.status(args, kwargs)],
         [Procedures.solveResult, (args, kwargs) => this.runOf(args, kwargs).finished()],
+        [Procedures.solveProgress, (args, kwargs) => this.runOf(args, kwargs).progress()],
       );
     }
     for (const [procedure, endpoint] of endpoints) {

@@ -631,11 +631,10 @@ export class Run {
     }, PROGRESS_INTERVAL_MS);
   }
 
-  private publishProgress(): void {
-    // Without a session (the router went away) there is nobody to tell; the run still settles.
-    if (!this.best || !this.context.session.isOpen) return;
-    this.progressDirty = false;
-    const elapsedMs = this.now() - this.startedAt;
+  /** The best so far as a progress event carries it (null: no tour yet); kiln.solve.progress answers with it. */
+  progress(): RunProgress | null {
+    if (!this.best) return null;
+    const elapsedMs = (this.endedAt ?? this.now()) - this.startedAt;
     const progress: RunProgress = {
       runId: this.id,
       elapsedMs,
@@ -646,6 +645,14 @@ export class Run {
     };
     const gap = this.gapPercent();
     if (gap !== undefined) progress.gapPercent = gap;
+    return progress;
+  }
+
+  private publishProgress(): void {
+    // Without a session (the router went away) there is nobody to tell; the run still settles.
+    const progress = this.progress();
+    if (!progress || !this.context.session.isOpen) return;
+    this.progressDirty = false;
     this.context.session.publish(Topics.runProgress(this.id), [progress]);
   }
 

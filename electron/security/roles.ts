@@ -46,6 +46,7 @@ export const KILN_ROLES: RoleConfig[] = [
       exact(Topics.creditBoard, { subscribe: true }),
       exact(Procedures.solveStatus, { call: true }),
       exact(Procedures.solveResult, { call: true }),
+      exact(Procedures.solveProgress, { call: true }),
     ],
   },
 ];

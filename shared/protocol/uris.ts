@@ -29,6 +29,11 @@ export const Procedures = {
   solveStatus: 'kiln.solve.status',
   /** Waits for a run to end and answers with its result. */
   solveResult: 'kiln.solve.result',
+  /**
+   * A run's best so far, as its progress topic last published it (RunProgress, tour included), or null
+   * before it has a tour: what a window that opens mid-run draws until the next improvement.
+   */
+  solveProgress: 'kiln.solve.progress',
   /** Registered by the control center (controller role only): the machines discovered on the LAN (LanMachine[]). */
   lanList: 'kiln.lan.list',
   /** Invite a discovered worker by its machineId (LanInviteRequest -> LanInvitation); no secret travels. */

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Procedures, Topics, annealProcedure } from '../../shared/protocol/uris.ts';
 import type { RunProgress, RunResult, RunState, WorkerLoad } from '../../shared/protocol/wire.ts';
-import { toBytes } from '../../shared/protocol/codecs.ts';
+import { decodeInt32s, toBytes } from '../../shared/protocol/codecs.ts';
 import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -216,14 +216,25 @@ describe.each(ROUTER_PROFILES)('distributed solving over real worker processes o
     // A 60 s budget: the answer within the test's timeout is the stop's.
     const started = await session.call<RunState>(Procedures.solveStart, [], solveRequest(loadTsplib('a280'), 60_000, 200) as never);
     const progress = await firstProgress(watched, started.runId);
+    // A window opening now asks for the best so far: no later than the event, with its tour.
+    const latest = await session.call<RunProgress>(Procedures.solveProgress, [started.runId]);
+    expect(latest.runId).toBe(started.runId);
+    expect(latest.bestLength).toBeLessThanOrEqual(progress.bestLength);
+    expect(latest.elapsedMs).toBeGreaterThanOrEqual(progress.elapsedMs);
+    const a280 = createInstance(loadTsplib('a280'));
+    expect(tourLength(a280, decodeInt32s(latest.tour, 'tour'))).toBe(latest.bestLength);
     const result = await session.call<RunResult>(Procedures.solveStop, [started.runId]);
     expect(result.phase).toBe('stopped');
-    expect(result.bestLength).toBeLessThanOrEqual(progress.bestLength);
+    expect(result.bestLength).toBeLessThanOrEqual(latest.bestLength);
     expectAccounted(result);
     expect(result.tour).not.toBeNull();
     expect(result.bestLength).toBeGreaterThan(0);
     const status = await session.call<RunState>(Procedures.solveStatus, [started.runId]);
     expect(status.phase).toBe('stopped');
+    // After the end, the best is the result's.
+    expect((await session.call<RunProgress>(Procedures.solveProgress, [started.runId])).bestLength).toBe(result.bestLength);
+    const unknown = await session.call(Procedures.solveProgress, ['nosuchrun']).then(() => null, callErrorOf);
+    expect(unknown?.uri).toBe('kiln.error.no_such_run');
   });
 
   it('refuses bad problem input with a clear error', async () => {

@@ -41,6 +41,8 @@ class CurrentRun {
   version = $state(0);
   /** The run's elapsed time as last reported, and when (local clock): the router's clock may differ. */
   #elapsed = { ms: 0, at: 0 };
+  /** The run's elapsed time at the progress shown (-1: none yet). */
+  #shownProgressMs = -1;
 
   get runId(): string | null {
     return this.state?.runId ?? null;
@@ -99,9 +101,14 @@ class CurrentRun {
     }
   }
 
-  onProgress(payload: unknown): void {
-    if (!isRunProgress(payload) || payload.runId !== this.runId) return;
-    this.progressEvents++;
+  /**
+   * A progress event, or (`asked`) kiln.solve.progress's answer for a window that joined mid-run. Either
+   * may come second: one older than what is shown (by the run's clock) is dropped.
+   */
+  onProgress(payload: unknown, asked = false): void {
+    if (!isRunProgress(payload) || payload.runId !== this.runId || payload.elapsedMs < this.#shownProgressMs) return;
+    this.#shownProgressMs = payload.elapsedMs;
+    if (!asked) this.progressEvents++;
     try {
       this.tour = decodeInt32s(payload.tour, 'progress.tour');
     } catch {
@@ -130,6 +137,7 @@ class CurrentRun {
     this.movesPerSecond = 0;
     this.slicesDone = 0;
     this.progressEvents = 0;
+    this.#shownProgressMs = -1;
     this.history.length = 0;
     this.version++;
   }

@@ -137,7 +137,7 @@ class RouterSession {
       // Join a run already in progress (a second window, or a reconnect mid-run), with its city set
       // when this window has none open, so the map shows what Progress reports.
       currentRun.onStatus(await this.#call<unknown>(Procedures.solveStatus, {}));
-      await this.#showRunProblem();
+      await Promise.all([this.#showRunProblem(), this.#showRunBest()]);
     } catch (error) {
       if (this.#session === session) this.problem = toCallError(error).message;
     }
@@ -173,6 +173,17 @@ class RouterSession {
       if (problem.data === null && currentRun.state?.runId === run.runId) problem.adopt({ ...data, name: run.problemName }, 'run');
     } catch {
       // The orchestrator forgets old problems; the run is then shown without its map.
+    }
+  }
+
+  /** The followed run's best tour so far: progress events come only with improvements, and the last may be long past. */
+  async #showRunBest(): Promise<void> {
+    const runId = currentRun.running ? currentRun.runId : null;
+    if (!runId) return;
+    try {
+      currentRun.onProgress(await this.#call<unknown>(Procedures.solveProgress, {}, [runId]), true);
+    } catch {
+      // The run ended meanwhile, or an orchestrator without kiln.solve.progress: the next improvement brings the tour.
     }
   }
 

@@ -18,6 +18,8 @@ export interface MapInputs {
 export interface FrameStats {
   draws: number;
   drawMs: number;
+  /** Cities of the tour in the last frame (0: the cities alone), so tests can tell a tour is on the map. */
+  tourCities: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export class MapFrame {
   readonly #inputs: MapInputs = { points: null, tour: null, view: null, colors: null, width: 0, height: 0, dpr: 1 };
   #pending = false;
   #closed = false;
-  readonly stats: FrameStats = { draws: 0, drawMs: 0 };
+  readonly stats: FrameStats = { draws: 0, drawMs: 0, tourCities: 0 };
 
   constructor(
     private readonly canvas: HTMLCanvasElement | OffscreenCanvas,
@@ -73,10 +75,11 @@ export class MapFrame {
     const context = this.canvas.getContext('2d', { alpha: false }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     if (!context || !points || !view || !colors || width === 0 || height === 0) return;
     const n = points.x.length;
+    const shownTour = tour && tour.length === n ? tour : null;
     const started = performance.now();
     this.#painter.draw(context, width, height, {
       points,
-      tour: tour && tour.length === n ? tour : null,
+      tour: shownTour,
       view,
       colors,
       cityPx: Math.max(1, Math.round((n <= 1000 ? 5 : n <= 10_000 ? 2 : 1) * dpr)),
@@ -86,6 +89,7 @@ export class MapFrame {
     });
     this.stats.drawMs = performance.now() - started;
     this.stats.draws++;
+    this.stats.tourCities = shownTour ? n : 0;
     this.onDrawn(this.stats);
   }
 }
