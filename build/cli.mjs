@@ -21,7 +21,11 @@ export async function buildCli() {
   const [{ build }, { OPTIONAL_EXTERNALS }] = await Promise.all([import('esbuild'), import('./electron.mjs')]);
   const { outputFiles } = await build({
     absWorkingDir: root,
-    entryPoints: { kiln: 'electron/cli.ts', 'slice-thread': 'electron/compute/slice-thread.ts' },
+    entryPoints: {
+      kiln: 'electron/cli.ts',
+      'slice-thread': 'electron/compute/slice-thread.ts',
+      'crossover-thread': 'electron/orchestrator/crossover-thread.ts',
+    },
     outdir: CLI_DIR,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -32,7 +36,7 @@ export async function buildCli() {
     logLevel: 'warning',
     write: false,
     external: OPTIONAL_EXTERNALS,
-    define: { KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.mjs') },
+    define: { KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.mjs'), KILN_CROSSOVER_ENTRY: JSON.stringify('./crossover-thread.mjs') },
     // Dependencies written as CommonJS (ws, autobahn) require Node's builtins, which an ES module has
     // no `require` for: give each bundle one.
     banner: { js: "import { createRequire as __kilnCreateRequire } from 'node:module'; const require = __kilnCreateRequire(import.meta.url);" },

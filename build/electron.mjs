@@ -35,8 +35,16 @@ export async function buildElectron(outdir = 'dist-electron') {
     build({
       ...common,
       ...importMetaUrl,
-      define: { ...importMetaUrl.define, KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.cjs') },
-      entryPoints: { main: 'electron/main.ts', 'slice-thread': 'electron/compute/slice-thread.ts' },
+      define: {
+        ...importMetaUrl.define,
+        KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.cjs'),
+        KILN_CROSSOVER_ENTRY: JSON.stringify('./crossover-thread.cjs'),
+      },
+      entryPoints: {
+        main: 'electron/main.ts',
+        'slice-thread': 'electron/compute/slice-thread.ts',
+        'crossover-thread': 'electron/orchestrator/crossover-thread.ts',
+      },
       outdir,
       outExtension: { '.js': '.cjs' },
     }),

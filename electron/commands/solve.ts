@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
-import type { RunProgress, RunResult, SolveRequest, SolveScheme } from '../../shared/protocol/wire.ts';
+import { SOLVE_SCHEMES, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS, parseTour } from '../../shared/protocol/validate.ts';
 import type { Method } from '../../shared/tsp/kernel.ts';
@@ -45,7 +45,7 @@ ${JOIN_USAGE}
   --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, else the
                       proven optimum when FILE is a known TSPLIB instance)
   --method NAME       anneal or lsmc (default: the kernel's default)
-  --scheme NAME       whole, segments or auto (default auto: the measured best)
+  --scheme NAME       whole, segments, population or auto (default auto: the measured best)
   --seed N            seed of the run
   --quiet             no progress line and no notes on stderr (errors only)
   -h, --help          show this help`;
@@ -78,7 +78,7 @@ async function run(args: string[]): Promise<number> {
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
   if (values.method) request.params!.method = values.method as Method;
   if (values.scheme !== undefined) {
-    if (!['auto', 'whole', 'segments'].includes(values.scheme)) throw new UsageError("--scheme must be 'auto', 'whole' or 'segments'");
+    if (!SOLVE_SCHEMES.includes(values.scheme as SolveScheme)) throw new UsageError(`--scheme must be one of ${SOLVE_SCHEMES.join(', ')}`);
     request.params!.scheme = values.scheme as SolveScheme;
   }
   if (values.seed !== undefined) request.params!.seed = parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);

@@ -35,6 +35,9 @@ import { callErrorOf, resultPayload, type WampSession } from '../../shared/wamp.
 import { Blame, describeCallee, oneLine } from './blame.ts';
 import { crowdSliceMs, defaultSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
+import { Population, type Lineage, type PopulationSummary } from './population.ts';
+import { tourDistance } from '../../shared/tsp/gpx.ts';
+import { crossoverFor, type CrossoverService } from './crossover.ts';
 import type { Callee } from './workers.ts';
 
 /** Progress events at most every this many ms. */
@@ -93,6 +96,8 @@ interface Slice {
   readonly request: AnnealRequest;
   readonly sliceMs: number;
   readonly segment: Segment | undefined;
+  /** The 'population' scheme: the lineage this slice continues. */
+  readonly lineage: Lineage | undefined;
   readonly attempts: Set<Attempt>;
   settled: boolean;
 }
@@ -140,6 +145,9 @@ export class Run {
   private readonly now: () => number;
   /** Segment rounds for large problems (see segments.ts); null: every slice works on the whole tour. */
   private readonly segments: SegmentRounds | null;
+  /** The 'population' scheme's lineages (see population.ts); null for the other schemes. */
+  private readonly population: Population | null;
+  private readonly crossover: CrossoverService | null;
   /** For the lengths of returned tours, which are computed here, never taken from the callee. */
   private readonly instance: Instance;
   private readonly blame: Blame;
@@ -163,6 +171,10 @@ export class Run {
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
     this.instance = createInstance(problem);
     this.segments = params.scheme === 'segments' ? new SegmentRounds(this.instance) : null;
+    this.crossover = params.scheme === 'population' ? crossoverFor(this.instance) : null;
+    this.population = this.crossover
+      ? new Population(this.crossover.cross, { get: () => (this.seeded ? this.best : null), offer: (tour, length) => this.offerBest(tour, length) })
+      : null;
     this.blame = new Blame((callee, reason) => {
       context.log?.(`run ${id}: ${describeCallee(callee)} quarantined for this run: ${reason}`);
       context.onQuarantine?.(callee, reason);
@@ -325,6 +337,11 @@ export class Run {
     return result;
   }
 
+  /** The 'population' scheme's state (tests, benchmarks); null for the other schemes. */
+  populationSummary(): PopulationSummary | null {
+    return this.population?.summary(tourDistance) ?? null;
+  }
+
   /** Whether the callee is quarantined for this run (tests, the orchestrator's policy). */
   isQuarantined(callee: Callee): boolean {
     return this.blame.isQuarantined(callee);
@@ -346,7 +363,9 @@ export class Run {
 
   private newSlice(sliceMs: number, segment?: Segment): Slice {
     const fraction = (this.now() - this.startedAt) / this.budgetMs;
-    const best = this.seeded ? this.best : null;
+    const lineage = this.population?.next();
+    // A lineage without a tour yet is the first wave's: its callee builds a start, as in the other schemes.
+    const best = lineage ? (lineage.tour ? { tour: lineage.tour, length: lineage.length } : null) : this.seeded ? this.best : null;
     const request: AnnealRequest = {
       runId: this.id,
       problemHash: this.problemHash,
@@ -358,7 +377,7 @@ export class Run {
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
-    return { request, sliceMs, segment, attempts: new Set(), settled: false };
+    return { request, sliceMs, segment, lineage, attempts: new Set(), settled: false };
   }
 
   /** Deals the slice to a free callee that is not quarantined and holds no attempt of it; false when none is free. */
@@ -482,7 +501,7 @@ export class Run {
     this.firstSliceBack ??= this.now();
     this.movesTried += checked.movesTried;
     this.slicesByWorker.set(checked.workerId, (this.slicesByWorker.get(checked.workerId) ?? 0) + 1);
-    const improved = checked.tour !== null && this.improve(slice, checked.tour);
+    const improved = slice.lineage ? this.returnToLineage(slice.lineage, checked.tour) : checked.tour !== null && this.improve(slice, checked.tour);
     this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
     this.ended();
   }
@@ -516,6 +535,22 @@ export class Run {
     if (slice.settled) return;
     slice.settled = true;
     if (slice.segment) this.segments?.abandon();
+    if (slice.lineage) this.population?.lost(slice.lineage);
+  }
+
+  /** The 'population' scheme: the lineage takes the slice's tour (null: nothing shorter); whether the best improved at once. */
+  private returnToLineage(lineage: Lineage, tour: Int32Array | null): boolean {
+    const before = this.best?.length;
+    this.population!.returned(lineage, tour, tour ? tourLength(this.instance, tour) : Infinity);
+    return this.best !== null && this.best.length !== before;
+  }
+
+  /** A shorter tour for the run's best (from a lineage or a crossover); kept only if it is shorter. */
+  private offerBest(tour: Int32Array, length: number): void {
+    if (this.best && length >= this.best.length) return;
+    this.best = { tour, length };
+    this.recordConvergence();
+    this.scheduleProgress();
   }
 
   /** Takes the slice's tour if it improves the best; whether it did. */
@@ -612,6 +647,7 @@ export class Run {
   /** Final bookkeeping shared by every way a run ends. */
   private settle(): void {
     this.settled = true;
+    this.crossover?.close();
     this.endedAt ??= this.now();
     for (const timer of [this.deadlineTimer, this.progressTimer]) if (timer) clearTimeout(timer);
     this.deadlineTimer = this.progressTimer = null;

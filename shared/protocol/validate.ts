@@ -6,7 +6,7 @@ import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from '.
 import type { EdgeWeightType, ProblemData } from '../tsp/types.ts';
 import { decodeFloat64s, decodeInt32s } from './codecs.ts';
 import { invalid } from './uris.ts';
-import type { AnnealRequest, SolveParams } from './wire.ts';
+import { SOLVE_SCHEMES, type AnnealRequest, type SolveParams, type SolveScheme } from './wire.ts';
 
 export { MAX_CITIES };
 
@@ -128,8 +128,8 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
     if (!isRecord(value.params)) invalid('solve.params: expected an object');
     const { method, sliceMs, seed, scheme } = value.params;
     if (scheme !== undefined) {
-      if (scheme !== 'auto' && scheme !== 'whole' && scheme !== 'segments') invalid("solve.params.scheme: expected 'auto', 'whole' or 'segments'");
-      params.scheme = scheme;
+      if (!SOLVE_SCHEMES.includes(scheme as SolveScheme)) invalid(`solve.params.scheme: expected one of ${SOLVE_SCHEMES.join(', ')}`);
+      params.scheme = scheme as SolveScheme;
     }
     if (method !== undefined) {
       if (method !== 'anneal' && method !== 'lsmc') invalid("solve.params.method: expected 'anneal' or 'lsmc'");

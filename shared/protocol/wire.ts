@@ -52,10 +52,15 @@ export interface ProblemWire {
 
 /**
  * How slices share the work: 'whole' (every slice anneals the whole tour from the best so far; the best
- * result wins), 'segments' (rounds of disjoint stretches, spliced back: improvements add up), or 'auto'
- * (the one measured best: whole-tour so far, see docs/benchmarks.md).
+ * result wins), 'segments' (rounds of disjoint stretches, spliced back: improvements add up),
+ * 'population' (each slice continues one of several lineages, and partition crossover merges every
+ * answer into the best: electron/orchestrator/population.ts), or 'auto' (the one measured best, see
+ * docs/benchmarks.md, "Distributed solving").
  */
-export type SolveScheme = 'auto' | 'whole' | 'segments';
+export type SolveScheme = 'auto' | 'whole' | 'segments' | 'population';
+
+/** Every scheme a run may ask for, for validation and the CLI. */
+export const SOLVE_SCHEMES: readonly SolveScheme[] = ['auto', 'whole', 'segments', 'population'];
 
 export interface SolveParams {
   method?: Method;
