@@ -46,7 +46,13 @@ export interface Instance {
 /** A tour: a permutation of 0..n-1, visiting cities in order and returning to the first. */
 export type Tour = Int32Array;
 
-/** Per-city candidate neighbours: neighbours[i * k + r] is the r-th nearest city to i. */
+/**
+ * Per-city candidate neighbours: city i's k candidates are neighbours[i * k .. (i + 1) * k), each in 0..n-1, never i,
+ * no city twice. Contract for every builder (nearest, quadrant, alpha-nearness): each list is sorted by increasing
+ * distance from i (ties by lower index), because the local search stops scanning a list (`break`) at the first
+ * candidate that is not shorter than the edge it would replace. Which cities are chosen depends on the builder:
+ * the k nearest (neighbours.ts), nearest per quadrant, or the k best by alpha-nearness (alpha.ts).
+ */
 export interface NeighbourLists {
   readonly k: number;
   readonly neighbours: Int32Array;
