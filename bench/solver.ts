@@ -1,19 +1,21 @@
 /**
  * Solver benchmark, one thread: the gap to the proven optimum (../shared/tsplib/optima.json) after 1, 5 and
- * 30 s of wall time, for each kernel method in the same run, so that their ratio picks the default method.
- * Every run starts from the same greedy tour with planSchedule's temperatures for its method and is an
- * independent slice of the whole time (annealing cools over exactly that time), ending with a polish slice.
+ * 30 s of wall time, for each kernel method in the same run and over several seeds, so that their ratio picks
+ * the default method. Every run starts from the same greedy tour with planSchedule's temperatures for its method
+ * and is an independent slice of the whole time (annealing cools over exactly that time), ending with a polish
+ * slice. For each (instance, time, seed) the methods run one after another, so that a load that comes and goes
+ * on the machine falls on all of them alike.
  *
- *   npm run bench:solver [-- --quick] [--instances eil51,pcb442] [--times 1,5] [--methods lsmc] [--seed 1]
+ *   npm run bench:solver [-- --quick] [--instances eil51,pcb442] [--times 1,5] [--methods lsmc,lk] [--seeds 1,2,3]
  *                        [--temperature 0.3,0.03]   (start,end in units of edgeScale, instead of planSchedule's)
  *
- * --quick: eil51 to pr1002 at 1 s and 5 s (about two minutes). Moves/s counts annealing proposals for
- * 'anneal' and kicks (each with its local search) for 'lsmc'. Wall times include the polish, not the setup.
+ * --quick: eil51 to pr1002 at 1 s and 5 s. Moves/s counts annealing proposals for 'anneal' and kicks (each with
+ * its local search) for 'lsmc' and 'lk'. Wall times include the polish, not the setup.
  */
 import { parseArgs } from 'node:util';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { createInstance } from '../shared/tsp/instance.ts';
-import { annealSlice, type Method } from '../shared/tsp/kernel.ts';
+import { annealSlice, isMethod, METHODS, type Method } from '../shared/tsp/kernel.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { edgeScale, planSchedule } from '../shared/tsp/schedule.ts';
 import { loadBenchTsplib } from './tsplib.ts';
@@ -26,15 +28,18 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     instances: { type: 'string' },
     times: { type: 'string' },
-    methods: { type: 'string', default: 'anneal,lsmc' },
-    seed: { type: 'string', default: '1' },
+    methods: { type: 'string', default: METHODS.join(',') },
+    seeds: { type: 'string', default: '1,2,3' },
     temperature: { type: 'string' },
   },
 });
 const instances = values.instances ? values.instances.split(',') : values.quick ? QUICK : ALL;
 const times = (values.times ?? (values.quick ? '1,5' : '1,5,30')).split(',').map(Number);
-const methods = values.methods.split(',') as Method[];
-const seed = Number(values.seed);
+const methods = values.methods.split(',').map((m) => {
+  if (!isMethod(m)) throw new Error(`--methods: unknown method ${m} (known: ${METHODS.join(', ')})`);
+  return m;
+});
+const seeds = values.seeds.split(',').map(Number);
 const temperatureOverride = values.temperature?.split(',').map(Number);
 
 interface Row {
@@ -42,56 +47,64 @@ interface Row {
   n: number;
   method: Method;
   seconds: number;
+  seed: number;
   gap: number;
   movesPerSecond: number;
-  wallMs: number;
 }
 
 const rows: Row[] = [];
-console.log(`seed ${seed}; gap % above optimum (moves/s)`);
+console.log(`seeds ${seeds.join(',')}; gap % above optimum (moves/s, wall s)`);
 for (const name of instances) {
   const data = loadBenchTsplib(name);
   const instance = createInstance(data);
   const neighbours = buildNeighbourLists(instance, 10);
   const start = constructTour(instance, neighbours, 'greedy');
   const optimum = data.optimum!;
-  for (const method of methods) {
-    const scale = edgeScale(instance, neighbours);
-    const temperature = temperatureOverride
-      ? { start: temperatureOverride[0] * scale, end: temperatureOverride[1] * scale }
-      : planSchedule(instance, neighbours, method);
-    const cells: string[] = [];
-    for (const seconds of times) {
-      const t0 = performance.now();
-      const run = annealSlice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method });
-      const polished = annealSlice(instance, neighbours, { tour: run.tour, temperature: { start: 0, end: 0 }, budget: { moves: 0 }, seed, polish: true });
-      const wallMs = performance.now() - t0;
-      const gap = (polished.length / optimum - 1) * 100;
-      const movesPerSecond = run.stats.movesTried / (run.stats.elapsedMs / 1000);
-      rows.push({ name, n: instance.n, method, seconds, gap, movesPerSecond, wallMs });
-      cells.push(`${seconds}s ${gap.toFixed(2)}% (${formatRate(movesPerSecond)}/s, wall ${(wallMs / 1000).toFixed(2)}s)`);
+  const scale = edgeScale(instance, neighbours);
+  for (const seconds of times) {
+    for (const seed of seeds) {
+      const cells: string[] = [];
+      for (const method of methods) {
+        const temperature = temperatureOverride
+          ? { start: temperatureOverride[0] * scale, end: temperatureOverride[1] * scale }
+          : planSchedule(instance, neighbours, method);
+        const t0 = performance.now();
+        const run = annealSlice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method });
+        const polished = annealSlice(instance, neighbours, {
+          tour: run.tour,
+          temperature: { start: 0, end: 0 },
+          budget: { moves: 0 },
+          seed,
+          method,
+          polish: true,
+        });
+        const wallMs = performance.now() - t0;
+        const gap = (polished.length / optimum - 1) * 100;
+        const movesPerSecond = run.stats.movesTried / (run.stats.elapsedMs / 1000);
+        rows.push({ name, n: instance.n, method, seconds, seed, gap, movesPerSecond });
+        cells.push(`${method} ${gap.toFixed(3)}% (${formatRate(movesPerSecond)}/s, ${(wallMs / 1000).toFixed(1)}s)`);
+      }
+      console.log(`${name.padEnd(9)} ${String(seconds).padStart(3)} s seed ${seed}: ${cells.join('  ')}`);
     }
-    console.log(`${name.padEnd(9)} ${method.padEnd(6)} ${cells.join('  ')}`);
   }
 }
 
-console.log(`\n| instance | n | method | ${times.map((s) => `gap ${s} s`).join(' | ')} | moves/s |`);
+const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+console.log(`\nMean over seeds ${seeds.join(', ')}:\n`);
+console.log(`| instance | n | method | ${times.map((s) => `gap ${s} s`).join(' | ')} | moves/s |`);
 console.log(`|---|---:|---|${times.map(() => '---:|').join('')}---:|`);
 for (const name of instances) {
   for (const method of methods) {
     const mine = rows.filter((r) => r.name === name && r.method === method);
     if (mine.length === 0) continue;
-    const rate = mine.reduce((s, r) => s + r.movesPerSecond, 0) / mine.length;
-    console.log(`| ${name} | ${mine[0].n} | ${method} | ${mine.map((r) => `${r.gap.toFixed(2)}%`).join(' | ')} | ${formatRate(rate)} |`);
+    const gaps = times.map((s) => `${mean(mine.filter((r) => r.seconds === s).map((r) => r.gap)).toFixed(3)}%`);
+    console.log(`| ${name} | ${mine[0].n} | ${method} | ${gaps.join(' | ')} | ${formatRate(mean(mine.map((r) => r.movesPerSecond)))} |`);
   }
 }
 if (methods.length > 1) {
-  console.log('\nMean gap by method and time:');
+  console.log('\nMean gap by method and time (over instances and seeds):');
   for (const seconds of times) {
-    const parts = methods.map((m) => {
-      const sel = rows.filter((r) => r.method === m && r.seconds === seconds);
-      return `${m} ${(sel.reduce((s, r) => s + r.gap, 0) / sel.length).toFixed(3)}%`;
-    });
+    const parts = methods.map((m) => `${m} ${mean(rows.filter((r) => r.method === m && r.seconds === seconds).map((r) => r.gap)).toFixed(3)}%`);
     console.log(`  ${seconds} s: ${parts.join(', ')}`);
   }
 }

@@ -13,7 +13,7 @@ import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import { SOLVE_SCHEMES, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS, parseTour } from '../../shared/protocol/validate.ts';
-import type { Method } from '../../shared/tsp/kernel.ts';
+import { isMethod, METHODS } from '../../shared/tsp/kernel.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -44,7 +44,7 @@ ${JOIN_USAGE}
   --out PATH          where to write the tour (default: FILE with .tour beside it)
   --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, else the
                       proven optimum when FILE is a known TSPLIB instance)
-  --method NAME       anneal or lsmc (default: the kernel's default)
+  --method NAME       lk, lsmc or anneal (default: the kernel's default)
   --scheme NAME       whole, segments, population or auto (default auto: the measured best)
   --seed N            seed of the run
   --quiet             no progress line and no notes on stderr (errors only)
@@ -72,11 +72,11 @@ async function run(args: string[]): Promise<number> {
   if (values.budget === undefined) throw new UsageError('solve: --budget is required (e.g. --budget 10s)');
   const file = positionals[0];
   const budgetMs = parseDuration(values.budget, '--budget', MIN_BUDGET_MS, MAX_BUDGET_MS);
-  if (values.method !== undefined && values.method !== 'anneal' && values.method !== 'lsmc') throw new UsageError("--method must be 'anneal' or 'lsmc'");
+  if (values.method !== undefined && !isMethod(values.method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
 
   const problem = readProblem(file, values.optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
-  if (values.method) request.params!.method = values.method as Method;
+  if (values.method) request.params!.method = values.method;
   if (values.scheme !== undefined) {
     if (!SOLVE_SCHEMES.includes(values.scheme as SolveScheme)) throw new UsageError(`--scheme must be one of ${SOLVE_SCHEMES.join(', ')}`);
     request.params!.scheme = values.scheme as SolveScheme;

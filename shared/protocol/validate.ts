@@ -2,6 +2,7 @@
  * Validation of payloads from the network (every peer is a stranger): problems, kiln.solve.start and
  * kiln.anneal requests, tours and kiln.anneal results. Each either returns checked data or throws ProtocolError.
  */
+import { isMethod, METHODS } from '../tsp/kernel.ts';
 import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from '../tsp/limits.ts';
 import type { EdgeWeightType, ProblemData } from '../tsp/types.ts';
 import { decodeFloat64s, decodeInt32s } from './codecs.ts';
@@ -84,7 +85,7 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
   if (request.budget.ms === undefined && request.budget.moves === undefined) invalid('anneal.budget: expected ms or moves');
   if (tour !== undefined && tour !== null) request.tour = tour as Uint8Array | number[];
   if (method !== undefined) {
-    if (method !== 'anneal' && method !== 'lsmc') invalid("anneal.method: expected 'anneal' or 'lsmc'");
+    if (!isMethod(method)) invalid(`anneal.method: expected one of ${METHODS.join(', ')}`);
     request.method = method;
   }
   if (value.segment !== undefined) {
@@ -132,7 +133,7 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
       params.scheme = scheme as SolveScheme;
     }
     if (method !== undefined) {
-      if (method !== 'anneal' && method !== 'lsmc') invalid("solve.params.method: expected 'anneal' or 'lsmc'");
+      if (!isMethod(method)) invalid(`solve.params.method: expected one of ${METHODS.join(', ')}`);
       params.method = method;
     }
     if (sliceMs !== undefined) {

@@ -19,6 +19,9 @@ export class ArrayTour {
   private journaling = false;
   /** Element swaps done by reversals so far: the loops poll their budget by this work, not only by moves. */
   swaps = 0;
+  /** The latest reverse() call's arguments, so that a search can record its steps and retract them. */
+  lastFirst = 0;
+  lastLength = 0;
 
   constructor(tour: Tour) {
     const n = tour.length;
@@ -90,7 +93,28 @@ export class ArrayTour {
 
   /** Reverses the cyclic run of `length` positions starting at `first`, journaling it if asked. */
   reverse(first: number, length: number): void {
+    this.lastFirst = first;
+    this.lastLength = length;
     if (length < 2) return;
+    this.flip(first, length);
+    if (this.journaling) {
+      if (this.journalLength + 2 > this.journal.length) this.growJournal();
+      this.journal[this.journalLength++] = first;
+      this.journal[this.journalLength++] = length;
+    }
+  }
+
+  /**
+   * Takes back the latest reversal still in effect (a tentative step of a variable-depth search), also from the
+   * journal, so that trying and retracting a step leaves no trace there. Retractions must come newest first.
+   */
+  retract(first: number, length: number): void {
+    if (length < 2) return;
+    this.flip(first, length);
+    if (this.journaling) this.journalLength -= 2;
+  }
+
+  private flip(first: number, length: number): void {
     const { order, pos, n } = this;
     let i = first;
     let j = first + length - 1;
@@ -105,11 +129,6 @@ export class ArrayTour {
       pos[ci] = j;
       if (++i === n) i = 0;
       if (--j < 0) j = n - 1;
-    }
-    if (this.journaling) {
-      if (this.journalLength + 2 > this.journal.length) this.growJournal();
-      this.journal[this.journalLength++] = first;
-      this.journal[this.journalLength++] = length;
     }
   }
 

@@ -11,6 +11,7 @@ import { BestTour } from './best.ts';
 import { Budget, type SliceBudget, type SliceControl } from './budget.ts';
 import type { Chain, ChainStats } from './chain.ts';
 import { tourLength } from './instance.ts';
+import { LinKernighan } from './lk.ts';
 import { LocalSearch } from './localsearch.ts';
 import { lsmc } from './lsmc.ts';
 import { Rng } from './random.ts';
@@ -23,16 +24,26 @@ export type { Temperature } from './schedule.ts';
 /**
  * 'anneal': simulated annealing over 2-opt and Or-opt moves (a move is one proposal).
  * 'lsmc': large-step Markov chain, annealing over 2-opt + Or-opt local optima (a move is one kick + descent).
- * It always starts with a full descent from the input tour, which no move is counted for: a slice with
- * `budget: { moves: 0 }` and method 'lsmc' is a plain local search.
+ * 'lk': the same chain over Lin-Kernighan local optima (lk.ts: variable-depth moves with a 3-opt first step).
+ * The chains always start with a full descent from the input tour, which no move is counted for: a slice with
+ * `budget: { moves: 0 }` and method 'lsmc' or 'lk' is a plain local search.
  */
-export type Method = 'anneal' | 'lsmc';
+export type Method = 'anneal' | 'lsmc' | 'lk';
+
+/** Every method, for validating names that come from the wire or the command line. */
+export const METHODS: readonly Method[] = ['anneal', 'lsmc', 'lk'];
+
+export function isMethod(value: unknown): value is Method {
+  return METHODS.includes(value as Method);
+}
 
 /**
- * Chosen by bench/solver.ts (docs/benchmarks.md, "Solver"): over eil51..pla85900 from the greedy tour, one
- * thread, the mean gap was 0.73% / 0.34% / 0.20% at 1 / 5 / 30 s for 'lsmc' against 1.56% / 1.14% / 0.63%.
+ * Chosen by bench/solver.ts (docs/benchmarks.md, "Solver"), one thread from the greedy tour, mean of seeds 1-3:
+ * over rat783, pr1002, pr2392 and fnl4461 'lk' ended at a mean gap of 0.47% / 0.22% at 1 / 5 s against 0.47x
+ * and 0.31x of 'lsmc''s 1.10% / 0.70%, better on all 8 (instance, time) means, with 6-16x fewer kicks per second.
+ * (Earlier, over eil51..pla85900, 'lsmc' had beaten 'anneal' 0.73% / 0.34% / 0.20% to 1.56% / 1.14% / 0.63%.)
  */
-export const DEFAULT_METHOD: Method = 'lsmc';
+export const DEFAULT_METHOD: Method = 'lk';
 
 export interface SliceInput {
   tour: Tour;
@@ -41,7 +52,7 @@ export interface SliceInput {
   budget: SliceBudget;
   seed: number;
   method?: Method;
-  /** Finish with a full 2-opt + Or-opt descent, within the same budget (see annealSlice). */
+  /** Finish with a full descent (Lin-Kernighan for 'lk', else 2-opt + Or-opt), within the same budget (see annealSlice). */
   polish?: boolean;
 }
 
@@ -69,15 +80,16 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   const budget = new Budget(input.budget, control);
   checkPermutation(input.tour, instance.n);
   const method = input.method ?? DEFAULT_METHOD;
+  if (!isMethod(method)) throw new RangeError(`unknown method ${String(method)}: expected ${METHODS.join(', ')}`);
   const startLength = tourLength(instance, input.tour);
   const tour = new ArrayTour(input.tour);
   const stats: SliceStats = { movesTried: 0, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 0, startLength };
   let length = startLength;
   if (instance.n > 3) {
     const best = new BestTour(startLength);
-    const search = new LocalSearch(instance, neighbours, tour);
+    const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour) : new LocalSearch(instance, neighbours, tour);
     const chain: Chain = { instance, neighbours, tour, search, temperature: input.temperature, budget, rng: new Rng(input.seed), best, stats };
-    length = method === 'lsmc' ? lsmc(chain, length) : anneal(chain, length);
+    length = method === 'anneal' ? anneal(chain, length) : lsmc(chain, length);
     best.update(length);
     length = best.restoreInto(tour);
     if (input.polish && !budget.stopped) {

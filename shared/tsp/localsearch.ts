@@ -1,13 +1,11 @@
 /**
- * Deterministic descent with 2-opt and Or-opt over neighbour lists, with don't-look bits (Bentley, "Fast
- * algorithms for geometric traveling salesman problems", 1992): a city whose neighbourhood held no improving
- * move is not looked at again until one of its tour edges changes. The "bits" are a FIFO queue of active
- * cities; a move re-activates the endpoints of every edge it changed. Seeding the queue with a few cities (the
- * ends of a kick) makes the search local: its cost follows the damage, not n.
+ * Deterministic descent with 2-opt and Or-opt over neighbour lists, with don't-look bits (active.ts): a move
+ * re-activates the endpoints of every edge it changed.
  *
  * For each city the best move among its candidates is taken. Candidates are pruned by the neighbour-list
  * gain criterion: a new edge (a, c) is only worth trying while it is shorter than the edge it would replace.
  */
+import { ActiveDescent } from './active.ts';
 import type { ArrayTour } from './arraytour.ts';
 import { POLL_SWAPS, type Budget } from './budget.ts';
 import { maxSegmentLength, Move } from './moves.ts';
@@ -16,71 +14,30 @@ import type { Instance, NeighbourLists } from './types.ts';
 /** Cities examined between polls of the budget (unless reversals reach POLL_SWAPS first). */
 const POLL_EVERY = 128;
 
-export class LocalSearch {
-  private readonly dist: (i: number, j: number) => number;
-  private readonly nbr: Int32Array;
-  private readonly k: number;
+export class LocalSearch extends ActiveDescent {
   private readonly maxSegment: number;
-  private readonly queue: Int32Array;
-  private readonly queued: Uint8Array;
-  private head = 0;
-  private size = 0;
-  /** Improving moves applied since construction. */
-  moves = 0;
 
   /** The best move found for the current city. */
   private readonly move = new Move();
 
-  constructor(
-    instance: Instance,
-    neighbours: NeighbourLists,
-    private readonly tour: ArrayTour,
-  ) {
-    this.dist = instance.dist;
-    this.nbr = neighbours.neighbours;
-    this.k = neighbours.k;
+  constructor(instance: Instance, neighbours: NeighbourLists, tour: ArrayTour) {
+    super(instance, neighbours, tour);
     this.maxSegment = maxSegmentLength(instance.n);
-    this.queue = new Int32Array(instance.n);
-    this.queued = new Uint8Array(instance.n);
   }
 
-  /** Activates a city (clears its don't-look bit). */
-  push(c: number): void {
-    if (this.queued[c]) return;
-    this.queued[c] = 1;
-    let tail = this.head + this.size;
-    if (tail >= this.queue.length) tail -= this.queue.length;
-    this.queue[tail] = c;
-    this.size++;
-  }
-
-  /** Activates every city, in tour order. */
-  pushAll(): void {
-    const order = this.tour.order;
-    for (let p = 0; p < order.length; p++) this.push(order[p]);
-  }
-
-  /** Drops all active cities (after an interrupted search, before seeding a new one). */
-  clear(): void {
-    while (this.size > 0) this.queued[this.pop()] = 0;
-  }
-
-  /**
-   * Improves until no active city remains, or the budget stops it (then the tour is valid, just not yet a
-   * local optimum). Returns the total change in length (<= 0) and counts applied moves in `this.moves`.
-   */
+  /** See Descent.run; counts applied moves in `this.moves`. */
   run(budget: Budget | null): number {
     let total = 0;
     let sincePoll = 0;
     let pollAtSwaps = this.tour.swaps + POLL_SWAPS;
-    while (this.size > 0) {
+    const active = this.active;
+    while (active.size > 0) {
       if (budget !== null && (++sincePoll === POLL_EVERY || this.tour.swaps >= pollAtSwaps)) {
         sincePoll = 0;
         pollAtSwaps = this.tour.swaps + POLL_SWAPS;
         if (budget.poll()) break;
       }
-      const a = this.pop();
-      this.queued[a] = 0;
+      const a = active.pop();
       const delta = this.findMove(a);
       if (delta < 0) {
         total += delta;
@@ -90,13 +47,6 @@ export class LocalSearch {
       }
     }
     return total;
-  }
-
-  private pop(): number {
-    const c = this.queue[this.head];
-    if (++this.head === this.queue.length) this.head = 0;
-    this.size--;
-    return c;
   }
 
   /** Finds the best improving move around city a; returns its delta (0 when there is none). */

@@ -10,8 +10,7 @@
  * reversals and a global search; the local variant keeps a step at microseconds on any size.)
  */
 import type { ArrayTour } from './arraytour.ts';
-import type { Chain } from './chain.ts';
-import type { LocalSearch } from './localsearch.ts';
+import type { Chain, Descent } from './chain.ts';
 import type { Rng } from './random.ts';
 import { temperatureAt } from './schedule.ts';
 import type { Instance } from './types.ts';
@@ -76,7 +75,7 @@ export function lsmc(chain: Chain, length: number): number {
  * that 2-opt and Or-opt cannot undo in one step. Done as four reversals: XYZ -> Z'Y'X', then each segment back.
  * Activates the eight endpoints in the local search and returns the change in length.
  */
-function doubleBridge(instance: Instance, tour: ArrayTour, search: LocalSearch, rng: Rng): number {
+function doubleBridge(instance: Instance, tour: ArrayTour, search: Descent, rng: Rng): number {
   const { n, order } = tour;
   const dist = instance.dist;
   const longest = Math.min(KICK_SEGMENT, Math.floor((n - 1) / 3));

@@ -1,5 +1,5 @@
 /**
- * The two move families, each with an O(1) delta (new length minus old, from the four or six edges that change)
+ * The move families, each with an O(1) delta (new length minus old, from the four or six edges that change)
  * and an application as a few 2-opt reversals on an ArrayTour.
  *
  * 2-opt: replace edges (a, b) and (c, d) by (a, c) and (b, d), where b and d follow a and c in the same direction.
@@ -46,6 +46,68 @@ export function applyOrOpt(tour: ArrayTour, p: number, s1: number, s2: number, q
     if (!reversed) tour.move2opt(d, s1, s2, c);
   }
 }
+
+/**
+ * The reconnections of a sequential 3-opt move that removes (t1, t2), (t3, t4), (t5, t6) and adds (t2, t3),
+ * (t4, t5), (t6, t1), where t2 follows t1 in some direction of the tour ("after" below means in that direction):
+ *   'two-2opt': t4 before t3 (so t1 [t2..t4] t3), which makes (t2, t3) + (t4, t1) a 2-opt move; then t6 is the
+ *     neighbour of t5 before it once t2..t4 is reversed: a second 2-opt move from (t1, t4).
+ *   'exchange': t4 after t3, t5 inside t2..t3 and t6 after t5: t1 [t2..t5 t6..t3] t4 -> t1 [t6..t3 t2..t5] t4,
+ *     the pure segment exchange ("or-3opt"; Or-opt is its case of a short segment).
+ *   'both-reversed': t4 after t3, t5 inside t2..t3 and t6 before t5: t1 [t2..t6 t5..t3] t4 -> t1 [t6..t2 t3..t5] t4.
+ * Their delta is the same expression; the kind says how to apply them.
+ */
+export type ThreeOptKind = 'two-2opt' | 'exchange' | 'both-reversed';
+
+export function threeOptDelta(dist: Dist, t1: number, t2: number, t3: number, t4: number, t5: number, t6: number): number {
+  return dist(t2, t3) + dist(t4, t5) + dist(t6, t1) - dist(t1, t2) - dist(t3, t4) - dist(t5, t6);
+}
+
+/**
+ * Applies a sequential 3-opt move as 2-opt reversals, each a valid tour (so a journal of reversals undoes it):
+ *   'two-2opt': t1 [t2..t4] t3 -> t1 [t4..t2] t3, then the same from (t1, t4) with t5, t6;
+ *   'exchange': -> t1 [t3..t6 t5..t2] t4 -> t1 [t6..t3 t5..t2] t4 -> t1 [t6..t3 t2..t5] t4;
+ *   'both-reversed': -> t1 [t6..t2 t5..t3] t4 -> t1 [t6..t2 t3..t5] t4.
+ * Reversals of a single city are skipped; afterEach runs after every reversal done (to record tour.lastFirst).
+ */
+export function applyThreeOpt(
+  tour: ArrayTour,
+  kind: ThreeOptKind,
+  t1: number,
+  t2: number,
+  t3: number,
+  t4: number,
+  t5: number,
+  t6: number,
+  afterEach: () => void = noop,
+): void {
+  if (kind === 'two-2opt') {
+    tour.move2opt(t2, t1, t3, t4);
+    afterEach();
+    tour.move2opt(t4, t1, t5, t6);
+    afterEach();
+  } else if (kind === 'exchange') {
+    tour.move2opt(t1, t2, t3, t4);
+    afterEach();
+    if (t6 !== t3) {
+      tour.move2opt(t1, t3, t6, t5);
+      afterEach();
+    }
+    if (t5 !== t2) {
+      tour.move2opt(t3, t5, t2, t4);
+      afterEach();
+    }
+  } else {
+    if (t6 !== t2) {
+      tour.move2opt(t1, t2, t6, t5);
+      afterEach();
+    }
+    tour.move2opt(t2, t5, t3, t4);
+    afterEach();
+  }
+}
+
+function noop(): void {}
 
 /**
  * One chosen move, held in plain fields so that the annealing and local-search loops can record and apply

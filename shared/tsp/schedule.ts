@@ -89,6 +89,7 @@ export function edgeScale(instance: Instance, neighbours: NeighbourLists): numbe
 export const TEMPERATURE_SCALE: Record<Method, Temperature> = {
   anneal: { start: 1, end: 0.01 },
   lsmc: { start: 1, end: 0.1 },
+  lk: { start: 1, end: 0.1 },
 };
 
 /** A whole run's temperature range for a method (split it with sliceTemperature). */

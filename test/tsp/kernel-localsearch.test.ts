@@ -78,7 +78,7 @@ describe('schedule', () => {
     // 500 uniform cities in 1000 x 1000: the optimal tour's mean edge is about 0.7124 * 1000 / sqrt(500) = 32.
     expect(scale).toBeGreaterThan(15);
     expect(scale).toBeLessThan(40);
-    for (const method of ['anneal', 'lsmc'] as const) {
+    for (const method of ['anneal', 'lsmc', 'lk'] as const) {
       const planned = planSchedule(inst, nb, method);
       expect(planned.start).toBeCloseTo(TEMPERATURE_SCALE[method].start * scale);
       expect(planned.end).toBeCloseTo(TEMPERATURE_SCALE[method].end * scale);

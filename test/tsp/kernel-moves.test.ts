@@ -7,6 +7,7 @@ import { applyOrOpt, orOptDelta, twoOptDelta } from '../../shared/tsp/moves.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { MoveProposer } from '../../shared/tsp/proposal.ts';
 import { Rng } from '../../shared/tsp/random.ts';
+import { shuffled } from '../helpers/random-tour.ts';
 import type { Instance } from '../../shared/tsp/types.ts';
 
 function isPermutation(order: Int32Array, n: number): boolean {
@@ -32,15 +33,6 @@ function edges(order: ArrayLike<number>): string[] {
     out.push(a < b ? `${a}-${b}` : `${b}-${a}`);
   }
   return out.sort();
-}
-
-function shuffled(n: number, rng: Rng): Int32Array {
-  const t = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    [t[i], t[j]] = [t[j], t[i]];
-  }
-  return t;
 }
 
 function instanceOf(n: number, seed: number): Instance {

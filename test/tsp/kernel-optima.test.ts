@@ -1,4 +1,4 @@
-/** The default method reaches the proven optimum of small TSPLIB instances, with a fixed seed and moves budget. */
+/** Each chain method reaches the proven optimum of small TSPLIB instances, with a fixed seed and moves budget. */
 import { describe, expect, it } from 'vitest';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import { annealSlice, DEFAULT_METHOD, type Method } from '../../shared/tsp/kernel.ts';
@@ -15,10 +15,12 @@ function solve(name: string, method: Method, moves: number): number {
 }
 
 describe('reaching optima (planned schedule, seed 1, from the identity tour)', () => {
-  for (const name of ['eil51', 'berlin52', 'st70', 'ulysses22', 'gr96']) {
-    it(`${DEFAULT_METHOD}, ${name}: ${optima[name]}`, () => {
-      expect(solve(name, DEFAULT_METHOD, 5000)).toBe(optima[name]);
-    });
+  for (const method of ['lsmc', 'lk'] as const) {
+    for (const name of ['eil51', 'berlin52', 'st70', 'ulysses22', 'gr96']) {
+      it(`${method}${method === DEFAULT_METHOD ? ' (the default)' : ''}, ${name}: ${optima[name]}`, () => {
+        expect(solve(name, method, 5000)).toBe(optima[name]);
+      });
+    }
   }
   it(`anneal, berlin52: ${optima.berlin52}`, () => {
     expect(solve('berlin52', 'anneal', 3_000_000)).toBe(optima.berlin52);

@@ -9,7 +9,7 @@ import { defaultTemperature } from '../../shared/tsp/schedule.ts';
 import type { Instance, NeighbourLists } from '../../shared/tsp/types.ts';
 import { cpuMs } from '../helpers/cpu-time.ts';
 
-const methods: Method[] = ['anneal', 'lsmc'];
+const methods: Method[] = ['anneal', 'lsmc', 'lk'];
 
 function setup(n: number, seed: number): { inst: Instance; nb: NeighbourLists; tour: Int32Array } {
   const inst = createInstance(randomUniformProblem(n, seed, 10_000));
@@ -81,7 +81,7 @@ describe('annealSlice', () => {
   it('is deterministic by seed with a moves budget, and seeds differ', () => {
     const { inst, nb, tour } = setup(200, 3);
     for (const method of methods) {
-      const input: SliceInput = { tour, temperature: { start: 200, end: 5 }, budget: { moves: method === 'lsmc' ? 300 : 30_000 }, seed: 42, method };
+      const input: SliceInput = { tour, temperature: { start: 200, end: 5 }, budget: { moves: method === 'anneal' ? 30_000 : 300 }, seed: 42, method };
       const a = annealSlice(inst, nb, input);
       const b = annealSlice(inst, nb, input);
       const c = annealSlice(inst, nb, { ...input, seed: 43 });
@@ -91,7 +91,7 @@ describe('annealSlice', () => {
     }
   });
 
-  it('improves a random tour a lot, with either method', () => {
+  it('improves a random tour a lot, with every method', () => {
     const { inst, nb, tour } = setup(300, 5);
     const start = defaultTemperature(inst, nb, tour, 0.5);
     const annealed = annealSlice(inst, nb, {
@@ -103,9 +103,10 @@ describe('annealSlice', () => {
       polish: true,
     });
     const chained = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 500 }, seed: 1, method: 'lsmc' });
+    const lk = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 500 }, seed: 1, method: 'lk' });
     // A random tour of 300 uniform cities is ~12x the optimum; a decent one is within ~10% of 0.7124 sqrt(n A).
     const estimate = 0.7124 * Math.sqrt(300 * 10_000 * 10_000);
-    for (const out of [annealed, chained]) {
+    for (const out of [annealed, chained, lk]) {
       expect(out.length).toBeLessThan(out.stats.startLength / 5);
       expect(out.length).toBeLessThan(1.1 * estimate);
       expect(out.stats.improvements).toBeGreaterThan(0);
@@ -201,12 +202,15 @@ describe('annealSlice', () => {
     expect(hot.stats.movesAccepted).toBeGreaterThan(1000);
   });
 
-  it('rejects a tour that is not a permutation, and a missing budget', () => {
+  it('rejects a tour that is not a permutation, a missing budget and an unknown method', () => {
     const { inst, nb, tour } = setup(10, 1);
     const bad = tour.slice();
     bad[0] = bad[1];
     expect(() => annealSlice(inst, nb, { tour: bad, temperature: { start: 1, end: 1 }, budget: { moves: 1 }, seed: 1 })).toThrow(RangeError);
     expect(() => annealSlice(inst, nb, { tour: tour.subarray(1), temperature: { start: 1, end: 1 }, budget: { moves: 1 }, seed: 1 })).toThrow(RangeError);
     expect(() => annealSlice(inst, nb, { tour, temperature: { start: 1, end: 1 }, budget: {}, seed: 1 })).toThrow(RangeError);
+    expect(() => annealSlice(inst, nb, { tour, temperature: { start: 1, end: 1 }, budget: { moves: 1 }, seed: 1, method: 'lkh' as Method })).toThrow(
+      /unknown method lkh/,
+    );
   });
 });
