@@ -12,7 +12,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Procedures } from '../shared/protocol/uris.ts';
 import type { CreatedInvite, RunResult } from '../shared/protocol/wire.ts';
@@ -21,6 +20,7 @@ import { startKiln } from '../electron/app/kiln.ts';
 import { parseDuration } from '../electron/commands/options.ts';
 import { openWampClient } from '../electron/wamp/client.ts';
 import type { WampSession } from '../shared/wamp.ts';
+import { benchScriptArgs } from './bench-script.ts';
 import { loadBenchTsplib } from './tsplib.ts';
 
 const { values } = parseArgs({
@@ -36,11 +36,10 @@ const donors = Number(values.donors);
 const budgetMs = parseDuration(values.budget, '--budget');
 const donorProcesses = Math.max(1, Math.min(donors, Number(values['donor-processes'])));
 const problem = loadBenchTsplib(values.instance);
-const RUN_TS = fileURLToPath(new URL('../bin/run-ts.mjs', import.meta.url));
 
 /** A child running one of the bench's peer scripts; resolves `first` with its first output line. */
 function child(script: string, args: string[], env: NodeJS.ProcessEnv = {}): { process: ChildProcess; lines: AsyncIterator<string> } {
-  const started = spawn(process.execPath, [RUN_TS, fileURLToPath(new URL(script, import.meta.url)), ...args], {
+  const started = spawn(process.execPath, [...benchScriptArgs(script), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -84,7 +83,7 @@ async function measure(overWebSocket: boolean): Promise<void> {
   const crowd = Array.from({ length: donorProcesses }, (_, p) => {
     const count = Math.floor(donors / donorProcesses) + (p < donors % donorProcesses ? 1 : 0);
     const first = p * Math.floor(donors / donorProcesses) + Math.min(p, donors % donorProcesses);
-    return child('./crowd-donors.ts', [kiln.routerUrl, `invite:${invite.inviteId}`, invite.secret, String(count), String(first)]);
+    return child('crowd-donors', [kiln.routerUrl, `invite:${invite.inviteId}`, invite.secret, String(count), String(first)]);
   });
   for (const peer of crowd) console.log(`  donors: ${await line(peer)}`);
   const deadline = Date.now() + 60_000;
@@ -93,7 +92,7 @@ async function measure(overWebSocket: boolean): Promise<void> {
     `  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`,
   );
 
-  const controller = child('./crowd-controller.ts', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
+  const controller = child('crowd-controller', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
   await line(controller);
 
   const elu = performance.eventLoopUtilization();

@@ -1,14 +1,23 @@
 /**
  * The TSPLIB instances benchmarks solve: ../shared/tsplib beside the repository (large instances, kept out
- * of the repo; the tests use the small fixtures in test/fixtures/tsplib instead). A benchmark run without
- * that folder, or asking for an instance it lacks, stops with one line saying what is missing.
+ * of the repo; the tests use the small fixtures in test/fixtures/tsplib instead), or the folder named by
+ * KILN_BENCH_TSPLIB (a git worktree has no ../shared beside it). A benchmark run without that folder, or
+ * asking for an instance it lacks, stops with one line saying what is missing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTsplib } from '../shared/tsp/tsplib.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 
-const BENCH_TSPLIB = fileURLToPath(new URL('../../shared/tsplib/', import.meta.url));
+/** The nearest folder above this file holding a package.json: the repository, from bench/ and from the bundles in dist/bench/ alike. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const BENCH_TSPLIB = join(process.env.KILN_BENCH_TSPLIB ? resolve(process.env.KILN_BENCH_TSPLIB) : join(repositoryRoot(), '..', 'shared', 'tsplib'), '/');
 
 function missing(what: string): never {
   console.error(
@@ -27,10 +36,28 @@ export function benchTsplibPath(file: string): string {
 
 let optima: Record<string, number> | undefined;
 
+function loadOptima(): Record<string, number> {
+  optima ??= JSON.parse(readFileSync(benchTsplibPath('optima.json'), 'utf8')) as Record<string, number>;
+  return optima;
+}
+
 /** Parses <name>.tsp with its proven optimum from optima.json attached. */
 export function loadBenchTsplib(name: string): ProblemData {
   const problem = parseTsplib(readFileSync(benchTsplibPath(`${name}.tsp`), 'utf8'), `${name}.tsp`);
-  optima ??= JSON.parse(readFileSync(benchTsplibPath('optima.json'), 'utf8')) as Record<string, number>;
-  problem.optimum = optima[name];
+  problem.optimum = loadOptima()[name];
   return problem;
+}
+
+/** Every instance with a proven optimum in optima.json and its .tsp file present, by name. */
+export function benchInstanceNames(): string[] {
+  const files = new Set(readdirSync(BENCH_TSPLIB));
+  return Object.keys(loadOptima()).filter((name) => files.has(`${name}.tsp`));
+}
+
+/** <name>.tsp's DIMENSION, read from its header alone (planning a run needs the sizes, not the cities). */
+export function benchInstanceSize(name: string): number {
+  const head = readFileSync(benchTsplibPath(`${name}.tsp`), 'utf8').slice(0, 4096);
+  const match = /^\s*DIMENSION\s*:?\s*(\d+)/m.exec(head);
+  if (!match) missing(`no DIMENSION in the header of ${name}.tsp`);
+  return Number(match[1]);
 }

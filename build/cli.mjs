@@ -16,17 +16,20 @@ export const CLI_ENTRY = join(CLI_DIR, 'kiln.mjs');
 /** What the bundle is made of: a change to any of these makes it stale. */
 const SOURCES = ['electron', 'shared', 'package.json', 'package-lock.json', 'build/cli.mjs'];
 
-export async function buildCli() {
-  // Imported here: an installed copy without development dependencies still checks isStale.
-  const [{ build }, { OPTIONAL_EXTERNALS }] = await Promise.all([import('esbuild'), import('./electron.mjs')]);
-  const { outputFiles } = await build({
+/** The thread entries every bundle that runs Kiln carries beside its main file (see the defines below). */
+export const THREAD_ENTRIES = {
+  'slice-thread': 'electron/compute/slice-thread.ts',
+  'crossover-thread': 'electron/orchestrator/crossover-thread.ts',
+};
+
+/**
+ * esbuild options for ES module bundles run by plain Node, with THREAD_ENTRIES beside them (also
+ * build/bench.mjs's). `external`: build/electron.mjs's OPTIONAL_EXTERNALS, passed in because importing
+ * it needs esbuild, which an installed copy may lack.
+ */
+export function nodeModuleBundle(external) {
+  return {
     absWorkingDir: root,
-    entryPoints: {
-      kiln: 'electron/cli.ts',
-      'slice-thread': 'electron/compute/slice-thread.ts',
-      'crossover-thread': 'electron/orchestrator/crossover-thread.ts',
-    },
-    outdir: CLI_DIR,
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
@@ -34,12 +37,22 @@ export async function buildCli() {
     target: 'node20',
     sourcemap: 'linked',
     logLevel: 'warning',
-    write: false,
-    external: OPTIONAL_EXTERNALS,
+    external,
     define: { KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.mjs'), KILN_CROSSOVER_ENTRY: JSON.stringify('./crossover-thread.mjs') },
     // Dependencies written as CommonJS (ws, autobahn) require Node's builtins, which an ES module has
     // no `require` for: give each bundle one.
     banner: { js: "import { createRequire as __kilnCreateRequire } from 'node:module'; const require = __kilnCreateRequire(import.meta.url);" },
+  };
+}
+
+export async function buildCli() {
+  // Imported here: an installed copy without development dependencies still checks isStale.
+  const [{ build }, { OPTIONAL_EXTERNALS }] = await Promise.all([import('esbuild'), import('./electron.mjs')]);
+  const { outputFiles } = await build({
+    ...nodeModuleBundle(OPTIONAL_EXTERNALS),
+    entryPoints: { kiln: 'electron/cli.ts', ...THREAD_ENTRIES },
+    outdir: CLI_DIR,
+    write: false,
   });
   // Several kiln processes may find the bundle stale at once (a test suite starting workers): each
   // file is written aside and renamed into place, so none ever loads a half-written one. Source maps

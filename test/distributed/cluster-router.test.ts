@@ -11,7 +11,7 @@ import type { RunState } from '../../shared/protocol/wire.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import type { RouterEvent } from '../../electron/router/router.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { fixturePath } from '../helpers/cluster.ts';
+import { fixturePath } from '../helpers/tsplib-fixtures.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../helpers/cluster-router.ts';
 import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
 import { ROUTER_PROFILES } from '../helpers/router-profiles.ts';

@@ -11,7 +11,8 @@ import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { KilnTopic } from '../../electron/router/meta-events.ts';
-import { Cluster, loadTsplib, solveRequest } from '../helpers/cluster.ts';
+import { Cluster, solveRequest } from '../helpers/cluster.ts';
+import { loadTsplib } from '../helpers/tsplib-fixtures.ts';
 import { join, until } from '../helpers/kiln-process.ts';
 import { ROUTER_PROFILES } from '../helpers/router-profiles.ts';
 

@@ -18,7 +18,8 @@ import type { RunResult, RunState } from '../../shared/protocol/wire.ts';
 import { loadOrCreateTlsIdentity } from '../../electron/tls/tls-identity.ts';
 import { openWampClient } from '../../electron/wamp/client.ts';
 import type { WampSession } from '../../shared/wamp.ts';
-import { fixturePath, loadTsplib, solveRequest } from '../helpers/cluster.ts';
+import { solveRequest } from '../helpers/cluster.ts';
+import { fixturePath, loadTsplib } from '../helpers/tsplib-fixtures.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const FAKE_ELECTRON = fileURLToPath(new URL('./fake-electron.cjs', import.meta.url));

@@ -15,7 +15,6 @@ import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
 import { KILN } from './kiln-process.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export { fixturePath, loadTsplib } from './tsplib-fixtures.ts';
 
 export function solveRequest(problem: ProblemData, budgetMs: number, sliceMs?: number): SolveRequest {
   return { problem: problemToWire(problem), budgetMs, params: sliceMs ? { sliceMs, seed: 1 } : { seed: 1 } };
@@ -38,14 +37,19 @@ export class Cluster {
     return new Cluster(await startKiln({ threads: 0, uiDir: null, routerLimits: { emulate } }));
   }
 
-  /** Spawns `kiln worker` with the launch's compute credentials; resolves once the orchestrator counts it. */
-  async addWorker(id: string, threads = 1): Promise<WorkerProcess> {
+  /**
+   * Spawns `kiln worker` with the launch's compute credentials; resolves once the orchestrator counts it.
+   * `cpu`: pin the worker to that core (`taskset -c`, which must be on PATH; benchmarks on many cores).
+   */
+  async addWorker(id: string, threads = 1, cpu?: number): Promise<WorkerProcess> {
     const before = this.kiln.orchestrator.workers.totalConcurrency;
-    const child = spawn(
-      process.execPath,
-      [KILN, 'worker', '--router', this.kiln.routerUrl, '--authid', this.kiln.credentials.compute.authid, '--threads', String(threads), '--id', id],
-      { cwd: REPO, env: { ...process.env, KILN_TICKET: this.kiln.credentials.compute.ticket }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const argv = [KILN, 'worker', '--router', this.kiln.routerUrl, '--authid', this.kiln.credentials.compute.authid, '--threads', String(threads), '--id', id];
+    const [command, args] = cpu === undefined ? [process.execPath, argv] : ['taskset', ['-c', String(cpu), process.execPath, ...argv]];
+    const child = spawn(command, args, {
+      cwd: REPO,
+      env: { ...process.env, KILN_TICKET: this.kiln.credentials.compute.ticket },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const worker = { id, child, exited };
     this.workers.push(worker);
