@@ -6,7 +6,8 @@
  *            as many N as the budget leaves room for (all, else N = 1 and the largest, else none);
  *   quality  bench:quality, every tier (pla85900 included), 3 seeds, its cells spread over disjoint pairs of
  *            cores (taskset -c 2k,2k+1), each pair a 2-core development machine, then one report of them all;
- *   crowd    bench:crowd with 1,000 simulated donors.
+ *   crowd    bench:crowd with 1,000 simulated donors, on the last pair of cores before its quality cells (the
+ *            control center on two cores, as on the development machine).
  * It prints a time plan first: each step's estimate, and what is skipped because it would overrun. Each step
  * runs under a deadline (its estimate with a margin, never past the budget); a step cut short still reports
  * what it measured. Everything lands in $OUT (at most 8 files: the device tool returns no more).
@@ -15,7 +16,8 @@
  * DEVICE_QUICK=1 (tiny budgets for a dry run of every step), DEVICE_STEPS (comma list, default
  * scale,quality,crowd), DEVICE_CANDIDATE / DEVICE_BASELINE (solve parameters as method=M,scheme=S; an empty
  * DEVICE_CANDIDATE is the defaults; DEVICE_BASELINE=none measures no baseline), DEVICE_CROWD_ARGS (extra
- * bench:crowd arguments), DEVICE_PLAN_ONLY=1 (print the plan, measure nothing).
+ * bench:crowd arguments), DEVICE_PLAN_ONLY=1 (print the plan, measure nothing; DEVICE_CORES=16 then plans for
+ * that many cores).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +34,9 @@ if (!(budgetS > 0)) fail(`DEVICE_BUDGET_S must be a positive number of seconds, 
 const OUT = resolve(process.env.OUT || 'device-out');
 const steps = (process.env.DEVICE_STEPS ?? 'scale,quality,crowd').split(',');
 for (const step of steps) if (!['scale', 'quality', 'crowd'].includes(step)) fail(`DEVICE_STEPS: no step '${step}' (scale, quality, crowd)`);
-const cores = cpus().length;
+/** DEVICE_CORES: plan for another machine's core count (with DEVICE_PLAN_ONLY=1 only: nothing can run on cores that are not there). */
+const cores = process.env.DEVICE_CORES ? Number(process.env.DEVICE_CORES) : cpus().length;
+if (process.env.DEVICE_CORES && (process.env.DEVICE_PLAN_ONLY !== '1' || !(cores >= 1))) fail('DEVICE_CORES needs DEVICE_PLAN_ONLY=1 and a positive count');
 const scratch = mkdtempSync(join(tmpdir(), 'kiln-device-'));
 mkdirSync(OUT, { recursive: true });
 
@@ -82,26 +86,42 @@ const qualityCells = benchInstanceNames()
 const cellCost = (n: number, variants: number): number =>
   variants * ((qualityBudgetS ?? tierOf(n).budgetMs / 1000) + COST.qualityCell) + (COST.loadPer100kCities * n) / 100_000;
 
-/** Longest cell first onto the least loaded pair: the makespan of the quality step. */
-function assignCells(variants: number): { cells: typeof qualityCells; load: number }[] {
-  const lanes = Array.from({ length: pairs }, () => ({ cells: [] as typeof qualityCells, load: COST.qualityProcess }));
-  for (const cell of [...qualityCells].sort((a, b) => cellCost(b.n, variants) - cellCost(a.n, variants))) {
-    const lane = lanes.reduce((least, next) => (next.load < least.load ? next : least));
-    lane.cells.push(cell);
-    lane.load += cellCost(cell.n, variants);
-  }
-  return lanes.filter((lane) => lane.cells.length > 0);
+type Cell = (typeof qualityCells)[number];
+interface Lane {
+  cpus: string;
+  crowd: boolean;
+  cells: Cell[];
+  load: number;
 }
-const qualityCost = (variants: number): number => Math.max(...assignCells(variants).map((lane) => lane.load));
+
+/**
+ * The pairs of cores, each a 2-core development machine: bench:crowd first on the last pair (when it runs),
+ * then every quality cell, longest first, onto the least loaded pair. Lanes with nothing to do are dropped.
+ */
+function lanes(variants: number, withCells: boolean, withCrowd: boolean): Lane[] {
+  const all = Array.from({ length: pairs }, (_, k) => ({ cpus: `${2 * k},${2 * k + 1}`, crowd: false, cells: [] as Cell[], load: 0 }));
+  if (withCrowd) Object.assign(all[all.length - 1], { crowd: true, load: COST.crowd });
+  if (withCells) {
+    for (const cell of [...qualityCells].sort((a, b) => cellCost(b.n, variants) - cellCost(a.n, variants))) {
+      const lane = all.reduce((least, next) => (next.load < least.load ? next : least));
+      if (lane.cells.length === 0) lane.load += COST.qualityProcess;
+      lane.cells.push(cell);
+      lane.load += cellCost(cell.n, variants);
+    }
+  }
+  return all.filter((lane) => lane.crowd || lane.cells.length > 0);
+}
+const makespan = (variants: number, withCells: boolean, withCrowd: boolean): number =>
+  Math.max(0, ...lanes(variants, withCells, withCrowd).map((lane) => lane.load));
 
 interface Plan {
   scale: { baselineWorkers: number[] } | null;
-  quality: { withBaseline: boolean } | null;
-  crowd: boolean;
+  /** What runs on the pairs of cores: quality's cells, bench:crowd, or both. */
+  pairs: { cells: boolean; crowd: boolean; withBaseline: boolean } | null;
   lines: string[];
 }
 
-/** First what the issue needs (scale, quality, crowd as asked), then the baselines while the budget lasts. */
+/** First what the issue needs (scale, quality, crowd, as asked), then the baselines while the budget lasts. */
 function plan(): Plan {
   const lines: string[] = [];
   let left = budgetS - 10; // unpacking is done; this is the margin for reports and stragglers
@@ -113,7 +133,7 @@ function plan(): Plan {
     if (fits) left -= cost;
     return fits;
   };
-  const result: Plan = { scale: null, quality: null, crowd: false, lines };
+  const result: Plan = { scale: null, pairs: null, lines };
   if (
     take(
       `scale: pr2392 ${scaleSettings.budgetS} s, N = ${scaleWorkers.join(', ')}, ${scaleSettings.seeds} seeds`,
@@ -122,9 +142,13 @@ function plan(): Plan {
     )
   )
     result.scale = { baselineWorkers: [] };
-  if (take(`quality: ${qualityCells.length} cells on ${pairs} pairs of cores`, qualityCost(1), steps.includes('quality')))
-    result.quality = { withBaseline: false };
-  result.crowd = take(`crowd: ${crowdArgs().join(' ')}`, COST.crowd, steps.includes('crowd'));
+  const quality = take(`quality: ${qualityCells.length} cells on ${pairs} pairs of cores`, makespan(1, true, false), steps.includes('quality'));
+  const crowd = take(
+    `crowd: ${crowdArgs().join(' ')}, on the last pair${quality ? ' before its quality cells' : ''}`,
+    makespan(1, quality, true) - makespan(1, quality, false),
+    steps.includes('crowd'),
+  );
+  if (quality || crowd) result.pairs = { cells: quality, crowd, withBaseline: false };
   if (baseline && result.scale) {
     const largest = [scaleWorkers[0], scaleWorkers[scaleWorkers.length - 1]].filter((n, i, all) => all.indexOf(n) === i);
     for (const workers of [scaleWorkers, largest]) {
@@ -134,7 +158,7 @@ function plan(): Plan {
       }
     }
   }
-  if (baseline && result.quality) result.quality.withBaseline = take('quality baseline: every cell again', qualityCost(2) - qualityCost(1), true);
+  if (baseline && quality) result.pairs!.withBaseline = take('quality baseline: every cell again', makespan(2, true, crowd) - makespan(1, true, crowd), true);
   return result;
 }
 
@@ -225,43 +249,62 @@ async function scaleStep(baselineWorkers: number[]): Promise<string> {
   return 'cut short: the tables hold the runs it finished';
 }
 
-async function qualityStep(withBaseline: boolean): Promise<string> {
+/** bench:quality's cells and bench:crowd on the pairs of cores, all at once; then one quality report. */
+async function pairsStep({ cells, crowd, withBaseline }: NonNullable<Plan['pairs']>): Promise<string> {
   const variants = withBaseline ? 2 : 1;
-  const lanes = assignCells(variants);
+  const plan = lanes(variants, cells, crowd);
+  const stepDeadline = deadline(makespan(variants, cells, crowd));
   console.log(
-    `quality: ${lanes.length} pairs of cores, each: taskset -c 2k,2k+1 quality.mjs --threads 2; longest pair ~${Math.round(qualityCost(variants))} s`,
+    `${plan.length} pairs of cores (taskset -c 2k,2k+1), each emulating the 2-core development machine; the longest ~${Math.round(makespan(variants, cells, crowd))} s`,
   );
-  const pairLog = join(OUT, 'quality-pairs.log');
-  const stepDeadline = deadline(qualityCost(variants));
-  const files = lanes.map((_, k) => join(scratch, `quality-${k}.json`));
-  const results = await Promise.all(
-    lanes.map((lane, k) => {
-      const args = [
-        '--threads',
-        '2',
-        '--cells',
-        lane.cells.map((cell) => `${cell.instance}:${cell.seed}`).join(','),
-        ...(qualityBudgetS !== null ? ['--budget', `${qualityBudgetS}s`] : []),
-        ...paramArgs(candidate),
-        ...(withBaseline && baseline ? paramArgs(baseline, 'baseline-') : []),
-        '--json',
-        files[k],
-      ];
-      return runBench('quality', args, { logFile: join(scratch, `quality-${k}.log`), echo: false, deadlineS: stepDeadline, cpus: `${2 * k},${2 * k + 1}` });
+  const files = plan.map((_, k) => join(scratch, `quality-${k}.json`));
+  const outcomes = await Promise.all(
+    plan.map(async (lane, k) => {
+      const said: string[] = [];
+      if (lane.crowd) {
+        const ok = await runBench('crowd', crowdArgs(), {
+          logFile: join(OUT, 'crowd.txt'),
+          echo: false,
+          deadlineS: Math.min(stepDeadline, elapsedS() + COST.crowd * 1.5 + 20),
+          cpus: lane.cpus,
+        });
+        said.push(`crowd ${ok ? 'complete' : 'failed or cut short (see crowd.txt)'}`);
+      }
+      if (lane.cells.length > 0) {
+        const args = [
+          '--threads',
+          '2',
+          '--cells',
+          lane.cells.map((cell) => `${cell.instance}:${cell.seed}`).join(','),
+          ...(qualityBudgetS !== null ? ['--budget', `${qualityBudgetS}s`] : []),
+          ...paramArgs(candidate),
+          ...(withBaseline && baseline ? paramArgs(baseline, 'baseline-') : []),
+          '--json',
+          files[k],
+        ];
+        const ok = await runBench('quality', args, { logFile: join(scratch, `quality-${k}.log`), echo: false, deadlineS: stepDeadline, cpus: lane.cpus });
+        if (!ok) said.push(`quality on cores ${lane.cpus} failed or was cut short (see quality-pairs.log)`);
+      }
+      return said;
     }),
   );
-  writeFileSync(pairLog, lanes.map((_, k) => `---- pair ${k} (cores ${2 * k},${2 * k + 1}) ----\n${readLog(join(scratch, `quality-${k}.log`))}`).join('\n'));
+  const summary = outcomes.flat();
+  if (crowd) console.log(readLog(join(OUT, 'crowd.txt')));
+  if (!cells) return summary.join('; ');
+  writeFileSync(
+    join(OUT, 'quality-pairs.log'),
+    plan.map((lane, k) => `---- cores ${lane.cpus} ----\n${lane.cells.length > 0 ? readLog(join(scratch, `quality-${k}.log`)) : '(crowd only)\n'}`).join('\n'),
+  );
   const measured = files.filter((file) => existsSync(file));
-  if (measured.length === 0) return 'no pair measured a cell (see quality-pairs.log)';
+  if (measured.length === 0) return [...summary, 'no pair measured a quality cell (see quality-pairs.log)'].join('; ');
   await runBench('quality', ['--merge', measured.join(','), '--json', join(OUT, 'quality.json')], {
     logFile: join(OUT, 'quality.txt'),
     echo: true,
     deadlineS: elapsedS() + 30,
   });
-  const failed = results.filter((ok) => !ok).length;
-  return failed === 0
-    ? 'complete'
-    : `${failed} of ${lanes.length} pairs failed or were cut short (see quality-pairs.log); the report holds the cells they finished`;
+  return [...summary, summary.some((line) => line.startsWith('quality')) ? 'the quality report holds the cells that were finished' : 'quality complete'].join(
+    '; ',
+  );
 }
 
 function readLog(file: string): string {
@@ -270,11 +313,6 @@ function readLog(file: string): string {
 
 function crowdArgs(): string[] {
   return [...(quick ? ['--donors', '40', '--budget', '2s'] : ['--donors', '1000']), ...(process.env.DEVICE_CROWD_ARGS ?? '').split(' ').filter(Boolean)];
-}
-
-async function crowdStep(): Promise<string> {
-  const ok = await runBench('crowd', crowdArgs(), { logFile: join(OUT, 'crowd.txt'), echo: true, deadlineS: deadline(COST.crowd) });
-  return ok ? 'complete' : 'failed or cut short (see crowd.txt)';
 }
 
 // ---- The run. ----
@@ -313,8 +351,7 @@ const step = async (name: string, body: () => Promise<string>): Promise<void> =>
 };
 try {
   if (chosen.scale) await step('scale', () => scaleStep(chosen.scale!.baselineWorkers));
-  if (chosen.quality) await step('quality', () => qualityStep(chosen.quality!.withBaseline));
-  if (chosen.crowd) await step('crowd', crowdStep);
+  if (chosen.pairs) await step('pairs', () => pairsStep(chosen.pairs!));
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -185,7 +185,7 @@ function report({ variants, runs }: ScaleFile): void {
     for (const row of rows) {
       const gap = mean(row.gaps);
       console.log(
-        `${String(row.workers).padStart(7)} | ${Math.round(row.movesPerSecond).toLocaleString('en').padStart(11)} | ${(one ? (row.movesPerSecond / (row.workers * one.movesPerSecond)).toFixed(2) : 'n/a').padStart(17)} | ${gap.toFixed(3).padStart(6)} | ${(one && mean(one.gaps) > 0 ? (gap / mean(one.gaps)).toFixed(2) : 'n/a').padStart(12)} | ${row.gaps
+        `${String(row.workers).padStart(7)} | ${Math.round(row.movesPerSecond).toLocaleString('en').padStart(11)} | ${(one && one.movesPerSecond > 0 ? (row.movesPerSecond / (row.workers * one.movesPerSecond)).toFixed(2) : 'n/a').padStart(17)} | ${gap.toFixed(3).padStart(6)} | ${(one && mean(one.gaps) > 0 ? (gap / mean(one.gaps)).toFixed(2) : 'n/a').padStart(12)} | ${row.gaps
           .map((g) => g.toFixed(3))
           .join(' ')
           .padEnd(20)} | ${Math.round(row.slices)}`,

@@ -53,7 +53,17 @@ export class Cluster {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const worker = { id, child, exited };
     this.workers.push(worker);
-    await this.until(() => this.kiln.orchestrator.workers.totalConcurrency >= before + threads, 15_000, `worker ${id} to join`);
+    // What it said last, for the error when it never joins (a worker that cannot start says why on stderr).
+    let said = '';
+    child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString('utf8')).slice(-2000)));
+    const gone = () => child.exitCode !== null || child.signalCode !== null;
+    const joined = () => this.kiln.orchestrator.workers.totalConcurrency >= before + threads;
+    try {
+      await this.until(() => gone() || joined(), 15_000, `worker ${id} to join`);
+      if (gone()) throw new Error(`worker ${id} exited (${child.exitCode ?? child.signalCode}) before it joined`);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; its stderr: ${said.trim() || '(nothing)'}`);
+    }
     return worker;
   }
 
