@@ -14,8 +14,8 @@
  *
  * Environment: OUT (default ./device-out), DEVICE_BUDGET_S (seconds for the whole script, default 520),
  * DEVICE_QUICK=1 (tiny budgets for a dry run of every step), DEVICE_STEPS (comma list, default
- * scale,quality,crowd), DEVICE_CANDIDATE / DEVICE_BASELINE (solve parameters as method=M,scheme=S; an empty
- * DEVICE_CANDIDATE is the defaults; DEVICE_BASELINE=none measures no baseline), DEVICE_CROWD_ARGS (extra
+ * scale,quality,crowd), DEVICE_CANDIDATE / DEVICE_BASELINE (solve parameters as method=M,scheme=S; defaults
+ * scheme=population and method=lsmc,scheme=whole; an empty DEVICE_CANDIDATE is the orchestrator's defaults; DEVICE_BASELINE=none measures no baseline), DEVICE_CROWD_ARGS (extra
  * bench:crowd arguments), DEVICE_PLAN_ONLY=1 (print the plan, measure nothing; DEVICE_CORES=16 then plans for
  * that many cores).
  */
@@ -23,6 +23,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseSolveRequest } from '../shared/protocol/validate.ts';
 import { benchScriptArgs } from './bench-script.ts';
 import { QUALITY_TIERS, describeParams, tierOf, type VariantParams } from './quality-plan.ts';
 import { benchInstanceNames, benchInstanceSize } from './tsplib.ts';
@@ -37,11 +38,12 @@ for (const step of steps) if (!['scale', 'quality', 'crowd'].includes(step)) fai
 /** DEVICE_CORES: plan for another machine's core count (with DEVICE_PLAN_ONLY=1 only: nothing can run on cores that are not there). */
 const cores = process.env.DEVICE_CORES ? Number(process.env.DEVICE_CORES) : cpus().length;
 if (process.env.DEVICE_CORES && (process.env.DEVICE_PLAN_ONLY !== '1' || !(cores >= 1))) fail('DEVICE_CORES needs DEVICE_PLAN_ONLY=1 and a positive count');
-const scratch = mkdtempSync(join(tmpdir(), 'kiln-device-'));
-mkdirSync(OUT, { recursive: true });
 
-/** The parameters judged, and the previous ones measured beside them (the defaults before issue 10). */
-const candidate = parseParams(process.env.DEVICE_CANDIDATE ?? '', 'DEVICE_CANDIDATE');
+/**
+ * The parameters judged (issue 10's new scheme, explicitly, while 'auto' is not it yet), and the previous
+ * ones measured beside them (the defaults before issue 10).
+ */
+const candidate = parseParams(process.env.DEVICE_CANDIDATE ?? 'scheme=population', 'DEVICE_CANDIDATE');
 const baseline = process.env.DEVICE_BASELINE === 'none' ? null : parseParams(process.env.DEVICE_BASELINE ?? 'method=lsmc,scheme=whole', 'DEVICE_BASELINE');
 
 function fail(message: string): never {
@@ -55,6 +57,12 @@ function parseParams(text: string, what: string): VariantParams {
     const [key, value] = pair.split('=');
     if ((key !== 'method' && key !== 'scheme') || !value) fail(`${what}: expected method=M,scheme=S, got '${pair}'`);
     params[key] = value;
+  }
+  // The orchestrator's own checks, on a 3-city stand-in: a name it does not know stops the run here, not on the machine.
+  try {
+    parseSolveRequest({ problem: { name: 'check', n: 3, edgeWeightType: 'EUC_2D', xs: [0, 1, 2], ys: [0, 1, 0] }, budgetMs: 1000, params });
+  } catch (error) {
+    fail(`${what}: ${(error as Error).message}`);
   }
   return params;
 }
@@ -328,10 +336,9 @@ console.log(
 const chosen = plan();
 console.log(`time plan (estimates; the budget is ${budgetS} s):`);
 for (const line of chosen.lines) console.log(line);
-if (process.env.DEVICE_PLAN_ONLY === '1') {
-  rmSync(scratch, { recursive: true, force: true });
-  process.exit(0);
-}
+if (process.env.DEVICE_PLAN_ONLY === '1') process.exit(0);
+mkdirSync(OUT, { recursive: true });
+const scratch = mkdtempSync(join(tmpdir(), 'kiln-device-'));
 
 const outcomes: string[] = [];
 const step = async (name: string, body: () => Promise<string>): Promise<void> => {
