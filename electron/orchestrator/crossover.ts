@@ -1,8 +1,9 @@
 /**
  * Partition crossover for a run's population: in the event loop for problems where it costs a few
  * milliseconds, on a worker thread of its own for larger ones, so that the orchestrator keeps answering
- * (measured in docs/benchmarks.md, "Distributed solving": about 2.5 ms at 2,392 cities, tens of ms from
- * 30,000). One thread per run that needs it, started on its first crossover and ended with the run.
+ * (CPU time per crossover, docs/benchmarks.md "Distributed solving": 3-6 ms at 2,392 cities, 8-11 ms at
+ * 13,509, 50-60 ms at 33,810, 145-170 ms at 85,900). One thread per run that needs it, started on its
+ * first crossover and ended with the run.
  */
 import { Worker } from 'node:worker_threads';
 import { partitionCrossover, type CrossoverResult } from '../../shared/tsp/gpx.ts';
@@ -10,8 +11,8 @@ import type { Instance } from '../../shared/tsp/types.ts';
 import type { Crossover } from './population.ts';
 import type { CrossoverReply, CrossoverRequest } from './crossover-thread.ts';
 
-/** Up to this many cities a crossover runs in the event loop (it blocks it for under ~10 ms). */
-export const INLINE_MAX_CITIES = 12_000;
+/** Up to this many cities a crossover runs in the event loop (about 10 ms at most). */
+export const INLINE_MAX_CITIES = 10_000;
 
 /**
  * The bundles emit crossover-thread.ts as its own file next to their main file and define

@@ -54,6 +54,10 @@ describe('npm run build:electron', () => {
   it('emits the compute thread entry with only Node builtins', () => {
     expect(externalRequires('slice-thread.cjs').every((name) => NODE_BUILTINS.has(name))).toBe(true);
   });
+
+  it("emits the orchestrator's crossover thread entry with only Node builtins", () => {
+    expect(externalRequires('crossover-thread.cjs').every((name) => NODE_BUILTINS.has(name))).toBe(true);
+  });
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fake app's JSON lines, read field by field per type
