@@ -1,7 +1,7 @@
 /**
  * Simulated donors for `npm run bench:crowd` (a child process of bench/crowd.ts): each its own WebSocket
- * session joined with the invite as a browser donor would (WAMP-CRA, MessagePack), registering
- * kiln.anneal with concurrency 2, publishing its load every second, and answering each slice after the
+ * session joined with the invite as a browser donor would (WAMP-CRA, MessagePack), registering its own
+ * kiln.anneal.<session id> with concurrency 2, following every run's state, publishing its load every second, and answering each slice after the
  * slice's time without annealing: it returns the start tour with at most one improving 2-opt move
  * (so the run keeps improving and progress keeps flowing). A raw WAMP client keeps this process cheap
  * next to the control center it measures.
@@ -12,7 +12,7 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
-import { Procedures, REALM, Topics } from '../shared/protocol/uris.ts';
+import { Procedures, REALM, Topics, annealProcedure } from '../shared/protocol/uris.ts';
 import type { AnnealRequest, ProblemWire, WorkerLoad } from '../shared/protocol/wire.ts';
 import { decodeInt32s, toBytes } from '../shared/protocol/codecs.ts';
 import { problemFromWire } from '../shared/protocol/validate.ts';
@@ -21,7 +21,8 @@ import type { ProblemData } from '../shared/tsp/types.ts';
 const [url, authid, secret, countText, firstText] = process.argv.slice(2);
 const count = Number(countText);
 const first = Number(firstText);
-const packr = new Packr({ useRecords: false, variableMapSize: true });
+// int64AsType: the router sends session ids (up to 2^53) as 64-bit integers; they are numbers here.
+const packr = new Packr({ useRecords: false, variableMapSize: true, int64AsType: 'number' });
 const SLOTS = 2;
 
 const totals = { joined: 0, refused: 0, invocations: 0, yielded: 0, improved: 0, problemFetches: 0, errors: 0, closed: 0, sliceMsTotal: 0 };
@@ -136,8 +137,8 @@ function startDonor(index: number): Promise<void> {
         case 4: // CHALLENGE
           send([5, craSignature(message[2] as Record<string, unknown>), {}]);
           break;
-        case 2: // WELCOME
-          send([64, requestId++, { invoke: 'roundrobin', concurrency: SLOTS }, Procedures.anneal]);
+        case 2: // WELCOME: a compute session may register only its own kiln.anneal.<session id>
+          send([64, requestId++, { invoke: 'single', concurrency: SLOTS }, annealProcedure(message[1] as number)]);
           break;
         case 3: {
           // ABORT
@@ -151,8 +152,10 @@ function startDonor(index: number): Promise<void> {
           if (!registered) {
             registered = true;
             totals.joined++;
-            send([16, requestId++, {}, Topics.workerLoad, [load()]]);
-            loadTimer = setInterval(() => send([16, requestId++, {}, Topics.workerLoad, [load()]]), 1000);
+            // As ComputeCallee does: every run's state (a run that ends stops its slices), one event per donor.
+            send([32, requestId++, { match: 'wildcard' }, Topics.anyRunState]);
+            send([16, requestId++, { disclose_me: true }, Topics.workerLoad, [load()]]);
+            loadTimer = setInterval(() => send([16, requestId++, { disclose_me: true }, Topics.workerLoad, [load()]]), 1000);
             resolve();
           }
           break;
@@ -167,6 +170,12 @@ function startDonor(index: number): Promise<void> {
           if (message[1] === 48) {
             pendingCalls.get(message[2] as number)?.(null);
             pendingCalls.delete(message[2] as number);
+          } else if (message[1] === 64) {
+            // REGISTER refused: this donor cannot take slices; count it as refused, with the reason.
+            totals.refused++;
+            const reason = `register: ${String(message[4])}`;
+            refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+            socket.close();
           }
           break;
         case 6: // GOODBYE

@@ -1,14 +1,22 @@
 /**
- * `npm run bench:crowd [-- --donors 1000 --instance pr1002 --budget 20s --donor-processes 2 --baseline]`: one control
- * center (startKiln as `kiln serve` runs it: invites on, no local compute) and N simulated donors, each
- * its own WebSocket session with two slots that answers after the slice's time without computing
- * (bench/crowd-donors.ts), plus a controller page asking kiln.solve.status every 100 ms
- * (bench/crowd-controller.ts). Prints, against what N donors can take (2 N slices per slice time):
- * slices completed, progress events per second against the 10/s the orchestrator publishes at most,
- * p50/p99 of kiln.solve.status, and the control center's event-loop use. Goals (issue 15): p99 <= 100 ms,
- * progress at its full rate, >= 90 % of the slices.
+ * `npm run bench:crowd [-- --donors 1000 --instance pr1002 --budget 20s --donor-processes P --baseline --cpu-prof PREFIX]`:
+ * one control center (startKiln as `kiln serve` runs it: invites on, no local compute) and N simulated
+ * donors, each its own WebSocket session with two slots that answers after the slice's time without
+ * computing (bench/crowd-donors.ts, in P child processes so the control center's core is its own), plus a
+ * controller page asking kiln.solve.status every 100 ms (bench/crowd-controller.ts). Prints, against what
+ * N donors can take (2 N slices per slice time): slices completed, progress events per second against
+ * the 10/s the orchestrator publishes at most, p50/p99 of kiln.solve.status, and the control center's
+ * event-loop use. Goals (issue 15): p99 <= 100 ms, progress at its full rate, >= 90 % of the slices.
+ *
+ * --donors takes a list (100,300,1000): each crowd gets a fresh control center, one after the other, and
+ * a table of all of them closes the output. --baseline measures each crowd first with the orchestrator on
+ * a loopback WebSocket (as before the in-process transport). --cpu-prof PREFIX writes the control center's
+ * CPU profile during each run to PREFIX-<N>.cpuprofile (Chrome DevTools, or any .cpuprofile viewer).
+ * Exits by itself: 0 when every crowd was measured, 1 when one could not be.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session as Inspector } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -28,16 +36,33 @@ const { values } = parseArgs({
     donors: { type: 'string', default: '1000' },
     instance: { type: 'string', default: 'pr1002' },
     budget: { type: 'string', default: '20s' },
-    'donor-processes': { type: 'string', default: '2' },
+    'donor-processes': { type: 'string' },
     baseline: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
-const donors = Number(values.donors);
-const budgetMs = parseDuration(values.budget, '--budget');
-const donorProcesses = Math.max(1, Math.min(donors, Number(values['donor-processes'])));
-const problem = loadBenchTsplib(values.instance);
 
-/** A child running one of the bench's peer scripts; resolves `first` with its first output line. */
+function fail(message: string): never {
+  console.error(`bench:crowd: ${message}`);
+  process.exit(2);
+}
+
+const crowds = values.donors.split(',').map((text) => {
+  const count = Number(text.trim());
+  if (!Number.isInteger(count) || count < 1 || count > 20_000) fail(`--donors: ${JSON.stringify(text)} is not a whole number from 1 to 20000`);
+  return count;
+});
+const budgetMs = parseDuration(values.budget, '--budget');
+// The donors' processes take what the control center leaves: a quarter of the cores, 2 to 8 of them.
+const donorProcessesOption = values['donor-processes'] === undefined ? undefined : Number(values['donor-processes']);
+if (donorProcessesOption !== undefined && !(Number.isInteger(donorProcessesOption) && donorProcessesOption >= 1))
+  fail('--donor-processes: a whole number from 1');
+const defaultDonorProcesses = Math.max(2, Math.min(8, Math.floor(cpus().length / 4)));
+const problem = loadBenchTsplib(values.instance);
+/** How long N donors may take to join before the crowd is measured as it is. */
+const JOIN_DEADLINE_MS = 60_000;
+
+/** A child running one of the bench's peer scripts, read line by line. */
 function child(script: string, args: string[], env: NodeJS.ProcessEnv = {}): { process: ChildProcess; lines: AsyncIterator<string> } {
   const started = spawn(process.execPath, [...benchScriptArgs(script), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -54,7 +79,45 @@ async function line(peer: { lines: AsyncIterator<string> }): Promise<string> {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function measure(overWebSocket: boolean): Promise<void> {
+/** One crowd's figures, for the closing table. */
+interface Row {
+  donors: number;
+  variant: string;
+  joined: number;
+  loadAverage: number;
+  slicesDone: number;
+  takeable: number;
+  statusP50: number;
+  statusP99: number;
+  statusMax: number;
+  statusCalls: number;
+  progressPerSecond: number;
+  busy: number;
+  /** The control center's CPU time (all its threads) per 1,000 slices done: what the crowd costs it, whatever the machine's load. */
+  cpuMsPerKiloSlice: number;
+  lateMs: number;
+}
+
+/** Records the control center's CPU profile while `work` runs, when --cpu-prof asked for one. */
+async function profiled<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (file === undefined) return work();
+  const inspector = new Inspector();
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of the control center during the run: ${file}`);
+    inspector.disconnect();
+  }
+}
+
+async function measure(donors: number, overWebSocket: boolean): Promise<Row> {
+  const donorProcesses = Math.max(1, Math.min(donors, donorProcessesOption ?? defaultDonorProcesses));
+  const variant = overWebSocket ? 'baseline: orchestrator over a loopback WebSocket' : 'as shipped';
   const kiln = await startKiln({
     host: '127.0.0.1',
     port: 0,
@@ -64,73 +127,134 @@ async function measure(overWebSocket: boolean): Promise<void> {
     routerLimits: { maxSessions: donors + 50 },
     orchestratorOverWebSocket: overWebSocket,
   });
-  const session = await new Promise<WampSession>((resolve, reject) =>
-    openWampClient({
-      url: kiln.routerUrl,
-      realm: 'kiln',
-      credentials: { method: 'ticket', ...kiln.credentials.ui },
-      onOpen: resolve,
-      onClose: (r) => reject(new Error(r)),
-    }),
-  );
-  const invite = await session.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 3_600_000 });
+  const peers: ChildProcess[] = [];
+  try {
+    const session = await new Promise<WampSession>((resolve, reject) =>
+      openWampClient({
+        url: kiln.routerUrl,
+        realm: 'kiln',
+        credentials: { method: 'ticket', ...kiln.credentials.ui },
+        onOpen: resolve,
+        onClose: (r) => reject(new Error(r)),
+      }),
+    );
+    const invite = await session.call<CreatedInvite>(Procedures.lanCreateInvite, [], { ttlMs: 3_600_000 });
 
-  console.log(`${overWebSocket ? 'baseline, the orchestrator over a loopback WebSocket' : 'the orchestrator in-process (as shipped)'}:`);
-  console.log(
-    `bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`,
-  );
-  const joinStarted = performance.now();
-  const crowd = Array.from({ length: donorProcesses }, (_, p) => {
-    const count = Math.floor(donors / donorProcesses) + (p < donors % donorProcesses ? 1 : 0);
-    const first = p * Math.floor(donors / donorProcesses) + Math.min(p, donors % donorProcesses);
-    return child('crowd-donors', [kiln.routerUrl, `invite:${invite.inviteId}`, invite.secret, String(count), String(first)]);
-  });
-  for (const peer of crowd) console.log(`  donors: ${await line(peer)}`);
-  const deadline = Date.now() + 60_000;
-  while (kiln.orchestrator.workers.totalConcurrency < 2 * donors && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
-  console.log(
-    `  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`,
-  );
+    console.log(`${donors} donors, ${variant}:`);
+    console.log(
+      `bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`,
+    );
+    const joinStarted = performance.now();
+    const crowd = Array.from({ length: donorProcesses }, (_, p) => {
+      const count = Math.floor(donors / donorProcesses) + (p < donors % donorProcesses ? 1 : 0);
+      const first = p * Math.floor(donors / donorProcesses) + Math.min(p, donors % donorProcesses);
+      return child('crowd-donors', [kiln.routerUrl, `invite:${invite.inviteId}`, invite.secret, String(count), String(first)]);
+    });
+    peers.push(...crowd.map((peer) => peer.process));
+    let joined = 0;
+    for (const peer of crowd) {
+      const joinedLine = await line(peer);
+      joined += Number(/joined (\d+)/.exec(joinedLine)?.[1] ?? 0);
+      console.log(`  donors: ${joinedLine}`);
+    }
+    if (joined === 0) throw new Error('no donor could join');
+    const deadline = Date.now() + JOIN_DEADLINE_MS;
+    while (kiln.orchestrator.workers.totalConcurrency < 2 * joined && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 50));
+    console.log(
+      `  ${kiln.orchestrator.workers.totalConcurrency} slots counted by the orchestrator, ${((performance.now() - joinStarted) / 1000).toFixed(1)} s after the first join`,
+    );
 
-  const controller = child('crowd-controller', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
-  await line(controller);
+    const controller = child('crowd-controller', [kiln.routerUrl], { KILN_TICKET: kiln.credentials.ui.ticket });
+    peers.push(controller.process);
+    await line(controller);
 
-  const elu = performance.eventLoopUtilization();
-  const result: RunResult = await kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs, params: { seed: 1 } }).finished();
-  const busy = performance.eventLoopUtilization(elu).utilization;
+    const loadAverage = loadavg()[0];
+    const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
+    const profileFile = values['cpu-prof'] === undefined ? undefined : `${values['cpu-prof']}-${donors}${overWebSocket ? '-baseline' : ''}.cpuprofile`;
+    const result: RunResult = await profiled(profileFile, () =>
+      kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs, params: { seed: 1 } }).finished(),
+    );
+    const busy = performance.eventLoopUtilization(elu).utilization;
+    const cpuUsed = process.cpuUsage(cpu);
 
-  const report = async (peer: { process: ChildProcess; lines: AsyncIterator<string> }): Promise<Record<string, unknown>> => {
-    peer.process.stdin!.write('stop\n');
-    return JSON.parse(await line(peer)) as Record<string, unknown>;
-  };
-  const controllerReport = (await report(controller)) as { latencies: number[]; progressAt: number[]; summaries: number; failures: string[] };
-  const donorReports = await Promise.all(crowd.map(report));
-  const sum = (key: string): number => donorReports.reduce((total, r) => total + Number(r[key] ?? 0), 0);
+    const report = async (peer: { process: ChildProcess; lines: AsyncIterator<string> }): Promise<Record<string, unknown>> => {
+      peer.process.stdin!.write('stop\n');
+      return JSON.parse(await line(peer)) as Record<string, unknown>;
+    };
+    const controllerReport = (await report(controller)) as { latencies: number[]; progressAt: number[]; summaries: number; failures: string[] };
+    const donorReports = await Promise.all(crowd.map(report));
+    const sum = (key: string): number => donorReports.reduce((total, r) => total + Number(r[key] ?? 0), 0);
 
-  const sliceMs = sum('sliceMsTotal') / Math.max(1, sum('invocations'));
-  const takeable = (2 * donors * result.elapsedMs) / sliceMs;
-  const latencies = controllerReport.latencies.sort((a, b) => a - b);
-  const inRun = controllerReport.progressAt.filter((at) => at >= result.startedAt && at <= result.startedAt + result.elapsedMs);
-  const progressPerSecond = inRun.length / (result.elapsedMs / 1000);
+    const sliceMs = sum('sliceMsTotal') / Math.max(1, sum('invocations'));
+    const takeable = (2 * joined * result.elapsedMs) / sliceMs;
+    const latencies = controllerReport.latencies.sort((a, b) => a - b);
+    const inRun = controllerReport.progressAt.filter((at) => at >= result.startedAt && at <= result.startedAt + result.elapsedMs);
+    const progressPerSecond = inRun.length / (result.elapsedMs / 1000);
+    const row: Row = {
+      donors,
+      variant,
+      joined,
+      loadAverage,
+      slicesDone: result.slicesDone,
+      takeable,
+      statusP50: percentile(latencies, 50),
+      statusP99: percentile(latencies, 99),
+      statusMax: latencies[latencies.length - 1] ?? NaN,
+      statusCalls: latencies.length,
+      progressPerSecond,
+      busy,
+      cpuMsPerKiloSlice: (cpuUsed.user + cpuUsed.system) / Math.max(1, result.slicesDone),
+      lateMs: result.elapsedMs - budgetMs,
+    };
 
-  console.log(`  run: ${result.phase}, ${result.elapsedMs} ms, gap ${result.gapPercent?.toFixed(2)} %, mean slice ${sliceMs.toFixed(0)} ms`);
-  console.log(
-    `  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}`,
-  );
-  console.log(
-    `  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`,
-  );
-  console.log(
-    `  kiln.solve.status p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)${controllerReport.failures.length ? `; ${controllerReport.failures.length} failed: ${[...new Set(controllerReport.failures)].join(', ')}` : ''}`,
-  );
-  console.log(`  control center event loop ${(100 * busy).toFixed(0)} % busy during the run; load average ${loadavg()[0].toFixed(1)} at the end`);
-
-  for (const peer of crowd) peer.process.kill();
-  await kiln.close();
+    console.log(`  run: ${result.phase}, ${result.elapsedMs} ms, gap ${result.gapPercent?.toFixed(2)} %, mean slice ${sliceMs.toFixed(0)} ms`);
+    console.log(
+      `  slices done ${result.slicesDone} of ${Math.round(takeable)} the donors could take: ${(result.slicesDone / takeable).toFixed(3)} (goal >= 0.90); failed ${result.slicesFailed}, problem fetches ${sum('problemFetches')}, improved answers ${sum('improved')}`,
+    );
+    console.log(
+      `  progress ${progressPerSecond.toFixed(1)}/s of 10/s: ${(progressPerSecond / 10).toFixed(2)}; machine summaries received ${controllerReport.summaries}`,
+    );
+    console.log(
+      `  kiln.solve.status p50 ${row.statusP50.toFixed(1)} ms, p99 ${row.statusP99.toFixed(1)} ms, max ${row.statusMax.toFixed(1)} ms over ${latencies.length} calls (goal p99 <= 100 ms)${controllerReport.failures.length ? `; ${controllerReport.failures.length} failed: ${[...new Set(controllerReport.failures)].join(', ')}` : ''}`,
+    );
+    console.log(
+      `  control center event loop ${(100 * busy).toFixed(0)} % busy during the run, CPU ${row.cpuMsPerKiloSlice.toFixed(0)} ms per 1,000 slices; load average ${loadavg()[0].toFixed(1)} at the end`,
+    );
+    return row;
+  } finally {
+    for (const peer of peers) peer.kill();
+    await kiln.close();
+  }
 }
 
-// --baseline: the same crowd first against the orchestrator on a loopback WebSocket (as before the
-// in-process transport), then as shipped, back to back, so both see the same machine.
-if (values.baseline) await measure(true);
-await measure(false);
-process.exit(0);
+function table(rows: Row[]): string {
+  const lines = [
+    '| donors | code | load avg | slices done / could take | status p50 / p99 / max | progress / s (of 10) | event loop | CPU / 1,000 slices | run late by |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const donors = r.joined === r.donors ? `${r.donors}` : `${r.joined} of ${r.donors}`;
+    lines.push(
+      `| ${donors} | ${r.variant} | ${r.loadAverage.toFixed(1)} | ${r.slicesDone} / ${Math.round(r.takeable)} = ${(r.slicesDone / r.takeable).toFixed(2)} | ${r.statusP50.toFixed(0)} / ${r.statusP99.toFixed(0)} / ${r.statusMax.toFixed(0)} ms | ${r.progressPerSecond.toFixed(1)} | ${(100 * r.busy).toFixed(0)} % | ${r.cpuMsPerKiloSlice.toFixed(0)} ms | ${r.lateMs} ms |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const rows: Row[] = [];
+let failed = false;
+for (const donors of crowds) {
+  // --baseline: the same crowd first against the orchestrator on a loopback WebSocket, then as shipped, back to back.
+  for (const overWebSocket of values.baseline ? [true, false] : [false]) {
+    try {
+      rows.push(await measure(donors, overWebSocket));
+    } catch (error) {
+      failed = true;
+      console.error(`bench:crowd: ${donors} donors could not be measured: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+console.log(`\nbench:crowd ${problem.name}, budget ${budgetMs} ms, ${cpus().length} cores (goals: slices >= 0.90, status p99 <= 100 ms, progress 10/s)`);
+console.log(table(rows));
+process.exit(failed ? 1 : 0);

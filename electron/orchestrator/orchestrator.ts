@@ -7,7 +7,7 @@
  * control center's) share a router's callees without any of them running another's solve.
  */
 import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
-import type { RunResult, RunState } from '../../shared/protocol/wire.ts';
+import type { ProblemWire, RunResult, RunState } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
@@ -49,6 +49,8 @@ export class Orchestrator {
   readonly problemProcedure: string;
   private readonly runs = new Map<string, Run>();
   private readonly problems = new Map<string, ProblemData>();
+  /** Each problem's wire form, made once: a crowd's donors all fetch it when a run starts. */
+  private readonly wires = new WeakMap<ProblemData, ProblemWire>();
   private readonly registrations: WampRegistration[] = [];
   private readonly unwatch: Array<() => void> = [];
   private readonly remoteLog: (line: string) => void;
@@ -123,12 +125,15 @@ export class Orchestrator {
     const hash = problemHash(problem);
     this.problems.delete(hash);
     this.problems.set(hash, problem);
+    // Callees this run quarantined: barred from every run's deals until it ends (WorkerRegistry.bar).
+    const barred: Callee[] = [];
     const run: Run = new Run(newRunId(), problem, hash, budgetMs, params, {
       session: this.session,
       problemFrom: this.options.private ? this.problemProcedure : undefined,
       capacity: () => this.capacityFor(run),
       acquire: (eligible) => this.workers.acquire(eligible),
       release: (callee) => this.workers.release(callee),
+      hasFreeSlot: () => this.workers.hasFreeSlot(),
       isLive: (callee) => this.workers.has(callee),
       onSliceEnded: () => this.refill(run),
       startTour,
@@ -136,13 +141,18 @@ export class Orchestrator {
       onSliceDone: (slice) => {
         for (const listener of this.sliceListeners) listener(slice);
       },
-      onQuarantine: (callee) => this.quarantined(callee),
+      onQuarantine: (callee) => {
+        barred.push(callee);
+        this.workers.bar(callee);
+        this.quarantined(callee);
+      },
       log: this.remoteLog,
     });
     this.runs.set(run.id, run);
     this.prune();
     run.start();
     void run.finished().then((result) => {
+      for (const callee of barred.splice(0)) this.workers.unbar(callee);
       for (const listener of this.endedListeners) listener(run, result);
     });
     return run;
@@ -196,7 +206,9 @@ export class Orchestrator {
   private problemWire(hash: unknown) {
     const problem = typeof hash === 'string' ? this.problems.get(hash) : undefined;
     if (!problem) throw new ProtocolError(Errors.noSuchProblem, `no problem with hash ${JSON.stringify(hash)}`);
-    return problemToWire(problem);
+    let wire = this.wires.get(problem);
+    if (!wire) this.wires.set(problem, (wire = problemToWire(problem)));
+    return wire;
   }
 
   /** Forgets the oldest finished runs and problems no running run needs. */

@@ -33,7 +33,7 @@ import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, resultPayload, type WampSession } from '../../shared/wamp.ts';
 import { Blame, describeCallee, oneLine } from './blame.ts';
-import { crowdSliceMs, defaultSliceMs, temperatureBand } from './slice-plan.ts';
+import { crowdSliceMs, defaultSliceMs, spreadSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
 import { Population, type Lineage, type PopulationSummary } from './population.ts';
 import { tourDistance } from '../../shared/tsp/gpx.ts';
@@ -65,6 +65,8 @@ export interface RunContext {
   /** A slot on a callee `eligible` accepts, or undefined when none is free; given back with release(). */
   acquire: (eligible: (callee: Callee) => boolean) => Callee | undefined;
   release: (callee: Callee) => void;
+  /** Whether any callee has a slot free now (default: assume so); lets a run skip deals that cannot happen. */
+  hasFreeSlot?: () => boolean;
   /** Whether the callee is still registered (a lost callee's errors are not its fault). */
   isLive: (callee: Callee) => boolean;
   /** One of this run's slices came back, freeing a callee slot (for this run or another); default: fill this run. */
@@ -89,6 +91,12 @@ export interface SliceDone {
   /** The callee's own account of its compute time, capped at the slice's budget. */
   cpuMs: number;
   improved: boolean;
+}
+
+/** Whether one of the slice's attempts is on this callee (a slice is never dealt twice to one callee). */
+function holds(slice: Slice, callee: Callee): boolean {
+  for (const attempt of slice.attempts) if (attempt.callee === callee) return true;
+  return false;
 }
 
 /** One unit of work: its request, dealt to one callee, or to a second one when the first is overdue. */
@@ -151,8 +159,8 @@ export class Run {
   /** For the lengths of returned tours, which are computed here, never taken from the callee. */
   private readonly instance: Instance;
   private readonly blame: Blame;
-  /** The attempts out now, oldest first (stragglers are looked for here). */
-  private readonly live = new Set<Attempt>();
+  /** Attempts out past their budget + STRAGGLER_MS on a slice nobody else holds: dealt again when a slot is free. */
+  private readonly stragglers = new Set<Attempt>();
   /** [ms since start, best length] at each improvement, for the run history; thinned past MAX_CONVERGENCE_SAMPLES. */
   readonly convergence: Array<[number, number]> = [];
 
@@ -242,8 +250,13 @@ export class Run {
       }
       return;
     }
-    while (this.inFlight < capacity && this.deal(this.newSlice(sliceMs))) {
+    // A crowd's first fill deals thousands at once: their default lengths are spread, so they do not all end together.
+    const burst = capacity - this.inFlight;
+    const spread = this.params.sliceMs === undefined;
+    for (let index = 0; this.inFlight < capacity; index++) {
+      const length = spread ? Math.min(spreadSliceMs(planned, index, burst), remaining - 10) : sliceMs;
       // deal() took a slot; keep going while the run's share and the callees' slots allow.
+      if (!this.deal(this.newSlice(length))) break;
     }
   }
 
@@ -382,8 +395,7 @@ export class Run {
 
   /** Deals the slice to a free callee that is not quarantined and holds no attempt of it; false when none is free. */
   private deal(slice: Slice): boolean {
-    const holders = new Set([...slice.attempts].map((attempt) => attempt.callee));
-    const callee = this.context.acquire((candidate) => !holders.has(candidate) && !this.blame.isQuarantined(candidate));
+    const callee = this.context.acquire((candidate) => !holds(slice, candidate) && !this.blame.isQuarantined(candidate));
     if (!callee) return false;
     const attempt: Attempt = {
       slice,
@@ -400,9 +412,15 @@ export class Run {
     this.slicesDispatched++;
     const graceMs = callee.record.graceMs();
     attempt.timer = setTimeout(() => this.overdue(attempt, graceMs), slice.sliceMs + graceMs);
-    this.live.add(attempt);
     // Dealt again at once if a callee is idle then; else whenever one comes free (fill).
-    attempt.stragglerTimer = setTimeout(() => this.fill(), slice.sliceMs + STRAGGLER_MS + 1);
+    attempt.stragglerTimer = setTimeout(
+      () => {
+        attempt.stragglerTimer = undefined;
+        this.stragglers.add(attempt);
+        this.fill();
+      },
+      slice.sliceMs + STRAGGLER_MS + 1,
+    );
     // The router's timeout is a backstop only (Crossbar.io ignores it): the orchestrator keeps the deadline.
     const call = this.call(callee, slice.request, slice.sliceMs + 3 * graceMs);
     attempt.cancel = call.cancel;
@@ -413,12 +431,16 @@ export class Run {
     return true;
   }
 
-  /** Deals each slice still out past its budget + STRAGGLER_MS on one callee to an idle second one. */
+  /**
+   * Deals each slice still out past its budget + STRAGGLER_MS on one callee to an idle second one.
+   * Only the overdue attempts are visited (a crowd has thousands out), and a deal with no slot free
+   * fails at once (slot-heap.ts).
+   */
   private dealStragglers(): void {
-    const now = this.now();
-    for (const attempt of this.live) {
+    for (const attempt of this.stragglers) {
+      if (this.context.hasFreeSlot?.() === false) return;
       const { slice } = attempt;
-      if (!slice.settled && slice.attempts.size === 1 && now - attempt.startedAt > slice.sliceMs + STRAGGLER_MS) this.deal(slice);
+      if (attempt.ended || slice.settled || slice.attempts.size !== 1 || this.deal(slice)) this.stragglers.delete(attempt);
     }
   }
 
@@ -592,7 +614,7 @@ export class Run {
   /** Bookkeeping for an attempt that is over: its timer, its slot, the run's count. */
   private end(attempt: Attempt): void {
     attempt.ended = true;
-    this.live.delete(attempt);
+    this.stragglers.delete(attempt);
     if (attempt.timer) clearTimeout(attempt.timer);
     if (attempt.stragglerTimer) clearTimeout(attempt.stragglerTimer);
     attempt.slice.attempts.delete(attempt);

@@ -29,6 +29,22 @@ export function crowdSliceMs(baseMs: number, slots: number, budgetMs: number): n
   return Math.round(Math.max(baseMs, Math.min(forCrowd, budgetMs / 4)));
 }
 
+/** A fill that deals more slices than this at once spreads their lengths (spreadSliceMs). */
+export const SPREAD_FROM_SLICES = 32;
+
+/**
+ * The length of the `index`-th of `burst` slices dealt at once. A crowd's first fill deals thousands of
+ * slices together; at one length they would all come back together, every round, as a burst of answers
+ * that stalls the control center (a controller's call waits behind it) and leaves the progress events
+ * bunched. Spread evenly over [planned / 2, 3 planned / 2] (the same mean), the answers arrive at the
+ * steady rate from the first round on, and each slot's later slices (dealt one at a time as answers
+ * come back) keep the spacing. Small bursts (a few local threads) keep the planned length.
+ */
+export function spreadSliceMs(plannedMs: number, index: number, burst: number): number {
+  if (burst <= SPREAD_FROM_SLICES) return plannedMs;
+  return Math.round(plannedMs * (0.5 + Math.min(index, burst - 1) / burst));
+}
+
 /**
  * The temperature band of a slice that covers run progress [fraction, fraction + bandFraction].
  * `meanEdge` (best length / n) stands in for the kernel's edge scale (mean distance to the two nearest

@@ -11,6 +11,7 @@ import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf } from '../../shared/pro
 import type { WorkerLoad } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
 import type { EventDetails, WampSession } from '../../shared/wamp.ts';
+import { SlotHeap } from './slot-heap.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
 const FIRST_GRACE_MS = 5000;
@@ -64,7 +65,10 @@ export class WorkerRegistry {
   private total = 0;
   private readonly listeners = new Set<() => void>();
   private readonly goneListeners = new Set<(callee: Callee) => void>();
-  private roundRobin = 0;
+  /** The callees by load, for acquire(): O(log n) per slice however large the crowd. Barred callees are not in it. */
+  private readonly slots = new SlotHeap<Callee>();
+  /** Callees barred by running runs (quarantined), with how many bar them. */
+  private readonly barred = new Map<Callee, number>();
 
   async attach(session: WampSession): Promise<void> {
     // Events first, then the scan: a callee that registers in between is seen twice, and counted once.
@@ -113,27 +117,40 @@ export class WorkerRegistry {
    * undefined when none has a free slot. The caller gives it back with release().
    */
   acquire(eligible: (callee: Callee) => boolean): Callee | undefined {
-    let best: Callee | undefined;
-    let bestLoad = Infinity;
-    const all = [...this.callees.values()];
-    for (let i = 0; i < all.length; i++) {
-      const callee = all[(this.roundRobin + i) % all.length];
-      if (callee.inFlight >= callee.concurrency || !eligible(callee)) continue;
-      const load = callee.inFlight / callee.concurrency;
-      if (load < bestLoad) {
-        best = callee;
-        bestLoad = load;
-      }
-    }
-    if (best) {
-      best.inFlight++;
-      this.roundRobin = (all.indexOf(best) + 1) % Math.max(1, all.length);
-    }
-    return best;
+    return this.slots.acquire(eligible);
   }
 
+  /**
+   * A running run quarantined the callee: no run deals it a slice until every run that barred it has
+   * unbarred it (when they end). Out of the order rather than passed over on every deal: a crowd of
+   * failing strangers (or honest ones too slow for their deadlines) would otherwise make each deal
+   * walk past all of them, since idle, they sort first.
+   */
+  bar(callee: Callee): void {
+    this.barred.set(callee, (this.barred.get(callee) ?? 0) + 1);
+    this.slots.delete(callee);
+  }
+
+  unbar(callee: Callee): void {
+    const count = this.barred.get(callee);
+    if (count === undefined) return;
+    if (count > 1) {
+      this.barred.set(callee, count - 1);
+      return;
+    }
+    this.barred.delete(callee);
+    if (this.has(callee)) this.slots.add(callee);
+  }
+
+  /** Whether some callee has a slot free (whoever it would accept). */
+  hasFreeSlot(): boolean {
+    return this.slots.hasFree;
+  }
+
+  /** Gives back a slot; a callee that has left keeps no place in the order. */
   release(callee: Callee): void {
-    callee.inFlight = Math.max(0, callee.inFlight - 1);
+    if (this.slots.has(callee)) this.slots.release(callee);
+    else callee.inFlight = Math.max(0, callee.inFlight - 1);
   }
 
   /** Callees registered before this orchestrator subscribed: the registration meta API's list. */
@@ -174,6 +191,7 @@ export class WorkerRegistry {
     };
     this.callees.set(sessionId, callee);
     this.byRegistration.set(details.id, callee);
+    this.slots.add(callee);
     this.total += callee.concurrency;
     this.changed();
   }
@@ -197,6 +215,7 @@ export class WorkerRegistry {
       if (claimed !== callee.concurrency) {
         this.total += claimed - callee.concurrency;
         callee.concurrency = claimed;
+        this.slots.update(callee);
         this.changed();
       }
     }
@@ -206,6 +225,8 @@ export class WorkerRegistry {
     if (this.callees.get(callee.session) !== callee) return;
     this.callees.delete(callee.session);
     this.byRegistration.delete(callee.registrationId);
+    this.slots.delete(callee);
+    this.barred.delete(callee);
     this.total -= callee.concurrency;
     for (const listener of this.goneListeners) listener(callee);
     this.changed();

@@ -197,6 +197,7 @@ class RawSocketTransport implements Transport {
         this.gone();
         return;
       }
+      this.heartbeat.heard();
       this.connection?.receive(message);
     }
   }

@@ -152,6 +152,7 @@ export class WebSocketTransport implements Transport {
       this.abort(CloseCode.INVALID_PAYLOAD, (error as Error).message);
       return;
     }
+    this.heartbeat.heard();
     this.connection.receive(message);
   }
 
