@@ -17,7 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Session as Inspector } from 'node:inspector/promises';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -54,10 +54,12 @@ const crowds = values.donors.split(',').map((text) => {
 });
 const budgetMs = parseDuration(values.budget, '--budget');
 // The donors' processes take what the control center leaves: a quarter of the cores, 2 to 8 of them.
+// availableParallelism: the cores this process may run on (taskset included), not the machine's.
+const cores = availableParallelism();
 const donorProcessesOption = values['donor-processes'] === undefined ? undefined : Number(values['donor-processes']);
 if (donorProcessesOption !== undefined && !(Number.isInteger(donorProcessesOption) && donorProcessesOption >= 1))
   fail('--donor-processes: a whole number from 1');
-const defaultDonorProcesses = Math.max(2, Math.min(8, Math.floor(cpus().length / 4)));
+const defaultDonorProcesses = Math.max(2, Math.min(8, Math.floor(cores / 4)));
 const problem = loadBenchTsplib(values.instance);
 /** How long N donors may take to join before the crowd is measured as it is. */
 const JOIN_DEADLINE_MS = 60_000;
@@ -142,7 +144,7 @@ async function measure(donors: number, overWebSocket: boolean): Promise<Row> {
 
     console.log(`${donors} donors, ${variant}:`);
     console.log(
-      `bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start`,
+      `bench:crowd  ${problem.name} (n = ${problem.n}), budget ${budgetMs} ms, ${donors} simulated donors x 2 slots in ${donorProcesses} processes, ${cores} cores, load average ${loadavg()[0].toFixed(1)} at start`,
     );
     const joinStarted = performance.now();
     const crowd = Array.from({ length: donorProcesses }, (_, p) => {
@@ -255,6 +257,6 @@ for (const donors of crowds) {
     }
   }
 }
-console.log(`\nbench:crowd ${problem.name}, budget ${budgetMs} ms, ${cpus().length} cores (goals: slices >= 0.90, status p99 <= 100 ms, progress 10/s)`);
+console.log(`\nbench:crowd ${problem.name}, budget ${budgetMs} ms, ${cores} cores (goals: slices >= 0.90, status p99 <= 100 ms, progress 10/s)`);
 console.log(table(rows));
 process.exit(failed ? 1 : 0);
