@@ -8,11 +8,13 @@
  *
  *   npm run bench:solver [-- --quick] [--instances eil51,pcb442] [--times 1,5] [--methods lsmc,lk] [--seeds 1,2,3]
  *                        [--temperature 0.3,0.03]   (start,end in units of edgeScale, instead of planSchedule's)
+ *                        [--candidates nearest|alpha]   (10 nearest neighbours, or alpha.ts's 5 alpha-nearest)
  *
  * --quick: eil51 to pr1002 at 1 s and 5 s. Moves/s counts annealing proposals for 'anneal' and kicks (each with
  * its local search) for 'lsmc' and 'lk'. Wall times include the polish, not the setup.
  */
 import { parseArgs } from 'node:util';
+import { buildAlphaNeighbourLists } from '../shared/tsp/alpha.ts';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { createInstance } from '../shared/tsp/instance.ts';
 import { annealSlice, isMethod, METHODS, type Method } from '../shared/tsp/kernel.ts';
@@ -31,8 +33,10 @@ const { values } = parseArgs({
     methods: { type: 'string', default: METHODS.join(',') },
     seeds: { type: 'string', default: '1,2,3' },
     temperature: { type: 'string' },
+    candidates: { type: 'string', default: 'nearest' },
   },
 });
+if (values.candidates !== 'nearest' && values.candidates !== 'alpha') throw new Error('--candidates: expected nearest or alpha');
 const instances = values.instances ? values.instances.split(',') : values.quick ? QUICK : ALL;
 const times = (values.times ?? (values.quick ? '1,5' : '1,5,30')).split(',').map(Number);
 const methods = values.methods.split(',').map((m) => {
@@ -53,21 +57,24 @@ interface Row {
 }
 
 const rows: Row[] = [];
-console.log(`seeds ${seeds.join(',')}; gap % above optimum (moves/s, wall s)`);
+console.log(`seeds ${seeds.join(',')}; ${values.candidates} candidates; gap % above optimum (moves/s, wall s)`);
 for (const name of instances) {
   const data = loadBenchTsplib(name);
   const instance = createInstance(data);
-  const neighbours = buildNeighbourLists(instance, 10);
-  const start = constructTour(instance, neighbours, 'greedy');
+  const nearest = buildNeighbourLists(instance, 10);
+  const start = constructTour(instance, nearest, 'greedy');
+  const t0 = performance.now();
+  const neighbours = values.candidates === 'alpha' ? buildAlphaNeighbourLists(instance) : nearest;
+  if (values.candidates === 'alpha') console.log(`${name}: alpha candidates in ${((performance.now() - t0) / 1000).toFixed(2)} s (not in the times below)`);
   const optimum = data.optimum!;
-  const scale = edgeScale(instance, neighbours);
+  const scale = edgeScale(instance, nearest);
   for (const seconds of times) {
     for (const seed of seeds) {
       const cells: string[] = [];
       for (const method of methods) {
         const temperature = temperatureOverride
           ? { start: temperatureOverride[0] * scale, end: temperatureOverride[1] * scale }
-          : planSchedule(instance, neighbours, method);
+          : planSchedule(instance, nearest, method);
         const t0 = performance.now();
         const run = annealSlice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method });
         const polished = annealSlice(instance, neighbours, {

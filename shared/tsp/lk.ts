@@ -37,8 +37,8 @@ export const MAX_DEPTH = 10;
 const MAX_STEPS = 3 * MAX_DEPTH;
 
 export class LinKernighan extends ActiveDescent {
-  /** nbrDist[i] = dist(c, nbr[i]) for city c's candidates: the scans read these rather than recompute them. */
-  private readonly nbrDist: Float64Array;
+  /** Distances to each city's candidates, filled as the scans need them (see CandidateDistances). */
+  private readonly candidates: CandidateDistances;
 
   // The move under construction: its fixed end t1, the reversals applied so far (to retract), the edges it
   // added (never removed again, which bounds the search), and the cities whose tour edges it changed.
@@ -66,7 +66,7 @@ export class LinKernighan extends ActiveDescent {
 
   constructor(instance: Instance, neighbours: NeighbourLists, tour: ArrayTour) {
     super(instance, neighbours, tour);
-    this.nbrDist = candidateDistances(instance, neighbours);
+    this.candidates = CandidateDistances.of(instance, neighbours);
   }
 
   run(budget: Budget | null): number {
@@ -137,7 +137,8 @@ export class LinKernighan extends ActiveDescent {
    * non-improving step with the largest running gain in next* (nextGain <= 0 when there is none).
    */
   private bestStep(t2: number, g: number): number {
-    const { dist, nbr, nbrDist, k, tour, t1 } = this;
+    const { dist, nbr, k, tour, t1 } = this;
+    const nbrDist = this.candidates.of(t2);
     const forward = tour.succ(t1) === t2;
     const t2Next = forward ? tour.succ(t2) : tour.pred(t2);
     this.nextGain = 0;
@@ -151,6 +152,7 @@ export class LinKernighan extends ActiveDescent {
         const t4 = (far === 1) === forward ? tour.succ(t3) : tour.pred(t3);
         if (t4 === t1 || this.isAdded(t3, t4)) continue;
         const g2 = g1 + dist(t3, t4);
+        const t4Dist = this.candidates.of(t4);
         if (far === 0) {
           const closed = g2 - dist(t4, t1);
           if (closed > 0) {
@@ -163,7 +165,7 @@ export class LinKernighan extends ActiveDescent {
         }
         for (let s = 0; s < k; s++) {
           const t5 = nbr[t4 * k + s];
-          const g3 = g2 - nbrDist[t4 * k + s];
+          const g3 = g2 - t4Dist[t4 * k + s];
           if (g3 <= 0) break;
           if (t5 === t1 || t5 === t3) continue;
           const t5Next = forward ? tour.succ(t5) : tour.pred(t5);
@@ -261,16 +263,40 @@ export class LinKernighan extends ActiveDescent {
   }
 }
 
-/** Candidate distances per neighbour-list object: a slice's descent reuses them from the previous slices. */
-const candidateDistanceCache = new WeakMap<NeighbourLists, Float64Array>();
+/**
+ * dist(c, r-th candidate of c) at [c * k + r], computed for a city the first time a scan needs it (computing all
+ * at once would cost a slice on 85,900 cities ~860,000 distances before its first poll), and kept per
+ * neighbour-list object, so the slices of a problem share them.
+ */
+class CandidateDistances {
+  private static readonly cache = new WeakMap<NeighbourLists, CandidateDistances>();
+  private readonly values: Float64Array;
+  private readonly filled: Uint8Array;
 
-function candidateDistances(instance: Instance, neighbours: NeighbourLists): Float64Array {
-  let cached = candidateDistanceCache.get(neighbours);
-  if (cached === undefined || cached.length !== neighbours.neighbours.length) {
-    const { k, neighbours: nbr } = neighbours;
-    cached = new Float64Array(nbr.length);
-    for (let i = 0; i < nbr.length; i++) cached[i] = instance.dist((i / k) | 0, nbr[i]);
-    candidateDistanceCache.set(neighbours, cached);
+  private constructor(
+    private readonly instance: Instance,
+    private readonly neighbours: NeighbourLists,
+  ) {
+    this.values = new Float64Array(neighbours.neighbours.length);
+    this.filled = new Uint8Array(instance.n);
   }
-  return cached;
+
+  static of(instance: Instance, neighbours: NeighbourLists): CandidateDistances {
+    let found = CandidateDistances.cache.get(neighbours);
+    if (found === undefined || found.instance !== instance) {
+      found = new CandidateDistances(instance, neighbours);
+      CandidateDistances.cache.set(neighbours, found);
+    }
+    return found;
+  }
+
+  /** The distances array, with city c's entries filled. */
+  of(c: number): Float64Array {
+    if (this.filled[c] === 0) {
+      const { k, neighbours } = this.neighbours;
+      for (let i = c * k; i < c * k + k; i++) this.values[i] = this.instance.dist(c, neighbours[i]);
+      this.filled[c] = 1;
+    }
+    return this.values;
+  }
 }
