@@ -17,6 +17,8 @@ import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
 import { CreditService } from '../credit/credit-service.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { RunsService } from '../runs/runs-service.ts';
+import { BestKnownStore } from '../runs/best-known-store.ts';
+import { BestKnownService } from '../runs/best-known-service.ts';
 import { Orchestrator, type OrchestratorOptions } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
@@ -48,7 +50,7 @@ export interface KilnOptions {
    * fingerprint, which also goes into invite links, invitations and the mDNS record.
    */
   tls?: TlsIdentity;
-  /** Keep the run history (kiln.runs.*) in `<stateDir>/runs`; without it runs are not recorded. */
+  /** Keep the run history (kiln.runs.*) in `<stateDir>/runs` and best known lengths in `<stateDir>/best-known`; without it neither is kept. */
   stateDir?: string;
   /** The key that signs invitations to discovered workers (the state directory's); without it, one for this launch. */
   identity?: ControlCenterKey;
@@ -134,11 +136,14 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
           log: (message) => log('info', message),
         })
       : null;
+  // Best known lengths, kept with the city sets in the state directory: the gap of runs that come without a reference.
+  const bestKnown = options.stateDir ? new BestKnownStore(options.stateDir) : null;
   let joined: Awaited<ReturnType<typeof connectOrchestrator>>;
   try {
     joined = await connectOrchestrator(options.orchestratorOverWebSocket ? { tlsFingerprint } : { router }, routerUrl, credentials, {
       log: (message) => log('warn', message),
       killQuarantined: options.killQuarantined,
+      referenceLength: (hash) => bestKnown?.get(hash) ?? undefined,
     });
   } catch (error) {
     await localWorker?.close();
@@ -151,6 +156,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   await machineSummary.start();
   const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
   await runs?.start(orchestrator);
+  const bestKnownService = bestKnown ? new BestKnownService(bestKnown, session, makeWampError) : null;
+  await bestKnownService?.start();
   const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
   await credit.start(orchestrator);
   await lan?.start({
@@ -180,6 +187,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       machineSummary.stop();
       await orchestrator.close();
       await runs?.stop();
+      await bestKnownService?.stop();
       await credit.stop();
       await localWorker?.close();
       await orchestratorClient.close();

@@ -11,10 +11,10 @@
  */
 import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
 import type { MachineRow, MyCredit } from '../../shared/protocol/wire.ts';
-import { isRecord } from '../../shared/protocol/validate.ts';
 import type { ErrorFactory, InvocationDetails, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { sessionWorkerId, type WorkerIds } from '../machines/worker-ids.ts';
+import { registerEndpoints, type KwargsEndpoint } from '../wamp/endpoints.ts';
 import { cleanDisplayName } from './display-name.ts';
 import { CreditLedger, NameTakenError } from './ledger.ts';
 
@@ -44,7 +44,7 @@ export class CreditService {
       this.ledger.record({ ...slice, workerId });
       this.dirty = true;
     });
-    const endpoints: Array<[string, (kwargs: Record<string, unknown>, details: InvocationDetails) => unknown]> = [
+    const endpoints: Array<[string, KwargsEndpoint]> = [
       [Procedures.creditBoard, (kwargs) => this.ledger.board(typeof kwargs.runId === 'string' ? kwargs.runId : undefined)],
       [Procedures.creditMine, (kwargs, details) => this.mine(this.hold(kwargs, details))],
       [
@@ -64,18 +64,7 @@ export class CreditService {
         },
       ],
     ];
-    for (const [procedure, endpoint] of endpoints) {
-      this.registrations.push(
-        await this.session.register(procedure, async (_args, kwargs, details) => {
-          try {
-            return endpoint(isRecord(kwargs) ? kwargs : {}, details ?? {});
-          } catch (error) {
-            if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
-            throw this.makeError('kiln.error.internal', error instanceof Error ? error.message : String(error));
-          }
-        }),
-      );
-    }
+    this.registrations.push(...(await registerEndpoints(this.session, this.makeError, endpoints)));
     this.timer = setInterval(() => this.publish(), 1000);
     this.timer.unref?.();
   }

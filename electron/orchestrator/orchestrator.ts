@@ -33,6 +33,8 @@ export interface OrchestratorOptions {
    * would lose its session; quarantine alone already keeps it from the run.
    */
   killQuarantined?: boolean;
+  /** A reference length for a city set (by content hash) whose solve request carries none: its runs' gap. */
+  referenceLength?: (problemHash: string) => number | undefined;
 }
 
 /** Why the runs of an orchestrator that closes end (they fail: nobody asked them to stop). */
@@ -121,8 +123,10 @@ export class Orchestrator {
    * when the solve was asked for, if earlier than now (`kiln solve` counts its own start-up).
    */
   startRun(kwargs: unknown, startedAt?: number): Run {
-    const { problem, budgetMs, params, startTour } = parseSolveRequest(kwargs);
-    const hash = problemHash(problem);
+    const { problem: asked, budgetMs, params, startTour } = parseSolveRequest(kwargs);
+    const hash = problemHash(asked);
+    const reference = asked.optimum === undefined ? this.options.referenceLength?.(hash) : undefined;
+    const problem = reference === undefined ? asked : { ...asked, optimum: reference };
     this.problems.delete(hash);
     this.problems.set(hash, problem);
     // Callees this run quarantined: barred from every run's deals until it ends (WorkerRegistry.bar).

@@ -19,7 +19,7 @@ import { syncDirectory, writeFileAtomic } from './atomic-file.ts';
 const DEFAULT_MAX_RUNS = 200;
 /** Run ids become file names: the orchestrator's are lower-case letters and digits. */
 const RUN_ID = /^[a-z0-9]{1,40}$/;
-const PROBLEM_HASH = /^[0-9a-f]{8,64}$/;
+export const PROBLEM_HASH = /^[0-9a-f]{8,64}$/;
 
 function isRunId(value: unknown): value is string {
   return typeof value === 'string' && RUN_ID.test(value);

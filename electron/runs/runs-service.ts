@@ -5,9 +5,9 @@
  */
 import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
 import type { RunRecord, RunSummary, RunsSettings } from '../../shared/protocol/wire.ts';
-import { isRecord } from '../../shared/protocol/validate.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
+import { registerEndpoints, type KwargsEndpoint } from '../wamp/endpoints.ts';
 import { recordOf } from './record.ts';
 import type { RunStore } from './run-store.ts';
 
@@ -32,7 +32,7 @@ export class RunsService {
         this.log(`could not record run ${result.runId}: ${error instanceof Error ? error.message : String(error)}`);
       }
     });
-    const endpoints: Array<[string, (kwargs: Record<string, unknown>) => unknown]> = [
+    const endpoints: Array<[string, KwargsEndpoint]> = [
       [Procedures.runsList, (): RunSummary[] => this.store.list()],
       [
         Procedures.runsGet,
@@ -66,18 +66,7 @@ export class RunsService {
         },
       ],
     ];
-    for (const [procedure, endpoint] of endpoints) {
-      this.registrations.push(
-        await this.session.register(procedure, async (_args, kwargs) => {
-          try {
-            return endpoint(isRecord(kwargs) ? kwargs : {});
-          } catch (error) {
-            if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
-            throw this.makeError('kiln.error.internal', error instanceof Error ? error.message : String(error));
-          }
-        }),
-      );
-    }
+    this.registrations.push(...(await registerEndpoints(this.session, this.makeError, endpoints)));
   }
 
   async stop(): Promise<void> {

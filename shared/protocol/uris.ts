@@ -63,6 +63,10 @@ export const Procedures = {
   creditMine: 'kiln.credit.mine',
   /** A donor's display name ({workerId, name} -> MyCredit): only by the session holding that worker id. */
   creditSetName: 'kiln.credit.setName',
+  /** A city set's best known length ({hash} -> BestKnown), kept in the state directory. Controllers only. */
+  bestKnown: 'kiln.problem.bestKnown',
+  /** Sets ({hash, length}) or forgets ({hash, length: null}) it -> BestKnown. Controllers only. */
+  setBestKnown: 'kiln.problem.setBestKnown',
 } as const;
 
 /** The procedure a compute callee with this WAMP session id registers; the router allows no other. */
@@ -106,6 +110,8 @@ export const Topics = {
   runsChanged: 'kiln.runs.changed',
   /** The leaderboard (CreditBoard), at most once a second while credit changes. */
   creditBoard: 'kiln.credit.leaderboard',
+  /** A best known length was set or forgotten (BestKnown), so every open page shows the same. */
+  bestKnownChanged: 'kiln.problem.bestKnownChanged',
 } as const;
 
 /** Roles, enforced by the router's authorization. */

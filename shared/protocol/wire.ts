@@ -162,6 +162,15 @@ export interface RunsSettings {
   maxRuns: number;
 }
 
+/** A city set's best known length, by content hash (kiln.problem.bestKnown): null when none is kept. */
+export interface BestKnown {
+  hash: string;
+  length: number | null;
+}
+
+/** The longest best known length accepted: beyond any tour Kiln can solve (limits.ts: at most 5.7e14), below 2^53. */
+export const MAX_BEST_KNOWN_LENGTH = 1e15;
+
 export const MAX_CONVERGENCE_SAMPLES = 2000;
 export const MAX_RUNS_KEPT = 10_000;
 

@@ -10,14 +10,22 @@ import { cleanErrorText, looksBinary } from './text-check.ts';
 /** What a run's gap is measured against: a proven optimum, or a length the user knows can be reached. */
 export type ReferenceKind = 'optimum' | 'best known';
 
-const BEST_KNOWN_KEY = (hash: string) => `kiln.bestKnown.${hash}`;
+/** Where earlier versions kept best known lengths, in each browser: moved to the control center once, then removed. */
+const LEGACY_BEST_KNOWN_KEY = (hash: string) => `kiln.bestKnown.${hash}`;
+
+/** The control center's best known lengths by content hash (kiln.problem.bestKnown / setBestKnown). */
+export interface BestKnownLengths {
+  get(hash: string): Promise<number | null>;
+  set(hash: string, length: number | null): Promise<number | null>;
+}
 
 /**
  * The problem this window works on, and a tour opened from a file for it (shown when no run draws one).
  * Its reference length (`data.optimum`), when there is one, gives runs their gap: a TSPLIB instance's
  * proven optimum (known-optima.ts), the length of an optimal tour opened for it (`.opt.tour`), or a
- * "best known" length the user types for any city set, remembered for that content (by hash) in this
- * browser and travelling with each run started on it.
+ * "best known" length the user types for any city set, kept by the control center with the set (by
+ * content hash, in its state directory), so every window, browser and restart sees it, and travelling
+ * with each run started on it.
  */
 class LoadedProblem {
   data = $state.raw<ProblemData | null>(null);
@@ -27,6 +35,9 @@ class LoadedProblem {
   source = $state('');
   fileTour = $state.raw<Int32Array | null>(null);
   referenceKind = $state<ReferenceKind | null>(null);
+  /** Why the best known length could not be read or kept. */
+  bestKnownError = $state<string | null>(null);
+  #bestKnown: BestKnownLengths | null = null;
   /** Why the last file could not be opened (file:line: reason). */
   error = $state<string | null>(null);
   busy = $state(false);
@@ -64,17 +75,68 @@ class LoadedProblem {
     this.fileTour = tour;
   }
 
-  /** Sets (or, with null, forgets) the best known length for this city set; refused unless positive. */
-  setBestKnown(length: number | null): void {
-    const data = this.data;
-    if (!data || !this.hash) return;
+  /** The control center's store, once the session is open (null while disconnected): reads the open set's length from it. */
+  useBestKnownLengths(lengths: BestKnownLengths | null): void {
+    this.#bestKnown = lengths;
+    if (lengths) void this.#loadBestKnown();
+  }
+
+  /** Sets (or, with null, forgets) the best known length for this city set, here at once and kept by the control center. */
+  async setBestKnown(length: number | null): Promise<void> {
+    const hash = this.hash;
+    if (!this.data || !hash) return;
     if (length !== null && !(Number.isFinite(length) && length > 0)) return;
-    try {
-      if (length === null) localStorage.removeItem(BEST_KNOWN_KEY(this.hash));
-      else localStorage.setItem(BEST_KNOWN_KEY(this.hash), String(length));
-    } catch {
-      // Storage off: it still applies to this window's runs.
+    this.#applyBestKnown(length);
+    const lengths = this.#bestKnown;
+    if (!lengths) {
+      this.bestKnownError = 'not connected to Kiln: the length applies to this window only';
+      return;
     }
+    try {
+      const kept = await lengths.set(hash, length);
+      if (this.hash === hash) {
+        this.#applyBestKnown(kept);
+        this.bestKnownError = null;
+      }
+    } catch (error) {
+      if (this.hash === hash) this.bestKnownError = `could not keep it: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** kiln.problem.bestKnownChanged: another window set or forgot the length of the set open here. */
+  onBestKnownChanged(payload: unknown): void {
+    if (typeof payload !== 'object' || payload === null) return;
+    const { hash, length } = payload as { hash?: unknown; length?: unknown };
+    if (hash !== this.hash || !(length === null || (typeof length === 'number' && length > 0))) return;
+    // Forgetting it elsewhere leaves an optimum proven here (an .opt.tour opened in this window) in place.
+    if (this.referenceKind !== 'optimum' || length !== null) this.#applyBestKnown(length);
+  }
+
+  /** The kept length of the open set, unless it has a proven optimum; a length only this browser had is moved to the control center. */
+  async #loadBestKnown(): Promise<void> {
+    const hash = this.hash;
+    const lengths = this.#bestKnown;
+    if (!hash || !lengths || this.#hasOptimum()) return;
+    try {
+      let length = await lengths.get(hash);
+      const legacy = storedLegacyBestKnown(hash);
+      if (length === null && legacy !== undefined) length = await lengths.set(hash, legacy);
+      if (legacy !== undefined) forgetLegacyBestKnown(hash);
+      // The set may have changed, or an optimum been opened for it, while the control center answered.
+      if (this.hash === hash && !this.#hasOptimum()) this.#applyBestKnown(length);
+      this.bestKnownError = null;
+    } catch (error) {
+      if (this.hash === hash) this.bestKnownError = `could not read the best known length: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  #hasOptimum(): boolean {
+    return this.referenceKind === 'optimum';
+  }
+
+  #applyBestKnown(length: number | null): void {
+    const data = this.data;
+    if (!data) return;
     const proven = knownOptimum(data);
     if (length === null) {
       const { optimum: _dropped, ...rest } = data;
@@ -107,16 +169,17 @@ class LoadedProblem {
   #set(data: ProblemData, source: string): void {
     const hash = problemHash(data);
     const proven = data.optimum ?? knownOptimum(data);
-    const remembered = proven === undefined ? storedBestKnown(hash) : undefined;
-    const optimum = proven ?? remembered;
-    this.data = optimum === undefined ? data : { ...data, optimum };
-    this.referenceKind = proven !== undefined ? 'optimum' : remembered !== undefined ? 'best known' : null;
+    this.data = proven === undefined ? data : { ...data, optimum: proven };
+    this.referenceKind = proven !== undefined ? 'optimum' : null;
     this.hash = hash;
     this.source = source;
     this.fileTour = null;
+    this.bestKnownError = null;
+    void this.#loadBestKnown();
   }
 
   #clear(): void {
+    this.bestKnownError = null;
     this.data = null;
     this.hash = null;
     this.source = '';
@@ -125,12 +188,20 @@ class LoadedProblem {
   }
 }
 
-function storedBestKnown(hash: string): number | undefined {
+function storedLegacyBestKnown(hash: string): number | undefined {
   try {
-    const value = Number(localStorage.getItem(BEST_KNOWN_KEY(hash)));
+    const value = Number(localStorage.getItem(LEGACY_BEST_KNOWN_KEY(hash)));
     return Number.isFinite(value) && value > 0 ? value : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function forgetLegacyBestKnown(hash: string): void {
+  try {
+    localStorage.removeItem(LEGACY_BEST_KNOWN_KEY(hash));
+  } catch {
+    // Storage off: nothing was kept there either.
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
 import type {
+  BestKnown,
   CreatedInvite,
   CreditBoard,
   JoinLinkSummary,
@@ -95,6 +96,7 @@ class RouterSession {
       machines.clear();
       history.clear();
       lanMachines.clear();
+      problem.useBestKnownLengths(null);
       if (details.will_retry) {
         this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
         this.retryInSeconds = details.retry_delay === null ? null : Math.round(details.retry_delay * 10) / 10;
@@ -155,6 +157,18 @@ class RouterSession {
       history.maxRuns = (await this.#call<RunsSettings>(Procedures.runsSettings, {})).maxRuns;
     } catch {
       // No history here (or not ours to read): the panel says so.
+    }
+    // Best known lengths, kept by the control center with the city sets (controllers only; none without a state directory).
+    try {
+      await session.subscribe(Topics.bestKnownChanged, (args, kwargs) => problem.onBestKnownChanged(payloadOf(args, kwargs)));
+      // A control center without a state directory registers no kiln.problem.bestKnown: this asks once.
+      await this.#call<BestKnown>(Procedures.bestKnown, { hash: '0'.repeat(16) });
+      problem.useBestKnownLengths({
+        get: async (hash) => (await this.#call<BestKnown>(Procedures.bestKnown, { hash })).length,
+        set: async (hash, length) => (await this.#call<BestKnown>(Procedures.setBestKnown, { hash, length })).length,
+      });
+    } catch {
+      problem.useBestKnownLengths(null);
     }
     // LAN machines: only a controller may see them, and only a control center started with LAN support offers them.
     try {
