@@ -1,5 +1,5 @@
 /**
- * `npm run bench:population [-- --instance pr2392 --slots 1,2,4,8,14 --rounds 20 --moves 2000 --seeds 3]`:
+ * `npm run bench:population [-- --instance pr2392 --slots 1,2,4,8,14 --rounds 20 --moves 2000 --seeds 3 --method lk]`:
  * a simulation of many callees on one core, to compare the distributed schemes where the machine has
  * fewer cores than callees. Each round deals one slice per slot (annealSlice with a moves budget, so every
  * simulated callee does the same work whatever the machine's load), then takes the answers back in slot
@@ -14,7 +14,7 @@ import { temperatureBand } from '../electron/orchestrator/slice-plan.ts';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { partitionCrossover, tourDistance } from '../shared/tsp/gpx.ts';
 import { createInstance, tourLength } from '../shared/tsp/instance.ts';
-import { annealSlice } from '../shared/tsp/kernel.ts';
+import { annealSlice, DEFAULT_METHOD, type Method } from '../shared/tsp/kernel.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { loadBenchTsplib } from './tsplib.ts';
 
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '20' },
     moves: { type: 'string', default: '2000' },
     seeds: { type: 'string', default: '3' },
+    method: { type: 'string', default: DEFAULT_METHOD },
   },
 });
 const problem = loadBenchTsplib(values.instance);
@@ -37,6 +38,7 @@ const rounds = Number(values.rounds);
 const moves = Number(values.moves);
 const slotCounts = values.slots.split(',').map(Number);
 const seeds = Number(values.seeds);
+const method = values.method as Method;
 
 interface Outcome {
   gap: number;
@@ -44,8 +46,8 @@ interface Outcome {
 }
 
 function slice(start: Int32Array | null, round: number, seed: number, meanEdge: number): { tour: Int32Array; length: number; startLength: number } {
-  const temperature = start ? temperatureBand(meanEdge, round / rounds, 1 / rounds) : { start: 0, end: 0 };
-  const out = annealSlice(instance, neighbours, { tour: start ?? greedy, temperature, budget: { moves }, seed, method: 'lsmc' });
+  const temperature = start ? temperatureBand(meanEdge, round / rounds, 1 / rounds, method) : { start: 0, end: 0 };
+  const out = annealSlice(instance, neighbours, { tour: start ?? greedy, temperature, budget: { moves }, seed, method });
   return { tour: out.tour, length: out.length, startLength: out.stats.startLength };
 }
 
@@ -79,7 +81,7 @@ function simulate(scheme: 'whole' | 'population', slots: number, runSeed: number
 }
 
 console.log(
-  `bench:population  ${problem.name} (n = ${problem.n}), ${rounds} rounds x ${moves} moves per slice, mean of ${seeds} seeds; ` +
+  `bench:population  ${problem.name} (n = ${problem.n}), method ${method}, ${rounds} rounds x ${moves} moves per slice, mean of ${seeds} seeds; ` +
     `gap % (diversity: mean edges a lineage differs from the best)`,
 );
 console.log('slots | whole gap % | population gap % | population diversity');
