@@ -87,6 +87,8 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   await page.getByTestId('budget-seconds').fill('120');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-phase')).toHaveText('running');
+  // Progress comes decoded from the run feed's worker, not through the page's main thread.
+  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-feed', 'worker');
 
   // A second window (its own browser context: another user) joins the run while it goes.
   const watcher = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
@@ -94,6 +96,7 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   await expect(watcher.getByTestId('run-phase')).toHaveText('running');
   await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', /^\d+$/);
   await expect(watcher.getByTestId('map-canvas')).toHaveAttribute('data-thread', 'worker');
+  await expect(watcher.getByTestId('run-phase')).toHaveAttribute('data-feed', 'worker');
 
   const best = page.getByTestId('best-length');
   await expect(best).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM), { timeout: 10_000 });

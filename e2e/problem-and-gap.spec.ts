@@ -65,9 +65,18 @@ test('a best known length typed for a city set gives its runs a gap, is kept by 
     await expect(page.getByTestId('problem-summary')).toContainText(`best known ${bestKnown.toLocaleString('en-US')}`);
     await runFor(page, 1);
     await expect(page.getByTestId('run-phase')).toHaveText('finished', { timeout: 15_000 });
-    const best = Number(await page.getByTestId('best-length').getAttribute('data-value'));
-    const gap = Number(await page.getByTestId('gap').getAttribute('data-value'));
-    expect(gap).toBeCloseTo(((best - bestKnown) / bestKnown) * 100, 9);
+    // Read together: an ended run's collected slices may still bring its last progress (after "finished"), with both.
+    const shown = (): Promise<{ best: number; gap: number }> =>
+      page.evaluate(() => ({
+        best: Number(document.querySelector('[data-testid=best-length]')!.getAttribute('data-value')),
+        gap: Number(document.querySelector('[data-testid=gap]')!.getAttribute('data-value')),
+      }));
+    await expect
+      .poll(async () => {
+        const { best, gap } = await shown();
+        return Math.abs(gap - ((best - bestKnown) / bestKnown) * 100);
+      })
+      .toBeLessThan(1e-9);
     await expect(page.getByTestId('convergence-chart')).toHaveAttribute('data-legend', 'best length, best known');
 
     // Another browser (its own storage): kiln serve knows the length for these cities, and not for others.
@@ -152,7 +161,8 @@ test('a fresh page shows a finished run only under Runs, and a running one with 
   await expect(fresh.getByTestId('run-phase')).toHaveCount(0);
   await expect(fresh.getByText('No run yet.')).toBeVisible();
 
-  await runFor(page, 20);
+  // Long enough for a window to open on a busy machine: the test stops the run itself.
+  await runFor(page, 120);
   const joining = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   await openControlCenter(joining);
   await expect(joining.getByTestId('run-phase')).toHaveText('running');

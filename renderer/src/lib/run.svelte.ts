@@ -1,6 +1,7 @@
-import type { RunProgress, RunResult, RunState } from '../../../shared/protocol/wire.ts';
+import type { RunResult, RunState } from '../../../shared/protocol/wire.ts';
 import { decodeInt32s } from '../../../shared/protocol/codecs.ts';
 import { isRecord } from '../../../shared/protocol/validate.ts';
+import { decodeProgress, type DecodedProgress } from './feed/progress.ts';
 
 export interface ConvergencePoint {
   /** Seconds since the run started. */
@@ -18,10 +19,6 @@ function isRunState(value: unknown): value is RunState {
   );
 }
 
-function isRunProgress(value: unknown): value is RunProgress {
-  return isRecord(value) && typeof value.runId === 'string' && typeof value.bestLength === 'number';
-}
-
 /**
  * The run this window follows: the one it started, or else the most recently started run it hears
  * of, so a second window joins a run in progress.
@@ -34,6 +31,8 @@ class CurrentRun {
   gapPercent = $state<number | null>(null);
   movesPerSecond = $state(0);
   slicesDone = $state(0);
+  /** Where progress is received and decoded: the run feed's worker, or the page's own session (the e2e tests read it). */
+  feed = $state<'worker' | 'page'>('page');
   /** Progress events received for this run (the UI benchmark reads it from the page). */
   progressEvents = $state(0);
   /** Appended to in place; the convergence chart reads it on each `version` change. */
@@ -102,18 +101,24 @@ class CurrentRun {
   }
 
   /**
-   * A progress event, or (`asked`) kiln.solve.progress's answer for a window that joined mid-run. Either
-   * may come second: one older than what is shown (by the run's clock) is dropped.
+   * A progress event as the page's own session receives it (`?feed=main`, or no run feed worker), or
+   * (`asked`) kiln.solve.progress's answer for a window that joined mid-run.
    */
   onProgress(payload: unknown, asked = false): void {
-    if (!isRunProgress(payload) || payload.runId !== this.runId || payload.elapsedMs < this.#shownProgressMs) return;
+    const progress = decodeProgress(payload);
+    if (progress && this.#show(progress) && !asked) this.progressEvents++;
+  }
+
+  /** The run feed worker's latest progress, decoded; `received`: the events it has had for the run in all. */
+  onFeedProgress(progress: DecodedProgress, received: number): void {
+    if (this.#show(progress)) this.progressEvents = received;
+  }
+
+  /** Progress of the followed run onto the page; one older than what is shown (by the run's clock) is dropped: the asked one and an event may cross. */
+  #show(payload: DecodedProgress): boolean {
+    if (payload.runId !== this.runId || payload.elapsedMs < this.#shownProgressMs) return false;
     this.#shownProgressMs = payload.elapsedMs;
-    if (!asked) this.progressEvents++;
-    try {
-      this.tour = decodeInt32s(payload.tour, 'progress.tour');
-    } catch {
-      // A malformed tour still leaves the length worth showing.
-    }
+    if (payload.tour) this.tour = payload.tour;
     this.bestLength = payload.bestLength;
     this.gapPercent = payload.gapPercent ?? this.#gap(payload.bestLength);
     this.movesPerSecond = payload.movesPerSecond;
@@ -121,6 +126,7 @@ class CurrentRun {
     this.#elapsed = { ms: payload.elapsedMs, at: performance.now() };
     this.history.push({ t: payload.elapsedMs / 1000, bestLength: payload.bestLength });
     this.version++;
+    return true;
   }
 
   #gap(length: number): number | null {

@@ -4,6 +4,7 @@
  * components never touch the network.
  */
 import autobahn, { type Connection, type Session } from 'autobahn-browser';
+import { untrack } from 'svelte';
 import type {
   BestKnown,
   CreatedInvite,
@@ -18,7 +19,7 @@ import type {
   SolveParams,
   RunResult,
 } from '../../../shared/protocol/wire.ts';
-import { Procedures, REALM, Topics } from '../../../shared/protocol/uris.ts';
+import { Procedures, Topics } from '../../../shared/protocol/uris.ts';
 import { problemToWire, toBytes } from '../../../shared/protocol/codecs.ts';
 import { problemFromWire } from '../../../shared/protocol/validate.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
@@ -29,6 +30,8 @@ import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
 import { resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
+import { createConnection } from './wamp/connection.ts';
+import { RunFeed } from './feed/run-feed.ts';
 
 export type ConnectionPhase = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -62,33 +65,53 @@ class RouterSession {
   readonly endpoint: RouterEndpoint;
   #connection: Connection | null = null;
   #session: Session | null = null;
+  /**
+   * Where progress is received and decoded: by the run feed worker (false, the default), or by this
+   * session on the page's main thread (true: `?feed=main`, the baseline of `npm run bench:ui`; no
+   * Worker; or the worker refused).
+   */
+  #feedOnPage: boolean;
+  #feed: RunFeed | null = null;
 
-  constructor(endpoint: RouterEndpoint) {
+  constructor(endpoint: RouterEndpoint, feedOnPage: boolean) {
     this.endpoint = endpoint;
+    this.#feedOnPage = feedOnPage;
+  }
+
+  #startFeed(): void {
+    const feed = new RunFeed(
+      this.endpoint,
+      (progress, received) => currentRun.onFeedProgress(progress, received),
+      (reason) => {
+        console.warn(`Kiln: progress comes through the page's own session (${reason})`);
+        this.#feed = null;
+        this.#feedOnPage = true;
+        currentRun.feed = 'page';
+        void this.#subscribeProgress(this.#session);
+      },
+    );
+    this.#feed = feed;
+    currentRun.feed = 'worker';
+    // The worker hands over the progress of the run this window follows, whichever that is now.
+    $effect.root(() => {
+      $effect(() => {
+        const runId = currentRun.runId;
+        untrack(() => this.#feed?.follow(runId));
+      });
+    });
+  }
+
+  /** Progress on this session: only where the run feed worker does not follow it. */
+  async #subscribeProgress(session: Session | null): Promise<void> {
+    if (!session || !this.#feedOnPage) return;
+    await session.subscribe(Topics.anyRunProgress, (args, kwargs) => currentRun.onProgress(payloadOf(args, kwargs)), { match: 'wildcard' });
   }
 
   connect(): void {
     if (this.#connection) return;
-    const { url, authmethods, authid, ticket } = this.endpoint;
-    const serializers = autobahn.serializer.MsgpackSerializer
-      ? [new autobahn.serializer.MsgpackSerializer(), new autobahn.serializer.JSONSerializer()]
-      : [new autobahn.serializer.JSONSerializer()];
-    const connection = new autobahn.Connection({
-      realm: REALM,
-      transports: [{ type: 'websocket', url, serializers }],
-      authmethods,
-      authid,
-      onchallenge: (_session, method) => {
-        if (method === 'ticket' && ticket) return ticket;
-        throw new Error(`the router asked for ${method}, which this page cannot answer`);
-      },
-      // Forever, backing off from 1 s to 10 s: the router may be restarting with the app.
-      max_retries: -1,
-      initial_retry_delay: 1,
-      max_retry_delay: 10,
-      retry_delay_growth: 1.5,
-      retry_delay_jitter: 0.1,
-    });
+    const { url } = this.endpoint;
+    if (this.#feedOnPage === false) this.#startFeed();
+    const connection = createConnection(this.endpoint);
     connection.onopen = (session) => this.#opened(session);
     connection.onclose = (reason, details) => {
       this.#session = null;
@@ -132,9 +155,7 @@ class RouterSession {
       await Promise.all([
         session.subscribe(Topics.machinesSummary, (args, kwargs) => machines.onSummary(payloadOf(args, kwargs))),
         session.subscribe(Topics.anyRunState, (args, kwargs) => currentRun.onState(payloadOf(args, kwargs)), { match: 'wildcard' }),
-        session.subscribe(Topics.anyRunProgress, (args, kwargs) => currentRun.onProgress(payloadOf(args, kwargs)), {
-          match: 'wildcard',
-        }),
+        this.#subscribeProgress(session),
       ]);
       // Join a run already in progress (a second window, or a reconnect mid-run), with its city set
       // when this window has none open, so the map shows what Progress reports.
@@ -306,4 +327,4 @@ function isAutobahnResult(value: unknown): value is { args: unknown[]; kwargs: R
   return typeof value === 'object' && value !== null && Array.isArray((value as { args?: unknown }).args) && 'kwargs' in value;
 }
 
-export const router = new RouterSession(resolveEndpoint(window));
+export const router = new RouterSession(resolveEndpoint(window), new URLSearchParams(location.search).get('feed') === 'main' || typeof Worker !== 'function');

@@ -1,0 +1,31 @@
+import autobahn, { type Connection } from 'autobahn-browser';
+import { REALM } from '../../../../shared/protocol/uris.ts';
+import type { RouterEndpoint } from './endpoint.ts';
+
+/**
+ * An autobahn connection to Kiln's realm as the control center's sessions make it (the page's, and its
+ * run feed worker's): MessagePack where the bundle has it (tours travel as bytes), else JSON; the
+ * endpoint's ticket; reconnecting forever, backing off from 1 s to 10 s, since the router may be
+ * restarting with the app.
+ */
+export function createConnection(endpoint: RouterEndpoint): Connection {
+  const { url, authmethods, authid, ticket } = endpoint;
+  const serializers = autobahn.serializer.MsgpackSerializer
+    ? [new autobahn.serializer.MsgpackSerializer(), new autobahn.serializer.JSONSerializer()]
+    : [new autobahn.serializer.JSONSerializer()];
+  return new autobahn.Connection({
+    realm: REALM,
+    transports: [{ type: 'websocket', url, serializers }],
+    authmethods,
+    authid,
+    onchallenge: (_session, method) => {
+      if (method === 'ticket' && ticket) return ticket;
+      throw new Error(`the router asked for ${method}, which this page cannot answer`);
+    },
+    max_retries: -1,
+    initial_retry_delay: 1,
+    max_retry_delay: 10,
+    retry_delay_growth: 1.5,
+    retry_delay_jitter: 0.1,
+  });
+}
