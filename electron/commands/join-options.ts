@@ -4,10 +4,11 @@
  * environment variable. Never from a command-line value: argv shows up in process lists.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { REALM } from '../../shared/protocol/uris.ts';
 import type { Credentials } from '../wamp/client.ts';
 import { UsageError } from './command.ts';
+import { readOwnerOnlyFile } from './secret-file.ts';
 
 export type AuthMethodName = 'anonymous' | 'ticket' | 'wampcra' | 'cryptosign';
 const METHODS: readonly AuthMethodName[] = ['anonymous', 'ticket', 'wampcra', 'cryptosign'];
@@ -72,7 +73,7 @@ function credentialsFrom(values: JoinValues, env: NodeJS.ProcessEnv, readStdin: 
   const file = values['secret-file'] ?? values['ticket-file'];
   const flag = values['secret-file'] !== undefined ? '--secret-file' : '--ticket-file';
   const method = methodFrom(values.authmethod, values['ticket-file'] !== undefined);
-  const secret = file === '-' ? trimmedSecret(readStdin(), 'stdin') : file !== undefined ? readSecretFile(file, flag) : secretFromEnv(env, method);
+  const secret = secretFrom(file, flag, readStdin) ?? secretFromEnv(env, method);
   const authid = values.authid;
   const chosen: AuthMethodName = method ?? (secret === undefined ? 'anonymous' : 'ticket');
   if (chosen === 'anonymous') {
@@ -100,21 +101,11 @@ function secretFromEnv(env: NodeJS.ProcessEnv, method: AuthMethodName | undefine
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** A secret file must be a regular file that only its owner can read (as ssh insists for keys). */
-function readSecretFile(path: string, flag: string): string {
-  let stats;
-  try {
-    stats = statSync(path);
-  } catch (error) {
-    throw new UsageError(`${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  if (!stats.isFile()) throw new UsageError(`${flag} ${path} is not a regular file`);
-  if (stats.size > MAX_SECRET_BYTES) throw new UsageError(`${flag} ${path} is ${stats.size} bytes: not a secret (at most ${MAX_SECRET_BYTES})`);
-  // Windows has no such mode bits (Node reports 0o666 for every file): nothing to check there.
-  if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-    throw new UsageError(`${flag} ${path} is readable by group or others (mode ${(stats.mode & 0o777).toString(8)}): chmod 600 it`);
-  }
-  return trimmedSecret(readFileSync(path, 'utf8'), `${flag} ${path}`);
+/** The secret from --secret-file / --ticket-file: '-' is stdin, anything else a file only its owner can read. */
+function secretFrom(file: string | undefined, flag: string, readStdin: () => string): string | undefined {
+  if (file === '-') return trimmedSecret(readStdin(), 'stdin');
+  if (file === undefined) return undefined;
+  return trimmedSecret(readOwnerOnlyFile(file, `${flag} ${file}`, MAX_SECRET_BYTES), `${flag} ${file}`);
 }
 
 function trimmedSecret(text: string, where: string): string {

@@ -1,10 +1,10 @@
 /**
  * Where `kiln worker --join` reads its link: never from the command line, which every local user
  * can read (/proc/PID/cmdline, ps). `-` reads standard input, `env` the KILN_JOIN environment variable
- * (readable only by the same user), anything else is a file that only its owner may read (mode 0600).
+ * (readable only by the same user), anything else is a file that only its owner may read (secret-file.ts).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from './command.ts';
+import { readOwnerOnlyFile } from './secret-file.ts';
 
 export const JOIN_ENV = 'KILN_JOIN';
 /** A join link is a few hundred bytes; anything much longer is not one. */
@@ -17,7 +17,7 @@ export async function readJoinLink(source: string): Promise<string> {
         `Use --join - (standard input), --join env (${JOIN_ENV}), or --join FILE (mode 0600).`,
     );
   }
-  const text = source === '-' ? await readStdin() : source === 'env' ? fromEnv() : fromFile(source);
+  const text = source === '-' ? await readStdin() : source === 'env' ? fromEnv() : readOwnerOnlyFile(source, `--join ${source}`, MAX_LINK);
   const link = text
     .split('\n')
     .map((line) => line.trim())
@@ -30,21 +30,6 @@ function fromEnv(): string {
   const value = process.env[JOIN_ENV];
   if (value === undefined || value.trim() === '') throw new UsageError(`--join env: ${JOIN_ENV} is not set`);
   return value;
-}
-
-function fromFile(path: string): string {
-  let info;
-  try {
-    info = statSync(path);
-  } catch {
-    throw new UsageError(`--join ${path}: no such file (use - for standard input, env for ${JOIN_ENV})`);
-  }
-  if (!info.isFile()) throw new UsageError(`--join ${path}: not a regular file`);
-  if (info.size > MAX_LINK) throw new UsageError(`--join ${path}: larger than ${MAX_LINK} bytes, not a join link`);
-  if (process.platform !== 'win32' && (info.mode & 0o077) !== 0) {
-    throw new UsageError(`--join ${path}: readable by other users (mode ${(info.mode & 0o777).toString(8)}); the link is a credential: chmod 600 ${path}`);
-  }
-  return readFileSync(path, 'utf8');
 }
 
 async function readStdin(): Promise<string> {

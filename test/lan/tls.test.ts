@@ -111,7 +111,7 @@ describe('kiln serve --tls', () => {
     chmodSync(file, 0o644);
     const loose = worker(['--join', file]);
     expect(await loose.exited).toBe(2);
-    expect(loose.output.join('\n')).toMatch(/readable by other users \(mode 644\).*chmod 600/);
+    expect(loose.output.join('\n')).toMatch(/readable by group or others \(mode 644\).*chmod 600/);
     chmodSync(file, 0o600);
     const owned = worker(['--join', file, '--id', 'tls-file']);
     await owned.line(/worker tls-file: joined wss:\/\//);
