@@ -5,10 +5,7 @@
  * Each attack is refused, and genuine pairing still takes one click and one code comparison.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Procedures, REALM } from '../../shared/protocol/uris.ts';
 import type { LanInvitation, LanMachine, RevokedInvite } from '../../shared/protocol/wire.ts';
@@ -16,12 +13,9 @@ import type { WampSession } from '../../shared/wamp.ts';
 import { controlCenterKeyFrom, loadOrCreateControlCenterKey, type ControlCenterKey } from '../../electron/lan/control-center-key.ts';
 import { agreedSecret, codeProof, rawPublicKey, sha256Hex, signHex } from '../../electron/lan/pairing-crypto.ts';
 import { INVITATION_PATH, PAIRING_PATH, invitationBytes, type Invitation, type PairingInfo } from '../../electron/lan/pairing.ts';
-import type { WampClient } from '../../electron/wamp/client.ts';
-import { KilnProcess, join, until } from '../helpers/kiln-process.ts';
-import { createTestLan, unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
+import { until, type KilnProcess } from '../helpers/kiln-process.ts';
+import { LanKilns } from '../helpers/lan-kilns.ts';
+import { unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
 
 function callError(promise: Promise<unknown>): Promise<string> {
   return promise.then(
@@ -32,24 +26,16 @@ function callError(promise: Promise<unknown>): Promise<string> {
 
 describe('pairing under attack from the LAN', () => {
   const why = unavailableReason();
+  const kilns = new LanKilns('lan-attacks');
   let lan: TestLan | undefined;
-  const processes: KilnProcess[] = [];
-  let client: WampClient | undefined;
   let ui: WampSession;
   let routerUrl = '';
   let serve: KilnProcess;
   let controlKey: ControlCenterKey;
-  const stateRoot = mkdtempSync(joinPath(tmpdir(), 'kiln-lan-attacks-'));
-  const stateDir = (name: string): string => joinPath(stateRoot, name);
-
-  const spawnIn = (host: LanHost, args: string[], env: NodeJS.ProcessEnv = {}): KilnProcess => {
-    const child = lan!.spawnIn(host, process.execPath, args, { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    const started = new KilnProcess(child);
-    processes.push(started);
-    return started;
-  };
+  const stateDir = (name: string): string => kilns.stateDir(name);
+  const spawnIn = (host: LanHost, args: string[], env: NodeJS.ProcessEnv = {}): KilnProcess => kilns.node(host, args, env);
   const worker = (host: LanHost, id: string, env: NodeJS.ProcessEnv = {}): KilnProcess =>
-    spawnIn(host, [KILN, 'worker', '--threads', '1', '--id', id, '--state-dir', stateDir(id)], env);
+    kilns.kiln(host, ['worker', '--threads', '1', '--id', id, '--state-dir', stateDir(id)], env);
   const machineIdOf = async (started: KilnProcess): Promise<string> => (await started.line(/^worker (\S+) waiting for an invitation/))[1];
   const listed = (machineId: string): Promise<LanMachine> =>
     until(async () => (await ui.call<LanMachine[]>(Procedures.lanList)).find((machine) => machine.machineId === machineId), `${machineId} to be listed`);
@@ -89,26 +75,16 @@ describe('pairing under attack from the LAN', () => {
 
   beforeAll(async () => {
     if (why !== null) return;
-    lan = createTestLan(6);
+    lan = kilns.build(6);
     const [control] = lan.hosts;
-    serve = spawnIn(control, [KILN, 'serve', '--host', control.address, '--port', '0', '--threads', '0', '--state-dir', stateDir('control')]);
-    const ticket = (await serve.line(/Kiln is serving https:\S+#token=(\S+)/))[1];
-    routerUrl = (await serve.line(/^router (wss:\S+)/))[1];
-    const fingerprint = (await serve.line(/^tls certificate sha256 ([0-9a-f]{64})$/))[1];
+    const served = await kilns.serve(control, stateDir('control'));
+    ({ serve, routerUrl } = served);
     controlKey = loadOrCreateControlCenterKey(stateDir('control'));
     expect((await serve.line(/^control center key sha256 ([0-9a-f]{64})$/))[1]).toBe(controlKey.fingerprint);
-    ({ client, session: ui } = await join(routerUrl, { method: 'ticket', authid: 'ui', ticket }, fingerprint));
+    ui = await kilns.join(served, { method: 'ticket', authid: 'ui', ticket: served.ticket });
   }, 60_000);
 
-  afterAll(async () => {
-    try {
-      await client?.close().catch(() => undefined);
-      await Promise.all(processes.map((started) => started.stop('SIGKILL')));
-    } finally {
-      lan?.close();
-      rmSync(stateRoot, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => kilns.close());
 
   it('a machine serving a copied key (even relaying the proof) and re-advertising a worker does not take over its row; the invitation goes to the worker', async (context) => {
     if (why !== null) return context.skip(why);
@@ -182,7 +158,7 @@ describe('pairing under attack from the LAN', () => {
   it('a paired worker refuses, loudly, a control center of the same name with another key', async (context) => {
     if (why !== null) return context.skip(why);
     const [, , hostB] = lan!.hosts;
-    const target = processes.find((started) => started.output.some((line) => line.includes('worker target: joined')))!;
+    const target = kilns.processes.find((started) => started.output.some((line) => line.includes('worker target: joined')))!;
     const machineId = await machineIdOf(target);
     // Revoked, the worker offers itself again: now an impostor signs with its own key under the control center's name.
     const grant = await listed(machineId);

@@ -2,21 +2,16 @@
  * Attack 5 of issue 11: one 4 MB reply from a donor blocked the control center's event loop for about
  * 3 s (the router decoded it, then the orchestrator walked it) while other sessions' calls waited.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HostileDonor } from './hostile-donor.ts';
-import { expectValidFinishedRun, honestSlices, randomProblem, rssMB, Sentinel, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { expectValidFinishedRun, honestSlices, randomProblem, rssMB, Sentinel, solve, until, guardedKilnPerTest } from './fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startGuarded = guardedKilnPerTest();
 
 describe('replies larger than a slice can be', () => {
   it('are refused from the frame header, ending that donor, while a controller stays answered and memory stays bounded', async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln, controller } = guarded;
-    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
     const flooder = await guarded.donor();
     // 800,000 five-byte MessagePack integers: a 4 MB "tour", packed once (the attacker's cost is not measured).
     const huge = HostileDonor.pack({ tour: new Array(800_000).fill(100_000), length: 1, stats: { movesTried: 0 }, workerId: 'flooder', stopped: false });

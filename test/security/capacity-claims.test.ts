@@ -3,21 +3,17 @@
  * publish for invented worker ids (20 of them: 20,481 slices dispatched, none completed), and
  * kiln.worker.gone for another worker's id removed it from the run.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import type { WorkerLoad } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
-import { donorLoad, expectValidFinishedRun, honestAnswer, honestSlices, randomProblem, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { donorLoad, expectValidFinishedRun, honestAnswer, honestSlices, randomProblem, until, guardedKilnPerTest } from './fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startGuarded = guardedKilnPerTest();
 
 describe('capacity comes from what the router says callees registered', () => {
   it('gives invented workers and inflated claims no capacity, refuses a fake gone for the local worker, and the run stays within the registered slots', async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln, controller } = guarded;
     const { workers } = kiln.orchestrator;
     await until(() => workers.size === 1, 'the local worker');
@@ -65,7 +61,7 @@ describe('capacity comes from what the router says callees registered', () => {
   });
 
   it('drops a callee the moment the router reports its session gone, and tells viewers', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const { kiln, controller } = guarded;
     const { workers } = kiln.orchestrator;
     const gone: unknown[] = [];

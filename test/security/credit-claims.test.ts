@@ -4,19 +4,15 @@
  * id its own session holds, or a line of its own when it holds none), the donor it named gets nothing,
  * and no session may read or name a worker id that another session holds.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import type { CreditBoard, CreditRow, MachinesSummary } from '../../shared/protocol/wire.ts';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { HostileDonor, Invocation } from './hostile-donor.ts';
-import { donorLoad, expectValidFinishedRun, honestAnswer, randomProblem, solve, startGuardedKiln, type GuardedKiln } from './fixture.ts';
+import { donorLoad, expectValidFinishedRun, honestAnswer, randomProblem, solve, guardedKilnPerTest, type GuardedKiln } from './fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startGuarded = guardedKilnPerTest();
 
 /** A 2-opt local optimum from `start`: shorter than the run's own quick tour on a random set, so the first answer improves the run. */
 function twoOpt(problem: ProblemData, start: Int32Array): Int32Array {
@@ -66,7 +62,7 @@ async function machinesListed(guarded: GuardedKiln, workerIds: string[]): Promis
 
 describe('credit follows the session that answered', () => {
   it('credits a donor that claims another worker id in its results to itself, and the other gets none', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const disclosed = { disclose_me: true };
     const victim = await guarded.donor();
     const liar = await guarded.donor();

@@ -7,27 +7,22 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Procedures } from '../../shared/protocol/uris.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseProblemFile } from '../../shared/tsp/problem.ts';
 import { callErrorOf } from '../../shared/wamp.ts';
 import { QUARANTINE_AFTER } from '../../electron/orchestrator/blame.ts';
-import { expectValidFinishedRun, honestSlices, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { expectValidFinishedRun, honestSlices, randomProblem, solve, until, guardedKilnPerTest } from './fixture.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startGuarded = guardedKilnPerTest();
 
 describe('a donor whose slices fail', () => {
   it('is quarantined after a few errors in a row while the honest worker finishes the run with a valid tour', async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln } = guarded;
-    await until(() => kiln.orchestrator.workers.size === 1, 'the local worker');
     const donor = await guarded.donor();
     let invocations = 0;
     donor.onInvocation = (invocation) => {
@@ -55,7 +50,7 @@ describe('a donor whose slices fail', () => {
   });
 
   it('ends a run that only failing donors served with its own first tour and a warning that names them, cut to a line', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const { kiln } = guarded;
     const donor = await guarded.donor();
     donor.onInvocation = (invocation) => donor.error(invocation.request, 'kiln.error.evil', 'y'.repeat(10_000));
@@ -91,7 +86,7 @@ describe('problems no schedule can handle', () => {
   });
 
   it('are refused by kiln.solve.start with the reason, and kiln solve exits 1 with one line naming the file', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const problem = randomProblem(3);
     problem.xs![0] = 1e300;
     const refusal = await guarded.controller.call(Procedures.solveStart, [], { problem: problemToWire(problem), budgetMs: 1000 }).then(

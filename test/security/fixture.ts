@@ -3,7 +3,7 @@
  * one honest local compute thread, join invites on), a controller session like the UI's that makes
  * a real join invite, and a sentinel controller that keeps calling while an attack runs.
  */
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { Procedures, REALM } from '../../shared/protocol/uris.ts';
 import type { CreatedInvite, RunResult, RunState, WorkerLoad } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
@@ -23,6 +23,24 @@ export interface GuardedKiln {
   log: string[];
   donor(options?: { autoPong?: boolean }): Promise<HostileDonor>;
   close(): Promise<void>;
+}
+
+/**
+ * For a test file: registers the afterEach that closes each test's Kiln, and answers the function a test
+ * starts one with; with a local worker (threads > 0, the default), it resolves once that worker has registered and reported its load.
+ */
+export function guardedKilnPerTest(): (options?: Partial<KilnOptions>) => Promise<GuardedKiln> {
+  let guarded: GuardedKiln | null = null;
+  afterEach(async () => {
+    await guarded?.close();
+    guarded = null;
+  });
+  return async (options = {}) => {
+    const started = await startGuardedKiln(options);
+    guarded = started;
+    if ((options.threads ?? 1) > 0) await until(() => started.kiln.orchestrator.workers.list().length === 1, 'the local worker');
+    return started;
+  };
 }
 
 export async function startGuardedKiln(options: Partial<KilnOptions> = {}): Promise<GuardedKiln> {

@@ -4,24 +4,19 @@
  * authenticated session lost most of its calls, and memory went from 228 to 776 MB.
  */
 import { Packr } from 'msgpackr';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HostileDonor } from './hostile-donor.ts';
-import { expectValidFinishedRun, honestSlices, randomProblem, rssMB, Sentinel, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { expectValidFinishedRun, honestSlices, randomProblem, rssMB, Sentinel, solve, guardedKilnPerTest } from './fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startGuarded = guardedKilnPerTest();
 
 const CONNECTIONS = 4;
 const ROUNDS = 5;
 
 describe('unauthenticated peers', () => {
   it('are refused 16 MB HELLOs from the length header, before the router reads or decodes them, while a controller stays answered', async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln, controller } = guarded;
-    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
     const hello = new Packr({ useRecords: false }).pack([1, 'kiln', { roles: { callee: {} }, authmethods: ['wampcra'], pad: 'x'.repeat(16 * 2 ** 20 - 256) }]);
     expect(hello.length).toBeLessThan(kiln.router.limits.maxMessageSize);
 

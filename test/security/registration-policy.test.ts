@@ -9,22 +9,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REALM } from '../../shared/protocol/uris.ts';
 import { openWampClient } from '../../electron/wamp/client.ts';
 import { KilnProcess } from '../helpers/kiln-process.ts';
-import { expectValidFinishedRun, honestAnswer, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { expectValidFinishedRun, honestAnswer, randomProblem, solve, until, guardedKilnPerTest } from './fixture.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 
-let guarded: GuardedKiln | null = null;
+const startGuarded = guardedKilnPerTest();
 let worker: KilnProcess | null = null;
+// Registered after the Kiln's own: runs before it closes.
 afterEach(async () => {
   await worker?.stop();
   worker = null;
-  await guarded?.close();
-  guarded = null;
 });
 
 describe('registration policy for compute sessions', () => {
   it('refuses every REGISTER but its own kiln.anneal.<session> as Kiln registers it, saying why; the honest kiln worker --join still joins and gets slices', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const donor = await guarded.donor();
     const own = `kiln.anneal.${donor.sessionId}`;
     const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -51,7 +50,7 @@ describe('registration policy for compute sessions', () => {
         env: { ...process.env, KILN_JOIN: guarded.invite.link },
       }),
     );
-    await until(() => guarded!.kiln.orchestrator.workers.list().some((load) => load.workerId === 'joiner'), 'kiln worker --join to register');
+    await until(() => guarded.kiln.orchestrator.workers.list().some((load) => load.workerId === 'joiner'), 'kiln worker --join to register');
     const problem = randomProblem(40);
     const result = await solve(guarded.controller, problem, 5000, 100);
     expectValidFinishedRun(result, problem);
@@ -60,12 +59,12 @@ describe('registration policy for compute sessions', () => {
   });
 
   it("shows a worker the router's reason for a refused registration, never [object Object]", async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const closed = await new Promise<{ reason: string; message: string | undefined }>((resolve) => {
       openWampClient({
-        url: guarded!.kiln.routerUrl,
+        url: guarded.kiln.routerUrl,
         realm: REALM,
-        credentials: { method: 'ticket', ...guarded!.kiln.credentials.compute },
+        credentials: { method: 'ticket', ...guarded.kiln.credentials.compute },
         onOpen: async (session) => {
           await session.register('kiln.anneal', () => null, { invoke: 'single' });
         },

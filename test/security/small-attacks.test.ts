@@ -7,18 +7,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Procedures } from '../../shared/protocol/uris.ts';
 import { callErrorOf, resultPayload } from '../../shared/wamp.ts';
 import { rateLimitedLog } from '../../electron/orchestrator/rate-limited-log.ts';
-import { expectValidFinishedRun, honestAnswer, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { expectValidFinishedRun, honestAnswer, randomProblem, solve, until, guardedKilnPerTest } from './fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
+const startGuarded = guardedKilnPerTest();
+afterEach(() => {
   vi.restoreAllMocks();
-  await guarded?.close();
-  guarded = null;
 });
 
 describe('smaller abuses', () => {
   it('keeps a CALL timeout of 2^31 ms or more as a long timeout, not 1 ms, and prints no warning', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
@@ -37,7 +35,7 @@ describe('smaller abuses', () => {
   });
 
   it("refuses a slice whose statistics are out of bounds (movesTried 1e308) and keeps the run's figures sane", async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln } = guarded;
     await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
     const donor = await guarded.donor();
@@ -61,7 +59,7 @@ describe('smaller abuses', () => {
   });
 
   it("answers a stranger's bad calls with errors and writes nothing for them to the log", async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const printed = vi.spyOn(console, 'error').mockImplementation(() => {});
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const donor = await guarded.donor();
@@ -93,7 +91,7 @@ describe('smaller abuses', () => {
   });
 
   it('refuses kiln.solve.start from compute sessions', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const donor = await guarded.donor();
     donor.send([48, 7, {}, Procedures.solveStart, [], { problem: {}, budgetMs: 1000 }]);
     const answer = await donor.next((m) => m[0] === 8 && m[2] === 7);

@@ -3,24 +3,19 @@
  * + 10 s (the local worker finished 2 slices in 5 s), and a worker whose link was cut stayed registered
  * for up to 40 s while the orchestrator waited for the router to notice.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../shared/protocol/wire.ts';
 import { decodeInt32s, toBytes } from '../../shared/protocol/codecs.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import type { Invocation } from './hostile-donor.ts';
-import { expectValidFinishedRun, honestSlices, randomProblem, solve, startGuardedKiln, until, type GuardedKiln } from './fixture.ts';
+import { expectValidFinishedRun, honestSlices, randomProblem, solve, until, guardedKilnPerTest } from './fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startGuarded = guardedKilnPerTest();
 
 describe('a donor that stalls', () => {
   it('costs the honest worker at most half its slices, and its calls are canceled by the orchestrator', async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln, controller } = guarded;
-    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
     const problem = randomProblem(60);
     await solve(controller, problem, 1000, 100); // warms the local worker's thread up for both runs below
     const alone = await solve(controller, problem, 3000, 100);
@@ -41,7 +36,7 @@ describe('a donor that stalls', () => {
   });
 
   it('does not hold up a segment round: the stalled stretch goes to an idle callee, first answer wins, and the staller is quarantined', async () => {
-    guarded = await startGuardedKiln({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0 });
     const { kiln } = guarded;
     const staller = await guarded.donor();
     staller.onInvocation = () => {};
@@ -78,9 +73,8 @@ describe('a donor that stalls', () => {
   });
 
   it('is dropped by the router within a few seconds when it stops answering pings, and its slices go elsewhere', async () => {
-    guarded = await startGuardedKiln();
+    const guarded = await startGuarded();
     const { kiln, controller } = guarded;
-    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
     const silent = await guarded.donor({ autoPong: false });
     silent.onInvocation = () => {};
     await silent.registerAnneal(2);
