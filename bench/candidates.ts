@@ -10,6 +10,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { pack, unpack } from 'msgpackr';
+import { problemToWire } from '../shared/protocol/codecs.ts';
+import { problemFromWire } from '../shared/protocol/validate.ts';
 import { buildAlphaCandidates } from '../shared/tsp/alpha.ts';
 import { createInstance } from '../shared/tsp/instance.ts';
 import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../shared/tsp/neighbours.ts';
@@ -59,6 +62,7 @@ console.log(
   `\n| instance | n | ${k} nearest | ${k} quadrant | ${k} alpha | alpha (dense) | nearest ms | alpha ms (x) | dense ms | ascent iterations | bound gap |`,
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const wire = ['\n| instance | n | problem on the wire | + candidates | decode + validate ms | compute ms |', '|---|---:|---:|---:|---:|---:|'];
 for (const name of [...withTours, ...timingOnly]) {
   const data = loadBenchTsplib(name);
   const instance = createInstance(data);
@@ -69,6 +73,14 @@ for (const name of [...withTours, ...timingOnly]) {
   const alpha = timed(() => buildAlphaCandidates(instance, { k }));
   // Dense ascents cost O(n^2) per 1-tree: only where that stays in seconds.
   const dense = data.n <= 3000 ? timed(() => buildAlphaCandidates(instance, { k, graph: 'dense' })) : null;
+  // Shipping instead of computing: kiln.problem.get's MessagePack bytes and the callee's decode + validation.
+  data.candidates = alpha.value.lists;
+  const plainBytes = pack(problemToWire(data)).byteLength;
+  const shipped = pack(problemToWire(data, true));
+  const decode = timed(() => problemFromWire(unpack(shipped)));
+  wire.push(
+    `| ${name} | ${data.n} | ${(plainBytes / 1024).toFixed(0)} KiB | ${((shipped.byteLength - plainBytes) / 1024).toFixed(0)} KiB | ${decode.ms.toFixed(1)} | ${alpha.ms.toFixed(0)} |`,
+  );
   const cover = (lists: NeighbourLists) => (optTour ? percent(coverage(lists, optTour)) : '-');
   const boundGap = data.optimum ? percent(1 - Math.ceil(alpha.value.lowerBound) / data.optimum) : '-';
   console.log(
@@ -77,3 +89,5 @@ for (const name of [...withTours, ...timingOnly]) {
       `${alpha.value.iterations} | ${boundGap} |`,
   );
 }
+
+console.log(wire.join('\n'));

@@ -20,6 +20,7 @@ const SOURCES = ['electron', 'shared', 'package.json', 'package-lock.json', 'bui
 export const THREAD_ENTRIES = {
   'slice-thread': 'electron/compute/slice-thread.ts',
   'crossover-thread': 'electron/orchestrator/crossover-thread.ts',
+  'candidates-thread': 'electron/orchestrator/candidates-thread.ts',
 };
 
 /**
@@ -38,7 +39,11 @@ export function nodeModuleBundle(external) {
     sourcemap: 'linked',
     logLevel: 'warning',
     external,
-    define: { KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.mjs'), KILN_CROSSOVER_ENTRY: JSON.stringify('./crossover-thread.mjs') },
+    define: {
+      KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.mjs'),
+      KILN_CROSSOVER_ENTRY: JSON.stringify('./crossover-thread.mjs'),
+      KILN_CANDIDATES_ENTRY: JSON.stringify('./candidates-thread.mjs'),
+    },
     // Dependencies written as CommonJS (ws, autobahn) require Node's builtins, which an ES module has
     // no `require` for: give each bundle one.
     banner: { js: "import { createRequire as __kilnCreateRequire } from 'node:module'; const require = __kilnCreateRequire(import.meta.url);" },

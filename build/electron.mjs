@@ -39,11 +39,13 @@ export async function buildElectron(outdir = 'dist-electron') {
         ...importMetaUrl.define,
         KILN_THREAD_ENTRY: JSON.stringify('./slice-thread.cjs'),
         KILN_CROSSOVER_ENTRY: JSON.stringify('./crossover-thread.cjs'),
+        KILN_CANDIDATES_ENTRY: JSON.stringify('./candidates-thread.cjs'),
       },
       entryPoints: {
         main: 'electron/main.ts',
         'slice-thread': 'electron/compute/slice-thread.ts',
         'crossover-thread': 'electron/orchestrator/crossover-thread.ts',
+        'candidates-thread': 'electron/orchestrator/candidates-thread.ts',
       },
       outdir,
       outExtension: { '.js': '.cjs' },

@@ -64,6 +64,9 @@ export interface KilnOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** End the session of a callee that a run quarantined (see OrchestratorOptions.killQuarantined). */
   killQuarantined?: boolean;
+  /** The orchestrator's candidate lists and how it computes them (see OrchestratorOptions.candidates). */
+  candidates?: OrchestratorOptions['candidates'];
+  computeCandidates?: OrchestratorOptions['computeCandidates'];
 }
 
 export interface RunningKiln {
@@ -144,6 +147,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       log: (message) => log('warn', message),
       killQuarantined: options.killQuarantined,
       referenceLength: (hash) => bestKnown?.get(hash) ?? undefined,
+      candidates: options.candidates,
+      computeCandidates: options.computeCandidates,
     });
   } catch (error) {
     await localWorker?.close();

@@ -7,15 +7,16 @@
  * control center's) share a router's callees without any of them running another's solve.
  */
 import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
-import type { ProblemWire, RunResult, RunState } from '../../shared/protocol/wire.ts';
+import type { ProblemWire, RunResult, RunState, SolveParams } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
-import type { ProblemData } from '../../shared/tsp/types.ts';
+import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { rateLimitedLog } from './rate-limited-log.ts';
 import { Run, type SliceDone } from './run.ts';
 import { WorkerRegistry, type Callee } from './workers.ts';
+import { ALPHA_MIN_CITIES, CandidateLists } from './candidates.ts';
 
 /** Finished runs kept for status and result queries. */
 const RUNS_KEPT = 32;
@@ -35,6 +36,14 @@ export interface OrchestratorOptions {
   killQuarantined?: boolean;
   /** A reference length for a city set (by content hash) whose solve request carries none: its runs' gap. */
   referenceLength?: (problemHash: string) => number | undefined;
+  /**
+   * Which candidate lists callees use: 'alpha' (default: alpha-nearness for problems of ALPHA_MIN_CITIES and more,
+   * computed once here per problem and shipped with kiln.problem.get; slices wait for them, on the run's clock) or
+   * 'nearest' (each callee thread builds the nearest lists itself, as it does for smaller problems).
+   */
+  candidates?: 'alpha' | 'nearest';
+  /** How the lists are computed (default: on a worker thread, candidates.ts); tests substitute their own. */
+  computeCandidates?: (data: ProblemData) => Promise<NeighbourLists>;
 }
 
 /** Why the runs of an orchestrator that closes end (they fail: nobody asked them to stop). */
@@ -58,6 +67,7 @@ export class Orchestrator {
   private readonly remoteLog: (line: string) => void;
   private readonly endedListeners = new Set<(run: Run, result: RunResult) => void>();
   private readonly sliceListeners = new Set<(slice: SliceDone) => void>();
+  private readonly candidateLists: CandidateLists;
 
   constructor(
     private readonly session: WampSession,
@@ -66,6 +76,9 @@ export class Orchestrator {
   ) {
     this.problemProcedure = options.private ? Procedures.privateProblemGet(this.id) : Procedures.problemGet;
     this.remoteLog = rateLimitedLog(options.log ?? (() => {}));
+    this.candidateLists = new CandidateLists(options.computeCandidates, (message) =>
+      this.remoteLog(`no candidate lists (callees build nearest ones): ${message}`),
+    );
   }
 
   async start(): Promise<void> {
@@ -127,6 +140,7 @@ export class Orchestrator {
     const hash = problemHash(asked);
     const reference = asked.optimum === undefined ? this.options.referenceLength?.(hash) : undefined;
     const problem = reference === undefined ? asked : { ...asked, optimum: reference };
+    problem.candidates = this.problems.get(hash)?.candidates;
     this.problems.delete(hash);
     this.problems.set(hash, problem);
     // Callees this run quarantined: barred from every run's deals until it ends (WorkerRegistry.bar).
@@ -142,6 +156,7 @@ export class Orchestrator {
       onSliceEnded: () => this.refill(run),
       startTour,
       startedAt,
+      prepared: this.shipsCandidates(problem, params) ? this.candidateLists.prepare(hash, problem) : undefined,
       onSliceDone: (slice) => {
         for (const listener of this.sliceListeners) listener(slice);
       },
@@ -160,6 +175,11 @@ export class Orchestrator {
       for (const listener of this.endedListeners) listener(run, result);
     });
     return run;
+  }
+
+  /** Whether a run's callees get alpha-nearness lists with its problem (segment slices build lists of their own). */
+  private shipsCandidates(problem: ProblemData, params: SolveParams): boolean {
+    return this.options.candidates !== 'nearest' && params.scheme !== 'segments' && problem.n >= ALPHA_MIN_CITIES;
   }
 
   /** Cities of the largest problem a run is solving or has just solved (the compute sessions' message limit follows it). */
@@ -211,7 +231,8 @@ export class Orchestrator {
     const problem = typeof hash === 'string' ? this.problems.get(hash) : undefined;
     if (!problem) throw new ProtocolError(Errors.noSuchProblem, `no problem with hash ${JSON.stringify(hash)}`);
     let wire = this.wires.get(problem);
-    if (!wire) this.wires.set(problem, (wire = problemToWire(problem)));
+    // Encoded again once the problem's candidate lists arrive (a viewer may have asked before).
+    if (!wire || (problem.candidates && !wire.candidates)) this.wires.set(problem, (wire = problemToWire(problem, true)));
     return wire;
   }
 

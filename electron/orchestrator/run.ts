@@ -82,6 +82,8 @@ export interface RunContext {
   now?: () => number;
   /** When the solve was asked for (default: now): the budget and elapsedMs count from there, start-up included. */
   startedAt?: number;
+  /** No slice is dealt before this settles (the problem's candidate lists are being computed): the budget runs meanwhile. */
+  prepared?: Promise<void>;
 }
 
 export interface SliceDone {
@@ -144,6 +146,8 @@ export class Run {
   private readonly sliceMs: number;
   private readonly waiters: Array<(result: RunResult) => void> = [];
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Whether slices may be dealt (see RunContext.prepared). */
+  private prepared: boolean;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
   private progressDirty = false;
   /** Set while an ended run collects its slices: called when the last one is back. */
@@ -174,6 +178,7 @@ export class Run {
   ) {
     this.now = context.now ?? Date.now;
     this.startedAt = context.startedAt ?? this.now();
+    this.prepared = context.prepared === undefined;
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
@@ -224,6 +229,10 @@ export class Run {
   start(): void {
     this.publishState();
     this.armDeadline();
+    void this.context.prepared?.then(() => {
+      this.prepared = true;
+      this.fill();
+    });
     this.fill();
     // After the first slices are out (and kiln.solve.start has answered); finish() makes it if still missing.
     setImmediate(() => {
@@ -233,7 +242,7 @@ export class Run {
 
   /** Capacity may have grown (a callee joined, a slot came free): deal more slices. */
   fill(): void {
-    if (!this.isRunning) return;
+    if (!this.isRunning || !this.prepared) return;
     this.dealStragglers();
     const capacity = this.context.capacity();
     const remaining = this.startedAt + this.budgetMs - this.now();

@@ -24,7 +24,8 @@ export class SliceRunner {
   addProblem(hash: string, data: ProblemData): void {
     if (this.problems.has(hash)) return;
     const instance = createInstance(data);
-    this.problems.set(hash, { instance, neighbours: buildNeighbourLists(instance, NEIGHBOURS_K) });
+    // Lists shipped with the problem (alpha-nearness, computed once by the orchestrator), else the nearest.
+    this.problems.set(hash, { instance, neighbours: data.candidates ?? buildNeighbourLists(instance, NEIGHBOURS_K) });
     // Maps iterate in insertion order: the first key is the oldest problem.
     while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
   }

@@ -31,12 +31,14 @@ export function decodeFloat64s(value: unknown, what: string): Float64Array {
   return invalid(`${what}: expected bytes or an array of numbers`);
 }
 
-export function problemToWire(data: ProblemData): ProblemWire {
+/** The problem for the wire; its candidate lists only when asked (kiln.problem.get ships them, run records do not). */
+export function problemToWire(data: ProblemData, withCandidates = false): ProblemWire {
   const wire: ProblemWire = { name: data.name, n: data.n, edgeWeightType: data.edgeWeightType };
   if (data.comment !== undefined) wire.comment = data.comment;
   if (data.xs) wire.xs = toBytes(data.xs);
   if (data.ys) wire.ys = toBytes(data.ys);
   if (data.matrix) wire.matrix = toBytes(data.matrix);
   if (data.optimum !== undefined) wire.optimum = data.optimum;
+  if (withCandidates && data.candidates) wire.candidates = { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) };
   return wire;
 }

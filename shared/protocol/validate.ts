@@ -4,7 +4,8 @@
  */
 import { isMethod, METHODS } from '../tsp/kernel.ts';
 import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from '../tsp/limits.ts';
-import type { EdgeWeightType, ProblemData } from '../tsp/types.ts';
+import { createInstance } from '../tsp/instance.ts';
+import type { EdgeWeightType, NeighbourLists, ProblemData } from '../tsp/types.ts';
 import { decodeFloat64s, decodeInt32s } from './codecs.ts';
 import { invalid } from './uris.ts';
 import { SOLVE_SCHEMES, type AnnealRequest, type SolveParams, type SolveScheme } from './wire.ts';
@@ -50,7 +51,40 @@ export function problemFromWire(value: unknown): ProblemData {
   }
   const reason = unsolvableReason(data);
   if (reason !== undefined) invalid(`problem: ${reason}`);
+  if (value.candidates !== undefined) data.candidates = candidatesFromWire(value.candidates, data);
   return data;
+}
+
+/** Most candidates per city a problem may carry (LKH uses 5; the kernel scans each list per move). */
+export const MAX_CANDIDATES = 16;
+
+/**
+ * Validates shipped candidate lists against their problem: k from 1 to min(MAX_CANDIDATES, n - 1), n * k ids, each
+ * in 0..n-1, never the city itself, none twice in a list, and each list nearest first (the NeighbourLists contract
+ * the local search prunes by).
+ */
+export function candidatesFromWire(value: unknown, data: ProblemData): NeighbourLists {
+  if (!isRecord(value)) return invalid('problem.candidates: expected { k, neighbours }');
+  const { n } = data;
+  const k = value.k;
+  if (!Number.isInteger(k) || (k as number) < 1 || (k as number) > Math.min(MAX_CANDIDATES, n - 1))
+    invalid(`problem.candidates.k: expected an integer from 1 to ${Math.min(MAX_CANDIDATES, n - 1)}`);
+  const width = k as number;
+  const neighbours = decodeInt32s(value.neighbours, 'problem.candidates.neighbours');
+  if (neighbours.length !== n * width)
+    invalid(`problem.candidates.neighbours: expected ${n * width} city ids (${n} cities x ${width}), got ${neighbours.length}`);
+  const dist = createInstance(data).dist;
+  for (let c = 0; c < n; c++) {
+    const row = c * width;
+    for (let r = 0; r < width; r++) {
+      const j = neighbours[row + r];
+      if (!(j >= 0 && j < n)) invalid(`problem.candidates: city ${c}'s candidate ${r} is ${j}, outside 0..${n - 1}`);
+      if (j === c) invalid(`problem.candidates: city ${c} is its own candidate`);
+      for (let q = row; q < row + r; q++) if (neighbours[q] === j) invalid(`problem.candidates: city ${c} lists ${j} twice`);
+      if (r > 0 && dist(c, j) < dist(c, neighbours[row + r - 1])) invalid(`problem.candidates: city ${c}'s list is not sorted nearest first`);
+    }
+  }
+  return { k: width, neighbours };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -121,6 +155,8 @@ export const MAX_BUDGET_MS = 24 * 3600 * 1000;
 export function parseSolveRequest(value: unknown): { problem: ProblemData; budgetMs: number; params: SolveParams; startTour?: Int32Array } {
   if (!isRecord(value)) return invalid('solve: expected keyword arguments { problem, budgetMs }');
   const problem = problemFromWire(value.problem);
+  // The orchestrator computes the candidates it serves: none from a controller is trusted or kept.
+  delete problem.candidates;
   const budgetMs = value.budgetMs;
   if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs < MIN_BUDGET_MS || budgetMs > MAX_BUDGET_MS)
     invalid(`solve.budgetMs: expected a number of milliseconds from ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS}`);

@@ -48,6 +48,8 @@ export interface ProblemWire {
   ys?: Uint8Array | number[];
   matrix?: Uint8Array | number[];
   optimum?: number;
+  /** kiln.problem.get only: the problem's candidate lists (ProblemData.candidates), n * k city ids as Int32 bytes. */
+  candidates?: { k: number; neighbours: Uint8Array | number[] };
 }
 
 /**

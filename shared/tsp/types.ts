@@ -34,6 +34,12 @@ export interface ProblemData {
   labels?: string[];
   /** Known optimal tour length, when the source says so (e.g. ../shared/tsplib/optima.json). */
   optimum?: number;
+  /**
+   * Candidate lists computed once for the problem (alpha-nearness, shared/tsp/alpha.ts) by the orchestrator that
+   * serves it, so that callees need not compute them; derived data: not hashed, not saved with runs, and on the
+   * wire only from kiln.problem.get.
+   */
+  candidates?: NeighbourLists;
 }
 
 /** A problem ready for computation: data plus its TSPLIB distance function (integer lengths). */
