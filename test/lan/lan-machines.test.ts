@@ -6,10 +6,6 @@
  * LAN plays the uninvited machine. Traffic goes only to addresses in the test's namespaces.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import type { CreatedInvite, LanInvitation, LanMachine, RevokedInvite, RunResult, RunState, WorkerLoad } from '../../shared/protocol/wire.ts';
@@ -17,11 +13,10 @@ import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { parseJoinLink } from '../../electron/lan/join-link.ts';
-import type { Credentials, WampClient } from '../../electron/wamp/client.ts';
-import { KILN, KilnProcess, join, until } from '../helpers/kiln-process.ts';
-import { createTestLan, unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+import type { Credentials } from '../../electron/wamp/client.ts';
+import { until, type KilnProcess } from '../helpers/kiln-process.ts';
+import { LanKilns, type ServedOnLan } from '../helpers/lan-kilns.ts';
+import { unavailableReason, type LanHost, type TestLan } from '../helpers/test-lan.ts';
 
 function callError(promise: Promise<unknown>): Promise<string> {
   return promise.then(
@@ -33,43 +28,23 @@ function callError(promise: Promise<unknown>): Promise<string> {
 describe('LAN machines: discovery, invitations, authenticated compute', () => {
   const why = unavailableReason();
   let lan: TestLan | undefined;
-  const processes: KilnProcess[] = [];
-  const clients: WampClient[] = [];
-  let routerUrl = '';
-  let fingerprint = '';
+  const kilns = new LanKilns('lan');
+  let served: ServedOnLan | undefined;
   let ui: WampSession;
   // Each host's state directory (certificate, control center key, known control centers), as on real machines.
-  const stateRoot = mkdtempSync(joinPath(tmpdir(), 'kiln-lan-'));
-  const stateDir = (host: LanHost): string => joinPath(stateRoot, host.namespace);
+  const stateDir = (host: LanHost): string => kilns.stateDir(host.namespace);
   const loads = new Map<string, WorkerLoad>();
   let lastMachines: LanMachine[] = [];
-
-  const kiln = (host: LanHost, args: string[], env: NodeJS.ProcessEnv = {}): KilnProcess => {
-    const child = lan!.spawnIn(host, process.execPath, [KILN, ...args], {
-      cwd: REPO,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    const started = new KilnProcess(child);
-    processes.push(started);
-    return started;
-  };
-
-  const open = async (credentials: Credentials): Promise<WampSession> => {
-    const { session, client } = await join(routerUrl, credentials, fingerprint);
-    clients.push(client);
-    return session;
-  };
+  const kiln = (host: LanHost, args: string[], env: NodeJS.ProcessEnv = {}): KilnProcess => kilns.kiln(host, args, env);
+  const open = (credentials: Credentials): Promise<WampSession> => kilns.join(served!, credentials);
 
   beforeAll(async () => {
     if (why !== null) return;
-    lan = createTestLan(4);
+    lan = kilns.build(4);
     const [control] = lan.hosts;
     // Off loopback, TLS is on without being asked for.
-    const serve = kiln(control, ['serve', '--host', control.address, '--port', '0', '--threads', '0', '--state-dir', stateDir(control)]);
-    const ticket = (await serve.line(/Kiln is serving https:\S+#token=(\S+)/))[1];
-    routerUrl = (await serve.line(/^router (wss:\S+)/))[1];
-    fingerprint = (await serve.line(/^tls certificate sha256 ([0-9a-f]{64})$/))[1];
+    served = await kilns.serve(control, stateDir(control));
+    const { ticket } = served;
     ui = await open({ method: 'ticket', authid: 'ui', ticket });
     await ui.subscribe(Topics.workerLoad, (args) => {
       const load = args?.[0] as WorkerLoad;
@@ -80,15 +55,7 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     });
   }, 60_000);
 
-  afterAll(async () => {
-    try {
-      for (const client of clients) await client.close().catch(() => undefined);
-      await Promise.all(processes.map((started) => started.stop('SIGKILL')));
-    } finally {
-      lan?.close();
-      rmSync(stateRoot, { recursive: true, force: true });
-    }
-  });
+  afterAll(() => kilns.close());
 
   it('discovers offering workers, invites them, and runs on them through a worker being killed', async (context) => {
     if (why !== null) return context.skip(why);
