@@ -163,4 +163,52 @@ describe('Population', () => {
     expect(a.tour).toBe(best()!.tour);
     expect(a.stale).toBe(0);
   });
+
+  it('takes a crossover answered later (on a thread) into the best when it comes, and shrugs off one that fails', async () => {
+    let best: Elite | null = null;
+    const answers: Array<() => void> = [];
+    const later = new Population(
+      (a, la, b, lb) =>
+        new Promise((resolve) => {
+          answers.push(() => resolve(partitionCrossover(circle, a, b, la, lb)));
+        }),
+      {
+        get: () => best,
+        offer: (tour, length) => {
+          if (!best || length < best.length) best = { tour, length };
+        },
+      },
+    );
+    // Cities on a circle, so the identity tour is the optimum, and two parents each spoilt in a different
+    // place by an or-opt move: their child is the unspoilt tour.
+    const circle = createInstance({
+      name: 'circle40',
+      n: 40,
+      edgeWeightType: 'EUC_2D',
+      xs: Float64Array.from({ length: 40 }, (_, i) => Math.round(100_000 * Math.cos((2 * Math.PI * i) / 40))),
+      ys: Float64Array.from({ length: 40 }, (_, i) => Math.round(100_000 * Math.sin((2 * Math.PI * i) / 40))),
+    });
+    const spoilt = (at: number): Int32Array => {
+      const tour = Array.from(identity);
+      const [city] = tour.splice(at, 1);
+      tour.splice(at + 3, 0, city);
+      return Int32Array.from(tour);
+    };
+    const [a, b] = [later.next(), later.next()];
+    const [first, second] = [spoilt(5), spoilt(25)];
+    later.returned(a, first, tourLength(circle, first));
+    later.returned(b, second, tourLength(circle, second));
+    const before = best!.length;
+    answers[0]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(best!.length).toBeLessThan(before);
+    expect(best!.length).toBe(tourLength(circle, identity));
+    expect(later.crossovers).toBe(1);
+    // A crossover that fails (its thread ended with the run) changes nothing and throws nowhere.
+    const failing = new Population(() => Promise.reject(new Error('the run has ended')), { get: () => best, offer: () => expect.fail('nothing to offer') });
+    const c = failing.next();
+    failing.returned(c, second, tourLength(circle, second));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(failing.crossovers).toBe(0);
+  });
 });
