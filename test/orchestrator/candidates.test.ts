@@ -3,26 +3,20 @@
  * Kiln: the run's clock runs while they are computed, no slice is dealt before they are there, and callees fetch
  * them with the problem.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { Procedures } from '../../shared/protocol/uris.ts';
 import { problemFromWire } from '../../shared/protocol/validate.ts';
 import { buildAlphaNeighbourLists } from '../../shared/tsp/alpha.ts';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import type { NeighbourLists } from '../../shared/tsp/types.ts';
-import { expectValidFinishedRun, randomProblem, startGuardedKiln, until, type GuardedKiln } from '../security/fixture.ts';
+import { expectValidFinishedRun, guardedKilnPerTest, randomProblem, until } from '../security/fixture.ts';
 
-let guarded: GuardedKiln | null = null;
-afterEach(async () => {
-  await guarded?.close();
-  guarded = null;
-});
+const startKiln = guardedKilnPerTest();
 
 describe('candidate lists computed once per problem', () => {
   it('are computed on a thread and served with kiln.problem.get, equal to alpha-nearness computed here', async () => {
-    guarded = await startGuardedKiln({ threads: 1 });
-    const { kiln, controller } = guarded;
-    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
+    const { kiln, controller } = await startKiln({ threads: 1 });
     const problem = randomProblem(1200, 3);
     // Budget for a busy machine: the thread loads TypeScript through tsx before it computes.
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 8000, params: { sliceMs: 200, seed: 1 } });
@@ -42,7 +36,7 @@ describe('candidate lists computed once per problem', () => {
     let release: (lists: NeighbourLists) => void = () => undefined;
     let fail: (error: Error) => void = () => undefined;
     const asked: string[] = [];
-    guarded = await startGuardedKiln({
+    const { kiln, log } = await startKiln({
       threads: 1,
       computeCandidates: (data) => {
         asked.push(data.name);
@@ -52,8 +46,6 @@ describe('candidate lists computed once per problem', () => {
         });
       },
     });
-    const { kiln, log } = guarded;
-    await until(() => kiln.orchestrator.workers.list().length === 1, 'the local worker');
     const problem = randomProblem(1000, 4);
     const lists = buildAlphaNeighbourLists(createInstance(problem));
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 3000, params: { sliceMs: 100, seed: 1 } });
