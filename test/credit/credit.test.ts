@@ -4,7 +4,7 @@
  * session id (disclosed) decides which worker id it may read and name (test/security/credit-claims.test.ts:
  * whom a slice is credited to).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import type { CreditBoard, MyCredit, RunResult, RunState } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
@@ -116,9 +116,18 @@ describe('kiln.credit.*', () => {
     await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: 'grace hopper' }, disclosed)).rejects.toMatchObject({
       error: 'kiln.error.name_taken',
     });
+    // A refusal reaches the caller as its URI and a one-line message, and puts no stack in the log.
+    const consoleError = vi.spyOn(console, 'error');
     await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: 'x'.repeat(40) }, disclosed)).rejects.toMatchObject({
       error: 'kiln.error.invalid_argument',
+      args: ['name: at most 24 characters'],
     });
+    await expect(other.call(Procedures.creditSetName, [], { workerId: 'elsewhere', name: '\u200b' }, disclosed)).rejects.toMatchObject({
+      error: 'kiln.error.invalid_argument',
+      args: ['name: empty once cleaned of invisible characters'],
+    });
+    expect(consoleError).not.toHaveBeenCalled();
+    consoleError.mockRestore();
     // Donors see only their own line: the board is for controllers and viewers.
     await expect(donor.call(Procedures.creditBoard, [], {})).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
   });
