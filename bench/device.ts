@@ -14,10 +14,10 @@
  *
  * Environment: OUT (default ./device-out), DEVICE_BUDGET_S (seconds for the whole script, default 520),
  * DEVICE_QUICK=1 (tiny budgets for a dry run of every step), DEVICE_STEPS (comma list, default
- * scale,quality,crowd), DEVICE_CANDIDATE / DEVICE_BASELINE (solve parameters as method=M,scheme=S; defaults
- * scheme=population and method=lsmc,scheme=whole; an empty DEVICE_CANDIDATE is the orchestrator's defaults; DEVICE_BASELINE=none measures no baseline), DEVICE_CROWD_ARGS (extra
- * bench:crowd arguments), DEVICE_PLAN_ONLY=1 (print the plan, measure nothing; DEVICE_CORES=16 then plans for
- * that many cores).
+ * scale,quality,crowd), DEVICE_CANDIDATE and DEVICE_BASELINE (solve parameters as method=M,scheme=S; by default
+ * scheme=population and method=lsmc,scheme=whole; an empty DEVICE_CANDIDATE is the orchestrator's defaults,
+ * DEVICE_BASELINE=none measures no baseline), DEVICE_CROWD_ARGS (more bench:crowd arguments), DEVICE_PLAN_ONLY=1
+ * (print the plan, measure nothing; DEVICE_CORES=16 then plans for that many cores).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
