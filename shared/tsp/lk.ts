@@ -49,6 +49,9 @@ export class LinKernighan extends ActiveDescent {
   private readonly addedFrom = new Int32Array(2 * MAX_DEPTH);
   private readonly addedTo = new Int32Array(2 * MAX_DEPTH);
   private added = 0;
+  /** addedIn[c] === attempt when c is an end of an edge added by the current attempt: most checks stop there. */
+  private readonly addedIn: Int32Array;
+  private attempt = 0;
   private readonly touched = new Int32Array(4 * MAX_DEPTH + 2);
   private touchedCount = 0;
 
@@ -67,6 +70,7 @@ export class LinKernighan extends ActiveDescent {
   constructor(instance: Instance, neighbours: NeighbourLists, tour: ArrayTour) {
     super(instance, neighbours, tour);
     this.candidates = CandidateDistances.of(instance, neighbours);
+    this.addedIn = new Int32Array(instance.n);
   }
 
   run(budget: Budget | null): number {
@@ -112,6 +116,10 @@ export class LinKernighan extends ActiveDescent {
       let t2 = side === 0 ? tour.succ(t1) : tour.pred(t1);
       this.steps = 0;
       this.added = 0;
+      if (++this.attempt === 2 ** 30) {
+        this.addedIn.fill(0);
+        this.attempt = 1;
+      }
       this.touchedCount = 0;
       this.touch(t1);
       this.touch(t2);
@@ -244,12 +252,15 @@ export class LinKernighan extends ActiveDescent {
   }
 
   private addEdge(a: number, b: number): void {
+    this.addedIn[a] = this.attempt;
+    this.addedIn[b] = this.attempt;
     this.addedFrom[this.added] = a;
     this.addedTo[this.added] = b;
     this.added++;
   }
 
   private isAdded(a: number, b: number): boolean {
+    if (this.addedIn[a] !== this.attempt || this.addedIn[b] !== this.attempt) return false;
     for (let i = 0; i < this.added; i++) {
       const x = this.addedFrom[i];
       const y = this.addedTo[i];
