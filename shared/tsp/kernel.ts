@@ -38,10 +38,11 @@ export function isMethod(value: unknown): value is Method {
 }
 
 /**
- * Chosen by bench/solver.ts (docs/benchmarks.md, "Solver"), one thread from the greedy tour, mean of seeds 1-3:
- * over rat783, pr1002, pr2392 and fnl4461 'lk' ended at a mean gap of 0.47% / 0.22% at 1 / 5 s against 0.47x
- * and 0.31x of 'lsmc''s 1.10% / 0.70%, better on all 8 (instance, time) means, with 6-16x fewer kicks per second.
- * (Earlier, over eil51..pla85900, 'lsmc' had beaten 'anneal' 0.73% / 0.34% / 0.20% to 1.56% / 1.14% / 0.63%.)
+ * Chosen by bench/solver.ts (docs/benchmarks.md, "Solver"), one thread from the greedy tour, mean of seeds 1-3,
+ * both methods in one run: over rat783, pr1002, pr2392, fnl4461, usa13509 and pla85900 'lk' ended at a mean gap
+ * of 1.08% / 0.74% / 0.30% at 1 / 5 / 30 s against 'lsmc''s 2.44% / 1.47% / 0.69%, better in all 18 cells, with
+ * 5-30x fewer kicks per second. (Earlier, over eil51..pla85900, 'lsmc' had beaten 'anneal' 0.73% / 0.34% /
+ * 0.20% to 1.56% / 1.14% / 0.63%.)
  */
 export const DEFAULT_METHOD: Method = 'lk';
 

@@ -18,7 +18,8 @@ describe('reaching optima (planned schedule, seed 1, from the identity tour)', (
   for (const method of ['lsmc', 'lk'] as const) {
     for (const name of ['eil51', 'berlin52', 'st70', 'ulysses22', 'gr96']) {
       it(`${method}${method === DEFAULT_METHOD ? ' (the default)' : ''}, ${name}: ${optima[name]}`, () => {
-        expect(solve(name, method, 5000)).toBe(optima[name]);
+        // LK kicks cost ~5x those of 2-opt + Or-opt and need fewer.
+        expect(solve(name, method, method === 'lk' ? 1000 : 5000)).toBe(optima[name]);
       });
     }
   }
