@@ -6,6 +6,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { REALM } from '../../shared/protocol/uris.ts';
+import { REALM_NAME } from '../../shared/cluster-info.ts';
 import type { Credentials } from '../wamp/client.ts';
 import { UsageError } from './command.ts';
 import { readOwnerOnlyFile } from './secret-file.ts';
@@ -17,8 +18,6 @@ const METHODS: readonly AuthMethodName[] = ['anonymous', 'ticket', 'wampcra', 'c
 const SECRET_ENV = 'KILN_SECRET';
 /** Older name, for tickets only (kept: scripts and tests set it). */
 const TICKET_ENV = 'KILN_TICKET';
-/** Realm names as Crossbar.io and Kiln's router accept them. */
-const REALM_NAME = /^[A-Za-z0-9_.-]{1,255}$/;
 /** A secret larger than this is not a secret but a mistake (a wrong file). */
 const MAX_SECRET_BYTES = 64 * 1024;
 

@@ -1,15 +1,21 @@
 /**
  * `kiln serve`: the whole control center headless — router, orchestrator, local compute and the UI
- * over HTTP on one port. Prints the URL that opens the UI signed in.
+ * over HTTP on one port. Prints the URL that opens the UI signed in. With --router, the control
+ * center joins an external router under its own name instead (app/cluster-center.ts).
  */
+import { randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { CENTER_NAME } from '../../shared/protocol/uris.ts';
+import { startClusterCenter } from '../app/cluster-center.ts';
 import { startKiln } from '../app/kiln.ts';
 import { loadOrCreateControlCenterKey } from '../lan/control-center-key.ts';
 import { defaultStateDir, loadOrCreateTlsIdentity } from '../tls/tls-identity.ts';
 import { isLoopback } from '../router/server.ts';
 import { UsageError, type Command } from './command.ts';
-import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePort, waitForShutdown } from './options.ts';
+import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
+import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
+import type { TlsIdentity } from '../tls/tls-identity.ts';
 
 /** A crowd of 1,000 donors plus the control center's own sessions and a few machines fits. */
 const DEFAULT_MAX_SESSIONS = 2000;
@@ -35,7 +41,17 @@ options:
   --max-sessions N  WAMP sessions the router serves at once: donors, workers, UI windows and Kiln's
                     own parts (default ${DEFAULT_MAX_SESSIONS}); a donor page beyond it shows that Kiln is full
 ${ALLOW_OPTIONS_USAGE}
-  -h, --help        show this help`;
+  -h, --help        show this help
+
+On a router cluster (Crossbar.io, or a kiln router), instead of the embedded router:
+  --router URL      join this router: the orchestrator, run history and local compute join it, the UI
+                    is still served here and signs in to that router with credentials of its own
+                    (this process's secret never reaches the page). No LAN invites there.
+  --center NAME     this control center's name on the router (1-32 lower-case letters and digits;
+                    default: a random one, printed): its procedures are kiln.center.NAME.*, so
+                    several control centers share one cluster; \`kiln solve --center NAME\` uses it
+${JOIN_USAGE}
+  --tls-fingerprint HEX  with a wss:// --router: pin the router's self-signed certificate`;
 
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -51,9 +67,17 @@ async function run(args: string[]): Promise<number> {
       'state-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
       'allow-origin': { type: 'string', multiple: true },
-      'max-sessions': { type: 'string', default: String(DEFAULT_MAX_SESSIONS) },
+      'max-sessions': { type: 'string' },
+      router: { type: 'string' },
+      center: { type: 'string' },
+      'tls-fingerprint': { type: 'string' },
+      ...JOIN_OPTIONS,
     },
   });
+  if (values.router !== undefined) return serveOnCluster(values, values.router);
+  for (const flag of ['center', 'tls-fingerprint', 'realm', 'authid', 'authmethod', 'secret-file', 'ticket-file'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`serve: --${flag} is for a control center on a router cluster: give --router URL too`);
+  }
   if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
   const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
   const stateDir = values['state-dir'] ?? defaultStateDir();
@@ -76,7 +100,7 @@ async function run(args: string[]): Promise<number> {
     // Invitations to discovered workers are signed by the state directory's key, which workers pin.
     identity: discover ? loadOrCreateControlCenterKey(stateDir) : undefined,
     ...allowLists(values['allow-host'], values['allow-origin']),
-    routerLimits: { maxSessions: parseCount(values['max-sessions'], '--max-sessions', 4, 1_000_000) },
+    routerLimits: { maxSessions: parseCount(values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), '--max-sessions', 4, 1_000_000) },
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   const shutdown = waitForShutdown(); // installed before the lines that tell a supervisor we are up
@@ -90,3 +114,68 @@ async function run(args: string[]): Promise<number> {
 }
 
 export const command: Command = { usage, run };
+
+interface ServeValues {
+  host: string;
+  port: string;
+  threads: string;
+  'no-lan': boolean;
+  tls: boolean;
+  insecure: boolean;
+  'state-dir'?: string;
+  'allow-host'?: string[];
+  'allow-origin'?: string[];
+  'max-sessions'?: string;
+  center?: string;
+  'tls-fingerprint'?: string;
+  realm?: string;
+  authid?: string;
+  authmethod?: string;
+  'secret-file'?: string;
+  'ticket-file'?: string;
+}
+
+/** `kiln serve --router URL`: this control center on an external router (see cluster-center.ts). */
+async function serveOnCluster(values: ServeValues, router: string): Promise<number> {
+  if (values['max-sessions'] !== undefined)
+    throw new UsageError("serve: --max-sessions limits Kiln's embedded router; with --router, the router's own configuration does");
+  const url = parseRouterUrl(router);
+  const center = values.center ?? randomCenterName();
+  if (!CENTER_NAME.test(center)) throw new UsageError(`--center must be 1-32 lower-case letters and digits, got '${center}'`);
+  const fingerprint = values['tls-fingerprint'];
+  if (fingerprint !== undefined && !(url.startsWith('wss://') && /^[0-9a-fA-F]{64}$/.test(fingerprint.replace(/:/g, ''))))
+    throw new UsageError('--tls-fingerprint takes the 64 hex digits of a SHA-256 fingerprint, with a wss:// --router');
+  const { realm, credentials } = joinSettingsFrom(values);
+  const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
+  if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
+  const stateDir = values['state-dir'] ?? defaultStateDir();
+  const tls: TlsIdentity | undefined = values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined;
+  let lost: (message: string) => void = () => {};
+  const sessionLost = new Promise<string>((resolve) => (lost = resolve));
+  const running = await startClusterCenter({
+    router: { url, realm, credentials, tlsFingerprint: fingerprint?.replace(/:/g, '').toLowerCase() },
+    center,
+    host: values.host,
+    port: parsePort(values.port, '--port'),
+    threads: parseCount(values.threads, '--threads', 0, 1024),
+    tls,
+    stateDir,
+    ...allowLists(values['allow-host'], values['allow-origin']),
+    log: (level, message) => console.error(`${level}: ${message}`),
+    onLost: (message) => lost(message),
+  });
+  const shutdown = waitForShutdown();
+  console.log(`Kiln is serving ${running.uiUrl}`);
+  console.log(`control center ${center} on ${url} (realm ${realm})`);
+  const ended = await Promise.race([shutdown.then(() => null), sessionLost]);
+  await running.close();
+  if (ended === null) return 0;
+  console.error(`kiln serve: ${ended}`);
+  return 1;
+}
+
+/** A control center name nobody else on the router is likely to have picked. */
+function randomCenterName(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from({ length: 8 }, () => letters[randomInt(letters.length)]).join('');
+}

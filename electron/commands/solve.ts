@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Procedures, Topics } from '../../shared/protocol/uris.ts';
+import { CENTER_NAME, Topics, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
 import { SOLVE_SCHEMES, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS, parseTour } from '../../shared/protocol/validate.ts';
@@ -39,6 +39,9 @@ On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the ru
 options:
   --budget DURATION   wall time from start to answer, e.g. 10s, 500ms, 2m (required)
   --router URL        use this router's workers instead of starting a local router
+  --center NAME       with --router: run on that control center (a \`kiln serve --router --center NAME\`);
+                      without it, the router's unnamed control center if it has one, else a private
+                      orchestrator in this process
 ${JOIN_USAGE}
   --workers N         local compute threads when no --router is given (default: every core)
   --out PATH          where to write the tour (default: FILE with .tour beside it)
@@ -58,6 +61,7 @@ async function run(args: string[]): Promise<number> {
     options: {
       budget: { type: 'string' },
       router: { type: 'string' },
+      center: { type: 'string' },
       ...JOIN_OPTIONS,
       workers: { type: 'string', default: String(cpus().length) },
       out: { type: 'string' },
@@ -74,6 +78,8 @@ async function run(args: string[]): Promise<number> {
   const budgetMs = parseDuration(values.budget, '--budget', MIN_BUDGET_MS, MAX_BUDGET_MS);
   if (values.method !== undefined && !isMethod(values.method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
 
+  if (values.center !== undefined && (values.router === undefined || !CENTER_NAME.test(values.center)))
+    throw new UsageError('--center takes a control center name (1-32 lower-case letters and digits) and needs --router');
   const problem = readProblem(file, values.optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
   if (values.method) request.params!.method = values.method;
@@ -90,7 +96,7 @@ async function run(args: string[]): Promise<number> {
     solved =
       values.router === undefined
         ? await solveLocally(request, parseCount(values.workers, '--workers', 1, 1024), watch)
-        : { result: await solveOnRouter(request, parseRouterUrl(values.router), joinSettingsFrom(values), watch), close: async () => {} };
+        : { result: await solveOnRouter(request, parseRouterUrl(values.router), joinSettingsFrom(values), values.center, watch), close: async () => {} };
   } catch (error) {
     if (!(error instanceof RunLostError)) throw error;
     progress?.stop();
@@ -220,7 +226,14 @@ async function solveLocally(request: SolveRequest, threads: number, watch: Watch
 /** The run's orchestrator went away before answering: no result to print. */
 class RunLostError extends Error {}
 
-async function solveOnRouter(request: SolveRequest, url: string, { realm, credentials }: JoinSettings, watch: Watch): Promise<RunResult> {
+async function solveOnRouter(
+  request: SolveRequest,
+  url: string,
+  { realm, credentials }: JoinSettings,
+  center: string | undefined,
+  watch: Watch,
+): Promise<RunResult> {
+  const uris: CenterUris = centerUris(center);
   let close: () => Promise<void> = async () => undefined;
   try {
     const session = await new Promise<WampSession>((resolve, reject) => {
@@ -237,14 +250,15 @@ async function solveOnRouter(request: SolveRequest, url: string, { realm, creden
     try {
       // That orchestrator's budget runs from its start: give it what is left of ours (at least what kiln.solve.start takes).
       const remote = { ...request, budgetMs: Math.max(MIN_BUDGET_MS, request.budgetMs - Math.round(performance.now())) };
-      started = await session.call<{ runId: string }>(Procedures.solveStart, [], remote as unknown as Record<string, unknown>);
+      started = await session.call<{ runId: string }>(uris.solveStart, [], remote as unknown as Record<string, unknown>);
     } catch (error) {
       if (callErrorOf(error).uri !== 'wamp.error.no_such_procedure') throw new UsageError(`solve refused: ${callErrorOf(error).message}`);
+      if (center !== undefined) throw new UsageError(`no control center '${center}' on ${url} (realm ${realm}): is its kiln serve --router running?`);
       return await solveOnPrivateOrchestrator(session, request, watch);
     }
     await followRemoteRun(session, started.runId, watch);
     try {
-      return await session.call<RunResult>(Procedures.solveResult, [started.runId]);
+      return await session.call<RunResult>(uris.solveResult, [started.runId]);
     } catch (error) {
       // The control center went away mid-run (its session left, and the router cancelled our call).
       const { uri, message } = callErrorOf(error);

@@ -9,7 +9,7 @@
  * line of its own when it holds none; the worker id written in a result counts for nothing. Donor
  * calls must disclose the caller, and may only read or name the worker id their session holds.
  */
-import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
 import type { MachineRow, MyCredit } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, InvocationDetails, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -26,6 +26,8 @@ export class CreditService {
   private stopListening: (() => void) | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private dirty = false;
+  /** The orchestrator's control center's names (kiln.credit.* on Kiln's own router). */
+  private uris: CenterUris = centerUris();
 
   constructor(
     private readonly session: WampSession,
@@ -37,6 +39,7 @@ export class CreditService {
   ) {}
 
   async start(orchestrator: Orchestrator): Promise<void> {
+    const uris = (this.uris = orchestrator.uris);
     this.stopListening = orchestrator.onSliceDone(({ session, ...slice }) => {
       const workerId = this.workerIds.workerIdOf(session) ?? sessionWorkerId(session);
       const machine = this.machineOf(workerId);
@@ -45,10 +48,10 @@ export class CreditService {
       this.dirty = true;
     });
     const endpoints: Array<[string, KwargsEndpoint]> = [
-      [Procedures.creditBoard, (kwargs) => this.ledger.board(typeof kwargs.runId === 'string' ? kwargs.runId : undefined)],
-      [Procedures.creditMine, (kwargs, details) => this.mine(this.hold(kwargs, details))],
+      [uris.creditBoard, (kwargs) => this.ledger.board(typeof kwargs.runId === 'string' ? kwargs.runId : undefined)],
+      [uris.creditMine, (kwargs, details) => this.mine(this.hold(kwargs, details))],
       [
-        Procedures.creditSetName,
+        uris.creditSetName,
         (kwargs, details) => {
           const workerId = this.hold(kwargs, details);
           const cleaned = cleanDisplayName(kwargs.name);
@@ -100,6 +103,6 @@ export class CreditService {
   private publish(): void {
     if (!this.dirty || !this.session.isOpen) return;
     this.dirty = false;
-    this.session.publish(Topics.creditBoard, [this.ledger.board()]);
+    this.session.publish(this.uris.creditBoardTopic, [this.ledger.board()]);
   }
 }

@@ -35,14 +35,15 @@ export type RequestHandler = (request: IncomingMessage, response: ServerResponse
 
 /**
  * `secure`: served over HTTPS. The CSP names the origin the page was asked for (the Host header, which
- * the server's host policy has already checked), so the page may connect to its own router only.
+ * the server's host policy has already checked), so the page may connect to its own router only
+ * (and to `clusterOrigin`, the external router of a `kiln serve --router`).
  */
-export function serveStatic(root: string, missingHint: string, secure = false): RequestHandler {
+export function serveStatic(root: string, missingHint: string, secure = false, clusterOrigin?: string): RequestHandler {
   const base = normalize(root + sep);
   return (request, response) => {
     const securityHeaders = {
       ...SECURITY_HEADERS,
-      'Content-Security-Policy': contentSecurityPolicy(`${secure ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`),
+      'Content-Security-Policy': contentSecurityPolicy(`${secure ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`, clusterOrigin),
     };
     const reply = (status: number, body: string) => {
       response.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' });

@@ -19,6 +19,8 @@ export interface SummaryOptions {
   /** A machine silent this long is gone (they report every second). */
   staleAfterMs?: number;
   now?: () => number;
+  /** Where to publish (default kiln.machines.summary; a control center on a shared router, its own). */
+  topic?: string;
 }
 
 export class MachineSummaryPublisher {
@@ -33,6 +35,7 @@ export class MachineSummaryPublisher {
   private readonly intervalMs: number;
   private readonly staleAfterMs: number;
   private readonly now: () => number;
+  private readonly topic: string;
 
   constructor(
     private readonly session: WampSession,
@@ -41,6 +44,7 @@ export class MachineSummaryPublisher {
     this.intervalMs = options.intervalMs ?? 1000;
     this.staleAfterMs = options.staleAfterMs ?? 3500;
     this.now = options.now ?? Date.now;
+    this.topic = options.topic ?? Topics.machinesSummary;
   }
 
   async start(): Promise<void> {
@@ -101,6 +105,6 @@ export class MachineSummaryPublisher {
     const hasMachines = summary.totals.machines > 0;
     if (!hasMachines && !this.lastHadMachines) return;
     this.lastHadMachines = hasMachines;
-    this.session.publish(Topics.machinesSummary, [summary]);
+    this.session.publish(this.topic, [summary]);
   }
 }

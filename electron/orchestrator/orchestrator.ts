@@ -5,14 +5,20 @@
  * A private orchestrator (`kiln solve --router`) registers neither: only its process starts runs on
  * it, and it serves problems as kiln.problem.get.<id>. Any number of them (and one public one, the
  * control center's) share a router's callees without any of them running another's solve.
+ *
+ * On a shared router, a control center's orchestrator has a name (`center`): its procedures are
+ * kiln.center.<name>.solve.* and its problems kiln.problem.get.<name> (centerUris), so several control
+ * centers never take one another's names, runs or results. Orchestrators with runs going take a share
+ * of each callee's slots (peers.ts).
  */
-import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import { Errors, Procedures, ProtocolError, Topics, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
 import type { ProblemWire, RunResult, RunState, SolveParams } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
+import { ActiveOrchestrators } from './peers.ts';
 import { rateLimitedLog } from './rate-limited-log.ts';
 import { Run, type SliceDone } from './run.ts';
 import { WorkerRegistry, type Callee } from './workers.ts';
@@ -26,6 +32,8 @@ const PROBLEMS_KEPT = 8;
 export interface OrchestratorOptions {
   /** Serve no kiln.solve.* procedures, and problems under a name of its own (default false). */
   private?: boolean;
+  /** A control center's name on a shared router: its procedures under kiln.center.<name>. (see centerUris). */
+  center?: string;
   /** One line per notable event caused by a callee (rate-limited here); never secrets. */
   log?: (message: string) => void;
   /**
@@ -54,8 +62,10 @@ export const QUARANTINED = 'kiln.error.quarantined';
 
 export class Orchestrator {
   readonly workers = new WorkerRegistry();
-  /** URI-safe; names the private problem procedure. */
-  readonly id = newRunId();
+  /** URI-safe; names the private problem procedure (a control center's: its name). */
+  readonly id: string;
+  /** The procedures and topics this orchestrator's clients use. */
+  readonly uris: CenterUris;
   /** The procedure callees fetch this orchestrator's problems from. */
   readonly problemProcedure: string;
   private readonly runs = new Map<string, Run>();
@@ -68,13 +78,17 @@ export class Orchestrator {
   private readonly endedListeners = new Set<(run: Run, result: RunResult) => void>();
   private readonly sliceListeners = new Set<(slice: SliceDone) => void>();
   private readonly candidateLists: CandidateLists;
+  private readonly peers: ActiveOrchestrators;
 
   constructor(
     private readonly session: WampSession,
     private readonly makeError: ErrorFactory,
     private readonly options: OrchestratorOptions = {},
   ) {
-    this.problemProcedure = options.private ? Procedures.privateProblemGet(this.id) : Procedures.problemGet;
+    this.uris = centerUris(options.center);
+    this.id = options.center ?? newRunId();
+    this.problemProcedure = options.private ? Procedures.privateProblemGet(this.id) : this.uris.problemGet;
+    this.peers = new ActiveOrchestrators(session, this.id, () => ({ slots: this.workers.slotsByCallee() }));
     this.remoteLog = rateLimitedLog(options.log ?? (() => {}));
     this.candidateLists = new CandidateLists(options.computeCandidates, (message) =>
       this.remoteLog(`no candidate lists (callees build nearest ones): ${message}`),
@@ -93,15 +107,21 @@ export class Orchestrator {
       }),
     );
     await this.workers.attach(this.session);
+    this.unwatch.push(
+      this.peers.onChange(() => {
+        this.workers.setShare(this.peers.count > 1 ? (callee) => this.peers.slotsOf(callee.calleeConcurrency, callee.session) : null);
+      }),
+    );
+    await this.peers.attach();
     type Endpoint = (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown;
     const endpoints: Array<[string, Endpoint]> = [[this.problemProcedure, (args) => this.problemWire(args?.[0])]];
     if (!this.options.private) {
       endpoints.push(
-        [Procedures.solveStart, (_args, kwargs) => this.startRun(kwargs).state()],
-        [Procedures.solveStop, (args, kwargs) => this.runOf(args, kwargs).stop()],
-        [Procedures.solveStatus, (args, kwargs) => this.status(args, kwargs)],
-        [Procedures.solveResult, (args, kwargs) => this.runOf(args, kwargs).finished()],
-        [Procedures.solveProgress, (args, kwargs) => this.runOf(args, kwargs).progress()],
+        [this.uris.solveStart, (_args, kwargs) => this.startRun(kwargs).state()],
+        [this.uris.solveStop, (args, kwargs) => this.runOf(args, kwargs).stop()],
+        [this.uris.solveStatus, (args, kwargs) => this.status(args, kwargs)],
+        [this.uris.solveResult, (args, kwargs) => this.runOf(args, kwargs).finished()],
+        [this.uris.solveProgress, (args, kwargs) => this.runOf(args, kwargs).progress()],
       );
     }
     for (const [procedure, endpoint] of endpoints) {
@@ -116,6 +136,7 @@ export class Orchestrator {
   async close(): Promise<void> {
     for (const stop of this.unwatch.splice(0)) stop();
     await Promise.all([...this.runs.values()].filter((run) => run.isRunning).map((run) => run.abort(CLOSED_REASON)));
+    await this.peers.setActive(false);
     if (this.session.isOpen) await Promise.all(this.registrations.map((r) => this.session.unregister(r).catch(() => undefined)));
   }
 
@@ -147,7 +168,9 @@ export class Orchestrator {
     const barred: Callee[] = [];
     const run: Run = new Run(newRunId(), problem, hash, budgetMs, params, {
       session: this.session,
-      problemFrom: this.options.private ? this.problemProcedure : undefined,
+      problemFrom: this.problemProcedure === Procedures.problemGet ? undefined : this.problemProcedure,
+      center: this.options.center,
+      hasPeers: () => this.peers.count > 1,
       capacity: () => this.capacityFor(run),
       acquire: (eligible) => this.workers.acquire(eligible),
       release: (callee) => this.workers.release(callee),
@@ -169,9 +192,11 @@ export class Orchestrator {
     });
     this.runs.set(run.id, run);
     this.prune();
+    void this.peers.setActive(true);
     run.start();
     void run.finished().then((result) => {
       for (const callee of barred.splice(0)) this.workers.unbar(callee);
+      if (![...this.runs.values()].some((other) => other.isRunning)) void this.peers.setActive(false);
       for (const listener of this.endedListeners) listener(run, result);
     });
     return run;

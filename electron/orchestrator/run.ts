@@ -47,6 +47,12 @@ const COLLECT_MS = 250;
 const NO_TOUR = 'no tour: no slice came back and the run could not make one of its own';
 /** Errors the router answers for a callee whose session is gone: its fault only if it is still there. */
 const BLAMELESS = new Set(['wamp.error.canceled', 'wamp.error.no_such_procedure']);
+/**
+ * Crossbar.io's answer when every slot of the callee is taken: by another orchestrator's calls on a
+ * shared router, so no fault of the callee's. It is dealt nothing for BUSY_BACKOFF_MS, and the slice goes elsewhere.
+ */
+const BUSY = 'crossbar.error.max_concurrency_reached';
+const BUSY_BACKOFF_MS = 100;
 /** How long after such an error the router's report of the departure may take to arrive. */
 const LEFT_NOTICE_MS = 1000;
 /**
@@ -58,8 +64,15 @@ const STRAGGLER_MS = 250;
 
 export interface RunContext {
   session: WampSession;
-  /** The procedure callees fetch the problem from, when not kiln.problem.get (a private orchestrator's). */
+  /** The procedure callees fetch the problem from, when not kiln.problem.get (a private orchestrator's or a control center's). */
   problemFrom?: string;
+  /**
+   * Whether other orchestrators deal to the same callees now: a callee's first slice may then wait behind
+   * their calls in the router's queue, so losing a race before its first answer is no sign of stalling.
+   */
+  hasPeers?: () => boolean;
+  /** The control center whose run this is (on a shared router), so its pages can tell their runs from others'. */
+  center?: string;
   /** Slices this run may have in flight right now (its share of the callees' summed concurrency). */
   capacity: () => number;
   /** A slot on a callee `eligible` accepts, or undefined when none is free; given back with release(). */
@@ -334,6 +347,7 @@ export class Run {
       bestLength: this.best?.length ?? null,
     };
     if (this.problem.optimum !== undefined) state.optimum = this.problem.optimum;
+    if (this.context.center !== undefined) state.center = this.context.center;
     if (this.error) state.error = this.error;
     else if (!this.isRunning && this.slicesDone === 0) {
       const blamed = this.blame.summary();
@@ -524,7 +538,7 @@ export class Run {
       this.abandon(other);
       this.slicesDiscarded++;
       // A callee that has never answered anything and lost the race is not merely slower: it stalls.
-      if (other.callee.record.neverAnswered && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS)
+      if (other.callee.record.neverAnswered && !this.context.hasPeers?.() && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS)
         this.failure(other.callee, 'has answered no slice yet, and another callee answered this one first');
     }
     this.blame.succeeded(attempt.callee);
@@ -544,7 +558,10 @@ export class Run {
     const { uri, message } = callErrorOf(error);
     const reason = `${uri}: ${message}`;
     const { callee } = attempt;
-    if (!BLAMELESS.has(uri)) this.failure(callee, reason);
+    if (uri === BUSY) {
+      callee.busyUntil = Date.now() + BUSY_BACKOFF_MS;
+      setTimeout(() => this.fill(), BUSY_BACKOFF_MS + 1).unref?.();
+    } else if (!BLAMELESS.has(uri)) this.failure(callee, reason);
     else if (this.context.isLive(callee)) {
       // A callee that left takes its slices with it: the router answers wamp.error.canceled, and
       // reports the departure just after. A callee that is still there a moment later sent it itself.

@@ -11,6 +11,7 @@ import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf } from '../../shared/pro
 import type { WorkerLoad } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
 import type { EventDetails, WampSession } from '../../shared/wamp.ts';
+import { scanRegistrations } from './registration-scan.ts';
 import { SlotHeap } from './slot-heap.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
@@ -48,11 +49,21 @@ export interface Callee {
   /** kiln.anneal.<session>, the procedure the router lets only this session register. */
   readonly procedure: string;
   readonly registrationId: number;
-  /** From the router when it reports it (Kiln's router), else the session's claim capped; until then 1. */
+  /**
+   * The slots this orchestrator may use on it: all of calleeConcurrency, or its share of them while other
+   * orchestrators deal to the same callees (setShare). The slot order (SlotHeap) reads this.
+   */
   concurrency: number;
+  /** The callee's own concurrency: from the router when it reports it (Kiln's router), else the session's claim capped; until then 1. */
+  calleeConcurrency: number;
   readonly registeredConcurrency: number | undefined;
   /** Slices this orchestrator has in flight on it, over all runs. */
   inFlight: number;
+  /**
+   * Until when (ms since the epoch) it is dealt nothing: the router said its slots are all taken
+   * (crossbar.error.max_concurrency_reached, by another orchestrator's calls). Busy, not at fault.
+   */
+  busyUntil: number;
   /** Its latest load event: what it claims about itself (host, worker id), for display and messages only. */
   load: WorkerLoad | undefined;
   readonly record: CalleeRecord;
@@ -69,6 +80,8 @@ export class WorkerRegistry {
   private readonly slots = new SlotHeap<Callee>();
   /** Callees barred by running runs (quarantined), with how many bar them. */
   private readonly barred = new Map<Callee, number>();
+  /** This orchestrator's share of a callee's slots (peers.ts); null: all of them, while it is alone. */
+  private share: ((callee: Callee) => number) | null = null;
 
   async attach(session: WampSession): Promise<void> {
     // Events first, then the scan: a callee that registers in between is seen twice, and counted once.
@@ -95,8 +108,24 @@ export class WorkerRegistry {
     return () => this.goneListeners.delete(listener);
   }
 
+  /** The slots this orchestrator may use: all the callees' concurrency, or its share while it has peers. */
   get totalConcurrency(): number {
     return this.total;
+  }
+
+  /**
+   * Other orchestrators deal to the same callees: use only `share(callee)` of each callee's slots
+   * (null: all of them again). Called whenever the shares change (rare: an orchestrator starts or ends its runs).
+   */
+  setShare(share: ((callee: Callee) => number) | null): void {
+    this.share = share;
+    for (const callee of this.callees.values()) this.resize(callee);
+    this.changed();
+  }
+
+  /** The slots this orchestrator may use on each callee, by its session id. */
+  slotsByCallee(): Record<number, number> {
+    return Object.fromEntries([...this.callees.values()].map((callee) => [callee.session, callee.concurrency]));
   }
 
   get size(): number {
@@ -117,7 +146,8 @@ export class WorkerRegistry {
    * undefined when none has a free slot. The caller gives it back with release().
    */
   acquire(eligible: (callee: Callee) => boolean): Callee | undefined {
-    return this.slots.acquire(eligible);
+    const now = Date.now();
+    return this.slots.acquire((callee) => callee.busyUntil <= now && eligible(callee));
   }
 
   /**
@@ -139,7 +169,7 @@ export class WorkerRegistry {
       return;
     }
     this.barred.delete(callee);
-    if (this.has(callee)) this.slots.add(callee);
+    if (this.has(callee) && callee.concurrency > 0) this.slots.add(callee);
   }
 
   /** Whether some callee has a slot free (whoever it would accept). */
@@ -155,18 +185,12 @@ export class WorkerRegistry {
 
   /** Callees registered before this orchestrator subscribed: the registration meta API's list. */
   private async scan(session: WampSession): Promise<void> {
-    const list = await session.call<{ exact?: unknown[] }>('wamp.registration.list');
-    for (const id of Array.isArray(list?.exact) ? list.exact : []) {
-      if (typeof id !== 'number' || this.byRegistration.has(id)) continue;
-      try {
-        const details = await session.call<Record<string, unknown>>('wamp.registration.get', [id]);
-        if (typeof details?.uri !== 'string' || annealCalleeOf(details.uri) === undefined) continue;
-        const callees = await session.call<unknown[]>('wamp.registration.list_callees', [id]);
-        if (Array.isArray(callees) && callees.length === 1) this.onCreate(callees[0], details);
-      } catch {
-        // The registration went away while we asked: nothing to count.
-      }
-    }
+    await scanRegistrations(
+      session,
+      (uri) => annealCalleeOf(uri) !== undefined,
+      (callee, details) => this.onCreate(callee, details),
+      (id) => this.byRegistration.has(id),
+    );
   }
 
   private onCreate(sessionId: unknown, details: unknown): void {
@@ -184,14 +208,17 @@ export class WorkerRegistry {
       procedure: details.uri,
       registrationId: details.id,
       concurrency: registered ?? 1,
+      calleeConcurrency: registered ?? 1,
       registeredConcurrency: registered,
       inFlight: 0,
+      busyUntil: 0,
       load: undefined,
       record: new CalleeRecord(),
     };
+    if (this.share) callee.concurrency = this.share(callee);
     this.callees.set(sessionId, callee);
     this.byRegistration.set(details.id, callee);
-    this.slots.add(callee);
+    if (callee.concurrency > 0) this.slots.add(callee);
     this.total += callee.concurrency;
     this.changed();
   }
@@ -212,13 +239,24 @@ export class WorkerRegistry {
     callee.load = value;
     if (callee.registeredConcurrency === undefined) {
       const claimed = Math.min(value.concurrency, MAX_CALLEE_CONCURRENCY);
-      if (claimed !== callee.concurrency) {
-        this.total += claimed - callee.concurrency;
-        callee.concurrency = claimed;
-        this.slots.update(callee);
+      if (claimed !== callee.calleeConcurrency) {
+        callee.calleeConcurrency = claimed;
+        this.resize(callee);
         this.changed();
       }
     }
+  }
+
+  /** Its slots for this orchestrator, after its own concurrency or the shares changed. */
+  private resize(callee: Callee): void {
+    const slots = this.share ? this.share(callee) : callee.calleeConcurrency;
+    if (slots === callee.concurrency) return;
+    this.total += slots - callee.concurrency;
+    callee.concurrency = slots;
+    // A callee with no slot for this orchestrator stays out of the order, as a barred one does (it would sort first, full).
+    if (slots === 0) this.slots.delete(callee);
+    else if (this.slots.has(callee)) this.slots.update(callee);
+    else if (this.has(callee) && !this.barred.has(callee)) this.slots.add(callee);
   }
 
   private remove(callee: Callee): void {

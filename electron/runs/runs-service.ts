@@ -3,7 +3,7 @@
  * every run that ends (record.ts, run-store.ts) and tells pages with kiln.runs.changed. Reading is open
  * to viewers (roles.ts); deleting and the cap are for controllers.
  */
-import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
 import type { RunRecord, RunSummary, RunsSettings } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -14,6 +14,8 @@ import type { RunStore } from './run-store.ts';
 export class RunsService {
   private readonly registrations: WampRegistration[] = [];
   private stopRecording: (() => void) | null = null;
+  /** The orchestrator's control center's names (kiln.runs.* on Kiln's own router). */
+  private uris: CenterUris = centerUris();
 
   constructor(
     readonly store: RunStore,
@@ -23,6 +25,7 @@ export class RunsService {
   ) {}
 
   async start(orchestrator: Orchestrator): Promise<void> {
+    const uris = (this.uris = orchestrator.uris);
     this.stopRecording = orchestrator.onRunEnded((run, result) => {
       try {
         const removed = this.store.save(recordOf(run, result, Date.now()));
@@ -33,9 +36,9 @@ export class RunsService {
       }
     });
     const endpoints: Array<[string, KwargsEndpoint]> = [
-      [Procedures.runsList, (): RunSummary[] => this.store.list()],
+      [uris.runsList, (): RunSummary[] => this.store.list()],
       [
-        Procedures.runsGet,
+        uris.runsGet,
         (kwargs): RunRecord => {
           const record = this.store.get(runIdOf(kwargs));
           if (!record) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(kwargs.runId)}`);
@@ -43,7 +46,7 @@ export class RunsService {
         },
       ],
       [
-        Procedures.runsDelete,
+        uris.runsDelete,
         (kwargs) => {
           const runId = runIdOf(kwargs);
           if (!this.store.remove(runId)) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(runId)}`);
@@ -52,7 +55,7 @@ export class RunsService {
         },
       ],
       [
-        Procedures.runsSettings,
+        uris.runsSettings,
         (kwargs): RunsSettings => {
           if (kwargs.maxRuns !== undefined) {
             if (typeof kwargs.maxRuns !== 'number') throw new ProtocolError(Errors.invalidArgument, 'maxRuns: expected a number');
@@ -75,7 +78,7 @@ export class RunsService {
   }
 
   private changed(runIds: string[]): void {
-    if (runIds.length > 0 && this.session.isOpen) this.session.publish(Topics.runsChanged, [{ runIds }]);
+    if (runIds.length > 0 && this.session.isOpen) this.session.publish(this.uris.runsChangedTopic, [{ runIds }]);
   }
 }
 

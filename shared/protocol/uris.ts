@@ -114,6 +114,75 @@ export const Topics = {
   bestKnownChanged: 'kiln.problem.bestKnownChanged',
 } as const;
 
+/**
+ * A control center's name on a shared router (`kiln serve --router URL --center NAME`): lower-case
+ * letters and digits, as an orchestrator id (its problems are kiln.problem.get.<name>).
+ */
+export const CENTER_NAME = /^[a-z0-9]{1,32}$/;
+
+/**
+ * What a control center registers and publishes for its own clients: on its own embedded router (one
+ * control center) the plain names above; on a shared router, under kiln.center.<name>. (its problems
+ * under kiln.problem.get.<name>), so several control centers never collide and each client calls its own.
+ */
+export interface CenterUris {
+  /** undefined: the embedded router's single control center. */
+  readonly center: string | undefined;
+  readonly solveStart: string;
+  readonly solveStop: string;
+  readonly solveStatus: string;
+  readonly solveResult: string;
+  readonly solveProgress: string;
+  readonly problemGet: string;
+  readonly runsList: string;
+  readonly runsGet: string;
+  readonly runsDelete: string;
+  readonly runsSettings: string;
+  readonly creditBoard: string;
+  readonly creditMine: string;
+  readonly creditSetName: string;
+  readonly machinesSummaryTopic: string;
+  readonly runsChangedTopic: string;
+  readonly creditBoardTopic: string;
+}
+
+export function centerUris(center?: string): CenterUris {
+  if (center !== undefined && !CENTER_NAME.test(center))
+    throw new ProtocolError(Errors.invalidArgument, `control center name: expected 1-32 lower-case letters and digits, got ${JSON.stringify(center)}`);
+  const own = (uri: string): string => (center === undefined ? uri : `kiln.center.${center}.${uri.slice('kiln.'.length)}`);
+  return {
+    center,
+    solveStart: own(Procedures.solveStart),
+    solveStop: own(Procedures.solveStop),
+    solveStatus: own(Procedures.solveStatus),
+    solveResult: own(Procedures.solveResult),
+    solveProgress: own(Procedures.solveProgress),
+    problemGet: center === undefined ? Procedures.problemGet : Procedures.privateProblemGet(center),
+    runsList: own(Procedures.runsList),
+    runsGet: own(Procedures.runsGet),
+    runsDelete: own(Procedures.runsDelete),
+    runsSettings: own(Procedures.runsSettings),
+    creditBoard: own(Procedures.creditBoard),
+    creditMine: own(Procedures.creditMine),
+    creditSetName: own(Procedures.creditSetName),
+    machinesSummaryTopic: own(Topics.machinesSummary),
+    runsChangedTopic: own(Topics.runsChanged),
+    creditBoardTopic: own(Topics.creditBoard),
+  };
+}
+
+/**
+ * Registered by an orchestrator while it has runs going: kiln.orchestrator.active.<its id>. Every
+ * orchestrator on a router sees the others' through the registration meta API and takes only its
+ * share of each callee's slots (orchestrator/peers.ts).
+ */
+export const activeOrchestratorProcedure = (orchestratorId: string): string => `kiln.orchestrator.active.${orchestratorId}`;
+
+/** The orchestrator id in an activeOrchestratorProcedure URI, or undefined. */
+export function activeOrchestratorOf(procedure: string): string | undefined {
+  return /^kiln\.orchestrator\.active\.([a-z0-9]{1,32})$/.exec(procedure)?.[1];
+}
+
 /** Roles, enforced by the router's authorization. */
 export const Roles = {
   controller: 'controller',

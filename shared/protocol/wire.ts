@@ -95,6 +95,8 @@ export interface RunState {
   elapsedMs: number;
   bestLength: number | null;
   optimum?: number;
+  /** The control center running it, on a shared router (`kiln serve --router --center NAME`); absent on Kiln's own. */
+  center?: string;
   error?: string;
   /**
    * Set when a run ended with a tour (its own first one) but every slice failed: which callees failed

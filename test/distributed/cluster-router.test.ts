@@ -156,20 +156,21 @@ describe.each(ROUTER_PROFILES)('overlapping kiln solve processes on $name', ({ e
     const runOf = (name: string): string | undefined => running().find((state) => state.problemName === name)?.runId;
     const ended = (runId: string | undefined): boolean => states.some((state) => state.runId === runId && state.phase !== 'running');
     await until(() => (runOf('kroA100') ? true : undefined), 'the first run to start', 60_000);
-    const second = solve(router.url, 'ch150.tsp', '6s');
+    // Long enough that the first process's exit (slow on a loaded machine) comes well within it.
+    const second = solve(router.url, 'ch150.tsp', '15s');
     await until(() => (runOf('ch150') ? true : undefined), 'the second run to start', 60_000);
     const secondRun = runOf('ch150');
     expect(ended(runOf('kroA100'))).toBe(false);
 
     await first.stop('SIGTERM');
     // The first process is gone; the second run is still running on its own orchestrator ...
-    expect(ended(secondRun)).toBe(false);
+    expect(states.filter((state) => state.runId === secondRun && state.phase !== 'running')).toEqual([]);
     // ... and spends its whole budget.
     expect(await second.exited).toBe(0);
     expect(summaryOf(second)).toMatchObject({ name: 'ch150', state: 'finished' });
     // 'finished' is the deadline's doing (a lost orchestrator fails a run, a stop stops it).
     const end = states.find((state) => state.runId === secondRun && state.phase !== 'running');
     expect(end?.phase).toBe('finished');
-    expect(end?.elapsedMs).toBeGreaterThanOrEqual(6000 - 10);
+    expect(end?.elapsedMs).toBeGreaterThanOrEqual(15_000 - 10);
   });
 });
