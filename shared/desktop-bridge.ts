@@ -15,8 +15,13 @@ export interface OpenedFile {
 }
 
 export interface KilnBridge {
-  /** ws://127.0.0.1:PORT/ws of the app's embedded router. */
+  /** ws://127.0.0.1:PORT/ws of the app's embedded router (empty when the app uses a cluster: see `cluster`). */
   routerUrl: string;
+  /**
+   * Set when the app's control center is on a shared router (its settings): where, and its name. The
+   * page then signs in there with credentials of its own; authid and ticket are empty.
+   */
+  cluster?: { router: string; realm: string; center: string };
   /** This launch's UI credentials (authid "ui" and a fresh random ticket). */
   authid: string;
   ticket: string;

@@ -16,8 +16,11 @@ import { Topics, activeOrchestratorProcedure, centerUris } from '../../shared/pr
 import type { RunResult, RunState } from '../../shared/protocol/wire.ts';
 import { parseTour } from '../../shared/protocol/validate.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
+import { problemToWire } from '../../shared/protocol/codecs.ts';
+import { problemHash } from '../../shared/tsp/problem.ts';
 import { callErrorOf } from '../../shared/wamp.ts';
-import type { WampClient } from '../../electron/wamp/client.ts';
+import { Orchestrator } from '../../electron/orchestrator/orchestrator.ts';
+import { makeWampError, type WampClient } from '../../electron/wamp/client.ts';
 import { solveRequest } from '../helpers/cluster.ts';
 import { loadTsplib } from '../helpers/tsplib-fixtures.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../helpers/cluster-router.ts';
@@ -90,7 +93,7 @@ interface ActiveReport {
 }
 
 describe.each(ROUTER_PROFILES)('two control centers on one cluster router ($name)', ({ emulate }) => {
-  it('share the workers: each run on time with a valid tour, fair shares, nobody blamed, an exiting one takes only its own run', async () => {
+  it('share the workers: each run on time with a valid tour, fair shares, a busy callee never blamed, an exiting one takes only its own run', async () => {
     router = await startClusterRouter(emulate);
     const workers = [worker('wa', 2), worker('wb', 2)];
     for (const started of workers) await started.line(/joined .* with 2 threads/, 60_000);
@@ -145,10 +148,55 @@ describe.each(ROUTER_PROFILES)('two control centers on one cluster router ($name
     expect(done.elapsedMs).toBeGreaterThanOrEqual(15_000 - 10);
     expectValidTour(done, 'ch150');
     expect(done.slicesDone).toBeGreaterThan(0);
-    // No honest callee was blamed, whatever the router did with the calls beyond a callee's slots.
-    for (const center of [alpha, beta]) expect(center.process.output.filter((line) => /failed a slice|quarantined/.test(line))).toEqual([]);
+    // A call beyond a callee's slots (another control center's) is never blamed on the callee. (A
+    // callee slow to answer on this loaded machine may be, for being slow: that is not asserted here.)
+    for (const center of [alpha, beta]) expect(center.process.output.filter((line) => /max_concurrency_reached/.test(line))).toEqual([]);
     expect(done.warning).toBeUndefined();
   }, 240_000);
+});
+
+describe("a callee whose one slot another caller holds, on Crossbar.io's terms", () => {
+  it('answers crossbar.error.max_concurrency_reached: busy, not at fault; it is dealt again once free', async () => {
+    router = await startClusterRouter('crossbar');
+    const solo = worker('solo', 1);
+    await solo.line(/joined .* with 1 threads/, 60_000);
+    const ticket = { method: 'ticket' as const, authid: 'control-1', ticket: router.secrets.controllerTicket };
+    const mine = await join(router.url, ticket, undefined, CLUSTER_REALM);
+    clients.push(mine.client);
+    const logs: string[] = [];
+    const orchestrator = new Orchestrator(mine.session, makeWampError, { private: true, log: (line) => logs.push(line) });
+    await orchestrator.start();
+    try {
+      const calleeSession = await until(() => Object.keys(orchestrator.workers.slotsByCallee())[0], 'the worker to be known', 60_000);
+
+      // Someone else's long call holds the worker's only slot (a caller that is no Kiln orchestrator, so takes no share).
+      const holder = await join(router.url, ticket, undefined, CLUSTER_REALM);
+      clients.push(holder.client);
+      const held = loadTsplib('kroA100');
+      await holder.session.register('kiln.problem.get.holder', () => problemToWire(held));
+      const request = {
+        runId: 'held',
+        problemHash: problemHash(held),
+        temperature: { start: 0, end: 0 },
+        budget: { ms: 600_000 },
+        seed: 1,
+        problemFrom: 'kiln.problem.get.holder',
+      };
+      const holding = holder.session.call(`kiln.anneal.${calleeSession}`, [], request).catch(() => undefined);
+
+      const run = orchestrator.startRun(solveRequest(loadTsplib('ch150'), 30_000));
+      await until(() => (run.result().slicesFailed > 0 ? true : undefined), 'a call to be refused for want of a free slot', 60_000);
+      expect(run.result().slicesDone).toBe(0);
+      // The slot comes free: the run is dealt there again and its slices come back.
+      await holder.session.publish('kiln.run.held.state', [{ runId: 'held', phase: 'stopped' }], {}, { acknowledge: true });
+      await holding;
+      await until(() => (run.result().slicesDone > 0 ? true : undefined), 'a slice to come back once the slot is free', 60_000);
+      await run.stop();
+      expect(logs.filter((line) => /solo/.test(line))).toEqual([]);
+    } finally {
+      await orchestrator.close();
+    }
+  }, 180_000);
 });
 
 describe('kiln serve --router refuses what cannot work', () => {

@@ -19,9 +19,10 @@ import type {
   SolveParams,
   RunResult,
 } from '../../../shared/protocol/wire.ts';
-import { Procedures, Topics } from '../../../shared/protocol/uris.ts';
+import { Procedures, Topics, centerUris, type CenterUris } from '../../../shared/protocol/uris.ts';
+import type { ClusterInfo } from '../../../shared/cluster-info.ts';
 import { problemToWire, toBytes } from '../../../shared/protocol/codecs.ts';
-import { problemFromWire } from '../../../shared/protocol/validate.ts';
+import { isRecord, problemFromWire } from '../../../shared/protocol/validate.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { currentRun } from './run.svelte.ts';
 import { history, pastRunOf, type PastRun } from './history.svelte.ts';
@@ -29,11 +30,12 @@ import { credit } from './credit.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
-import { resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
+import { clusterEndpoint, resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
 import { createConnection } from './wamp/connection.ts';
 import { RunFeed } from './feed/run-feed.ts';
 
-export type ConnectionPhase = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** 'signin': a cluster's page waiting for the user's credentials. */
+export type ConnectionPhase = 'signin' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 /** A refused call: the error URI the callee or router answered with, and its message. */
 export class CallError extends Error {
@@ -62,7 +64,11 @@ class RouterSession {
   problem = $state<string | null>(null);
   /** The negotiated serializer ('msgpack' carries tours as bytes). */
   serializer = $state<string | null>(null);
-  readonly endpoint: RouterEndpoint;
+  endpoint = $state.raw<RouterEndpoint>({ url: '', authmethods: [] });
+  /** The control center on a shared router this page belongs to (null: Kiln's own router). */
+  cluster = $state.raw<ClusterInfo | null>(null);
+  /** This page's control center's procedures and topics. */
+  #uris: CenterUris = centerUris();
   #connection: Connection | null = null;
   #session: Session | null = null;
   /**
@@ -107,8 +113,25 @@ class RouterSession {
     await session.subscribe(Topics.anyRunProgress, (args, kwargs) => currentRun.onProgress(payloadOf(args, kwargs)), { match: 'wildcard' });
   }
 
+  /** The page belongs to a control center on a shared router: it waits for the user to sign in there. */
+  useCluster(info: ClusterInfo): void {
+    this.cluster = info;
+    this.#uris = centerUris(info.center);
+    this.endpoint = clusterEndpoint(info);
+    this.phase = 'signin';
+  }
+
+  /** Signs in to the cluster's router with the user's own credentials (kept in this page's memory only). */
+  signIn(authid: string, method: 'ticket' | 'wampcra', secret: string): void {
+    if (!this.cluster) return;
+    this.endpoint = clusterEndpoint(this.cluster, { authid, method, secret });
+    this.#connection?.close();
+    this.#connection = null;
+    this.connect();
+  }
+
   connect(): void {
-    if (this.#connection) return;
+    if (this.#connection || this.endpoint.authmethods.length === 0) return;
     const { url } = this.endpoint;
     if (this.#feedOnPage === false) this.#startFeed();
     const connection = createConnection(this.endpoint);
@@ -153,29 +176,37 @@ class RouterSession {
     this.serializer = this.#negotiatedSerializer(session);
     try {
       await Promise.all([
-        session.subscribe(Topics.machinesSummary, (args, kwargs) => machines.onSummary(payloadOf(args, kwargs))),
-        session.subscribe(Topics.anyRunState, (args, kwargs) => currentRun.onState(payloadOf(args, kwargs)), { match: 'wildcard' }),
+        session.subscribe(this.#uris.machinesSummaryTopic, (args, kwargs) => machines.onSummary(payloadOf(args, kwargs))),
+        // On a shared router every control center's runs are announced: this page follows its own.
+        session.subscribe(
+          Topics.anyRunState,
+          (args, kwargs) => {
+            const state = payloadOf(args, kwargs);
+            if (isRecord(state) && state.center === this.#uris.center) currentRun.onState(state);
+          },
+          { match: 'wildcard' },
+        ),
         this.#subscribeProgress(session),
       ]);
       // Join a run already in progress (a second window, or a reconnect mid-run), with its city set
       // when this window has none open, so the map shows what Progress reports.
-      currentRun.onStatus(await this.#call<unknown>(Procedures.solveStatus, {}));
+      currentRun.onStatus(await this.#call<unknown>(this.#uris.solveStatus, {}));
       await Promise.all([this.#showRunProblem(), this.#showRunBest()]);
     } catch (error) {
       if (this.#session === session) this.problem = toCallError(error).message;
     }
     // The donors' leaderboard.
     try {
-      await session.subscribe(Topics.creditBoard, (args, kwargs) => credit.onBoard(payloadOf(args, kwargs)));
-      credit.onBoard(await this.#call<unknown>(Procedures.creditBoard, {}));
+      await session.subscribe(this.#uris.creditBoardTopic, (args, kwargs) => credit.onBoard(payloadOf(args, kwargs)));
+      credit.onBoard(await this.#call<unknown>(this.#uris.creditBoard, {}));
     } catch {
       credit.clear();
     }
     // The run history: kept by kiln serve and the desktop app (with a state directory); viewers may read it.
     try {
-      await session.subscribe(Topics.runsChanged, () => void this.refreshRuns());
+      await session.subscribe(this.#uris.runsChangedTopic, () => void this.refreshRuns());
       await this.refreshRuns();
-      history.maxRuns = (await this.#call<RunsSettings>(Procedures.runsSettings, {})).maxRuns;
+      history.maxRuns = (await this.#call<RunsSettings>(this.#uris.runsSettings, {})).maxRuns;
     } catch {
       // No history here (or not ours to read): the panel says so.
     }
@@ -204,7 +235,7 @@ class RouterSession {
     const run = currentRun.state;
     if (!run || problem.data !== null) return;
     try {
-      const data = problemFromWire(await this.#call<unknown>(Procedures.problemGet, {}, [run.problemHash]));
+      const data = problemFromWire(await this.#call<unknown>(this.#uris.problemGet, {}, [run.problemHash]));
       if (problem.data === null && currentRun.state?.runId === run.runId) problem.adopt({ ...data, name: run.problemName }, 'run');
     } catch {
       // The orchestrator forgets old problems; the run is then shown without its map.
@@ -216,7 +247,7 @@ class RouterSession {
     const runId = currentRun.running ? currentRun.runId : null;
     if (!runId) return;
     try {
-      currentRun.onProgress(await this.#call<unknown>(Procedures.solveProgress, {}, [runId]), true);
+      currentRun.onProgress(await this.#call<unknown>(this.#uris.solveProgress, {}, [runId]), true);
     } catch {
       // The run ended meanwhile, or an orchestrator without kiln.solve.progress: the next improvement brings the tour.
     }
@@ -245,24 +276,24 @@ class RouterSession {
   async startRun(problem: ProblemData, budgetMs: number, params: SolveParams, startTour?: Int32Array): Promise<RunState> {
     const request: Record<string, unknown> = { problem: problemToWire(problem), budgetMs, params };
     if (startTour) request.tour = toBytes(startTour);
-    const state = await this.#call<RunState>(Procedures.solveStart, request);
+    const state = await this.#call<RunState>(this.#uris.solveStart, request);
     currentRun.follow(state);
     return state;
   }
 
   /** kiln.credit.board for one run (the leaderboard's "This run" view). */
   creditBoard(runId: string): Promise<CreditBoard> {
-    return this.#call<CreditBoard>(Procedures.creditBoard, { runId });
+    return this.#call<CreditBoard>(this.#uris.creditBoard, { runId });
   }
 
   /** kiln.runs.list into the history store. */
   async refreshRuns(): Promise<void> {
-    history.onList(await this.#call<unknown>(Procedures.runsList, {}));
+    history.onList(await this.#call<unknown>(this.#uris.runsList, {}));
   }
 
   /** kiln.runs.get: a past run in full, as stored. */
   runRecord(runId: string): Promise<RunRecord> {
-    return this.#call<RunRecord>(Procedures.runsGet, { runId });
+    return this.#call<RunRecord>(this.#uris.runsGet, { runId });
   }
 
   /** kiln.runs.get, decoded for the map and the chart. */
@@ -272,13 +303,13 @@ class RouterSession {
 
   /** kiln.runs.delete */
   async deleteRun(runId: string): Promise<void> {
-    await this.#call(Procedures.runsDelete, { runId });
+    await this.#call(this.#uris.runsDelete, { runId });
     await this.refreshRuns();
   }
 
   /** kiln.runs.settings: how many runs the history keeps (older ones are deleted at once). */
   async setMaxRuns(maxRuns: number): Promise<void> {
-    history.maxRuns = (await this.#call<RunsSettings>(Procedures.runsSettings, { maxRuns })).maxRuns;
+    history.maxRuns = (await this.#call<RunsSettings>(this.#uris.runsSettings, { maxRuns })).maxRuns;
     await this.refreshRuns();
   }
 
@@ -312,7 +343,7 @@ class RouterSession {
 
   /** kiln.solve.stop: answers with the best result so far. */
   async stopRun(runId: string): Promise<RunResult> {
-    const result = await this.#call<RunResult>(Procedures.solveStop, {}, [runId]);
+    const result = await this.#call<RunResult>(this.#uris.solveStop, {}, [runId]);
     currentRun.onResult(result);
     return result;
   }

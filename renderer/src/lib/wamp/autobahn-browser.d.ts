@@ -80,6 +80,11 @@ declare module 'autobahn-browser' {
     Connection: typeof Connection;
     Error: typeof Error;
     serializer: typeof serializer;
+    /** WAMP-CRA: the HMAC-SHA256 signature of a challenge, and PBKDF2 for salted secrets (base64). */
+    auth_cra: {
+      sign(key: string, challenge: string): string;
+      derive_key(secret: string, salt: string, iterations?: number, keylen?: number): string;
+    };
   };
   export default autobahn;
 }

@@ -5,9 +5,14 @@
  *     URL fragment's `token` (fragments never reach the server or its logs, Jupyter-style). It then
  *     moves to this tab's sessionStorage, out of the address bar, history and bookmarks, and a reload
  *     finds it there;
- * (c) otherwise anonymous, which `kiln router --anonymous` allows (Kiln's own realm does not).
+ * (c) otherwise anonymous, which `kiln router --anonymous` allows (Kiln's own realm does not);
+ * (d) a control center on a shared router (`kiln serve --router`, the desktop app set to a cluster):
+ *     /cluster.json (or the preload's `cluster`) names the router, realm and control center, and the
+ *     page signs in there with credentials the user gives it (clusterEndpoint), never the control
+ *     center's own.
  */
 
+import { CLUSTER_INFO_PATH, parseClusterInfo, type ClusterInfo } from '../../../../shared/cluster-info.ts';
 import type { KilnBridge } from '../../../../shared/desktop-bridge.ts';
 
 declare global {
@@ -16,11 +21,36 @@ declare global {
   }
 }
 
+export type AuthMethod = 'ticket' | 'wampcra' | 'anonymous';
+
 export interface RouterEndpoint {
   url: string;
-  authmethods: ('ticket' | 'anonymous')[];
+  /** Default: Kiln's realm. */
+  realm?: string;
+  /** The control center to use on a shared router (its procedures are kiln.center.<name>.*). */
+  center?: string;
+  /** Empty: the user has yet to sign in (a cluster). */
+  authmethods: AuthMethod[];
   authid?: string;
+  /** The ticket, or the WAMP-CRA secret. */
   ticket?: string;
+}
+
+/** The control center on a shared router this page belongs to, or null when it is Kiln's own router's. */
+export async function findCluster(win: Window): Promise<ClusterInfo | null> {
+  if (win.kiln) return win.kiln.cluster ? parseClusterInfo(win.kiln.cluster) : null;
+  try {
+    const response = await win.fetch(CLUSTER_INFO_PATH, { cache: 'no-store' });
+    return response.ok ? parseClusterInfo(await response.json()) : null;
+  } catch {
+    return null; // Not served by kiln serve --router (or not JSON): Kiln's own router.
+  }
+}
+
+/** A cluster's endpoint with the credentials the user signed in with (none yet: authmethods empty). */
+export function clusterEndpoint(info: ClusterInfo, signIn?: { authid: string; method: 'ticket' | 'wampcra'; secret: string }): RouterEndpoint {
+  const endpoint: RouterEndpoint = { url: info.router, realm: info.realm, center: info.center, authmethods: [] };
+  return signIn ? { ...endpoint, authmethods: [signIn.method], authid: signIn.authid, ticket: signIn.secret } : endpoint;
 }
 
 export function resolveEndpoint(win: Window): RouterEndpoint {
