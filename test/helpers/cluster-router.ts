@@ -14,6 +14,7 @@ import { wampcraAuth } from '../../electron/router/auth/wampcra.ts';
 import { createRouter, type Router } from '../../electron/router/router.ts';
 import { startRouterServer, type RouterServer } from '../../electron/router/server.ts';
 import type { RouterEmulation } from '../../electron/router/types.ts';
+import { hostPolicy } from '../../electron/http/host-policy.ts';
 import { KILN_ROLES } from '../../electron/security/roles.ts';
 import { newSecret } from '../../electron/security/credentials.ts';
 
@@ -25,6 +26,8 @@ export interface ClusterRouter {
   /** Secrets, each in its own mode-0600 file. */
   files: { controllerTicket: string; computeTicket: string; computeCra: string; computeKey: string };
   secrets: { controllerTicket: string; computeTicket: string; computeCra: string; computeKeyHex: string };
+  /** Lets pages of this origin (a control center's UI, e.g. http://127.0.0.1:PORT) open sessions, as an operator configures it. */
+  allowOrigin(origin: string): void;
   close(): Promise<void>;
 }
 
@@ -65,12 +68,14 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
     ],
     limits: { emulate },
   });
-  const server: RouterServer = await startRouterServer({ router, host: '127.0.0.1', port: 0, limits: router.limits });
+  const policy = hostPolicy();
+  const server: RouterServer = await startRouterServer({ router, host: '127.0.0.1', port: 0, limits: router.limits, hostPolicy: policy });
   return {
     url: server.url,
     router,
     files,
     secrets,
+    allowOrigin: (origin) => policy.origins.push(origin),
     close: async () => {
       router.close();
       await server.close();
