@@ -146,7 +146,7 @@ describe.each(ROUTER_PROFILES)('overlapping kiln solve processes on $name', ({ e
   it('runs each in its own orchestrator: the first process exits mid-run, the second still spends its whole budget', async () => {
     router = await startClusterRouter(emulate);
     const shared = worker(router.url, 'shared', 2, ['--authid', 'worker-ticket', '--secret-file', router.files.computeTicket]);
-    await shared.line(/joined .* with 2 threads/);
+    await shared.line(/joined .* with 2 threads/, 60_000);
     const states = await watchRuns(router.url, router.secrets.controllerTicket);
     const running = (): RunState[] => states.filter((state) => state.phase === 'running');
 
