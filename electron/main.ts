@@ -24,7 +24,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuAction } from '../shared/desktop-bridge.ts';
-import { startKiln, type RunningKiln } from './app/kiln.ts';
+import { startClusterCenter } from './app/cluster-center.ts';
+import { startKiln } from './app/kiln.ts';
+import { clusterJoinSettings, loadRouterSettings } from './settings/router-settings-store.ts';
 import { Channels } from './ipc/channels.ts';
 import { fileActions, type FileFilter } from './ipc/files.ts';
 import { expectNoArguments, parseSaveRequest } from './ipc/validate.ts';
@@ -39,7 +41,7 @@ const isDev = !app.isPackaged;
 const CLOSE_TIMEOUT_MS = 5000;
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
-let kiln: RunningKiln | null = null;
+let kiln: { close(): Promise<void> } | null = null;
 let origin = '';
 let mainWindow: BrowserWindow | null = null;
 
@@ -83,6 +85,31 @@ async function start(): Promise<void> {
     applicationVersion: VERSION,
     credits: 'Distributed simulated annealing for travelling-salesman problems, over WAMP.',
   });
+  const stateDir = app.getPath('userData');
+  const uiDir = join(app.getAppPath(), 'dist', 'renderer');
+  // The router setting (Settings, router.json): the embedded router, or a control center on a cluster.
+  const { settings, problem } = loadRouterSettings(stateDir);
+  if (problem) log('warn', problem);
+  if (settings.mode === 'cluster') {
+    const { realm, credentials } = clusterJoinSettings(settings);
+    const center = await startClusterCenter({
+      router: { url: settings.router, realm, credentials },
+      center: settings.center,
+      threads: availableParallelism(),
+      uiDir,
+      stateDir,
+      log,
+      onLost: (message) => log('error', message),
+    });
+    kiln = center;
+    origin = new URL(center.uiUrl!).origin;
+    secureSession(session.defaultSession, undefined, new URL(settings.router).origin);
+    // The page signs in to the cluster with credentials of its own: no ticket of this app's reaches it.
+    registerIpc({ routerUrl: '', authid: '', ticket: '', cluster: center.info });
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+    mainWindow = createWindow();
+    return;
+  }
   // Compute runs on worker threads of this process, so the window never waits on it: every core.
   // Every interface, with LAN discovery: inviting the machines around is what the app is for. Nothing is
   // open without credentials (per-launch tickets, invites, paired keys); the window itself uses loopback.
@@ -93,27 +120,28 @@ async function start(): Promise<void> {
   // serves the LAN plain http/ws instead; the log and the UI say so.
   const insecure = app.commandLine.hasSwitch('insecure') || process.env.KILN_INSECURE === '1';
   const wantsTls = app.commandLine.hasSwitch('tls') || process.env.KILN_TLS === '1' || (lanEnabled && !insecure);
-  const tls = wantsTls ? loadOrCreateTlsIdentity(app.getPath('userData')) : undefined;
+  const tls = wantsTls ? loadOrCreateTlsIdentity(stateDir) : undefined;
   if (lanEnabled && !tls)
     log(
       'warn',
       '--insecure: serving plain http:// and ws:// on the LAN; anyone on the network can read and alter every session, invitation, city set and tour',
     );
-  kiln = await startKiln({
+  const running = await startKiln({
     host: lanEnabled ? '0.0.0.0' : '127.0.0.1',
     threads: availableParallelism(),
-    uiDir: join(app.getAppPath(), 'dist', 'renderer'),
+    uiDir,
     lan: { discover: lanEnabled },
     tls,
     // The run history lives beside the certificate, in the user data directory.
-    stateDir: app.getPath('userData'),
+    stateDir,
     // Invitations to discovered workers are signed by this key, which workers pin.
     identity: lanEnabled ? loadOrCreateControlCenterKey(app.getPath('userData')) : undefined,
     log,
   });
-  origin = new URL(kiln.uiUrl!).origin;
-  secureSession(session.defaultSession, kiln.tlsFingerprint);
-  registerIpc(kiln);
+  kiln = running;
+  origin = new URL(running.uiUrl!).origin;
+  secureSession(session.defaultSession, running.tlsFingerprint);
+  registerIpc({ routerUrl: running.routerUrl, ...running.credentials.ui });
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
   mainWindow = createWindow();
 }
@@ -155,7 +183,7 @@ function createWindow(): BrowserWindow {
  * Deny every permission (camera, notifications, ...) and downloads, add the CSP header to the app's
  * pages, and with TLS trust the app's own pinned certificate.
  */
-function secureSession(target: Session, tlsFingerprint: string | undefined): void {
+function secureSession(target: Session, tlsFingerprint: string | undefined, clusterOrigin?: string): void {
   if (tlsFingerprint !== undefined) {
     // 0: trusted; -3: Chromium's own verification decides.
     target.setCertificateVerifyProc((request, callback) =>
@@ -171,7 +199,7 @@ function secureSession(target: Session, tlsFingerprint: string | undefined): voi
   );
   // Exports go through the save dialog (saveFile), never through Chromium's downloads.
   target.on('will-download', (event) => event.preventDefault());
-  const policy = contentSecurityPolicy(origin);
+  const policy = contentSecurityPolicy(origin, clusterOrigin);
   target.webRequest.onHeadersReceived((details, callback) => {
     if (!isSameOrigin(details.url, origin)) return callback({});
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
@@ -186,7 +214,15 @@ function isTrustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
   );
 }
 
-function registerIpc(running: RunningKiln): void {
+/** What the preload hands the page: the embedded router's URL and this launch's UI ticket, or the cluster to sign in to. */
+interface Launch {
+  routerUrl: string;
+  authid: string;
+  ticket: string;
+  cluster?: { router: string; realm: string; center: string };
+}
+
+function registerIpc(launch: Launch): void {
   const files = fileActions({
     chooseOpenPath: async (filters: FileFilter[]) => {
       const options = { title: 'Open a city set', properties: ['openFile' as const], filters };
@@ -201,7 +237,7 @@ function registerIpc(running: RunningKiln): void {
   });
 
   ipcMain.on(Channels.bridge, (event) => {
-    event.returnValue = isTrustedSender(event) ? { routerUrl: running.routerUrl, ...running.credentials.ui } : null;
+    event.returnValue = isTrustedSender(event) ? launch : null;
   });
   ipcMain.handle(Channels.openFile, (event, ...args: unknown[]) => {
     if (!isTrustedSender(event)) throw new Error('refused: not the Kiln window');

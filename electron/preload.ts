@@ -12,6 +12,7 @@ interface Launch {
   routerUrl: string;
   authid: string;
   ticket: string;
+  cluster?: { router: string; realm: string; center: string };
 }
 
 // Synchronous because contextBridge exposes values, not promises, and the page reads them at start-up.
@@ -23,6 +24,7 @@ if (launch) {
     routerUrl: launch.routerUrl,
     authid: launch.authid,
     ticket: launch.ticket,
+    ...(launch.cluster ? { cluster: launch.cluster } : {}),
     openFile: () => ipcRenderer.invoke(Channels.openFile) as Promise<OpenedFile | null>,
     saveFile: (suggestedName, content) => ipcRenderer.invoke(Channels.saveFile, suggestedName, content) as Promise<boolean>,
     onMenu: (listener) => {
