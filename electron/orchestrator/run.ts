@@ -146,6 +146,8 @@ export class Run {
   private phase: RunPhase = 'running';
   private settled = false;
   private best: { tour: Int32Array; length: number } | null = null;
+  /** Whole tours a callee answered as local optima of the run's method: a slice from one skips its first descent. */
+  private readonly descendedTours = new WeakSet<Int32Array>();
   private inFlight = 0;
   private slicesDispatched = 0;
   private slicesDone = 0;
@@ -410,6 +412,7 @@ export class Run {
       seed: this.nextSeed++ % 2 ** 31,
     };
     if (best) request.tour = toBytes(best.tour);
+    if (best && !segment && this.descendedTours.has(best.tour)) request.descended = true;
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
@@ -546,6 +549,7 @@ export class Run {
     this.firstSliceBack ??= this.now();
     this.movesTried += checked.movesTried;
     this.slicesByWorker.set(checked.workerId, (this.slicesByWorker.get(checked.workerId) ?? 0) + 1);
+    if (checked.tour && checked.descended && !slice.segment) this.descendedTours.add(checked.tour);
     const improved = slice.lineage ? this.returnToLineage(slice.lineage, checked.tour) : checked.tour !== null && this.improve(slice, checked.tour);
     this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
     this.ended();

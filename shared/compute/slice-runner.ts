@@ -47,7 +47,8 @@ export class SliceRunner {
     const sub = segmentProblem(instance.data, cities, NEIGHBOURS_K);
     const identity = new Int32Array(cities.length);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
-    const result = this.anneal(sub.instance, sub.neighbours, identity, job, shouldStop);
+    // A stretch starts from its identity order of a sub-problem: never a descended tour of that sub-problem.
+    const result = this.anneal(sub.instance, sub.neighbours, identity, { ...job, descended: undefined }, shouldStop);
     const path = pathFromSubTour(result.tour, cities) ?? cities;
     const length = pathLength(instance, path);
     return { id: job.id, tour: path, length, stats: { ...result.stats, startLength: pathLength(instance, cities) }, stopped: result.stopped };
@@ -58,7 +59,7 @@ export class SliceRunner {
     const result = annealSlice(
       instance,
       neighbours,
-      { tour, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method },
+      { tour, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method, descended: job.descended },
       {
         shouldStop: () => {
           if (shouldStop()) stopped = true;

@@ -135,6 +135,10 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
     if (request.tour === undefined) invalid('anneal.segment: a segment slice needs the tour');
     request.segment = { start: segment.start as number, length: segment.length as number };
   }
+  if (value.descended !== undefined) {
+    if (typeof value.descended !== 'boolean') invalid('anneal.descended: expected true or false');
+    if (value.descended) request.descended = true;
+  }
   if (value.problemFrom !== undefined) {
     // Only an orchestrator's problem procedure: a request must not point a callee at any other.
     if (typeof value.problemFrom !== 'string' || !PROBLEM_PROCEDURE.test(value.problemFrom))
@@ -211,6 +215,8 @@ const MAX_WORKER_ID = 100;
 export interface CheckedAnnealResult {
   /** Null when the callee found nothing shorter than the tour it was given and sent none back (allowed only then). */
   tour: Int32Array | null;
+  /** The callee says its tour is a local optimum of the run's method (stats.descended): a hint for the next slice. */
+  descended: boolean;
   movesTried: number;
   /** The callee's account of its compute time (finite, >= 0; 0 when missing), for credit only. */
   elapsedMs: number;
@@ -245,6 +251,8 @@ export function parseAnnealResult(
   const elapsed = isRecord(stats) ? stats.elapsedMs : undefined;
   return {
     tour: checked,
+    // A claim only (a liar costs the next slice from its tour a descent's worth of kicks, nothing more).
+    descended: isRecord(stats) && stats.descended === true,
     movesTried: moves as number,
     elapsedMs: typeof elapsed === 'number' && Number.isFinite(elapsed) ? Math.max(0, elapsed) : 0,
     workerId: typeof workerId === 'string' && workerId.length <= MAX_WORKER_ID ? workerId : 'unknown',

@@ -16,6 +16,8 @@ export interface AnnealRequest {
   budget: { ms?: number; moves?: number };
   seed: number;
   method?: Method;
+  /** The start tour is a local optimum of `method` (an earlier slice's answer): skip the first full descent. */
+  descended?: boolean;
   /**
    * Optimise only this stretch of `tour` (positions start .. start+length-1, wrapping), its two ends
    * fixed; the result's tour is then the stretch's new order and its length the stretch's path length.

@@ -22,15 +22,18 @@ import type { Instance } from './types.ts';
 const KICK_SEGMENT = 100;
 
 /**
- * Descends from `tour` to a local optimum, then runs kicks (one "move" each) until the budget ends.
- * Returns the current length; the tour is always a local optimum unless the budget stopped the first descent.
+ * Descends from `tour` to a local optimum (unless `startDescended` says it is one already: a previous
+ * slice's answer), then runs kicks (one "move" each) until the budget ends. Returns the current length; the
+ * tour is always a local optimum unless the budget stopped the first descent.
  */
-export function lsmc(chain: Chain, length: number): number {
+export function lsmc(chain: Chain, length: number, startDescended = false): number {
   const { instance, search, tour, temperature, budget, rng, best, stats } = chain;
-  search.pushAll();
-  length += search.run(budget);
-  best.update(length);
-  if (budget.stopped) return length;
+  if (!startDescended) {
+    search.pushAll();
+    length += search.run(budget);
+    best.update(length);
+    if (budget.stopped) return length;
+  }
   const maxMoves = budget.maxMoves;
   let kicks = 0;
   let accepted = 0;

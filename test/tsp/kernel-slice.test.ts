@@ -214,3 +214,35 @@ describe('annealSlice', () => {
     );
   });
 });
+
+describe('a descended start (an earlier slice answer)', () => {
+  for (const method of ['lsmc', 'lk'] as const) {
+    it(`${method}: answers a local optimum it says is one, and a slice told so skips the first descent`, () => {
+      const { inst, nb, tour } = setup(300, 7);
+      const first = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 0 }, seed: 1, method });
+      expect(first.stats.descended).toBe(true);
+      expect(first.length).toBeLessThan(first.stats.startLength);
+      // From a random tour, a slice told (wrongly) that it is descended skips the descent: no moves, no change.
+      const skipped = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { moves: 0 }, seed: 1, method, descended: true });
+      expect(skipped.length).toBe(skipped.stats.startLength);
+      // From a true local optimum, both ways find nothing in the first descent, and kicks continue from it alike.
+      const again = annealSlice(inst, nb, { tour: first.tour, temperature: { start: 0, end: 0 }, budget: { moves: 200 }, seed: 3, method, descended: true });
+      const redone = annealSlice(inst, nb, { tour: first.tour, temperature: { start: 0, end: 0 }, budget: { moves: 200 }, seed: 3, method });
+      expect(again.length).toBe(redone.length);
+      expect(again.stats.descended).toBe(true);
+    });
+  }
+
+  it('is not claimed when a stop cuts the first descent short', () => {
+    const { inst, nb, tour } = setup(2000, 11);
+    const out = annealSlice(inst, nb, { tour, temperature: { start: 0, end: 0 }, budget: { ms: 60_000 }, seed: 1, method: 'lk' }, { shouldStop: () => true });
+    expect(out.stats.descended).toBe(false);
+  });
+
+  it('means nothing to simulated annealing', () => {
+    const { inst, nb, tour } = setup(100, 5);
+    const out = annealSlice(inst, nb, { tour, temperature: { start: 10, end: 1 }, budget: { moves: 500 }, seed: 1, method: 'anneal', descended: true });
+    expect(out.stats.descended).toBe(false);
+    expect(out.length).toBeLessThan(out.stats.startLength);
+  });
+});
