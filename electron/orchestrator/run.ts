@@ -39,6 +39,7 @@ import { Population, type Lineage, type PopulationSummary } from './population.t
 import { tourDistance } from '../../shared/tsp/gpx.ts';
 import { crossoverFor, type CrossoverService } from './crossover.ts';
 import type { Callee } from './workers.ts';
+import { verdictAfter, type VerdictTimer } from './lag-timer.ts';
 
 /** Progress events at most every this many ms. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -131,7 +132,7 @@ interface Attempt {
   readonly callee: Callee;
   readonly startedAt: number;
   cancel: (() => void) | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: VerdictTimer | undefined;
   stragglerTimer: ReturnType<typeof setTimeout> | undefined;
   overdue: boolean;
   ended: boolean;
@@ -313,10 +314,11 @@ export class Run {
     this.phase = phase;
     this.publishState();
     if (this.inFlight > 0) {
+      // Lag-aware like a slice's deadline: answers that came in while this loop was blocked still count.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, COLLECT_MS);
+        const timer = verdictAfter(COLLECT_MS, () => this.inFlight === 0, resolve, this.now);
         this.collected = () => {
-          clearTimeout(timer);
+          timer.clear();
           resolve();
         };
       });
@@ -436,8 +438,8 @@ export class Run {
     slice.attempts.add(attempt);
     this.inFlight++;
     this.slicesDispatched++;
-    const graceMs = callee.record.graceMs();
-    attempt.timer = setTimeout(() => this.overdue(attempt, graceMs), slice.sliceMs + graceMs);
+    const graceMs = callee.record.graceMs(this.now());
+    attempt.timer = this.overdueAfter(attempt, slice.sliceMs + graceMs, graceMs);
     // Dealt again at once if a callee is idle then; else whenever one comes free (fill).
     attempt.stragglerTimer = setTimeout(
       () => {
@@ -493,13 +495,22 @@ export class Run {
    * The callee is silent past its deadline: presumed lost. It is blamed, the slice goes to another
    * callee if one is free (first answer wins), and the call is canceled after as long again.
    */
+  private overdueAfter(attempt: Attempt, ms: number, graceMs: number): VerdictTimer {
+    return verdictAfter(
+      ms,
+      () => attempt.ended,
+      () => this.overdue(attempt, graceMs),
+      this.now,
+    );
+  }
+
   private overdue(attempt: Attempt, graceMs: number): void {
     if (attempt.ended) return;
     if (!attempt.overdue) {
       attempt.overdue = true;
-      this.failure(attempt.callee, `silent ${attempt.slice.sliceMs + graceMs} ms into a ${attempt.slice.sliceMs} ms slice`);
+      this.failure(attempt.callee, `silent ${this.now() - attempt.startedAt} ms into a ${attempt.slice.sliceMs} ms slice`);
       if (this.isRunning && !attempt.slice.settled) this.deal(attempt.slice);
-      attempt.timer = setTimeout(() => this.overdue(attempt, graceMs), graceMs + attempt.slice.sliceMs);
+      attempt.timer = this.overdueAfter(attempt, graceMs + attempt.slice.sliceMs, graceMs);
       return;
     }
     this.abandon(attempt);
@@ -645,7 +656,7 @@ export class Run {
   private end(attempt: Attempt): void {
     attempt.ended = true;
     this.stragglers.delete(attempt);
-    if (attempt.timer) clearTimeout(attempt.timer);
+    attempt.timer?.clear();
     if (attempt.stragglerTimer) clearTimeout(attempt.stragglerTimer);
     attempt.slice.attempts.delete(attempt);
     this.inFlight--;

@@ -13,6 +13,7 @@ import { isRecord } from '../../shared/protocol/validate.ts';
 import type { EventDetails, WampSession } from '../../shared/wamp.ts';
 import { scanRegistrations } from './registration-scan.ts';
 import { SlotHeap } from './slot-heap.ts';
+import { loopLag } from './lag-timer.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
 const FIRST_GRACE_MS = 5000;
@@ -36,10 +37,15 @@ export class CalleeRecord {
     return this.answered === 0;
   }
 
-  /** How long past a slice's budget this callee may stay silent before it is presumed lost. */
-  graceMs(): number {
+  /**
+   * How long past a slice's budget this callee may stay silent before it is presumed lost. On a busy
+   * machine (this process's loop lags, see lag-timer.ts) honest answers come late too: the floor grows
+   * with that lag, which no peer can fake, whereas a callee's own overrun counts for it alone.
+   */
+  graceMs(now = Date.now()): number {
     if (this.answered === 0) return FIRST_GRACE_MS;
-    return Math.min(MAX_GRACE_MS, Math.max(MIN_GRACE_MS, 3 * this.overrunMs + 250));
+    const floorMs = MIN_GRACE_MS + 2 * loopLag.recent(now);
+    return Math.min(MAX_GRACE_MS, Math.max(floorMs, 3 * this.overrunMs + 250));
   }
 }
 
