@@ -24,12 +24,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuAction } from '../shared/desktop-bridge.ts';
+import type { RouterSettings, RouterSettingsView } from '../shared/router-settings.ts';
 import { startClusterCenter } from './app/cluster-center.ts';
 import { startKiln } from './app/kiln.ts';
-import { clusterJoinSettings, loadRouterSettings } from './settings/router-settings-store.ts';
+import { clusterJoinSettings, loadRouterSettings, saveRouterSettingsAnswer } from './settings/router-settings-store.ts';
 import { Channels } from './ipc/channels.ts';
 import { fileActions, type FileFilter } from './ipc/files.ts';
-import { expectNoArguments, parseSaveRequest } from './ipc/validate.ts';
+import { expectNoArguments, parseRouterSettingsRequest, parseSaveRequest } from './ipc/validate.ts';
 import { contentSecurityPolicy } from './http/csp.ts';
 import { isPinnedCertificate, isSameOrigin } from './shell/policy.ts';
 import { loadOrCreateControlCenterKey } from './lan/control-center-key.ts';
@@ -105,7 +106,7 @@ async function start(): Promise<void> {
     origin = new URL(center.uiUrl!).origin;
     secureSession(session.defaultSession, undefined, new URL(settings.router).origin);
     // The page signs in to the cluster with credentials of its own: no ticket of this app's reaches it.
-    registerIpc({ routerUrl: '', authid: '', ticket: '', cluster: center.info });
+    registerIpc({ routerUrl: '', authid: '', ticket: '', cluster: center.info }, { stateDir, active: settings });
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
     mainWindow = createWindow();
     return;
@@ -141,7 +142,7 @@ async function start(): Promise<void> {
   kiln = running;
   origin = new URL(running.uiUrl!).origin;
   secureSession(session.defaultSession, running.tlsFingerprint);
-  registerIpc({ routerUrl: running.routerUrl, ...running.credentials.ui });
+  registerIpc({ routerUrl: running.routerUrl, ...running.credentials.ui }, { stateDir, active: settings });
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
   mainWindow = createWindow();
 }
@@ -222,7 +223,7 @@ interface Launch {
   cluster?: { router: string; realm: string; center: string };
 }
 
-function registerIpc(launch: Launch): void {
+function registerIpc(launch: Launch, router: { stateDir: string; active: RouterSettings }): void {
   const files = fileActions({
     chooseOpenPath: async (filters: FileFilter[]) => {
       const options = { title: 'Open a city set', properties: ['openFile' as const], filters };
@@ -247,6 +248,17 @@ function registerIpc(launch: Launch): void {
   ipcMain.handle(Channels.saveFile, (event, ...args: unknown[]) => {
     if (!isTrustedSender(event)) throw new Error('refused: not the Kiln window');
     return files.save(parseSaveRequest(args));
+  });
+  // The store validates and keeps router.json; a change applies at the next launch.
+  ipcMain.handle(Channels.routerSettings, (event, ...args: unknown[]): RouterSettingsView => {
+    if (!isTrustedSender(event)) throw new Error('refused: not the Kiln window');
+    expectNoArguments(Channels.routerSettings, args);
+    const { settings, problem } = loadRouterSettings(router.stateDir);
+    return { saved: settings, ...(problem ? { problem } : {}), active: router.active };
+  });
+  ipcMain.handle(Channels.saveRouterSettings, (event, ...args: unknown[]) => {
+    if (!isTrustedSender(event)) throw new Error('refused: not the Kiln window');
+    return saveRouterSettingsAnswer(router.stateDir, parseRouterSettingsRequest(args));
   });
 }
 

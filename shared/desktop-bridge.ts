@@ -4,6 +4,8 @@
  * in a browser served by `kiln serve`.
  */
 
+import type { RouterSettingsSaveAnswer, RouterSettingsView } from './router-settings.ts';
+
 /** Native menu items the renderer carries out (they act on its state: the problem, the tour, the map). */
 const MENU_ACTIONS = ['open-problem', 'export-tour', 'export-map'] as const;
 export type MenuAction = (typeof MENU_ACTIONS)[number];
@@ -29,6 +31,10 @@ export interface KilnBridge {
   openFile(): Promise<OpenedFile | null>;
   /** Shows the native save dialog, suggesting `suggestedName`, and writes `content`; false when cancelled. */
   saveFile(suggestedName: string, content: string | Uint8Array): Promise<boolean>;
+  /** The router setting (Settings > Router): what is saved and what this launch runs with. */
+  routerSettings(): Promise<RouterSettingsView>;
+  /** Validates and saves the router setting for the next launch; a mistake comes back naming its field. */
+  saveRouterSettings(settings: unknown): Promise<RouterSettingsSaveAnswer>;
   /** Calls `listener` for each menu action; returns a function that stops listening. */
   onMenu(listener: (action: MenuAction) => void): () => void;
 }

@@ -51,3 +51,13 @@ export function parseRouterSettings(value: unknown): { settings: RouterSettings 
 function isAbsolutePath(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');
 }
+
+/** What the settings form shows: the saved setting (with why it was set aside, if damaged) and the one this launch runs with. */
+export interface RouterSettingsView {
+  saved: RouterSettings;
+  problem?: string;
+  active: RouterSettings;
+}
+
+/** The answer to a save: what was saved (it applies at the next launch), or the field at fault and why. */
+export type RouterSettingsSaveAnswer = { saved: RouterSettings } | { field: string; error: string };

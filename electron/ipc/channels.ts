@@ -9,6 +9,10 @@ export const Channels = {
   openFile: 'kiln:open-file',
   /** invoke(suggestedName, content): the native save dialog; answers whether the file was written. */
   saveFile: 'kiln:save-file',
+  /** invoke(): the router setting (shared/router-settings.ts RouterSettingsView). */
+  routerSettings: 'kiln:router-settings',
+  /** invoke(settings): validates and saves router.json for the next launch; answers RouterSettingsSaveAnswer. */
+  saveRouterSettings: 'kiln:save-router-settings',
   /** main → renderer: a menu action (see shared/desktop-bridge.ts). */
   menu: 'kiln:menu',
 } as const;

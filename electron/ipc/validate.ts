@@ -40,6 +40,27 @@ export function expectNoArguments(channel: string, args: readonly unknown[]): vo
   if (args.length !== 0) throw new IpcInputError(`${channel} takes no arguments, got ${args.length}`);
 }
 
+/** Far above any valid router setting (a 2 KiB URL, a 4 KiB path, short names). */
+export const MAX_ROUTER_SETTINGS_BYTES = 16 * 2 ** 10;
+
+/**
+ * saveRouterSettings(settings): exactly one plain object of bounded size. Its fields are the store's
+ * to check (electron/settings/router-settings-store.ts), which answers the form with the field at fault.
+ */
+export function parseRouterSettingsRequest(args: readonly unknown[]): Record<string, unknown> {
+  if (args.length !== 1) throw new IpcInputError(`saveRouterSettings takes 1 argument, got ${args.length}`);
+  const [value] = args;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IpcInputError('saveRouterSettings: the settings must be an object');
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(value));
+  } catch {
+    throw new IpcInputError('saveRouterSettings: the settings must be plain data'); // cycles, BigInt
+  }
+  if (size > MAX_ROUTER_SETTINGS_BYTES) throw new IpcInputError(`saveRouterSettings: the settings are larger than ${MAX_ROUTER_SETTINGS_BYTES / 2 ** 10} KiB`);
+  return value as Record<string, unknown>;
+}
+
 /**
  * A suggested file name reduced to a plain base name: no directories, no characters that Windows
  * or macOS refuse, no control characters, not hidden, at most 200 characters.

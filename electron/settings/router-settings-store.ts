@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMBEDDED, parseRouterSettings, type RouterSettings } from '../../shared/router-settings.ts';
+import { EMBEDDED, parseRouterSettings, type RouterSettings, type RouterSettingsSaveAnswer } from '../../shared/router-settings.ts';
 import { joinSettingsFrom, type JoinSettings } from '../commands/join-options.ts';
 import { writeFileAtomic } from '../runs/atomic-file.ts';
 
@@ -46,6 +46,16 @@ export function saveRouterSettings(stateDir: string, value: unknown): RouterSett
   if (parsed.settings.mode === 'cluster') clusterJoinSettings(parsed.settings);
   writeFileAtomic(join(stateDir, FILE), `${JSON.stringify(parsed.settings, null, 2)}\n`);
   return parsed.settings;
+}
+
+/** saveRouterSettings for the settings form: a mistake is an answer naming the field, not an exception. */
+export function saveRouterSettingsAnswer(stateDir: string, value: unknown): RouterSettingsSaveAnswer {
+  try {
+    return { saved: saveRouterSettings(stateDir, value) };
+  } catch (error) {
+    if (error instanceof RouterSettingsError) return { field: error.field, error: error.message };
+    throw error;
+  }
 }
 
 /** The realm and credentials to join with, the secret read from its file (checked as `--secret-file` is). */

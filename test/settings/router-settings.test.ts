@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRouterSettings } from '../../shared/router-settings.ts';
-import { clusterJoinSettings, loadRouterSettings, saveRouterSettings } from '../../electron/settings/router-settings-store.ts';
+import { clusterJoinSettings, loadRouterSettings, saveRouterSettings, saveRouterSettingsAnswer } from '../../electron/settings/router-settings-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -75,6 +75,20 @@ describe("the desktop app's router setting", () => {
     expect(() => saveRouterSettings(dir, { ...good, authmethod: 'cryptosign' })).toThrow(/cryptosign key must be/);
     expect(loadRouterSettings(dir)).toEqual({ settings: good });
     expect(parseRouterSettings(null)).toMatchObject({ field: 'mode' });
+  });
+
+  it('answers the settings form with the field at fault, or with what it saved', () => {
+    const dir = stateDir();
+    const good = cluster(secretFile(dir, 's3cret'));
+    expect(saveRouterSettingsAnswer(dir, { ...good, secretFile: join(dir, 'missing') })).toEqual({
+      field: 'secretFile',
+      error: expect.stringMatching(/ENOENT/),
+    });
+    expect(saveRouterSettingsAnswer(dir, { ...good, router: 'ftp://x' })).toEqual({ field: 'router', error: expect.stringMatching(/ws:\/\//) });
+    expect(loadRouterSettings(dir)).toEqual({ settings: { mode: 'embedded' } });
+    expect(saveRouterSettingsAnswer(dir, good)).toEqual({ saved: good });
+    expect(saveRouterSettingsAnswer(dir, { mode: 'embedded' })).toEqual({ saved: { mode: 'embedded' } });
+    expect(loadRouterSettings(dir)).toEqual({ settings: { mode: 'embedded' } });
   });
 
   it('falls back to the embedded router, saying why, when the file is damaged', () => {
