@@ -126,6 +126,17 @@ describe('main.cjs under a stand-in electron module', () => {
     expect(stranger).toBeNull();
   });
 
+  it('shows and saves the router setting only to the window, with validated arguments and the field at fault', async () => {
+    const settings = await next('router-settings');
+    expect(settings.loaded.value).toMatchObject({ active: { mode: 'embedded' }, saved: { mode: expect.stringMatching(/^(embedded|cluster)$/) } });
+    expect(settings.loadStranger.error).toMatch(/refused/);
+    expect(settings.loadWithArgument.error).toMatch(/takes no arguments/);
+    expect(settings.badUrl).toEqual({ value: { field: 'router', error: expect.stringMatching(/ws:\/\/ or wss:\/\//) } });
+    expect(settings.saveStranger.error).toMatch(/refused/);
+    expect(settings.notAnObject.error).toMatch(/must be an object/);
+    expect(settings.extraArgument.error).toMatch(/takes 1 argument, got 2/);
+  });
+
   it('reads and writes files only through the dialogs, with validated arguments', async () => {
     expect(await next('open-file')).toMatchObject({ name: 'berlin52.tsp', head: expect.stringMatching(/^NAME: berlin52\n/) });
     const save = await next('save-file');

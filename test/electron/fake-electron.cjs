@@ -155,6 +155,16 @@ async function drive(window, url) {
     extraArgument: await invoke(trusted, 'kiln:save-file', 'a.tour', 'x', '/tmp/elsewhere'),
     openWithArgument: await invoke(trusted, 'kiln:open-file', '/etc/passwd'),
   });
+  // Nothing here saves: the first app's user data directory is the system's temporary directory.
+  say('router-settings', {
+    loaded: await invoke(trusted, 'kiln:router-settings'),
+    loadStranger: await invoke(stranger, 'kiln:router-settings'),
+    loadWithArgument: await invoke(trusted, 'kiln:router-settings', '/etc/passwd'),
+    badUrl: await invoke(trusted, 'kiln:save-router-settings', { mode: 'cluster', router: 'http://wamp.example.org/ws' }),
+    saveStranger: await invoke(stranger, 'kiln:save-router-settings', { mode: 'embedded' }),
+    notAnObject: await invoke(trusted, 'kiln:save-router-settings', 'embedded'),
+    extraArgument: await invoke(trusted, 'kiln:save-router-settings', { mode: 'embedded' }, '/tmp/elsewhere'),
+  });
 
   const navigate = (name, target) => {
     const event = prevented();
