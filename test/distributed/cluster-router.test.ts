@@ -111,7 +111,7 @@ describe("Kiln components on an operator's router", () => {
     chmodSync(router.files.computeTicket, 0o644);
     const exposed = worker(router.url, 'w', 1, ['--authid', 'worker-ticket', '--secret-file', router.files.computeTicket]);
     expect(await exposed.exited).toBe(2);
-    expect(exposed.output.join('\n')).toMatch(/readable by group or others \(mode 644\): chmod 600 it/);
+    expect(exposed.output.join('\n')).toMatch(/readable by group or others \(mode 644\); it holds a credential: chmod 600 \S*compute.ticket/);
 
     const wrong = worker(router.url, 'w', 1, ['--authid', 'worker-cra', '--authmethod', 'wampcra'], { KILN_SECRET: 'not-the-secret' });
     expect(await wrong.exited).toBe(1);
