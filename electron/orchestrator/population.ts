@@ -70,6 +70,8 @@ export class Population {
   crossovers = 0;
   crossoverWins = 0;
   private mostDistinct = 0;
+  /** Edge hashes by tour (tours are never changed in place once checked: see hashOf). */
+  private readonly hashes = new WeakMap<Int32Array, number>();
 
   constructor(
     private readonly cross: Crossover,
@@ -100,7 +102,7 @@ export class Population {
       const elite = this.elite.get();
       // A new lineage while others run starts from the best (its own seed's kicks make it differ).
       pick = { id: this.lineages.length, tour: elite?.tour ?? null, length: elite?.length ?? Infinity, hash: 0, out: 0, stale: 0, dealt: 0 };
-      if (elite) pick.hash = edgeHash(elite.tour);
+      if (elite) pick.hash = this.hashOf(elite.tour);
       this.lineages.push(pick);
     }
     if (!pick) pick = this.lineages.reduce((a, b) => (b.out < a.out || (b.out === a.out && b.dealt < a.dealt) ? b : a));
@@ -126,14 +128,14 @@ export class Population {
     if (fresh) {
       lineage.tour = tour;
       lineage.length = length;
-      lineage.hash = edgeHash(tour);
+      lineage.hash = this.hashOf(tour);
       lineage.stale = 0;
     } else lineage.stale++;
     const elite = this.elite.get();
     if (!lineage.tour) return;
     if (!elite || lineage.length < elite.length) this.elite.offer(lineage.tour, lineage.length);
     // Crossed with the best as it was: the child is at least as short as both.
-    if (fresh && elite && lineage.hash !== edgeHash(elite.tour)) this.recombine(lineage, elite);
+    if (fresh && elite && lineage.hash !== this.hashOf(elite.tour)) this.recombine(lineage, elite);
     if (lineage.stale >= this.staleRestart) this.restart(lineage);
     this.countDistinct();
   }
@@ -188,13 +190,20 @@ export class Population {
     if (!elite) return;
     lineage.tour = elite.tour;
     lineage.length = elite.length;
-    lineage.hash = edgeHash(elite.tour);
+    lineage.hash = this.hashOf(elite.tour);
     lineage.stale = 0;
+  }
+
+  /** A tour's edge hash, computed once per tour (the best and a returned tour are asked for it several times; each is O(n)). */
+  private hashOf(tour: Int32Array): number {
+    let hash = this.hashes.get(tour);
+    if (hash === undefined) this.hashes.set(tour, (hash = edgeHash(tour)));
+    return hash;
   }
 
   /** Whether another lineage already holds this tour (same edges). */
   private holds(tour: Int32Array, except: Lineage): boolean {
-    const hash = edgeHash(tour);
+    const hash = this.hashOf(tour);
     return this.lineages.some((lineage) => lineage !== except && lineage.tour !== null && lineage.hash === hash);
   }
 }
