@@ -77,7 +77,7 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
         })
       : null;
   try {
-    const machineSummary = new MachineSummaryPublisher(session, { topic: orchestrator.uris.machinesSummaryTopic });
+    const machineSummary = new MachineSummaryPublisher(session, { topic: orchestrator.uris.machinesSummaryTopic, workerIds: orchestrator.workers.ids });
     await machineSummary.start();
     closers.push(() => machineSummary.stop());
     const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;

@@ -157,7 +157,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   const { client: orchestratorClient, orchestrator, session } = joined;
   problems.largestCities = () => orchestrator.largestProblemCities();
   // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
-  const machineSummary = new MachineSummaryPublisher(session);
+  const machineSummary = new MachineSummaryPublisher(session, { workerIds: orchestrator.workers.ids });
   await machineSummary.start();
   const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
   await runs?.start(orchestrator);

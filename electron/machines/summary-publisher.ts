@@ -21,11 +21,13 @@ export interface SummaryOptions {
   now?: () => number;
   /** Where to publish (default kiln.machines.summary; a control center on a shared router, its own). */
   topic?: string;
+  /** The binding to keep (default a new one): the orchestrator's (WorkerRegistry.ids), so runs count slices by the same ids. */
+  workerIds?: WorkerIds;
 }
 
 export class MachineSummaryPublisher {
   /** Who holds which worker id, for as long as the holding session stays. */
-  readonly workerIds = new WorkerIds();
+  readonly workerIds: WorkerIds;
   /** Rows by the publishing session's id. */
   private readonly rows = new Map<number, { row: MachineRow; seenAt: number }>();
   private readonly subscriptions: WampSubscription[] = [];
@@ -45,6 +47,7 @@ export class MachineSummaryPublisher {
     this.staleAfterMs = options.staleAfterMs ?? 3500;
     this.now = options.now ?? Date.now;
     this.topic = options.topic ?? Topics.machinesSummary;
+    this.workerIds = options.workerIds ?? new WorkerIds();
   }
 
   async start(): Promise<void> {

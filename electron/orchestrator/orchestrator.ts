@@ -176,6 +176,7 @@ export class Orchestrator {
       release: (callee) => this.workers.release(callee),
       hasFreeSlot: () => this.workers.hasFreeSlot(),
       isLive: (callee) => this.workers.has(callee),
+      workerIdOf: (session) => this.workers.workerIdOf(session),
       onSliceEnded: () => this.refill(run),
       startTour,
       startedAt,

@@ -91,6 +91,8 @@ export interface RunContext {
   log?: (message: string) => void;
   /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
   startTour?: Int32Array;
+  /** The worker id a callee's session holds (WorkerRegistry.workerIdOf): slices count under it, never under the id a result claims. */
+  workerIdOf: (session: number) => string;
   /** A slice came back with a valid tour: which callee answered it, for how long, and whether it became the best. */
   onSliceDone?: (slice: SliceDone) => void;
   now?: () => number;
@@ -155,6 +157,7 @@ export class Run {
   private slicesFailed = 0;
   /** Answers not used: they came after the run ended, or after another callee answered the same slice. */
   private slicesDiscarded = 0;
+  /** Slices done by each answering session's worker id (RunContext.workerIdOf). */
   private readonly slicesByWorker = new Map<string, number>();
   private movesTried = 0;
   private nextSeed: number;
@@ -559,7 +562,8 @@ export class Run {
     this.slicesDone++;
     this.firstSliceBack ??= this.now();
     this.movesTried += checked.movesTried;
-    this.slicesByWorker.set(checked.workerId, (this.slicesByWorker.get(checked.workerId) ?? 0) + 1);
+    const workerId = this.context.workerIdOf(attempt.callee.session);
+    this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
     if (checked.tour && checked.descended && !slice.segment) this.descendedTours.add(checked.tour);
     const improved = slice.lineage ? this.returnToLineage(slice.lineage, checked.tour) : checked.tour !== null && this.improve(slice, checked.tour);
     this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });

@@ -6,6 +6,8 @@
  * not, the session's own load claim, capped), and it is gone when the router says its registration
  * or its session is (wamp.session.on_leave). Load events count only with the publisher disclosed,
  * and only for that publisher: invented worker ids give no capacity, and no session speaks for another.
+ * A load binds its worker id to its session (worker-ids.ts) and counts only under the id its session
+ * holds; runs count slices, and the Machines table and the credit ledger name machines, by that binding.
  */
 import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf } from '../../shared/protocol/uris.ts';
 import type { WorkerLoad } from '../../shared/protocol/wire.ts';
@@ -14,6 +16,7 @@ import type { EventDetails, WampSession } from '../../shared/wamp.ts';
 import { scanRegistrations } from './registration-scan.ts';
 import { SlotHeap } from './slot-heap.ts';
 import { loopLag } from './lag-timer.ts';
+import { WorkerIds, sessionWorkerId } from '../machines/worker-ids.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
 const FIRST_GRACE_MS = 5000;
@@ -76,6 +79,8 @@ export interface Callee {
 }
 
 export class WorkerRegistry {
+  /** Which session holds which worker id, bound by their loads: the one identity runs, the machine summary and credit go by. */
+  readonly ids = new WorkerIds();
   private readonly callees = new Map<number, Callee>();
   private readonly byRegistration = new Map<number, Callee>();
   /** The summed concurrency, kept as callees come, change and go: read on every slice's end, so never summed there. */
@@ -100,6 +105,11 @@ export class WorkerRegistry {
     await subscribe('wamp.session.on_leave', (args) => this.onSessionLeft(args?.[0]));
     await subscribe(Topics.workerLoad, (args, details) => this.onLoad(args?.[0], details?.publisher));
     await this.scan(session);
+  }
+
+  /** The worker id a session's slices count under: the one it holds, or a line of its own (never what its results claim). */
+  workerIdOf(session: number): string {
+    return this.ids.workerIdOf(session) ?? sessionWorkerId(session);
   }
 
   /** Called whenever capacity may have changed (a callee came, went or changed its concurrency). */
@@ -235,13 +245,17 @@ export class WorkerRegistry {
   }
 
   private onSessionLeft(sessionId: unknown): void {
-    const callee = typeof sessionId === 'number' ? this.callees.get(sessionId) : undefined;
+    if (typeof sessionId !== 'number') return;
+    const callee = this.callees.get(sessionId);
     if (callee) this.remove(callee);
+    this.ids.release(sessionId);
   }
 
   private onLoad(value: unknown, publisher: number | undefined): void {
-    const callee = publisher === undefined ? undefined : this.callees.get(publisher);
-    if (!callee || !isValidLoad(value)) return;
+    // A load claiming a worker id another session holds is not this session's: ignored (it would speak for that machine).
+    if (publisher === undefined || !isValidLoad(value) || !this.ids.claim(publisher, value.workerId)) return;
+    const callee = this.callees.get(publisher);
+    if (!callee) return;
     callee.load = value;
     if (callee.registeredConcurrency === undefined) {
       const claimed = Math.min(value.concurrency, MAX_CALLEE_CONCURRENCY);

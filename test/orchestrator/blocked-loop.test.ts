@@ -46,7 +46,7 @@ describe('an orchestrator whose event loop was blocked', () => {
     const failures = log.filter((line) => line.includes(`callee ${donor.sessionId} failed a slice`) || line.includes('quarantined'));
     expect(failures).toEqual([]);
     expect(result.slicesFailed).toBe(0);
-    expect(result.slicesByWorker.honest).toBeGreaterThanOrEqual(blocked + 2);
+    expect(result.slicesByWorker[`session-${donor.sessionId}`]).toBeGreaterThanOrEqual(blocked + 2);
     expect(result.slicesDispatched).toBe(result.slicesDone + result.slicesFailed + result.slicesDiscarded + result.slicesInFlight);
   });
 });

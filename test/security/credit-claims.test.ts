@@ -2,17 +2,31 @@
  * Credit goes to the router session that answered a slice, never to the worker id its result claims:
  * a donor that writes another donor's worker id into its results is credited itself (under the worker
  * id its own session holds, or a line of its own when it holds none), the donor it named gets nothing,
- * and no session may read or name a worker id that another session holds.
+ * and no session may read or name a worker id that another session holds. The run's own per-worker
+ * count (slicesByWorker) and the machines its history record lists go by the same binding.
  */
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Procedures, Topics } from '../../shared/protocol/uris.ts';
-import type { CreditBoard, CreditRow, MachinesSummary } from '../../shared/protocol/wire.ts';
+import type { CreditBoard, CreditRow, MachinesSummary, RunRecord } from '../../shared/protocol/wire.ts';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { HostileDonor, Invocation } from './hostile-donor.ts';
 import { donorLoad, expectValidFinishedRun, honestAnswer, randomProblem, solve, guardedKilnPerTest, type GuardedKiln } from './fixture.ts';
 
 const startGuarded = guardedKilnPerTest();
+const stateDirs: string[] = [];
+afterEach(() => {
+  for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function stateDir(): string {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'kiln-credit-claims-'));
+  stateDirs.push(dir);
+  return dir;
+}
 
 /** A 2-opt local optimum from `start`: shorter than the run's own quick tour on a random set, so the first answer improves the run. */
 function twoOpt(problem: ProblemData, start: Int32Array): Int32Array {
@@ -62,7 +76,7 @@ async function machinesListed(guarded: GuardedKiln, workerIds: string[]): Promis
 
 describe('credit follows the session that answered', () => {
   it('credits a donor that claims another worker id in its results to itself, and the other gets none', async () => {
-    const guarded = await startGuarded({ threads: 0 });
+    const guarded = await startGuarded({ threads: 0, stateDir: stateDir() });
     const disclosed = { disclose_me: true };
     const victim = await guarded.donor();
     const liar = await guarded.donor();
@@ -81,18 +95,25 @@ describe('credit follows the session that answered', () => {
 
     const result = await solve(guarded.controller, problem, 1500, 100);
     expectValidFinishedRun(result, problem);
-    // The claims are what the run's own per-worker count shows, all under the victim's id...
-    expect(Object.keys(result.slicesByWorker)).toEqual(['victim']);
-
-    // ...but credit went by session.
+    // Credit went by session...
     const board = await guarded.controller.call<CreditBoard>(Procedures.creditBoard, [], { runId: result.runId });
     const rows = new Map<string, CreditRow>(board.rows.map((row) => [row.workerId, row]));
-    expect([...rows.keys()].sort()).toEqual(['liar', `session-${stranger.sessionId}`]);
+    const strangerLine = `session-${stranger.sessionId}`;
+    expect([...rows.keys()].sort()).toEqual(['liar', strangerLine]);
     const liarRow = rows.get('liar')!;
-    const strangerRow = rows.get(`session-${stranger.sessionId}`)!;
+    const strangerRow = rows.get(strangerLine)!;
     expect(liarRow.slices).toBeGreaterThan(0);
     expect(strangerRow.slices).toBeGreaterThan(0);
     expect(liarRow.slices + strangerRow.slices).toBe(result.slicesDone);
+    // ...and so did the run's own per-worker count and the machines its history lists: the victim, named in every result, has no line.
+    expect(result.slicesByWorker).toEqual({ liar: liarRow.slices, [strangerLine]: strangerRow.slices });
+    const record = await guarded.controller.call<RunRecord>(Procedures.runsGet, [], { runId: result.runId });
+    expect([...record.machines].sort((a, b) => a.workerId.localeCompare(b.workerId))).toEqual(
+      [
+        { workerId: 'liar', slices: liarRow.slices },
+        { workerId: strangerLine, slices: strangerRow.slices },
+      ].sort((a, b) => a.workerId.localeCompare(b.workerId)),
+    );
     // CPU time as each claimed it, capped at the slice's budget (100 ms; less for the last slices of the run).
     expect(liarRow.cpuSeconds / liarRow.slices).toBeGreaterThan(0);
     expect(liarRow.cpuSeconds / liarRow.slices).toBeLessThanOrEqual(0.04);
