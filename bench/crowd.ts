@@ -178,7 +178,7 @@ async function measure(donors: number, overWebSocket: boolean): Promise<Row> {
     const profileFile = values['cpu-prof'] === undefined ? undefined : `${values['cpu-prof']}-${donors}${overWebSocket ? '-baseline' : ''}.cpuprofile`;
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs, params: { seed: 1 } });
     const result: RunResult = await profiled(profileFile, () => run.finished());
-    // The progress events the run owed its followers: one per new best, at most one per PROGRESS_INTERVAL_MS.
+    // The progress events the run owed its followers: one per new best, at most one per 100 ms window.
     const due = progressEventsDue(run.convergence.map(([atMs]) => atMs));
     const busy = performance.eventLoopUtilization(elu).utilization;
     const cpuUsed = process.cpuUsage(cpu);
@@ -237,7 +237,9 @@ async function measure(donors: number, overWebSocket: boolean): Promise<Row> {
 
 /**
  * How many progress events a run publishes for new bests at these times (ms since its start), as
- * Run.scheduleProgress does: the first at once, then at most one per interval, the last best always sent.
+ * ProgressThrottle does with timers on time: the first at once, then at most one per window, the windows
+ * on their own grid, the last best always sent. A timer that fires late merges the bests of its lateness
+ * into one event, so on a stalled event loop this is an upper bound.
  * The simulated donors rarely beat the best, so events per second alone cannot say whether progress
  * flows at its full rate; received against owed can.
  */

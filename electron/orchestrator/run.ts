@@ -40,6 +40,7 @@ import { tourDistance } from '../../shared/tsp/gpx.ts';
 import { crossoverFor, type CrossoverService } from './crossover.ts';
 import type { Callee } from './workers.ts';
 import { verdictAfter, type VerdictTimer } from './lag-timer.ts';
+import { ProgressThrottle, systemClock } from './progress-throttle.ts';
 
 /** Progress events at most every this many ms. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -167,8 +168,7 @@ export class Run {
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
   /** Whether slices may be dealt (see RunContext.prepared). */
   private prepared: boolean;
-  private progressTimer: ReturnType<typeof setTimeout> | null = null;
-  private progressDirty = false;
+  private readonly progressEvents: ProgressThrottle;
   /** Set while an ended run collects its slices: called when the last one is back. */
   private collected: (() => void) | null = null;
   /** The stop in progress: every caller of stop() gets the same collected result. */
@@ -197,6 +197,7 @@ export class Run {
   ) {
     this.now = context.now ?? Date.now;
     this.startedAt = context.startedAt ?? this.now();
+    this.progressEvents = new ProgressThrottle(() => this.publishProgress(), PROGRESS_INTERVAL_MS, { ...systemClock, now: this.now });
     this.prepared = context.prepared === undefined;
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -617,7 +618,7 @@ export class Run {
     if (this.best && length >= this.best.length) return;
     this.best = { tour, length };
     this.recordConvergence();
-    this.scheduleProgress();
+    this.progressEvents.changed();
   }
 
   /** Takes the slice's tour if it improves the best; whether it did. */
@@ -638,7 +639,7 @@ export class Run {
     }
     if (improved) {
       this.recordConvergence();
-      this.scheduleProgress();
+      this.progressEvents.changed();
     }
     return improved;
   }
@@ -705,7 +706,7 @@ export class Run {
       const tour = quickTour(this.instance);
       this.best = { tour, length: tourLength(this.instance, tour) };
       this.recordConvergence();
-      this.scheduleProgress();
+      this.progressEvents.changed();
     } catch (error) {
       this.error ??= `could not construct a first tour: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -716,22 +717,12 @@ export class Run {
     this.settled = true;
     this.crossover?.close();
     this.endedAt ??= this.now();
-    for (const timer of [this.deadlineTimer, this.progressTimer]) if (timer) clearTimeout(timer);
-    this.deadlineTimer = this.progressTimer = null;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
     this.collected = null;
-    if (this.progressDirty) this.publishProgress();
+    this.progressEvents.flush();
     const result = this.result();
     for (const waiter of this.waiters.splice(0)) waiter(result);
-  }
-
-  private scheduleProgress(): void {
-    this.progressDirty = true;
-    if (this.progressTimer) return;
-    this.publishProgress();
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = null;
-      if (this.progressDirty) this.scheduleProgress();
-    }, PROGRESS_INTERVAL_MS);
   }
 
   /** The best so far as a progress event carries it (null: no tour yet); kiln.solve.progress answers with it. */
@@ -751,12 +742,13 @@ export class Run {
     return progress;
   }
 
-  private publishProgress(): void {
+  /** Whether it went out. */
+  private publishProgress(): boolean {
     // Without a session (the router went away) there is nobody to tell; the run still settles.
     const progress = this.progress();
-    if (!progress || !this.context.session.isOpen) return;
-    this.progressDirty = false;
+    if (!progress || !this.context.session.isOpen) return false;
     this.context.session.publish(Topics.runProgress(this.id), [progress]);
+    return true;
   }
 
   private publishState(): void {
