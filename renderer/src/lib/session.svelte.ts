@@ -182,7 +182,7 @@ class RouterSession {
           Topics.anyRunState,
           (args, kwargs) => {
             const state = payloadOf(args, kwargs);
-            if (isRecord(state) && state.center === this.#uris.center) currentRun.onState(state);
+            if (isRecord(state) && state.center === this.#uris.center) this.#onRunState(state);
           },
           { match: 'wildcard' },
         ),
@@ -231,15 +231,37 @@ class RouterSession {
     }
   }
 
-  async #showRunProblem(): Promise<void> {
+  /**
+   * A run state event. A run this window starts following here (another window's, or `kiln solve`'s,
+   * started after this page opened) comes with its city set, when the page has none of its own open,
+   * and its best tour so far, as for a run joined on opening the page.
+   */
+  #onRunState(state: unknown): void {
+    const followed = currentRun.runId;
+    currentRun.onState(state);
+    if (currentRun.runId !== followed) void Promise.all([this.#showRunProblem(), this.#showRunBest()]);
+  }
+
+  /**
+   * The followed run's city set onto the page (kiln.problem.get by its hash), unless the page shows a set
+   * of its own: one opened or generated here, or a past run. `force`: the user asked for it (replacing theirs).
+   */
+  async #showRunProblem(force = false): Promise<void> {
     const run = currentRun.state;
-    if (!run || problem.data !== null) return;
+    const wanted = (): boolean => currentRun.state?.runId === run?.runId && (force || takesRunProblem(run!.problemHash));
+    if (!run || !wanted()) return;
     try {
       const data = problemFromWire(await this.#call<unknown>(this.#uris.problemGet, {}, [run.problemHash]));
-      if (problem.data === null && currentRun.state?.runId === run.runId) problem.adopt({ ...data, name: run.problemName }, 'run');
-    } catch {
+      if (wanted()) problem.adopt({ ...data, name: run.problemName }, 'run');
+    } catch (error) {
       // The orchestrator forgets old problems; the run is then shown without its map.
+      if (force) throw toCallError(error);
     }
+  }
+
+  /** Shows the followed run's city set in place of the one open here (the map's "Show its cities"). Throws CallError when it cannot be had. */
+  showRunProblem(): Promise<void> {
+    return this.#showRunProblem(true);
   }
 
   /** The followed run's best tour so far: progress events come only with improvements, and the last may be long past. */
@@ -347,6 +369,11 @@ class RouterSession {
     currentRun.onResult(result);
     return result;
   }
+}
+
+/** Whether the page takes a followed run's city set by itself: it has none open, or only an earlier followed run's. */
+function takesRunProblem(problemHash: string): boolean {
+  return problem.data === null || (problem.source === 'run' && problem.hash !== problemHash);
 }
 
 /** Kiln publishes its payloads as the single positional argument; keyword arguments are accepted too. */

@@ -1,0 +1,95 @@
+/**
+ * A page that is already open when a run starts elsewhere (another window here) follows it with its
+ * city set and live tour on the map: it fetches the set when it has none open, or only an earlier
+ * followed run's; a set the user opened stays until they ask for the run's instead.
+ */
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { openControlCenter as openPage, serveKilnForSpec } from './serve-kiln.ts';
+
+test.describe.configure({ mode: 'serial' });
+test.use({ viewport: { width: 1440, height: 900 } });
+
+const served = serveKilnForSpec(2);
+
+async function freshPage(contexts: BrowserContext[], browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await openPage(page, served());
+  return page;
+}
+
+async function randomSet(page: Page, cities: number, seed: number): Promise<void> {
+  await page.getByTestId('random-count').fill(String(cities));
+  await page.getByTestId('random-seed').fill(String(seed));
+  await page.getByTestId('random-generate').click();
+  await expect(page.getByTestId('problem-summary')).toContainText(`${cities} cities`);
+}
+
+/** Starts a run long enough for the other page to follow on a busy machine: the test stops it itself. */
+async function startRun(page: Page): Promise<void> {
+  await page.getByTestId('budget-seconds').fill('120');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('running');
+}
+
+async function stopRun(page: Page): Promise<void> {
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-phase')).toHaveText(/stopped|finished/);
+}
+
+/** The page shows `cities` cities on its map with a whole tour over them (drawn by the map's worker). */
+async function showsRunOnMap(page: Page, cities: number): Promise<void> {
+  await expect(page.getByTestId('run-phase')).toHaveText('running');
+  await expect(page.getByTestId('problem-summary')).toContainText(`${cities} cities`);
+  await expect(page.getByTestId('map-message')).toHaveCount(0);
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-tour-cities', String(cities));
+  await expect(page.getByTestId('other-run-note')).toHaveCount(0);
+}
+
+test('a page open before a run starts in another window shows that run’s cities and live tour, and the next run’s too', async ({ browser }) => {
+  const contexts: BrowserContext[] = [];
+  try {
+    const watcher = await freshPage(contexts, browser);
+    await expect(watcher.getByTestId('map-message')).toBeVisible();
+    const starter = await freshPage(contexts, browser);
+
+    await randomSet(starter, 300, 5);
+    await startRun(starter);
+    await showsRunOnMap(watcher, 300);
+    // The tour keeps coming: the watcher's best length follows the starter's.
+    await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', /^\d+$/);
+    await stopRun(starter);
+    await expect(watcher.getByTestId('run-phase')).toHaveText(/stopped|finished/);
+    const final = await starter.getByTestId('best-length').getAttribute('data-value');
+    await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', final!);
+
+    // The next run, on another set: the set the watcher took from the last run makes way for it.
+    await randomSet(starter, 200, 9);
+    await startRun(starter);
+    await showsRunOnMap(watcher, 200);
+    await stopRun(starter);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});
+
+test('a set opened in the page stays when another window starts a run on another set, until the user asks for the run’s', async ({ browser }) => {
+  const contexts: BrowserContext[] = [];
+  try {
+    const watcher = await freshPage(contexts, browser);
+    await randomSet(watcher, 120, 1);
+    const starter = await freshPage(contexts, browser);
+    await randomSet(starter, 250, 4);
+    await startRun(starter);
+
+    await expect(watcher.getByTestId('run-phase')).toHaveText('running');
+    await expect(watcher.getByTestId('other-run-note')).toContainText('250 cities) is not the city set shown');
+    await expect(watcher.getByTestId('problem-summary')).toContainText('120 cities');
+    await watcher.getByTestId('show-run-cities').click();
+    await showsRunOnMap(watcher, 250);
+    await stopRun(starter);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});
