@@ -1,13 +1,14 @@
 /**
  * `npm run bench:quality [-- --long] [--tier 1,2] [--instances a,b] [--seeds 3] [--threads N] [--method M] [--scheme S]
- * [--baseline-method M] [--baseline-scheme S] [--budget D] [--cells a:1,b:2] [--json FILE] [--merge f1,f2]`:
+ * [--baseline-method M] [--baseline-scheme S] [--budget D] [--cells a:1,b:2] [--json FILE] [--merge f1,f2] [--fresh]`:
  * the whole system (router, orchestrator, local compute on --threads threads, default every core) against
  * issue 10's goals per tier of instance size (bench/quality-plan.ts), every shared instance with a known
  * optimum, 3 seeds each. Baselines measured in the same run: the greedy start tour's gap, always, and with
  * --baseline-method / --baseline-scheme the same cells solved with those parameters (the previous method
  * or scheme, say). --cells, --json and --merge let bench/device.ts split the cells over pairs of cores and
  * print one report from all of them (--json saves the cells after each one; --merge reads such files and
- * prints their report without measuring).
+ * prints their report without measuring). --fresh: every run in a Kiln of its own, so that each pays its own
+ * precomputation (candidate lists; one Kiln keeps a problem's lists for its later runs).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     budget: { type: 'string' },
     json: { type: 'string' },
     merge: { type: 'string' },
+    fresh: { type: 'boolean', default: false },
   },
 });
 
@@ -94,12 +96,19 @@ async function measure(): Promise<QualityCell[]> {
   if (values['baseline-method'] !== undefined || values['baseline-scheme'] !== undefined)
     variants.push({ variant: 'baseline', params: variantParams(values['baseline-method'], values['baseline-scheme']) });
 
-  const kiln = await startKiln({ threads, uiDir: null });
+  // One Kiln for all cells keeps each problem's candidate lists from its first run: --fresh makes every run pay its own.
+  const startReady = async () => {
+    const started = await startKiln({ threads, uiDir: null });
+    while (started.orchestrator.workers.totalConcurrency < threads) await new Promise((resolve) => setTimeout(resolve, 20));
+    return started;
+  };
+  let kiln = await startReady();
   const cells: QualityCell[] = [];
   try {
-    while (kiln.orchestrator.workers.totalConcurrency < threads) await new Promise((resolve) => setTimeout(resolve, 20));
     console.log(
-      `bench:quality  ${threads} compute threads, ${planned.length} cells, ${variants.map((v) => `${v.variant}: ${describeParams(v.params)}`).join('; ')}`,
+      `bench:quality  ${threads} compute threads, ${planned.length} cells${values.fresh ? ', a fresh Kiln per run' : ''}, ${variants
+        .map((v) => `${v.variant}: ${describeParams(v.params)}`)
+        .join('; ')}`,
     );
     let loaded: { name: string; problem: ReturnType<typeof loadBenchTsplib>; startGap: number } | undefined;
     for (const { instance, n, seed } of planned) {
@@ -111,6 +120,10 @@ async function measure(): Promise<QualityCell[]> {
       }
       const budgetMs = budgetOverride ?? tierOf(n).budgetMs;
       for (const { variant, params } of variants) {
+        if (values.fresh && cells.length > 0) {
+          await kiln.close();
+          kiln = await startReady();
+        }
         const request: SolveRequest = { problem: problemToWire(loaded.problem), budgetMs, params: { seed, ...params } as SolveRequest['params'] };
         const started = performance.now();
         const result = await kiln.orchestrator.startRun(request).finished();

@@ -1,7 +1,8 @@
 /**
  * Candidate lists computed once per problem by the orchestrator and shipped with it (kiln.problem.get), so that
  * no callee thread spends seconds on them: alpha-nearness (shared/tsp/alpha.ts) on a worker thread of its own,
- * one per problem, ended when done; for problems of ALPHA_MIN_CITIES and more whose slices are whole tours. Shipping measured far cheaper than computing in every callee
+ * one per problem, ended when done; for problems of ALPHA_MIN_CITIES and more whose slices are whole tours, while the
+ * run's first slices use the nearest lists callees build themselves. Shipping measured far cheaper than computing in every callee
  * (docs/benchmarks.md, "Candidate sets"). A failure costs only the lists: callees then build nearest lists.
  */
 import { Worker } from 'node:worker_threads';
@@ -47,8 +48,9 @@ export function computeCandidates(data: ProblemData): Promise<NeighbourLists> {
 
 /**
  * Attaches candidate lists to the problems an orchestrator serves, once per problem: runs of the same problem
- * share one computation. prepare() resolves when the problem carries its lists, or when computing them failed
- * (reported through onError); it never rejects.
+ * share one computation. prepare() resolves when the problem carries its lists (and a revision one higher), or when
+ * computing them failed (reported through onError); it never rejects. Runs do not wait for it: their slices name
+ * the revision they want, and callees fetch the new lists (AnnealRequest.candidates).
  */
 export class CandidateLists {
   private readonly pending = new Map<string, Promise<NeighbourLists | null>>();
@@ -70,7 +72,10 @@ export class CandidateLists {
       void pending.then(() => this.pending.delete(hash));
     }
     return pending.then((lists) => {
-      if (lists) data.candidates = lists;
+      if (!lists) return;
+      data.candidates = lists;
+      // Slices dealt from now on name it, and callees holding older lists fetch these.
+      data.candidatesRevision = (data.candidatesRevision ?? 0) + 1;
     });
   }
 }

@@ -12,8 +12,8 @@
  * of each callee's slots (peers.ts).
  */
 import { Errors, Procedures, ProtocolError, Topics, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
-import type { ProblemWire, RunResult, RunState, SolveParams } from '../../shared/protocol/wire.ts';
-import { problemToWire } from '../../shared/protocol/codecs.ts';
+import type { CandidatesWire, ProblemWire, RunResult, RunState, SolveParams } from '../../shared/protocol/wire.ts';
+import { candidatesToWire, problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
@@ -46,7 +46,8 @@ export interface OrchestratorOptions {
   referenceLength?: (problemHash: string) => number | undefined;
   /**
    * Which candidate lists callees use: 'alpha' (default: alpha-nearness for problems of ALPHA_MIN_CITIES and more,
-   * computed once here per problem and shipped with kiln.problem.get; slices wait for them, on the run's clock) or
+   * computed once here per problem on a thread and shipped with kiln.problem.get; slices are dealt meanwhile with the
+   * nearest lists callees build themselves, and those dealt after they are ready name their revision) or
    * 'nearest' (each callee thread builds the nearest lists itself, as it does for smaller problems).
    */
   candidates?: 'alpha' | 'nearest';
@@ -71,7 +72,7 @@ export class Orchestrator {
   private readonly runs = new Map<string, Run>();
   private readonly problems = new Map<string, ProblemData>();
   /** Each problem's wire form, made once: a crowd's donors all fetch it when a run starts. */
-  private readonly wires = new WeakMap<ProblemData, ProblemWire>();
+  private readonly wires = new WeakMap<ProblemData, { revision: number; problem: ProblemWire; candidates: CandidatesWire }>();
   private readonly registrations: WampRegistration[] = [];
   private readonly unwatch: Array<() => void> = [];
   private readonly remoteLog: (line: string) => void;
@@ -114,7 +115,7 @@ export class Orchestrator {
     );
     await this.peers.attach();
     type Endpoint = (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown;
-    const endpoints: Array<[string, Endpoint]> = [[this.problemProcedure, (args) => this.problemWire(args?.[0])]];
+    const endpoints: Array<[string, Endpoint]> = [[this.problemProcedure, (args, kwargs) => this.problemWire(args?.[0], kwargs)]];
     if (!this.options.private) {
       endpoints.push(
         [this.uris.solveStart, (_args, kwargs) => this.startRun(kwargs).state()],
@@ -161,7 +162,9 @@ export class Orchestrator {
     const hash = problemHash(asked);
     const reference = asked.optimum === undefined ? this.options.referenceLength?.(hash) : undefined;
     const problem = reference === undefined ? asked : { ...asked, optimum: reference };
-    problem.candidates = this.problems.get(hash)?.candidates;
+    const known = this.problems.get(hash);
+    problem.candidates = known?.candidates;
+    problem.candidatesRevision = known?.candidatesRevision;
     this.problems.delete(hash);
     this.problems.set(hash, problem);
     // Callees this run quarantined: barred from every run's deals until it ends (WorkerRegistry.bar).
@@ -180,7 +183,6 @@ export class Orchestrator {
       onSliceEnded: () => this.refill(run),
       startTour,
       startedAt,
-      prepared: this.shipsCandidates(problem, params) ? this.candidateLists.prepare(hash, problem) : undefined,
       onSliceDone: (slice) => {
         for (const listener of this.sliceListeners) listener(slice);
       },
@@ -193,6 +195,8 @@ export class Orchestrator {
     });
     this.runs.set(run.id, run);
     this.prune();
+    // Slices go out at once with the lists callees build themselves; later ones name the new lists' revision.
+    if (this.shipsCandidates(problem, params)) void this.candidateLists.prepare(hash, problem);
     void this.peers.setActive(true);
     run.start();
     void run.finished().then((result) => {
@@ -253,13 +257,18 @@ export class Orchestrator {
     return run;
   }
 
-  private problemWire(hash: unknown) {
+  /** kiln.problem.get [hash]: the problem, with its candidate lists; with kwargs { part: 'candidates' }, those alone. */
+  private problemWire(hash: unknown, kwargs: Record<string, unknown> | undefined): ProblemWire | CandidatesWire {
+    const part = kwargs?.part;
+    if (part !== undefined && part !== 'candidates') throw new ProtocolError(Errors.invalidArgument, "problem.get: part must be 'candidates' or absent");
     const problem = typeof hash === 'string' ? this.problems.get(hash) : undefined;
     if (!problem) throw new ProtocolError(Errors.noSuchProblem, `no problem with hash ${JSON.stringify(hash)}`);
+    const revision = problem.candidatesRevision ?? 0;
     let wire = this.wires.get(problem);
-    // Encoded again once the problem's candidate lists arrive (a viewer may have asked before).
-    if (!wire || (problem.candidates && !wire.candidates)) this.wires.set(problem, (wire = problemToWire(problem, true)));
-    return wire;
+    // Encoded again once new candidate lists arrive (a callee or viewer may have asked before).
+    if (!wire || wire.revision !== revision)
+      this.wires.set(problem, (wire = { revision, problem: problemToWire(problem, true), candidates: candidatesToWire(problem) }));
+    return part === 'candidates' ? wire.candidates : wire.problem;
   }
 
   /** Forgets the oldest finished runs and problems no running run needs. */

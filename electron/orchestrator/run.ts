@@ -99,8 +99,6 @@ export interface RunContext {
   now?: () => number;
   /** When the solve was asked for (default: now): the budget and elapsedMs count from there, start-up included. */
   startedAt?: number;
-  /** No slice is dealt before this settles (the problem's candidate lists are being computed): the budget runs meanwhile. */
-  prepared?: Promise<void>;
 }
 
 export interface SliceDone {
@@ -150,8 +148,11 @@ export class Run {
   private phase: RunPhase = 'running';
   private settled = false;
   private best: { tour: Int32Array; length: number } | null = null;
-  /** Whole tours a callee answered as local optima of the run's method: a slice from one skips its first descent. */
-  private readonly descendedTours = new WeakSet<Int32Array>();
+  /**
+   * Whole tours a callee answered as local optima of the run's method, with the candidate lists' revision its slice
+   * named: a slice from one skips its first descent, unless the lists have changed since (new lists, new moves).
+   */
+  private readonly descendedTours = new WeakMap<Int32Array, number>();
   private inFlight = 0;
   private slicesDispatched = 0;
   private slicesDone = 0;
@@ -166,8 +167,6 @@ export class Run {
   private readonly sliceMs: number;
   private readonly waiters: Array<(result: RunResult) => void> = [];
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Whether slices may be dealt (see RunContext.prepared). */
-  private prepared: boolean;
   private readonly progressEvents: ProgressThrottle;
   /** Set while an ended run collects its slices: called when the last one is back. */
   private collected: (() => void) | null = null;
@@ -198,7 +197,6 @@ export class Run {
     this.now = context.now ?? Date.now;
     this.startedAt = context.startedAt ?? this.now();
     this.progressEvents = new ProgressThrottle(() => this.publishProgress(), PROGRESS_INTERVAL_MS, { ...systemClock, now: this.now });
-    this.prepared = context.prepared === undefined;
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
     // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
@@ -249,10 +247,6 @@ export class Run {
   start(): void {
     this.publishState();
     this.armDeadline();
-    void this.context.prepared?.then(() => {
-      this.prepared = true;
-      this.fill();
-    });
     this.fill();
     // After the first slices are out (and kiln.solve.start has answered); finish() makes it if still missing.
     setImmediate(() => {
@@ -262,7 +256,7 @@ export class Run {
 
   /** Capacity may have grown (a callee joined, a slot came free): deal more slices. */
   fill(): void {
-    if (!this.isRunning || !this.prepared) return;
+    if (!this.isRunning) return;
     this.dealStragglers();
     const capacity = this.context.capacity();
     const remaining = this.startedAt + this.budgetMs - this.now();
@@ -418,7 +412,10 @@ export class Run {
       seed: this.nextSeed++ % 2 ** 31,
     };
     if (best) request.tour = toBytes(best.tour);
-    if (best && !segment && this.descendedTours.has(best.tour)) request.descended = true;
+    // Segment slices build lists of their own; whole ones use the problem's newest (0: the callee's nearest lists).
+    const candidates = segment ? 0 : (this.problem.candidatesRevision ?? 0);
+    if (candidates > 0) request.candidates = candidates;
+    if (best && !segment && this.descendedTours.get(best.tour) === candidates) request.descended = true;
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
@@ -565,7 +562,7 @@ export class Run {
     this.movesTried += checked.movesTried;
     const workerId = this.context.workerIdOf(attempt.callee.session);
     this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
-    if (checked.tour && checked.descended && !slice.segment) this.descendedTours.add(checked.tour);
+    if (checked.tour && checked.descended && !slice.segment) this.descendedTours.set(checked.tour, slice.request.candidates ?? 0);
     const improved = slice.lineage ? this.returnToLineage(slice.lineage, checked.tour) : checked.tour !== null && this.improve(slice, checked.tour);
     this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
     this.ended();

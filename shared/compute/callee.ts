@@ -8,7 +8,7 @@
 import { Errors, Procedures, ProtocolError, Topics, annealProcedure } from '../protocol/uris.ts';
 import type { AnnealResult, RunState, WorkerLoad } from '../protocol/wire.ts';
 import { toBytes } from '../protocol/codecs.ts';
-import { parseAnnealRequest, parseTour, problemFromWire } from '../protocol/validate.ts';
+import { parseAnnealRequest, parseTour, problemFromWire, problemWithCandidatesFromWire } from '../protocol/validate.ts';
 import type { ProblemData } from '../tsp/types.ts';
 import { callErrorOf, type ErrorFactory, type WampRegistration, type WampSession } from '../wamp.ts';
 import type { SlicePool } from './pool.ts';
@@ -34,6 +34,8 @@ export class ComputeCallee {
   private registration: WampRegistration | null = null;
   private loadTimer: ReturnType<typeof setInterval> | null = null;
   private readonly problems = new Map<string, Promise<ProblemData>>();
+  /** Newer candidate lists being fetched for a cached problem, by its hash (concurrent asks share one fetch). */
+  private readonly upgrades = new Map<string, { revision: number; problem: Promise<ProblemData> }>();
   private readonly endedRuns = new Set<string>();
   private inFlight = 0;
   /** A run ended while slices were in flight: publish the load as soon as they are back, not at the next tick. */
@@ -109,13 +111,13 @@ export class ComputeCallee {
     try {
       const request = parseAnnealRequest(kwargs);
       if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
-      const problem = await this.problem(request.problemHash, request.problemFrom ?? Procedures.problemGet);
+      const problem = await this.problem(request.problemHash, request.problemFrom ?? Procedures.problemGet, request.candidates ?? 0);
       // The run may have ended while the problem was being fetched: the pool could not stop this slice yet.
       if (this.endedRuns.has(request.runId)) throw new ProtocolError(Errors.stopped, `run ${request.runId} has ended`);
       const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
       if (request.segment && request.segment.length > problem.n)
         throw new ProtocolError(Errors.invalidArgument, `anneal.segment: ${request.segment.length} cities, the problem has ${problem.n}`);
-      const { runId, tour: _wire, problemFrom: _from, ...slice } = request;
+      const { runId, tour: _wire, problemFrom: _from, candidates: _revision, ...slice } = request;
       const outcome = await this.pool.run(runId, { ...slice, tour }, problem);
       this.slicesDone++;
       this.movesSinceLoad += outcome.stats.movesTried;
@@ -143,15 +145,41 @@ export class ComputeCallee {
     }
   }
 
-  /** A problem by hash: fetched once from the orchestrator that sent the slice, then cached (concurrent asks share one fetch). */
-  private problem(hash: string, procedure: string): Promise<ProblemData> {
+  /**
+   * A problem by hash with candidate lists of at least revision `candidates`: fetched once from the orchestrator
+   * that sent the slice, then cached (concurrent asks share one fetch); newer lists are fetched alone when a slice
+   * names them (kiln.problem.get with { part: 'candidates' }), and a failed fetch leaves the cached problem as it was.
+   */
+  private async problem(hash: string, procedure: string, candidates: number): Promise<ProblemData> {
     let pending = this.problems.get(hash);
     if (!pending) {
       pending = this.session.call(procedure, [hash]).then(problemFromWire);
-      pending.catch(() => this.problems.delete(hash));
-      this.problems.set(hash, pending);
-      while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
+      this.cache(hash, pending);
     }
-    return pending;
+    const held = await pending;
+    if ((held.candidatesRevision ?? 0) >= candidates) return held;
+    let upgrade = this.upgrades.get(hash);
+    if (!upgrade || upgrade.revision < candidates) {
+      const fetched = this.session.call(procedure, [hash], { part: 'candidates' }).then((wire) => problemWithCandidatesFromWire(wire, held, candidates));
+      upgrade = { revision: candidates, problem: fetched };
+      this.upgrades.set(hash, upgrade);
+      const settled = () => {
+        if (this.upgrades.get(hash) === upgrade) this.upgrades.delete(hash);
+      };
+      fetched.then((problem) => {
+        settled();
+        // Kept unless the cache moved on meanwhile (the problem was dropped, or newer lists came first).
+        if (this.problems.get(hash) === pending) this.cache(hash, Promise.resolve(problem));
+      }, settled);
+    }
+    return upgrade.problem;
+  }
+
+  private cache(hash: string, problem: Promise<ProblemData>): void {
+    problem.catch(() => {
+      if (this.problems.get(hash) === problem) this.problems.delete(hash);
+    });
+    this.problems.set(hash, problem);
+    while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
   }
 }

@@ -22,8 +22,11 @@ interface Slot {
   thread: ComputeThread;
   /** The thread said 'ready': its code has loaded (a thread that fails before that is not replaced). */
   ready: boolean;
-  /** The problems the thread holds, in the order it got them: it drops the oldest beyond PROBLEMS_KEPT. */
-  problems: Set<string>;
+  /**
+   * The problems the thread holds, in the order it first got them (it drops the oldest beyond PROBLEMS_KEPT), with
+   * the revision of their candidate lists (0: the nearest lists it built).
+   */
+  problems: Map<string, number>;
   busy: { runId: string; resolve: (outcome: SliceOutcome) => void; reject: (error: Error) => void } | null;
 }
 
@@ -98,7 +101,7 @@ export class SlicePool {
   }
 
   private createSlot(): Slot {
-    const slot: Slot = { thread: this.spawn(), ready: false, problems: new Set(), busy: null };
+    const slot: Slot = { thread: this.spawn(), ready: false, problems: new Map(), busy: null };
     slot.thread.onReply((reply) => {
       if (reply.type === 'ready') {
         slot.ready = true;
@@ -140,11 +143,13 @@ export class SlicePool {
       if (slot.busy) continue;
       const next = this.waiting.shift()!;
       const hash = next.job.problemHash;
-      if (!slot.problems.has(hash)) {
+      const revision = next.data.candidatesRevision ?? 0;
+      // A problem the thread lacks, or holds with older candidate lists (the thread keeps its instance then).
+      if ((slot.problems.get(hash) ?? -1) < revision) {
         slot.thread.post({ type: 'problem', hash, data: next.data });
-        slot.problems.add(hash);
+        slot.problems.set(hash, revision);
         // Forget what the thread forgets, so a problem seen again is sent again.
-        if (slot.problems.size > PROBLEMS_KEPT) slot.problems.delete(slot.problems.values().next().value as string);
+        if (slot.problems.size > PROBLEMS_KEPT) slot.problems.delete(slot.problems.keys().next().value as string);
       }
       slot.busy = { runId: next.runId, resolve: next.resolve, reject: next.reject };
       slot.thread.setStop(false);

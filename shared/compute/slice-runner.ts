@@ -14,6 +14,8 @@ import { PROBLEMS_KEPT, type SliceJob, type SliceOutcome, type ThreadReply, type
 interface PreparedProblem {
   instance: Instance;
   neighbours: NeighbourLists;
+  /** The revision of the shipped candidate lists in use (0: the nearest lists built here). */
+  revision: number;
 }
 
 const NEIGHBOURS_K = 10;
@@ -21,13 +23,22 @@ const NEIGHBOURS_K = 10;
 export class SliceRunner {
   private readonly problems = new Map<string, PreparedProblem>();
 
+  /** Prepares a problem, or takes the newer candidate lists of one it holds (keeping its instance). */
   addProblem(hash: string, data: ProblemData): void {
-    if (this.problems.has(hash)) return;
-    const instance = createInstance(data);
+    const held = this.problems.get(hash);
+    const revision = data.candidates ? (data.candidatesRevision ?? 1) : 0;
+    if (held && held.revision >= revision) return;
+    const instance = held?.instance ?? createInstance(data);
     // Lists shipped with the problem (alpha-nearness, computed once by the orchestrator), else the nearest.
-    this.problems.set(hash, { instance, neighbours: data.candidates ?? buildNeighbourLists(instance, NEIGHBOURS_K) });
+    this.problems.set(hash, { instance, neighbours: data.candidates ?? buildNeighbourLists(instance, NEIGHBOURS_K), revision });
     // Maps iterate in insertion order: the first key is the oldest problem.
     while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
+  }
+
+  /** The candidate lists a problem's slices use and their revision (0: nearest, built here); undefined if not held. */
+  candidatesOf(hash: string): { neighbours: NeighbourLists; revision: number } | undefined {
+    const held = this.problems.get(hash);
+    return held && { neighbours: held.neighbours, revision: held.revision };
   }
 
   run(job: SliceJob, shouldStop: () => boolean): SliceOutcome {

@@ -4,7 +4,7 @@
  */
 import type { ProblemData } from '../tsp/types.ts';
 import { invalid } from './uris.ts';
-import type { ProblemWire } from './wire.ts';
+import type { CandidatesWire, ProblemWire } from './wire.ts';
 
 /** The bytes of a typed array (a view, no copy). */
 export function toBytes(array: Int32Array | Float64Array): Uint8Array {
@@ -39,6 +39,15 @@ export function problemToWire(data: ProblemData, withCandidates = false): Proble
   if (data.ys) wire.ys = toBytes(data.ys);
   if (data.matrix) wire.matrix = toBytes(data.matrix);
   if (data.optimum !== undefined) wire.optimum = data.optimum;
-  if (withCandidates && data.candidates) wire.candidates = { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) };
+  if (withCandidates && data.candidates) {
+    wire.candidates = { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) };
+    wire.candidatesRevision = data.candidatesRevision ?? 1;
+  }
   return wire;
+}
+
+/** kiln.problem.get's answer with { part: 'candidates' }: the lists alone, and their revision. */
+export function candidatesToWire(data: ProblemData): CandidatesWire {
+  if (!data.candidates) return { revision: 0 };
+  return { revision: data.candidatesRevision ?? 1, candidates: { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) } };
 }

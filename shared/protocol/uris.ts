@@ -195,6 +195,8 @@ export const Errors = {
   invalidArgument: 'kiln.error.invalid_argument',
   noSuchRun: 'kiln.error.no_such_run',
   noSuchProblem: 'kiln.error.no_such_problem',
+  /** kiln.anneal: the slice asks for a revision of the problem's candidate lists its orchestrator does not have. */
+  noSuchCandidates: 'kiln.error.no_such_candidates',
   stopped: 'kiln.error.stopped',
   /** kiln.lan.*: no such machine or invite. */
   noSuchMachine: 'kiln.error.no_such_machine',

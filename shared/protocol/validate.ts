@@ -7,7 +7,7 @@ import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from '.
 import { createInstance } from '../tsp/instance.ts';
 import type { EdgeWeightType, NeighbourLists, ProblemData } from '../tsp/types.ts';
 import { decodeFloat64s, decodeInt32s } from './codecs.ts';
-import { invalid } from './uris.ts';
+import { Errors, ProtocolError, invalid } from './uris.ts';
 import { SOLVE_SCHEMES, type AnnealRequest, type SolveParams, type SolveScheme } from './wire.ts';
 
 export { MAX_CITIES };
@@ -51,8 +51,33 @@ export function problemFromWire(value: unknown): ProblemData {
   }
   const reason = unsolvableReason(data);
   if (reason !== undefined) invalid(`problem: ${reason}`);
-  if (value.candidates !== undefined) data.candidates = candidatesFromWire(value.candidates, data);
+  if (value.candidates !== undefined) {
+    data.candidates = candidatesFromWire(value.candidates, data);
+    data.candidatesRevision = value.candidatesRevision === undefined ? 1 : candidatesRevision(value.candidatesRevision, 'problem.candidatesRevision', 1);
+  }
   return data;
+}
+
+/** Revisions of a problem's candidate lists count up from 1 (0: none); far fewer than this in any run. */
+export const MAX_CANDIDATES_REVISION = 1_000_000;
+
+function candidatesRevision(value: unknown, what: string, min: number): number {
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > MAX_CANDIDATES_REVISION)
+    invalid(`${what}: expected an integer from ${min} to ${MAX_CANDIDATES_REVISION}`);
+  return value as number;
+}
+
+/**
+ * Validates kiln.problem.get's { part: 'candidates' } answer (CandidatesWire) for a problem the callee holds, and
+ * answers the problem with those lists; refuses lists older than `asked` (the revision a slice needs).
+ */
+export function problemWithCandidatesFromWire(value: unknown, data: ProblemData, asked: number): ProblemData {
+  if (!isRecord(value)) return invalid('problem candidates: expected { revision, candidates }');
+  const revision = candidatesRevision(value.revision, 'problem candidates.revision', 0);
+  if (revision < asked)
+    throw new ProtocolError(Errors.noSuchCandidates, `candidate lists revision ${asked} of ${data.name}: its orchestrator has revision ${revision}`);
+  if (value.candidates === undefined) return invalid(`problem candidates: revision ${revision} without lists`);
+  return { ...data, candidates: candidatesFromWire(value.candidates, data), candidatesRevision: revision };
 }
 
 /** Most candidates per city a problem may carry (LKH uses 5; the kernel scans each list per move). */
@@ -145,6 +170,10 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
       invalid('anneal.problemFrom: expected kiln.problem.get or kiln.problem.get.<id>');
     request.problemFrom = value.problemFrom as string;
   }
+  if (value.candidates !== undefined) {
+    const revision = candidatesRevision(value.candidates, 'anneal.candidates', 0);
+    if (revision > 0) request.candidates = revision;
+  }
   return request;
 }
 
@@ -161,6 +190,7 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
   const problem = problemFromWire(value.problem);
   // The orchestrator computes the candidates it serves: none from a controller is trusted or kept.
   delete problem.candidates;
+  delete problem.candidatesRevision;
   const budgetMs = value.budgetMs;
   if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs < MIN_BUDGET_MS || budgetMs > MAX_BUDGET_MS)
     invalid(`solve.budgetMs: expected a number of milliseconds from ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS}`);

@@ -25,6 +25,12 @@ export interface AnnealRequest {
   segment?: { start: number; length: number };
   /** Where to fetch the problem: kiln.problem.get (absent) or a private orchestrator's kiln.problem.get.<id>. */
   problemFrom?: string;
+  /**
+   * The revision of the problem's candidate lists this slice is to use (ProblemData.candidatesRevision; absent: 0,
+   * the nearest lists a callee builds itself). A callee holding an older revision fetches the lists first, from the
+   * same procedure with kwargs { part: 'candidates' } (CandidatesWire); a newer one it holds serves as well.
+   */
+  candidates?: number;
 }
 
 /** kiln.anneal result (kwargs). */
@@ -51,6 +57,17 @@ export interface ProblemWire {
   matrix?: Uint8Array | number[];
   optimum?: number;
   /** kiln.problem.get only: the problem's candidate lists (ProblemData.candidates), n * k city ids as Int32 bytes. */
+  candidates?: { k: number; neighbours: Uint8Array | number[] };
+  /** kiln.problem.get only, with `candidates`: their revision (ProblemData.candidatesRevision); absent: 1. */
+  candidatesRevision?: number;
+}
+
+/**
+ * kiln.problem.get [hash] { part: 'candidates' }: only the problem's candidate lists and their revision (0 and no
+ * lists while there are none), for a callee that holds the problem but older lists (AnnealRequest.candidates).
+ */
+export interface CandidatesWire {
+  revision: number;
   candidates?: { k: number; neighbours: Uint8Array | number[] };
 }
 

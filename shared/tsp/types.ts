@@ -40,6 +40,11 @@ export interface ProblemData {
    * wire only from kiln.problem.get.
    */
   candidates?: NeighbourLists;
+  /**
+   * Which lists `candidates` holds: 0 or absent, none (callees build nearest lists); 1 and up, the orchestrator's,
+   * raised each time it attaches new ones, so that a callee holding older ones knows to fetch them (AnnealRequest).
+   */
+  candidatesRevision?: number;
 }
 
 /** A problem ready for computation: data plus its TSPLIB distance function (integer lengths). */
