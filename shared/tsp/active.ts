@@ -1,4 +1,4 @@
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 import type { Budget } from './budget.ts';
 import type { Descent } from './chain.ts';
 import type { Instance, NeighbourLists } from './types.ts';
@@ -62,7 +62,7 @@ export abstract class ActiveDescent implements Descent {
   constructor(
     instance: Instance,
     neighbours: NeighbourLists,
-    protected readonly tour: ArrayTour,
+    protected readonly tour: TourStructure,
   ) {
     this.dist = instance.dist;
     this.nbr = neighbours.neighbours;
@@ -75,7 +75,7 @@ export abstract class ActiveDescent implements Descent {
   }
 
   pushAll(): void {
-    this.active.pushAll(this.tour.order);
+    this.active.pushAll(this.tour.toTour());
   }
 
   clear(): void {

@@ -3,7 +3,7 @@
  * improvement: the copy is taken only when the current tour is the best and is about to get worse
  * ("save before worsening"), which happens far less often than improvements do.
  */
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 
 export class BestTour {
   private saved: Int32Array | null = null;
@@ -21,7 +21,7 @@ export class BestTour {
   }
 
   /** Call with the current tour just before accepting a change that lengthens it. */
-  saveBeforeWorsening(tour: ArrayTour): void {
+  saveBeforeWorsening(tour: TourStructure): void {
     if (!this.currentIsBest) return;
     this.saved ??= new Int32Array(tour.n);
     tour.copyTo(this.saved);
@@ -29,7 +29,7 @@ export class BestTour {
   }
 
   /** Puts the best tour back into `tour` if the current one is worse; returns the resulting length. */
-  restoreInto(tour: ArrayTour): number {
+  restoreInto(tour: TourStructure): number {
     if (!this.currentIsBest) {
       tour.load(this.saved!);
       this.currentIsBest = true;

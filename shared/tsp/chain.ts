@@ -1,5 +1,5 @@
 /** What a slice's Markov chain runs with, whichever method drives it (anneal.ts or lsmc.ts). */
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 import type { BestTour } from './best.ts';
 import type { Budget } from './budget.ts';
 import type { Rng } from './random.ts';
@@ -36,7 +36,7 @@ export interface Descent {
 export interface Chain {
   readonly instance: Instance;
   readonly neighbours: NeighbourLists;
-  readonly tour: ArrayTour;
+  readonly tour: TourStructure;
   readonly search: Descent;
   readonly temperature: Temperature;
   readonly budget: Budget;

@@ -17,11 +17,11 @@
  * step with the largest G is applied tentatively and the search goes on from (t1, t6), up to MAX_DEPTH steps;
  * edges added on the way are never removed again. A move that finds nothing is rolled back. Steps are evaluated
  * without touching the tour (t6 in the 2-opt-then-2-opt case from "is t5 between t2 and t4"), and applied as
- * 2-opt reversals of the ArrayTour: a rolled-back step is retracted from the tour's journal too, so large-step
+ * 2-opt reversals of the tour (tour-structure.ts): a rolled-back step is retracted from the tour's journal too, so large-step
  * Markov chains record the kept moves only. Reversal work is polled inside a move; a stop rolls it back.
  */
 import { ActiveDescent } from './active.ts';
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 import { POLL_SWAPS, type Budget } from './budget.ts';
 import { applyThreeOpt, type ThreeOptKind } from './moves.ts';
 import type { Instance, NeighbourLists } from './types.ts';
@@ -43,8 +43,8 @@ export class LinKernighan extends ActiveDescent {
   // The move under construction: its fixed end t1, the reversals applied so far (to retract), the edges it
   // added (never removed again, which bounds the search), and the cities whose tour edges it changed.
   private t1 = 0;
-  private readonly stepFirst = new Int32Array(MAX_STEPS);
-  private readonly stepLength = new Int32Array(MAX_STEPS);
+  private readonly stepFrom = new Int32Array(MAX_STEPS);
+  private readonly stepTo = new Int32Array(MAX_STEPS);
   private steps = 0;
   private readonly addedFrom = new Int32Array(2 * MAX_DEPTH);
   private readonly addedTo = new Int32Array(2 * MAX_DEPTH);
@@ -67,7 +67,7 @@ export class LinKernighan extends ActiveDescent {
   private pollAtSwaps = 0;
   private stopped = false;
 
-  constructor(instance: Instance, neighbours: NeighbourLists, tour: ArrayTour) {
+  constructor(instance: Instance, neighbours: NeighbourLists, tour: TourStructure) {
     super(instance, neighbours, tour);
     this.candidates = CandidateDistances.of(instance, neighbours);
     this.addedIn = new Int32Array(instance.n);
@@ -222,7 +222,7 @@ export class LinKernighan extends ActiveDescent {
   /** x on the tour path from a to b, walking in the direction of the move (t1 to t2). */
   private between(a: number, x: number, b: number, forward: boolean): boolean {
     const tour = this.tour;
-    return forward ? tour.span(a, x) <= tour.span(a, b) : tour.span(x, a) <= tour.span(b, a);
+    return forward ? tour.between(a, x, b) : tour.between(b, x, a);
   }
 
   /** Applies a 3-opt step, recording its reversals, added edges and touched cities. */
@@ -238,8 +238,8 @@ export class LinKernighan extends ActiveDescent {
 
   /** Called after each reversal of the move, to retract it later. */
   private readonly recordStep = (): void => {
-    this.stepFirst[this.steps] = this.tour.lastFirst;
-    this.stepLength[this.steps] = this.tour.lastLength;
+    this.stepFrom[this.steps] = this.tour.lastFrom;
+    this.stepTo[this.steps] = this.tour.lastTo;
     this.steps++;
   };
 
@@ -247,7 +247,7 @@ export class LinKernighan extends ActiveDescent {
   private retractAll(): void {
     while (this.steps > 0) {
       this.steps--;
-      this.tour.retract(this.stepFirst[this.steps], this.stepLength[this.steps]);
+      this.tour.retract(this.stepFrom[this.steps], this.stepTo[this.steps]);
     }
   }
 

@@ -6,7 +6,7 @@
  * gain criterion: a new edge (a, c) is only worth trying while it is shorter than the edge it would replace.
  */
 import { ActiveDescent } from './active.ts';
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 import { POLL_SWAPS, type Budget } from './budget.ts';
 import { maxSegmentLength, Move } from './moves.ts';
 import type { Instance, NeighbourLists } from './types.ts';
@@ -20,7 +20,7 @@ export class LocalSearch extends ActiveDescent {
   /** The best move found for the current city. */
   private readonly move = new Move();
 
-  constructor(instance: Instance, neighbours: NeighbourLists, tour: ArrayTour) {
+  constructor(instance: Instance, neighbours: NeighbourLists, tour: TourStructure) {
     super(instance, neighbours, tour);
     this.maxSegment = maxSegmentLength(instance.n);
   }
@@ -87,8 +87,8 @@ export class LocalSearch extends ActiveDescent {
         const q = tour.succ(s2);
         const removed = dist(p, s1) + dist(s2, q) - dist(p, q);
         if (removed <= 0) continue;
-        best = this.tryInsertions(p, s1, s2, q, length, removed, s1, best);
-        if (length > 1) best = this.tryInsertions(p, s1, s2, q, length, removed, s2, best);
+        best = this.tryInsertions(p, s1, s2, q, removed, s1, best);
+        if (length > 1) best = this.tryInsertions(p, s1, s2, q, removed, s2, best);
       }
     }
     return best;
@@ -98,7 +98,7 @@ export class LocalSearch extends ActiveDescent {
    * Or-opt insertions that make `end` (s1 or s2) adjacent to one of its neighbours c, on either side of c.
    * Returns the improved best delta, recording the move.
    */
-  private tryInsertions(p: number, s1: number, s2: number, q: number, length: number, removed: number, end: number, best: number): number {
+  private tryInsertions(p: number, s1: number, s2: number, q: number, removed: number, end: number, best: number): number {
     const { dist, nbr, k, tour } = this;
     const other = end === s1 ? s2 : s1;
     const base = end * k;
@@ -106,11 +106,11 @@ export class LocalSearch extends ActiveDescent {
       const c = nbr[base + r];
       const dEndC = dist(end, c);
       if (dEndC >= removed) break;
-      if (tour.span(s1, c) <= length) continue;
+      if (tour.between(s1, c, s2)) continue;
       // c's two tour edges: (c, succ c) and (pred c, c); the far segment end joins c's other neighbour there.
       for (let side = 0; side < 2; side++) {
         const x = side === 0 ? tour.succ(c) : tour.pred(c);
-        if (tour.span(s1, x) <= length) continue;
+        if (tour.between(s1, x, s2)) continue;
         const delta = dEndC + dist(other, x) - dist(c, x) - removed;
         if (delta < best) {
           best = delta;

@@ -9,7 +9,7 @@
  * it in time independent of n. (A double bridge with random cut points over the whole tour forces O(n)
  * reversals and a global search; the local variant keeps a step at microseconds on any size.)
  */
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 import type { Chain, Descent } from './chain.ts';
 import type { Rng } from './random.ts';
 import { temperatureAt } from './schedule.ts';
@@ -78,28 +78,26 @@ export function lsmc(chain: Chain, length: number, startDescended = false): numb
  * that 2-opt and Or-opt cannot undo in one step. Done as four reversals: XYZ -> Z'Y'X', then each segment back.
  * Activates the eight endpoints in the local search and returns the change in length.
  */
-function doubleBridge(instance: Instance, tour: ArrayTour, search: Descent, rng: Rng): number {
-  const { n, order } = tour;
+function doubleBridge(instance: Instance, tour: TourStructure, search: Descent, rng: Rng): number {
+  const n = tour.n;
   const dist = instance.dist;
   const longest = Math.min(KICK_SEGMENT, Math.floor((n - 1) / 3));
   const lx = 1 + rng.nextInt(longest);
   const ly = 1 + rng.nextInt(longest);
   const lz = 1 + rng.nextInt(longest);
-  const w = rng.nextInt(n);
-  const wEnd = order[w];
-  const x0 = order[(w + 1) % n];
-  const xEnd = order[(w + lx) % n];
-  const y0 = order[(w + lx + 1) % n];
-  const yEnd = order[(w + lx + ly) % n];
-  const z0 = order[(w + lx + ly + 1) % n];
-  const zEnd = order[(w + lx + ly + lz) % n];
-  const w0 = order[(w + lx + ly + lz + 1) % n];
+  const wEnd = rng.nextInt(n);
+  const x0 = tour.succ(wEnd);
+  const xEnd = walk(tour, x0, lx - 1);
+  const y0 = tour.succ(xEnd);
+  const yEnd = walk(tour, y0, ly - 1);
+  const z0 = tour.succ(yEnd);
+  const zEnd = walk(tour, z0, lz - 1);
+  const w0 = tour.succ(zEnd);
   const delta = dist(wEnd, z0) + dist(zEnd, y0) + dist(yEnd, x0) + dist(xEnd, w0) - dist(wEnd, x0) - dist(xEnd, y0) - dist(yEnd, z0) - dist(zEnd, w0);
-  const first = (w + 1) % n;
-  tour.reverse(first, lx + ly + lz);
-  tour.reverse(first, lz);
-  tour.reverse((first + lz) % n, ly);
-  tour.reverse((first + lz + ly) % n, lx);
+  tour.reverse(x0, zEnd);
+  tour.reverse(zEnd, z0);
+  tour.reverse(yEnd, y0);
+  tour.reverse(xEnd, x0);
   search.push(wEnd);
   search.push(x0);
   search.push(xEnd);
@@ -109,4 +107,10 @@ function doubleBridge(instance: Instance, tour: ArrayTour, search: Descent, rng:
   search.push(zEnd);
   search.push(w0);
   return delta;
+}
+
+/** The city `steps` places after c. */
+function walk(tour: TourStructure, c: number, steps: number): number {
+  for (let i = 0; i < steps; i++) c = tour.succ(c);
+  return c;
 }

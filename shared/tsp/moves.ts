@@ -1,12 +1,12 @@
 /**
  * The move families, each with an O(1) delta (new length minus old, from the four or six edges that change)
- * and an application as a few 2-opt reversals on an ArrayTour.
+ * and an application as a few 2-opt reversals of a tour (tour-structure.ts).
  *
  * 2-opt: replace edges (a, b) and (c, d) by (a, c) and (b, d), where b and d follow a and c in the same direction.
  * Or-opt (Or, 1976): move a segment of 1-3 consecutive cities elsewhere, in either orientation. It is the
  * 3-opt "segment insertion" move that keeps the cost of a 2-opt reversal but reaches tours 2-opt cannot.
  */
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 
 export type Dist = (i: number, j: number) => number;
 
@@ -36,7 +36,7 @@ export function orOptDelta(dist: Dist, p: number, s1: number, s2: number, q: num
  * When d = p the first step would remove two edges at p; the mirror image of the chain (walking the tour the
  * other way, from q) has no such case, and its middle step is then empty. Requires n >= segment length + 3.
  */
-export function applyOrOpt(tour: ArrayTour, p: number, s1: number, s2: number, q: number, c: number, d: number, reversed: boolean): void {
+export function applyOrOpt(tour: TourStructure, p: number, s1: number, s2: number, q: number, c: number, d: number, reversed: boolean): void {
   if (d !== p) {
     tour.move2opt(p, s1, c, d);
     if (c !== q) tour.move2opt(p, c, q, s2);
@@ -68,10 +68,10 @@ export function threeOptDelta(dist: Dist, t1: number, t2: number, t3: number, t4
  *   'two-2opt': t1 [t2..t4] t3 -> t1 [t4..t2] t3, then the same from (t1, t4) with t5, t6;
  *   'exchange': -> t1 [t3..t6 t5..t2] t4 -> t1 [t6..t3 t5..t2] t4 -> t1 [t6..t3 t2..t5] t4;
  *   'both-reversed': -> t1 [t6..t2 t5..t3] t4 -> t1 [t6..t2 t3..t5] t4.
- * Reversals of a single city are skipped; afterEach runs after every reversal done (to record tour.lastFirst).
+ * Reversals of a single city are skipped; afterEach runs after every reversal done (to record tour.lastFrom and lastTo).
  */
 export function applyThreeOpt(
-  tour: ArrayTour,
+  tour: TourStructure,
   kind: ThreeOptKind,
   t1: number,
   t2: number,
@@ -139,7 +139,7 @@ export class Move {
     this.reversed = reversed;
   }
 
-  apply(tour: ArrayTour): void {
+  apply(tour: TourStructure): void {
     if (this.kind === '2-opt') tour.move2opt(this.a, this.b, this.c, this.d);
     else if (this.kind === 'or-opt') applyOrOpt(tour, this.a, this.s1, this.s2, this.b, this.c, this.d, this.reversed);
   }

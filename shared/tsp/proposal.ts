@@ -3,7 +3,7 @@
  * cities is far more often useful than a uniformly random one, and its delta is O(1). One proposer is reused
  * for every move (its fields hold the last proposal), so the annealing loop allocates nothing.
  */
-import type { ArrayTour } from './arraytour.ts';
+import type { TourStructure } from './tour-structure.ts';
 import { maxSegmentLength, Move, orOptDelta, twoOptDelta } from './moves.ts';
 import type { Rng } from './random.ts';
 import type { Instance, NeighbourLists } from './types.ts';
@@ -22,7 +22,7 @@ export class MoveProposer {
   constructor(
     instance: Instance,
     neighbours: NeighbourLists,
-    private readonly tour: ArrayTour,
+    private readonly tour: TourStructure,
   ) {
     this.dist = instance.dist;
     this.nbr = neighbours.neighbours;
@@ -60,7 +60,7 @@ export class MoveProposer {
       if (aIsFirst) s2 = tour.succ(s2);
       else s1 = tour.pred(s1);
     }
-    if (tour.span(s1, c) <= length) return NaN; // c inside the segment
+    if (tour.between(s1, c, s2)) return NaN; // c inside the segment
     // The insertion edge is (c, succ c) or (pred c, c); a goes next to c, which fixes the orientation.
     let e: number;
     let f: number;
@@ -71,7 +71,7 @@ export class MoveProposer {
       e = tour.pred(c);
       f = c;
     }
-    if (tour.span(s1, e) <= length || tour.span(s1, f) <= length) return NaN;
+    if (tour.between(s1, e, s2) || tour.between(s1, f, s2)) return NaN;
     // Kept orientation puts s1 after e and s2 before f.
     const reversed = forward ? !aIsFirst : aIsFirst;
     const p = tour.pred(s1);
