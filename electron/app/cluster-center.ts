@@ -18,6 +18,8 @@ import { guardHost, hostPolicy } from '../http/host-policy.ts';
 import { serveStatic } from '../http/static-files.ts';
 import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
+import { BestKnownService } from '../runs/best-known-service.ts';
+import { BestKnownStore } from '../runs/best-known-store.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { RunsService } from '../runs/runs-service.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
@@ -61,7 +63,9 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
   const log = options.log ?? (() => {});
   const { url, realm, credentials, tlsFingerprint } = options.router;
   const info: ClusterInfo = { router: url, realm, center: options.center };
-  const { client, session, orchestrator } = await joinAsCenter(options);
+  // Best known lengths, kept with the city sets in the state directory: the gap of runs that come without a reference.
+  const bestKnown = options.stateDir ? new BestKnownStore(options.stateDir) : null;
+  const { client, session, orchestrator } = await joinAsCenter(options, (hash) => bestKnown?.get(hash) ?? undefined);
   const closers: Array<() => Promise<void> | void> = [];
   const localWorker =
     options.threads > 0
@@ -83,6 +87,9 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
     const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
     await runs?.start(orchestrator);
     if (runs) closers.push(() => runs.stop());
+    const bestKnownService = bestKnown ? new BestKnownService(bestKnown, session, makeWampError, orchestrator.uris) : null;
+    await bestKnownService?.start();
+    if (bestKnownService) closers.push(() => bestKnownService.stop());
     const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
     await credit.start(orchestrator);
     closers.push(() => credit.stop());
@@ -136,7 +143,10 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
 }
 
 /** Opens the orchestrator's session and registers the control center's procedures; says plainly when its name is taken. */
-function joinAsCenter(options: ClusterCenterOptions): Promise<{ client: WampClient; session: WampSession; orchestrator: Orchestrator }> {
+function joinAsCenter(
+  options: ClusterCenterOptions,
+  referenceLength: (problemHash: string) => number | undefined,
+): Promise<{ client: WampClient; session: WampSession; orchestrator: Orchestrator }> {
   const { url, realm, credentials, tlsFingerprint } = options.router;
   return new Promise((resolve, reject) => {
     let opened = false;
@@ -150,6 +160,7 @@ function joinAsCenter(options: ClusterCenterOptions): Promise<{ client: WampClie
           center: options.center,
           log: (message) => options.log?.('warn', message),
           killQuarantined: options.killQuarantined,
+          referenceLength,
         });
         try {
           await orchestrator.start();

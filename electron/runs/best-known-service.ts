@@ -2,10 +2,12 @@
  * Best known lengths as WAMP procedures on the orchestrator's controller session: kiln.problem.bestKnown
  * {hash} and kiln.problem.setBestKnown {hash, length} (null forgets), for controllers only (roles.ts:
  * neither compute nor viewer sessions are granted them), kept by BestKnownStore; every change is
- * published on kiln.problem.bestKnownChanged. Runs of a set that arrive without a reference length take
- * the one kept (kiln.ts gives the store to the orchestrator as its referenceLength).
+ * published on kiln.problem.bestKnownChanged. A control center on a shared router offers them under its
+ * own name (kiln.center.<name>.problem.*, centerUris), each with the store of its own state directory.
+ * Runs of a set that arrive without a reference length take the one kept (kiln.ts and cluster-center.ts
+ * give the store to the orchestrator as its referenceLength).
  */
-import { Errors, Procedures, ProtocolError, Topics } from '../../shared/protocol/uris.ts';
+import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
 import { MAX_BEST_KNOWN_LENGTH, type BestKnown } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { registerEndpoints } from '../wamp/endpoints.ts';
@@ -19,17 +21,19 @@ export class BestKnownService {
     private readonly store: BestKnownStore,
     private readonly session: WampSession,
     private readonly makeError: ErrorFactory,
+    /** The control center's names (its orchestrator's uris); the embedded router's plain ones by default. */
+    private readonly uris: CenterUris = centerUris(),
   ) {}
 
   async start(): Promise<void> {
     this.registrations = await registerEndpoints(this.session, this.makeError, [
-      [Procedures.bestKnown, (kwargs): BestKnown => ({ hash: hashOf(kwargs), length: this.store.get(hashOf(kwargs)) })],
+      [this.uris.bestKnown, (kwargs): BestKnown => ({ hash: hashOf(kwargs), length: this.store.get(hashOf(kwargs)) })],
       [
-        Procedures.setBestKnown,
+        this.uris.setBestKnown,
         (kwargs): BestKnown => {
           const hash = hashOf(kwargs);
           const known: BestKnown = { hash, length: this.store.set(hash, lengthOf(kwargs)) };
-          if (this.session.isOpen) this.session.publish(Topics.bestKnownChanged, [known]);
+          if (this.session.isOpen) this.session.publish(this.uris.bestKnownChangedTopic, [known]);
           return known;
         },
       ],

@@ -141,9 +141,12 @@ export interface CenterUris {
   readonly creditBoard: string;
   readonly creditMine: string;
   readonly creditSetName: string;
+  readonly bestKnown: string;
+  readonly setBestKnown: string;
   readonly machinesSummaryTopic: string;
   readonly runsChangedTopic: string;
   readonly creditBoardTopic: string;
+  readonly bestKnownChangedTopic: string;
 }
 
 export function centerUris(center?: string): CenterUris {
@@ -165,9 +168,12 @@ export function centerUris(center?: string): CenterUris {
     creditBoard: own(Procedures.creditBoard),
     creditMine: own(Procedures.creditMine),
     creditSetName: own(Procedures.creditSetName),
+    bestKnown: own(Procedures.bestKnown),
+    setBestKnown: own(Procedures.setBestKnown),
     machinesSummaryTopic: own(Topics.machinesSummary),
     runsChangedTopic: own(Topics.runsChanged),
     creditBoardTopic: own(Topics.creditBoard),
+    bestKnownChangedTopic: own(Topics.bestKnownChanged),
   };
 }
 

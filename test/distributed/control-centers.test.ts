@@ -12,10 +12,10 @@ import { join as joinPath } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLUSTER_INFO_PATH } from '../../shared/cluster-info.ts';
-import { Topics, activeOrchestratorProcedure, centerUris } from '../../shared/protocol/uris.ts';
-import type { RunResult, RunState } from '../../shared/protocol/wire.ts';
+import { Procedures, Topics, activeOrchestratorProcedure, centerUris } from '../../shared/protocol/uris.ts';
+import type { BestKnown, RunResult, RunState } from '../../shared/protocol/wire.ts';
 import { parseTour } from '../../shared/protocol/validate.ts';
-import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
+import { createInstance, randomUniformProblem, tourLength } from '../../shared/tsp/instance.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import { callErrorOf } from '../../shared/wamp.ts';
@@ -196,6 +196,57 @@ describe("a callee whose one slot another caller holds, on Crossbar.io's terms",
     } finally {
       await orchestrator.close();
     }
+  }, 180_000);
+});
+
+describe('best known lengths of control centers on one cluster', () => {
+  it("each keeps its own under kiln.center.NAME.problem.*, publishes changes there, and measures its runs' gap with it", async () => {
+    router = await startClusterRouter();
+    const computing = worker('wbest', 1);
+    await computing.line(/joined .* with 1 threads/, 60_000);
+    await Promise.all([serve('alpha'), serve('beta')]);
+    const { session, client } = await join(
+      router.url,
+      { method: 'ticket', authid: 'control-1', ticket: router.secrets.controllerTicket },
+      undefined,
+      CLUSTER_REALM,
+    );
+    clients.push(client);
+    const [a, b] = [centerUris('alpha'), centerUris('beta')];
+    expect([a.bestKnown, a.setBestKnown, a.bestKnownChangedTopic]).toEqual([
+      'kiln.center.alpha.problem.bestKnown',
+      'kiln.center.alpha.problem.setBestKnown',
+      'kiln.center.alpha.problem.bestKnownChanged',
+    ]);
+    // Nobody registered the embedded router's unnamed procedure: control centers never collide on it.
+    await expect(session.call(Procedures.bestKnown, [], { hash: '0'.repeat(16) })).rejects.toMatchObject({ error: 'wamp.error.no_such_procedure' });
+
+    // A city set without an optimum of its own.
+    const problem = randomUniformProblem(60, 5);
+    const hash = problemHash(problem);
+    const changed: Record<string, BestKnown[]> = { alpha: [], beta: [] };
+    await session.subscribe(a.bestKnownChangedTopic, (args) => changed.alpha.push(args![0] as BestKnown));
+    await session.subscribe(b.bestKnownChangedTopic, (args) => changed.beta.push(args![0] as BestKnown));
+    expect(await session.call<BestKnown>(a.setBestKnown, [], { hash, length: 7000 })).toEqual({ hash, length: 7000 });
+    expect(await session.call<BestKnown>(a.bestKnown, [], { hash })).toEqual({ hash, length: 7000 });
+    // Beta keeps its own (its own state directory): alpha's is not beta's.
+    expect(await session.call<BestKnown>(b.bestKnown, [], { hash })).toEqual({ hash, length: null });
+    expect(await session.call<BestKnown>(b.setBestKnown, [], { hash, length: 7500 })).toEqual({ hash, length: 7500 });
+    await until(() => (changed.beta.length > 0 ? true : undefined), "beta's change to be published");
+    expect(changed).toEqual({ alpha: [{ hash, length: 7000 }], beta: [{ hash, length: 7500 }] });
+    // Bad values are refused there as on the embedded router.
+    await expect(session.call(a.setBestKnown, [], { hash, length: -1 })).rejects.toMatchObject({ error: 'kiln.error.invalid_argument' });
+
+    // A run on alpha that comes without a reference length measures its gap against alpha's.
+    const started = await session.call<RunState>(a.solveStart, [], solveRequest(problem, 1500) as unknown as Record<string, unknown>);
+    expect(started.optimum).toBe(7000);
+    const result = await session.call<RunResult>(a.solveResult, [started.runId]);
+    expect(result.gapPercent).toBeCloseTo((100 * (result.bestLength! - 7000)) / 7000, 9);
+
+    // A compute session may neither read nor set them.
+    const donor = await join(router.url, { method: 'ticket', authid: 'worker-ticket', ticket: router.secrets.computeTicket }, undefined, CLUSTER_REALM);
+    clients.push(donor.client);
+    await expect(donor.session.call(a.bestKnown, [], { hash })).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
   }, 180_000);
 });
 

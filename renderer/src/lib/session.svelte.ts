@@ -212,12 +212,13 @@ class RouterSession {
     }
     // Best known lengths, kept by the control center with the city sets (controllers only; none without a state directory).
     try {
-      await session.subscribe(Topics.bestKnownChanged, (args, kwargs) => problem.onBestKnownChanged(payloadOf(args, kwargs)));
+      const uris = this.#uris;
+      await session.subscribe(uris.bestKnownChangedTopic, (args, kwargs) => problem.onBestKnownChanged(payloadOf(args, kwargs)));
       // A control center without a state directory registers no kiln.problem.bestKnown: this asks once.
-      await this.#call<BestKnown>(Procedures.bestKnown, { hash: '0'.repeat(16) });
+      await this.#call<BestKnown>(uris.bestKnown, { hash: '0'.repeat(16) });
       problem.useBestKnownLengths({
-        get: async (hash) => (await this.#call<BestKnown>(Procedures.bestKnown, { hash })).length,
-        set: async (hash, length) => (await this.#call<BestKnown>(Procedures.setBestKnown, { hash, length })).length,
+        get: async (hash) => (await this.#call<BestKnown>(uris.bestKnown, { hash })).length,
+        set: async (hash, length) => (await this.#call<BestKnown>(uris.setBestKnown, { hash, length })).length,
       });
     } catch {
       problem.useBestKnownLengths(null);
