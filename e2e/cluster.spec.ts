@@ -2,15 +2,21 @@
  * The control center's page on a shared router (`kiln serve --router`): the page is served with
  * /cluster.json and no secret; it signs in to the cluster's router with credentials of its own (a wrong
  * ticket is refused and said so), solves on its own control center, and never takes another control
- * center's run for its own.
+ * center's run for its own. It signs in with a WAMP-Cryptosign key too (typed or from a key file, kept
+ * in memory only; a bad or unknown key refused in words), and keeps best known lengths with its control
+ * center (kiln.center.NAME.problem.*).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { Topics } from '../shared/protocol/uris.ts';
+import { Topics, centerUris } from '../shared/protocol/uris.ts';
+import type { BestKnown } from '../shared/protocol/wire.ts';
+import { problemHash } from '../shared/tsp/problem.ts';
+import { randomProblem } from '../renderer/src/lib/randomProblem.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../test/helpers/cluster-router.ts';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
 import { join, KilnProcess } from '../test/helpers/kiln-process.ts';
@@ -98,4 +104,67 @@ test('signs in to the cluster with its own ticket, solves on its own control cen
   await expect(page.getByTestId('run-phase')).toHaveText('stopped');
   await expect(title).toHaveText('ours-later');
   await client.close();
+});
+
+test('signs in with a WAMP-Cryptosign key from a key file, refusing bad and unknown keys in words, and keeps best known lengths with its control center', async ({
+  page,
+}) => {
+  await page.goto(uiUrl);
+  const status = page.getByTestId('connection-status');
+  const form = page.getByTestId('cluster-sign-in');
+  await form.getByLabel('Method').selectOption('cryptosign');
+  const typedKey = form.getByLabel('Private key (hex seed)');
+  const signIn = form.getByRole('button', { name: 'Sign in' });
+
+  // No key, then one that is no key: the form says what is wrong, and nothing is sent.
+  await signIn.click();
+  await expect(page.getByTestId('sign-in-error')).toHaveText('Give your Ed25519 private key: its seed in hex, or pick its key file.');
+  await typedKey.fill('abc123');
+  await signIn.click();
+  await expect(page.getByTestId('sign-in-error')).toContainText('The private key is not usable: the cryptosign key must be 64 or 128 hex digits');
+  await expect(status).toHaveAttribute('data-phase', 'signin');
+
+  // A well-formed key the router does not know: refused by the router, and the page says so.
+  await typedKey.fill(randomBytes(32).toString('hex'));
+  await signIn.click();
+  await expect(status).toHaveAttribute('data-phase', 'closed');
+  await expect(page.getByTestId('connection-error')).toContainText(/not_authorized.*no principal is authorized for public key/);
+
+  // The operator's key file (PKCS#8 PEM, owner-only): read in the page, its public key shown.
+  await typedKey.fill('');
+  await form.getByLabel('Identity (authid)').fill('control-key');
+  await form.getByTestId('key-file').setInputFiles(router.files.controllerKeyPem);
+  await expect(page.getByTestId('key-file-read')).toContainText('Key from controller.pem: public key');
+  await signIn.click();
+  await expect(status).toHaveAttribute('data-phase', 'open');
+  await expect(form).toBeHidden();
+  // Kept in memory only: not in the URL, storage, or the control center's log.
+  const kept = await page.evaluate(() => location.href + JSON.stringify(localStorage) + JSON.stringify(sessionStorage));
+  expect(kept).not.toContain(router.secrets.controllerKeyHex);
+  expect(serve.output.join('\n')).not.toContain(router.secrets.controllerKeyHex);
+
+  // A best known length typed on this page is kept by its control center, and one set elsewhere shows here.
+  await page.getByTestId('random-count').fill('30');
+  await page.getByTestId('random-seed').fill('3');
+  await page.getByTestId('random-generate').click();
+  await expect(page.getByTestId('problem-summary')).toContainText('30 cities');
+  await page.getByTestId('best-known').fill('12345');
+  await page.getByTestId('best-known').press('Enter');
+  await expect(page.getByTestId('problem-summary')).toContainText('best known 12,345');
+  await expect(page.getByTestId('best-known-error')).toHaveCount(0);
+  const hash = problemHash(randomProblem(30, 3));
+  const alpha = centerUris('alpha');
+  const { session, client } = await join(
+    router.url,
+    { method: 'ticket', authid: 'control-1', ticket: router.secrets.controllerTicket },
+    undefined,
+    CLUSTER_REALM,
+  );
+  try {
+    expect(await session.call<BestKnown>(alpha.bestKnown, [], { hash })).toEqual({ hash, length: 12345 });
+    await session.call(alpha.setBestKnown, [], { hash, length: 23456 });
+    await expect(page.getByTestId('best-known')).toHaveValue('23456');
+  } finally {
+    await client.close();
+  }
 });

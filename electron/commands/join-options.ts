@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { REALM } from '../../shared/protocol/uris.ts';
 import { REALM_NAME } from '../../shared/cluster-info.ts';
+import { ED25519_PKCS8_PREFIX, checkClaimedPublicKey, parseEd25519Key } from '../../shared/ed25519-key.ts';
 import type { Credentials } from '../wamp/client.ts';
 import { UsageError } from './command.ts';
 import { readOwnerOnlyFile } from './secret-file.ts';
@@ -114,24 +115,13 @@ function trimmedSecret(text: string, where: string): string {
   return secret;
 }
 
-// DER prefix of an Ed25519 PKCS#8 private key (RFC 8410); the 32-byte seed follows it.
-const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
 /**
- * An Ed25519 private key as Crossbar.io's tools write it: the 32-byte seed in hex, libsodium's
- * 64-byte secret key (seed then public key) in hex, or a PKCS#8 PEM (openssl genpkey -algorithm ed25519).
+ * An Ed25519 private key in any of the forms shared/ed25519-key.ts reads (hex seed, libsodium's
+ * seed and public key, Crossbar.io's key file); a PEM is left to node:crypto, which names the
+ * algorithm of a key that is not Ed25519.
  */
 export function ed25519PrivateKey(text: string): KeyObject {
-  const hex = text.replace(/\s+/g, '');
-  if (/^[0-9a-fA-F]{64}$/.test(hex) || /^[0-9a-fA-F]{128}$/.test(hex)) {
-    const seed = Buffer.from(hex.slice(0, 64), 'hex');
-    const key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-    if (hex.length === 128 && ed25519PublicHex(key) !== hex.slice(64).toLowerCase()) {
-      throw new UsageError('the Ed25519 key is 64 bytes but its second half is not the public key of its first');
-    }
-    return key;
-  }
-  if (text.includes('-----BEGIN')) {
+  if (text.includes('-----BEGIN') && !/^\s*private-key-ed25519:/m.test(text)) {
     let key: KeyObject;
     try {
       key = createPrivateKey(text);
@@ -141,7 +131,14 @@ export function ed25519PrivateKey(text: string): KeyObject {
     if (key.asymmetricKeyType !== 'ed25519') throw new UsageError(`the cryptosign key is ${key.asymmetricKeyType}, not Ed25519`);
     return key;
   }
-  throw new UsageError('the cryptosign key must be 64 or 128 hex digits or a PKCS#8 PEM Ed25519 private key');
+  try {
+    const parsed = parseEd25519Key(text);
+    const key = createPrivateKey({ key: Buffer.from(ED25519_PKCS8_PREFIX + parsed.seedHex, 'hex'), format: 'der', type: 'pkcs8' });
+    checkClaimedPublicKey(parsed, ed25519PublicHex(key));
+    return key;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** The raw public key (64 hex) that HELLO announces: the last 32 bytes of its SubjectPublicKeyInfo. */

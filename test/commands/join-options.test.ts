@@ -51,7 +51,7 @@ describe('joining options (--realm, --authid, --authmethod, the secret)', () => 
       const challenge = Buffer.alloc(32, 7);
       expect(verify(null, challenge, createPublicKey(privateKey), sign(null, challenge, credentials.privateKey))).toBe(true);
     }
-    expect(() => ed25519PrivateKey(seed + seed)).toThrow(/second half is not the public key/);
+    expect(() => ed25519PrivateKey(seed + seed)).toThrow(/public half is not the public key of its private half/);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     expect(() => ed25519PrivateKey(rsa)).toThrow(/is rsa, not Ed25519/);
     expect(() => ed25519PrivateKey('zz')).toThrow(/64 or 128 hex digits/);

@@ -1,7 +1,7 @@
 /**
  * A router like an operator's cluster router: Kiln's roles on a realm that is not Kiln's default,
  * no orchestrator, and principals for each way a component can authenticate (ticket, WAMP-CRA,
- * WAMP-Cryptosign), with their secrets in owner-only files as an operator would keep them.
+ * WAMP-Cryptosign, for compute and for a controller), with their secrets in owner-only files as an operator would keep them.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,8 +24,8 @@ export interface ClusterRouter {
   url: string;
   router: Router;
   /** Secrets, each in its own mode-0600 file. */
-  files: { controllerTicket: string; computeTicket: string; computeCra: string; computeKey: string };
-  secrets: { controllerTicket: string; computeTicket: string; computeCra: string; computeKeyHex: string };
+  files: { controllerTicket: string; computeTicket: string; computeCra: string; computeKey: string; controllerKeyPem: string };
+  secrets: { controllerTicket: string; computeTicket: string; computeCra: string; computeKeyHex: string; controllerKeyHex: string };
   /** Lets pages of this origin (a control center's UI, e.g. http://127.0.0.1:PORT) open sessions, as an operator configures it. */
   allowOrigin(origin: string): void;
   close(): Promise<void>;
@@ -33,11 +33,16 @@ export interface ClusterRouter {
 
 export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Promise<ClusterRouter> {
   const dir = mkdtempSync(join(tmpdir(), 'kiln-cluster-'));
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  // The seed is the last 32 bytes of the PKCS#8 DER; the raw public key the last 32 of the SPKI.
-  const seedHex = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32).toString('hex');
-  const publicHex = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
-  const secrets = { controllerTicket: newSecret(), computeTicket: newSecret(), computeCra: newSecret(), computeKeyHex: seedHex };
+  const compute = ed25519Pair();
+  const controller = ed25519Pair();
+  const seedHex = compute.seedHex;
+  const secrets = {
+    controllerTicket: newSecret(),
+    computeTicket: newSecret(),
+    computeCra: newSecret(),
+    computeKeyHex: seedHex,
+    controllerKeyHex: controller.seedHex,
+  };
   const write = (name: string, text: string): string => {
     const path = join(dir, name);
     writeFileSync(path, `${text}\n`, { mode: 0o600 });
@@ -48,6 +53,7 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
     computeTicket: write('compute.ticket', secrets.computeTicket),
     computeCra: write('compute.cra', secrets.computeCra),
     computeKey: write('compute.key', seedHex),
+    controllerKeyPem: write('controller.pem', controller.pem),
   };
   const router = createRouter({
     realms: [
@@ -61,7 +67,12 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
             },
           }),
           wampcraAuth({ principals: { 'worker-cra': { secret: secrets.computeCra, role: Roles.compute } } }),
-          cryptosignAuth({ principals: { 'worker-key': { authorizedKeys: [publicHex], role: Roles.compute } } }),
+          cryptosignAuth({
+            principals: {
+              'worker-key': { authorizedKeys: [compute.publicHex], role: Roles.compute },
+              'control-key': { authorizedKeys: [controller.publicHex], role: Roles.controller },
+            },
+          }),
         ],
         roles: KILN_ROLES,
       },
@@ -81,5 +92,15 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
       await server.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A fresh Ed25519 key: the seed (the last 32 bytes of the PKCS#8 DER), its PEM, and the raw public key (the last 32 of the SPKI). */
+function ed25519Pair(): { seedHex: string; pem: string; publicHex: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    seedHex: privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32).toString('hex'),
+    pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim(),
+    publicHex: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex'),
   };
 }

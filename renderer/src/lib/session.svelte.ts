@@ -30,7 +30,7 @@ import { credit } from './credit.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
-import { clusterEndpoint, resolveEndpoint, type RouterEndpoint } from './wamp/endpoint.ts';
+import { clusterEndpoint, resolveEndpoint, type ClusterSignIn, type RouterEndpoint } from './wamp/endpoint.ts';
 import { createConnection } from './wamp/connection.ts';
 import { RunFeed } from './feed/run-feed.ts';
 
@@ -77,11 +77,14 @@ class RouterSession {
    * Worker; or the worker refused).
    */
   #feedOnPage: boolean;
+  /** The page's own choice, before any refusal: a cluster sign-in after a refused one tries the worker again. */
+  readonly #feedOnPageChosen: boolean;
   #feed: RunFeed | null = null;
 
   constructor(endpoint: RouterEndpoint, feedOnPage: boolean) {
     this.endpoint = endpoint;
     this.#feedOnPage = feedOnPage;
+    this.#feedOnPageChosen = feedOnPage;
   }
 
   #startFeed(): void {
@@ -89,6 +92,7 @@ class RouterSession {
       this.endpoint,
       (progress, received) => currentRun.onFeedProgress(progress, received),
       (reason) => {
+        if (this.#feed !== feed) return; // a feed of credentials signed in with before
         console.warn(`Kiln: progress comes through the page's own session (${reason})`);
         this.#feed = null;
         this.#feedOnPage = true;
@@ -122,11 +126,15 @@ class RouterSession {
   }
 
   /** Signs in to the cluster's router with the user's own credentials (kept in this page's memory only). */
-  signIn(authid: string, method: 'ticket' | 'wampcra', secret: string): void {
+  signIn(credentials: ClusterSignIn): void {
     if (!this.cluster) return;
-    this.endpoint = clusterEndpoint(this.cluster, { authid, method, secret });
+    this.endpoint = clusterEndpoint(this.cluster, credentials);
     this.#connection?.close();
     this.#connection = null;
+    // The run feed worker signs in with these credentials too: a refused one's worker goes.
+    this.#feed?.close();
+    this.#feed = null;
+    this.#feedOnPage = this.#feedOnPageChosen;
     this.connect();
   }
 

@@ -47,6 +47,8 @@ declare module 'autobahn-browser' {
     transports: { type: 'websocket'; url: string; serializers?: Serializer[] }[];
     authmethods?: string[];
     authid?: string;
+    /** HELLO.Details.authextra (cryptosign: the public key, {pubkey}). */
+    authextra?: Record<string, unknown>;
     onchallenge?: (session: Session, method: string, extra: unknown) => string;
     max_retries?: number;
     initial_retry_delay?: number;
@@ -84,6 +86,13 @@ declare module 'autobahn-browser' {
     auth_cra: {
       sign(key: string, challenge: string): string;
       derive_key(secret: string, salt: string, iterations?: number, keylen?: number): string;
+    };
+    /** The bundled tweetnacl: Ed25519 for WAMP-Cryptosign. */
+    nacl: {
+      sign: {
+        keyPair: { fromSeed(seed: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } };
+        detached(message: Uint8Array, secretKey: Uint8Array): Uint8Array;
+      };
     };
   };
   export default autobahn;

@@ -1,15 +1,16 @@
 import autobahn, { type Connection } from 'autobahn-browser';
 import { REALM } from '../../../../shared/protocol/uris.ts';
+import { signChallenge } from './cryptosign.ts';
 import type { RouterEndpoint } from './endpoint.ts';
 
 /**
  * An autobahn connection to Kiln's realm as the control center's sessions make it (the page's, and its
  * run feed worker's): MessagePack where the bundle has it (tours travel as bytes), else JSON; the
- * endpoint's realm and ticket (or WAMP-CRA secret); reconnecting forever, backing off from 1 s to 10 s, since the router may be
+ * endpoint's realm and ticket (or WAMP-CRA secret, or Ed25519 key); reconnecting forever, backing off from 1 s to 10 s, since the router may be
  * restarting with the app.
  */
 export function createConnection(endpoint: RouterEndpoint): Connection {
-  const { url, authmethods, authid, ticket } = endpoint;
+  const { url, authmethods, authid, ticket, key } = endpoint;
   const serializers = autobahn.serializer.MsgpackSerializer
     ? [new autobahn.serializer.MsgpackSerializer(), new autobahn.serializer.JSONSerializer()]
     : [new autobahn.serializer.JSONSerializer()];
@@ -18,14 +19,17 @@ export function createConnection(endpoint: RouterEndpoint): Connection {
     transports: [{ type: 'websocket', url, serializers }],
     authmethods,
     authid,
+    // WAMP-Cryptosign: the router finds the principal by the public key announced here.
+    authextra: key ? { pubkey: key.publicKey } : undefined,
     onchallenge: (_session, method, extra) => {
       if (method === 'ticket' && ticket) return ticket;
       // A cluster's router (kiln serve --router) may ask the user's WAMP-CRA secret instead.
       if (method === 'wampcra' && ticket && authmethods.includes('wampcra')) {
         const { challenge, salt, iterations, keylen } = (extra ?? {}) as { challenge?: string; salt?: string; iterations?: number; keylen?: number };
-        const key = salt ? autobahn.auth_cra.derive_key(ticket, salt, iterations, keylen) : ticket;
-        return autobahn.auth_cra.sign(key, String(challenge));
+        const derived = salt ? autobahn.auth_cra.derive_key(ticket, salt, iterations, keylen) : ticket;
+        return autobahn.auth_cra.sign(derived, String(challenge));
       }
+      if (method === 'cryptosign' && key) return signChallenge(key, extra);
       throw new Error(`the router asked for ${method}, which this page cannot answer`);
     },
     max_retries: -1,

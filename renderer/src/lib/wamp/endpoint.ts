@@ -14,6 +14,7 @@
 
 import { CLUSTER_INFO_PATH, parseClusterInfo, type ClusterInfo } from '../../../../shared/cluster-info.ts';
 import type { KilnBridge } from '../../../../shared/desktop-bridge.ts';
+import type { CryptosignKey } from './cryptosign.ts';
 
 declare global {
   interface Window {
@@ -21,7 +22,13 @@ declare global {
   }
 }
 
-export type AuthMethod = 'ticket' | 'wampcra' | 'anonymous';
+export type AuthMethod = 'ticket' | 'wampcra' | 'cryptosign' | 'anonymous';
+
+/** The credentials a user signs in to a cluster's router with (kept in the page's memory only). */
+export type ClusterSignIn =
+  | { method: 'ticket' | 'wampcra'; authid: string; secret: string }
+  /** authid optional: the router finds the principal by the public key. */
+  | { method: 'cryptosign'; authid?: string; key: CryptosignKey };
 
 export interface RouterEndpoint {
   url: string;
@@ -34,6 +41,8 @@ export interface RouterEndpoint {
   authid?: string;
   /** The ticket, or the WAMP-CRA secret. */
   ticket?: string;
+  /** The Ed25519 key pair (WAMP-Cryptosign). */
+  key?: CryptosignKey;
 }
 
 /** The control center on a shared router this page belongs to, or null when it is Kiln's own router's. */
@@ -48,9 +57,11 @@ export async function findCluster(win: Window): Promise<ClusterInfo | null> {
 }
 
 /** A cluster's endpoint with the credentials the user signed in with (none yet: authmethods empty). */
-export function clusterEndpoint(info: ClusterInfo, signIn?: { authid: string; method: 'ticket' | 'wampcra'; secret: string }): RouterEndpoint {
+export function clusterEndpoint(info: ClusterInfo, signIn?: ClusterSignIn): RouterEndpoint {
   const endpoint: RouterEndpoint = { url: info.router, realm: info.realm, center: info.center, authmethods: [] };
-  return signIn ? { ...endpoint, authmethods: [signIn.method], authid: signIn.authid, ticket: signIn.secret } : endpoint;
+  if (!signIn) return endpoint;
+  if (signIn.method === 'cryptosign') return { ...endpoint, authmethods: ['cryptosign'], authid: signIn.authid, key: signIn.key };
+  return { ...endpoint, authmethods: [signIn.method], authid: signIn.authid, ticket: signIn.secret };
 }
 
 export function resolveEndpoint(win: Window): RouterEndpoint {
