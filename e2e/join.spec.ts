@@ -1,7 +1,7 @@
 /**
  * The join page against a real Kiln (startKiln as `kiln serve` runs it): browser donors (Chromium
  * pages, one Web Worker each) join through invites made by kiln.lan.createInvite, receive kiln.anneal
- * calls, add to a run without hurting it, lose no work when closed mid-run or revoked, may only
+ * calls, add to a run without hurting it, show in the control center's Machines table with their live load, lose no work when closed mid-run or revoked, may only
  * compute, show an expired, revoked or unknown invite clearly, and fit a phone screen.
  */
 import { existsSync } from 'node:fs';
@@ -107,6 +107,14 @@ test('the control center lists a browser donor beside the machines', async ({ br
   await expect(row).toHaveAttribute('data-kind', 'browser');
   await expect(row).toContainText('Browser');
   await expect(page.locator('[data-testid="machine-row"][data-worker-id="local"]')).toHaveAttribute('data-kind', 'node');
+  // The donor's row follows its load during a run, as a machine's does (machines.spec.ts), and is idle again after it.
+  await expect(row.getByTestId('machine-state')).toHaveText('idle');
+  const started = await startRun(7);
+  await expect(row.getByTestId('machine-state')).toHaveText('working');
+  await expect(row.getByTestId('machine-inflight')).toHaveText('1 / 1');
+  await expectFinishedWith(started.runId, donors[0].workerId);
+  await expect(row.getByTestId('machine-state')).toHaveText('idle');
+  await expect(row.getByTestId('machine-inflight')).toHaveText('0 / 1');
   await page.close();
 });
 

@@ -60,6 +60,8 @@ test('runs are kept across a crash and restart of kiln serve, reopen, overlay, e
   await expect(page.getByTestId('opened-run')).toBeVisible();
   await expect(page.getByTestId('problem-summary')).toContainText('random300-seed5');
   await expect(page.getByTestId('map-message')).toHaveCount(0);
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-tour-cities', '300');
+  await expect(page.getByTestId('opened-run')).toContainText(/local \d+/);
   await expect(page.getByTestId('convergence-chart')).toHaveAttribute('data-legend', /random300-seed5 · /);
   const downloading = page.waitForEvent('download');
   await page.getByTestId('export-tour').click();
@@ -96,6 +98,13 @@ test('runs are kept across a crash and restart of kiln serve, reopen, overlay, e
   await expect(page.getByTestId('run-phase')).toHaveText('finished', { timeout: 20_000 });
   expect(Number(await page.getByTestId('best-length').getAttribute('data-value'))).toBeLessThanOrEqual(firstBest);
   await expect(rows).toHaveCount(3);
+  // It did start from that tour (a run from scratch may happen to end as short): its curve begins at the past best.
+  const continuedId = (await rows.nth(0).getAttribute('data-run-id'))!;
+  const exportingContinued = page.waitForEvent('download');
+  await rows.nth(0).getByTestId('run-export').click();
+  const continued = JSON.parse(readFileSync(await (await exportingContinued).path(), 'utf8')) as { continued: boolean; convergence: Array<[number, number]> };
+  expect(continued.continued).toBe(true);
+  expect(continued.convergence[0][1]).toBe(firstBest);
 
   // Delete the seed-6 run, then keep only the newest one.
   await page.locator('[data-testid="run-row"]', { hasText: 'random300-seed6' }).getByTestId('run-delete').click();
@@ -104,5 +113,10 @@ test('runs are kept across a crash and restart of kiln serve, reopen, overlay, e
   await page.getByTestId('runs-keep').fill('1');
   await page.getByTestId('runs-keep').press('Enter');
   await expect(rows).toHaveCount(1);
-  await expect(rows.nth(0)).toContainText('random300-seed5');
+  // The newest, the continued run, stays (the run it continued is on the same set, with the same name).
+  await expect(rows.nth(0)).toHaveAttribute('data-run-id', continuedId);
+  // The cap holds for runs that end later: the next one replaces it.
+  await solveRandom(page, 7, 1);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.nth(0)).toContainText('random300-seed7');
 });
