@@ -35,8 +35,11 @@ test.afterAll(async () => {
   await kiln?.close();
 });
 
-async function openControlCenter(page: Page): Promise<void> {
-  await page.goto(kiln.uiUrl);
+/** `search`: the page's query, e.g. `{ feed: 'main' }`. */
+async function openControlCenter(page: Page, search: Record<string, string> = {}): Promise<void> {
+  const url = new URL(kiln.uiUrl);
+  for (const [name, value] of Object.entries(search)) url.searchParams.set(name, value);
+  await page.goto(url.href);
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
 }
 
@@ -87,8 +90,10 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   await page.getByTestId('budget-seconds').fill('120');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-phase')).toHaveText('running');
-  // Progress comes decoded from the run feed's worker, not through the page's main thread.
+  // Progress comes decoded from the run feed's worker, not through the page's main thread, and the
+  // city set went to kiln.solve.start through that worker's session too.
   await expect(page.getByTestId('run-phase')).toHaveAttribute('data-feed', 'worker');
+  await expect(page.getByTestId('start')).toHaveAttribute('data-thread', 'worker');
 
   // A second window (its own browser context: another user) joins the run while it goes.
   const watcher = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
@@ -105,7 +110,8 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   await expect(page.getByTestId('gap')).toHaveAttribute('data-value', '0');
   await expect(watcher.getByTestId('gap')).toHaveAttribute('data-value', '0');
 
-  // The tour is drawn over the cities: many more pixels than the 52 dots alone.
+  // The map's worker drew the live best tour (all 52 cities), and it is on screen: many more pixels than the 52 dots alone.
+  await expect(map).toHaveAttribute('data-tour-cities', '52');
   await expect.poll(() => paintedPixels(page)).toBeGreaterThan(citiesOnly * 1.2);
   // Every load chart has a line for the local worker (kiln serve's compute, worker id "local").
   for (const chart of ['load-chart-moves', 'load-chart-cpu', 'load-chart-inflight']) {
@@ -168,6 +174,25 @@ test('a window opened, or reloaded, after the last improvement of a run shows th
   await page.getByTestId('stop').click();
   await expect(late.getByTestId('run-phase')).toHaveText('stopped');
   await late.context().close();
+});
+
+test('without the workers (?feed=main&map=main, the benchmark baseline) the page starts, follows and draws the run itself', async ({ page }) => {
+  await openControlCenter(page, { feed: 'main', map: 'main' });
+  await page.getByTestId('file-input').setInputFiles(BERLIN52);
+  const map = page.getByTestId('map-canvas');
+  await expect(map).toHaveAttribute('data-thread', 'main');
+  await expect.poll(() => paintedPixels(page)).toBeGreaterThan(0);
+  const citiesOnly = await paintedPixels(page);
+  await page.getByTestId('budget-seconds').fill('120');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('running');
+  await expect(page.getByTestId('start')).toHaveAttribute('data-thread', 'page');
+  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-feed', 'page');
+  await expect(page.getByTestId('best-length')).toHaveAttribute('data-value', String(BERLIN52_OPTIMUM), { timeout: 30_000 });
+  await expect(map).toHaveAttribute('data-tour-cities', '52');
+  await expect.poll(() => paintedPixels(page)).toBeGreaterThan(citiesOnly * 1.2);
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('stopped');
 });
 
 test('a malformed city set is refused with its line and the reason', async ({ page }) => {

@@ -1,4 +1,5 @@
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartOptions } from 'chart.js';
+import { chartFrames } from './chart-frames.ts';
 import { cssColour } from './theme.svelte.ts';
 
 // Register only what the line charts use, so the bundle leaves the rest of chart.js out.
@@ -51,4 +52,19 @@ export function applyThemeColours(chart: Chart<'line', XY[]>, element: Element):
     if ('title' in scale && scale.title) scale.title.color = text;
   }
   if (chart.options.plugins?.legend?.labels) chart.options.plugins.legend.labels.color = text;
+}
+
+/** Redraws a chart in an animation frame of its own (lib/chart-frames.ts), with its data as it is then; `drawn` runs right after. */
+export function redrawInFrame<C extends Chart<'line', XY[], string>>(chart: C, drawn: (chart: C) => void = () => {}): void {
+  chartFrames.schedule(chart, () => {
+    chart.update('none');
+    drawn(chart);
+  });
+}
+
+/** Destroys a chart, and its redraw if one is pending. */
+export function destroyChart(chart: Chart<'line', XY[], string> | null): void {
+  if (!chart) return;
+  chartFrames.cancel(chart);
+  chart.destroy();
 }

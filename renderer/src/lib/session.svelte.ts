@@ -3,7 +3,7 @@
  * feeds the rune stores from subscriptions, and is the only place that calls procedures:
  * components never touch the network.
  */
-import autobahn, { type Connection, type Session } from 'autobahn-browser';
+import type { Connection, Session } from 'autobahn-browser';
 import { untrack } from 'svelte';
 import type {
   BestKnown,
@@ -33,28 +33,15 @@ import { machines } from './machines.svelte.ts';
 import { clusterEndpoint, resolveEndpoint, type ClusterSignIn, type RouterEndpoint } from './wamp/endpoint.ts';
 import { createConnection } from './wamp/connection.ts';
 import { RunFeed } from './feed/run-feed.ts';
+import { CallError, callResult, toCallError } from './wamp/call.ts';
+
+export { CallError };
+
+/** Which thread encoded and sent a call: the run feed worker's session, or the page's own. */
+export type CallThread = 'worker' | 'page';
 
 /** 'signin': a cluster's page waiting for the user's credentials. */
 export type ConnectionPhase = 'signin' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** A refused call: the error URI the callee or router answered with, and its message. */
-export class CallError extends Error {
-  constructor(
-    readonly uri: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CallError';
-  }
-}
-
-function toCallError(error: unknown): CallError {
-  if (error instanceof autobahn.Error) {
-    const detail = error.args?.[0] ?? error.kwargs?.message;
-    return new CallError(error.error, typeof detail === 'string' ? detail : error.error);
-  }
-  return new CallError('kiln.error.client', error instanceof Error ? error.message : String(error));
-}
 
 class RouterSession {
   phase = $state<ConnectionPhase>('connecting');
@@ -294,22 +281,34 @@ class RouterSession {
     const session = this.#session;
     if (!session) throw new CallError('kiln.error.not_connected', 'not connected to the router');
     try {
-      const result = await session.call<unknown>(procedure, args, kwargs);
-      // autobahn answers with the bare value for a single positional result, else a Result object.
-      if (isAutobahnResult(result)) return (result.kwargs && Object.keys(result.kwargs).length > 0 ? result.kwargs : result.args[0]) as T;
-      return result as T;
+      return callResult(await session.call<unknown>(procedure, args, kwargs)) as T;
     } catch (error) {
       throw toCallError(error);
     }
   }
 
-  /** kiln.solve.start (from `startTour`, a past best, when given): answers at once with the run's initial state. Throws CallError when refused. */
-  async startRun(problem: ProblemData, budgetMs: number, params: SolveParams, startTour?: Int32Array): Promise<RunState> {
+  /**
+   * A call with a big payload (a city set): placed by the run feed worker's session, so that encoding
+   * and sending it do not block the page; on this session where there is no worker, or its session is
+   * not open (nothing was sent then).
+   */
+  async #callOffPage<T>(procedure: string, kwargs: Record<string, unknown>): Promise<{ value: T; thread: CallThread }> {
+    const answer = this.#feed ? await this.#feed.call(procedure, [], kwargs) : null;
+    if (answer?.ok) return { value: answer.value as T, thread: 'worker' };
+    if (answer?.sent) throw new CallError(answer.uri, answer.message);
+    return { value: await this.#call<T>(procedure, kwargs), thread: 'page' };
+  }
+
+  /**
+   * kiln.solve.start (from `startTour`, a past best, when given): answers at once with the run's initial
+   * state, and which thread sent the request. Throws CallError when refused.
+   */
+  async startRun(problem: ProblemData, budgetMs: number, params: SolveParams, startTour?: Int32Array): Promise<{ state: RunState; thread: CallThread }> {
     const request: Record<string, unknown> = { problem: problemToWire(problem), budgetMs, params };
     if (startTour) request.tour = toBytes(startTour);
-    const state = await this.#call<RunState>(this.#uris.solveStart, request);
+    const { value: state, thread } = await this.#callOffPage<RunState>(this.#uris.solveStart, request);
     currentRun.follow(state);
-    return state;
+    return { state, thread };
   }
 
   /** kiln.credit.board for one run (the leaderboard's "This run" view). */
@@ -388,10 +387,6 @@ function takesRunProblem(problemHash: string): boolean {
 /** Kiln publishes its payloads as the single positional argument; keyword arguments are accepted too. */
 function payloadOf(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): unknown {
   return args && args.length > 0 ? args[0] : kwargs;
-}
-
-function isAutobahnResult(value: unknown): value is { args: unknown[]; kwargs: Record<string, unknown> | null } {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { args?: unknown }).args) && 'kwargs' in value;
 }
 
 export const router = new RouterSession(resolveEndpoint(window), new URLSearchParams(location.search).get('feed') === 'main' || typeof Worker !== 'function');

@@ -2,10 +2,14 @@
  * The run feed's worker: its own WAMP session, subscribed to every run's progress, so that receiving
  * and decoding a 30,000-city tour ten times a second happens off the page's main thread. The page gets
  * the followed run's latest progress with its tour as a transferred Int32Array, one at a time, the next
- * once the page has shown the last (see handover.ts).
+ * once the page has shown the last (see handover.ts). It also places the page's calls with a big payload
+ * (kiln.solve.start with its city set: calls.ts), so encoding and sending them never block the page.
  */
+import type { Session } from 'autobahn-browser';
 import { Topics } from '../../../../shared/protocol/uris.ts';
+import { callResult, toCallError } from '../wamp/call.ts';
 import { createConnection } from '../wamp/connection.ts';
+import type { CallAnswer } from './calls.ts';
 import type { FromFeedWorker, ToFeedWorker } from './messages.ts';
 import { ProgressHandover } from './handover.ts';
 import { decodeProgress } from './progress.ts';
@@ -24,18 +28,34 @@ function onProgress(payload: unknown): void {
   if (progress) handover.received(progress);
 }
 
+/** The worker's session while it is open. */
+let session: Session | null = null;
+
+async function answerCall(procedure: string, args: unknown[], kwargs: Record<string, unknown>): Promise<CallAnswer> {
+  // Not sent: the page places it on its own session instead.
+  if (!session?.isOpen) return { ok: false, sent: false, uri: 'kiln.error.not_connected', message: 'the run feed worker is not connected' };
+  try {
+    return { ok: true, value: callResult(await session.call<unknown>(procedure, args, kwargs)) };
+  } catch (error) {
+    const { uri, message } = toCallError(error);
+    return { ok: false, sent: true, uri, message };
+  }
+}
+
 scope.onmessage = ({ data }) => {
   switch (data.type) {
     case 'connect': {
       const connection = createConnection(data.endpoint);
-      connection.onopen = (session) => {
-        session
+      connection.onopen = (opened) => {
+        session = opened;
+        opened
           .subscribe(Topics.anyRunProgress, (args, kwargs) => onProgress(args && args.length > 0 ? args[0] : kwargs), { match: 'wildcard' })
           .then(undefined, (error: unknown) =>
             scope.postMessage({ type: 'refused', reason: `cannot follow progress: ${String((error as { error?: string }).error ?? error)}` }),
           );
       };
       connection.onclose = (reason, details) => {
+        session = null;
         // autobahn retries what may pass (a lost or unreachable router); a refusal is final.
         if (!details.will_retry) scope.postMessage({ type: 'refused', reason: details.reason ?? reason });
         return false;
@@ -47,5 +67,10 @@ scope.onmessage = ({ data }) => {
       return handover.follow(data.runId);
     case 'shown':
       return handover.shown();
+    case 'call': {
+      const { id, procedure, args, kwargs } = data;
+      void answerCall(procedure, args, kwargs).then((answer) => scope.postMessage({ type: 'answer', id, answer }));
+      return;
+    }
   }
 };
