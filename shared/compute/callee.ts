@@ -55,6 +55,9 @@ export class ComputeCallee {
     // Registered, the callee is dealt slices at once: only threads that have loaded can take them.
     await this.pool.ready();
     await this.session.subscribe(Topics.anyRunState, (args) => this.onRunState(args?.[0]), { match: 'wildcard' });
+    // Said before registering, the worker id is bound to this session (worker-ids.ts) before any slice is
+    // dealt, whatever the router's ordering of events and results: every slice counts under it.
+    this.publishLoad();
     this.registration = await this.session.register(annealProcedure(this.session.id), (_args, kwargs) => this.anneal(kwargs), {
       concurrency: this.pool.size,
     });
