@@ -4,7 +4,8 @@
  * ticket is refused and said so), solves on its own control center, and never takes another control
  * center's run for its own. It signs in with a WAMP-Cryptosign key too (typed or from a key file, kept
  * in memory only; a bad or unknown key refused in words), and keeps best known lengths with its control
- * center (kiln.center.NAME.problem.*).
+ * center (kiln.center.NAME.problem.*). Its "Create invite" explains that machines join the cluster with
+ * the cluster's credentials, and the command it gives adds a worker that the page then lists.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -166,5 +167,47 @@ test('signs in with a WAMP-Cryptosign key from a key file, refusing bad and unkn
     await expect(page.getByTestId('best-known')).toHaveValue('23456');
   } finally {
     await client.close();
+  }
+});
+
+test("Create invite on a cluster explains that machines join with the cluster's credentials, and its command adds a worker", async ({ page }) => {
+  await page.goto(uiUrl);
+  const form = page.getByTestId('cluster-sign-in');
+  await form.getByLabel('Identity (authid)').fill('control-1');
+  await form.getByLabel('Ticket', { exact: true }).fill(router.secrets.controllerTicket);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+
+  await expect(page.getByTestId('cluster-lan-note')).toHaveText(
+    'This control center is on a router cluster: machines join the cluster with its credentials, not by LAN invitation.',
+  );
+  await page.getByTestId('create-invite').click();
+  const dialog = page.getByTestId('cluster-invite-dialog');
+  await expect(dialog.getByTestId('cluster-invite-why')).toContainText(
+    `This control center runs on the router cluster ${router.url} (realm ${CLUSTER_REALM}), which admits only the principals its operator configured, so it cannot invite machines with a link or a LAN invitation. Workers join the cluster with the cluster's credentials`,
+  );
+  const command = dialog.getByTestId('cluster-worker-command');
+  await expect(command).toHaveValue(
+    `kiln worker --router ${router.url} --realm ${CLUSTER_REALM} --authid AUTHID --authmethod cryptosign --secret-file ~/.config/kiln/worker.key`,
+  );
+  await expect(dialog.getByRole('button', { name: 'Copy' })).toBeDisabled();
+  // The operator's compute principal, and where that machine keeps its key.
+  await dialog.getByLabel("Worker's identity (authid)").fill('worker-key');
+  await dialog.getByLabel('Secret file on that machine').fill(router.files.computeKey);
+  const given = `kiln worker --router ${router.url} --realm ${CLUSTER_REALM} --authid worker-key --authmethod cryptosign --secret-file ${router.files.computeKey}`;
+  await expect(command).toHaveValue(given);
+  await expect(dialog.getByRole('button', { name: 'Copy' })).toBeEnabled();
+
+  // Run on a machine, that very command adds a worker, which the control center's page lists.
+  const worker = new KilnProcess(
+    spawn(process.execPath, [KILN, ...given.split(' ').slice(1), '--id', 'invited', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  try {
+    await worker.line(/joined .* with 1 threads/, 60_000);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.locator('[data-testid=machine-row][data-worker-id=invited]')).toBeVisible();
+  } finally {
+    await worker.stop();
   }
 });
