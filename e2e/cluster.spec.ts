@@ -168,6 +168,14 @@ test('signs in with a WAMP-Cryptosign key from a key file, refusing bad and unkn
   } finally {
     await client.close();
   }
+
+  // The run feed worker signed in with the same key: it sends the run's city set and brings its progress.
+  await page.getByTestId('budget-seconds').fill('2');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('start')).toHaveAttribute('data-thread', 'worker');
+  await expect(page.getByTestId('run-phase')).toHaveText('finished', { timeout: 30_000 });
+  await expect(page.getByTestId('run-phase')).toHaveAttribute('data-feed', 'worker');
+  await expect(page.getByTestId('gap')).toHaveAttribute('data-value', /^-?\d/);
 });
 
 test("Create invite on a cluster explains that machines join with the cluster's credentials, and its command adds a worker", async ({ page }) => {
