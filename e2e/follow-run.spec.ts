@@ -1,10 +1,18 @@
 /**
- * A page that is already open when a run starts elsewhere (another window here) follows it with its
+ * A page that is already open when a run starts elsewhere (another window, or `kiln solve --router`) follows it with its
  * city set and live tour on the map: it fetches the set when it has none open, or only an earlier
  * followed run's; a set the user opened stays until they ask for the run's instead.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
 import { openControlCenter as openPage, serveKilnForSpec } from './serve-kiln.ts';
+
+const KILN = fileURLToPath(new URL('../bin/kiln.mjs', import.meta.url));
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -91,5 +99,49 @@ test('a set opened in the page stays when another window starts a run on another
     await stopRun(starter);
   } finally {
     for (const context of contexts) await context.close();
+  }
+});
+
+test('a page open before `kiln solve --router` starts a run on this control center shows its cities and tour', async ({ browser }) => {
+  const contexts: BrowserContext[] = [];
+  const scratch = mkdtempSync(join(tmpdir(), 'kiln-follow-'));
+  const { routerUrl, uiCredentials } = served();
+  // The page is open, with nothing to show, before the command starts its run.
+  const watcher = await freshPage(contexts, browser);
+  await expect(watcher.getByTestId('map-message')).toBeVisible();
+  // The ticket travels in the environment, as a user would pass it (never in argv).
+  const cli = spawn(
+    process.execPath,
+    [
+      KILN,
+      'solve',
+      fixturePath('berlin52.tsp'),
+      '--budget',
+      '2m',
+      '--router',
+      routerUrl,
+      '--authid',
+      uiCredentials.authid,
+      '--quiet',
+      '--out',
+      join(scratch, 'b.tour'),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KILN_TICKET: uiCredentials.ticket } },
+  );
+  let output = '';
+  cli.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  cli.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
+  try {
+    await showsRunOnMap(watcher, 52);
+    await expect(watcher.getByTestId('problem-summary')).toContainText('berlin52');
+    // Stopped from the page, the command gets the run's result and exits.
+    await stopRun(watcher);
+    expect(await exited, output).toBe(0);
+    expect(JSON.parse(output.trim().split('\n').at(-1)!)).toMatchObject({ name: 'berlin52', n: 52, state: 'stopped' });
+  } finally {
+    cli.kill('SIGTERM');
+    for (const context of contexts) await context.close();
+    rmSync(scratch, { recursive: true, force: true });
   }
 });
