@@ -20,7 +20,7 @@ import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { ActiveOrchestrators } from './peers.ts';
 import { rateLimitedLog } from './rate-limited-log.ts';
-import { Run, type SliceDone } from './run.ts';
+import { Run, type RunContext, type SliceDone } from './run.ts';
 import { WorkerRegistry, type Callee } from './workers.ts';
 import { ALPHA_MIN_CITIES, CandidateLists } from './candidates.ts';
 
@@ -89,7 +89,12 @@ export class Orchestrator {
     this.uris = centerUris(options.center);
     this.id = options.center ?? newRunId();
     this.problemProcedure = options.private ? Procedures.privateProblemGet(this.id) : this.uris.problemGet;
-    this.peers = new ActiveOrchestrators(session, this.id, () => ({ slots: this.workers.slotsByCallee() }));
+    this.peers = new ActiveOrchestrators(
+      session,
+      this.id,
+      () => ({ slots: this.workers.slotsByCallee() }),
+      () => this.workers.withinShare,
+    );
     this.remoteLog = rateLimitedLog(options.log ?? (() => {}));
     this.candidateLists = new CandidateLists(options.computeCandidates, (message) =>
       this.remoteLog(`no candidate lists (callees build nearest ones): ${message}`),
@@ -112,6 +117,7 @@ export class Orchestrator {
       this.peers.onChange(() => {
         this.workers.setShare(this.peers.count > 1 ? (callee) => this.peers.slotsOf(callee.calleeConcurrency, callee.session) : null);
       }),
+      this.workers.onWithinShare(() => this.peers.announce()),
     );
     await this.peers.attach();
     type Endpoint = (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown;
@@ -169,7 +175,10 @@ export class Orchestrator {
     this.problems.set(hash, problem);
     // Callees this run quarantined: barred from every run's deals until it ends (WorkerRegistry.bar).
     const barred: Callee[] = [];
-    const run: Run = new Run(newRunId(), problem, hash, budgetMs, params, {
+    void this.peers.setActive(true);
+    // This run deals once the router has its orchestrator's marker and the others dealing to the same callees have made room (peers.ts).
+    const shares = this.sharesSettled();
+    const run: Run = this.newRun(problem, hash, budgetMs, params, {
       session: this.session,
       problemFrom: this.problemProcedure === Procedures.problemGet ? undefined : this.problemProcedure,
       center: this.options.center,
@@ -183,6 +192,7 @@ export class Orchestrator {
       onSliceEnded: () => this.refill(run),
       startTour,
       startedAt,
+      readyToDeal: shares,
       onSliceDone: (slice) => {
         for (const listener of this.sliceListeners) listener(slice);
       },
@@ -197,7 +207,6 @@ export class Orchestrator {
     this.prune();
     // Slices go out at once with the lists callees build themselves; later ones name the new lists' revision.
     if (this.shipsCandidates(problem, params)) void this.candidateLists.prepare(hash, problem);
-    void this.peers.setActive(true);
     run.start();
     void run.finished().then((result) => {
       for (const callee of barred.splice(0)) this.workers.unbar(callee);
@@ -205,6 +214,22 @@ export class Orchestrator {
       for (const listener of this.endedListeners) listener(run, result);
     });
     return run;
+  }
+
+  /** A Run; one that cannot be made leaves this orchestrator inactive unless another run is going. */
+  private newRun(problem: ProblemData, hash: string, budgetMs: number, params: SolveParams, context: RunContext): Run {
+    try {
+      return new Run(newRunId(), problem, hash, budgetMs, params, context);
+    } catch (error) {
+      if (![...this.runs.values()].some((other) => other.isRunning)) void this.peers.setActive(false);
+      throw error;
+    }
+  }
+
+  /** Once the other active orchestrators have shrunk to their shares; one that never says so is logged, and dealt beside. */
+  private async sharesSettled(): Promise<void> {
+    const silent = await this.peers.settled();
+    if (silent.length > 0) this.remoteLog(`dealing beside orchestrators that did not say they made room: ${silent.join(', ')}`);
   }
 
   /** Whether a run's callees get alpha-nearness lists with its problem (segment slices build lists of their own). */

@@ -99,6 +99,8 @@ export interface RunContext {
   now?: () => number;
   /** When the solve was asked for (default: now): the budget and elapsedMs count from there, start-up included. */
   startedAt?: number;
+  /** Slices are dealt once this resolves (never rejects): the other orchestrators on the router have made room (peers.ts). */
+  readyToDeal?: Promise<void>;
 }
 
 export interface SliceDone {
@@ -168,6 +170,8 @@ export class Run {
   private readonly waiters: Array<(result: RunResult) => void> = [];
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly progressEvents: ProgressThrottle;
+  /** Whether slices may be dealt yet (RunContext.readyToDeal). */
+  private dealing = true;
   /** Set while an ended run collects its slices: called when the last one is back. */
   private collected: (() => void) | null = null;
   /** The stop in progress: every caller of stop() gets the same collected result. */
@@ -247,6 +251,13 @@ export class Run {
   start(): void {
     this.publishState();
     this.armDeadline();
+    if (this.context.readyToDeal) {
+      this.dealing = false;
+      void this.context.readyToDeal.then(() => {
+        this.dealing = true;
+        this.fill();
+      });
+    }
     this.fill();
     // After the first slices are out (and kiln.solve.start has answered); finish() makes it if still missing.
     setImmediate(() => {
@@ -256,7 +267,7 @@ export class Run {
 
   /** Capacity may have grown (a callee joined, a slot came free): deal more slices. */
   fill(): void {
-    if (!this.isRunning) return;
+    if (!this.isRunning || !this.dealing) return;
     this.dealStragglers();
     const capacity = this.context.capacity();
     const remaining = this.startedAt + this.budgetMs - this.now();

@@ -93,6 +93,9 @@ export class WorkerRegistry {
   private readonly barred = new Map<Callee, number>();
   /** This orchestrator's share of a callee's slots (peers.ts); null: all of them, while it is alone. */
   private share: ((callee: Callee) => number) | null = null;
+  /** Callees on which more of this orchestrator's slices are out than its share: it shrank for a newcomer, and they are coming back. */
+  private readonly overShare = new Set<Callee>();
+  private readonly withinShareListeners = new Set<() => void>();
 
   async attach(session: WampSession): Promise<void> {
     // Events first, then the scan: a callee that registers in between is seen twice, and counted once.
@@ -137,6 +140,17 @@ export class WorkerRegistry {
     this.share = share;
     for (const callee of this.callees.values()) this.resize(callee);
     this.changed();
+  }
+
+  /** Whether this orchestrator's slices out on every callee fit its share (a newcomer waits for it: peers.ts). */
+  get withinShare(): boolean {
+    return this.overShare.size === 0;
+  }
+
+  /** Called when the last callee over this orchestrator's share is back within it. */
+  onWithinShare(listener: () => void): () => void {
+    this.withinShareListeners.add(listener);
+    return () => this.withinShareListeners.delete(listener);
   }
 
   /** The slots this orchestrator may use on each callee, by its session id. */
@@ -197,6 +211,16 @@ export class WorkerRegistry {
   release(callee: Callee): void {
     if (this.slots.has(callee)) this.slots.release(callee);
     else callee.inFlight = Math.max(0, callee.inFlight - 1);
+    if (this.overShare.has(callee)) this.checkShare(callee);
+  }
+
+  /** Keeps overShare current for `callee`; tells the listeners when the last one is within its share. */
+  private checkShare(callee: Callee): void {
+    if (this.has(callee) && callee.inFlight > callee.concurrency) {
+      this.overShare.add(callee);
+      return;
+    }
+    if (this.overShare.delete(callee) && this.overShare.size === 0) for (const listener of this.withinShareListeners) listener();
   }
 
   /** Callees registered before this orchestrator subscribed: the registration meta API's list. */
@@ -273,6 +297,7 @@ export class WorkerRegistry {
     if (slots === callee.concurrency) return;
     this.total += slots - callee.concurrency;
     callee.concurrency = slots;
+    this.checkShare(callee);
     // A callee with no slot for this orchestrator stays out of the order, as a barred one does (it would sort first, full).
     if (slots === 0) this.slots.delete(callee);
     else if (this.slots.has(callee)) this.slots.update(callee);
@@ -285,6 +310,7 @@ export class WorkerRegistry {
     this.byRegistration.delete(callee.registrationId);
     this.slots.delete(callee);
     this.barred.delete(callee);
+    this.checkShare(callee);
     this.total -= callee.concurrency;
     for (const listener of this.goneListeners) listener(callee);
     this.changed();

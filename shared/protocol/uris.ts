@@ -112,6 +112,11 @@ export const Topics = {
   creditBoard: 'kiln.credit.leaderboard',
   /** A best known length was set or forgotten (BestKnown), so every open page shows the same. */
   bestKnownChanged: 'kiln.problem.bestKnownChanged',
+  /**
+   * An orchestrator with runs going has shrunk to its share for the active orchestrators it counts
+   * (OrchestratorSettled): a newcomer deals once every other active one has said so (orchestrator/peers.ts).
+   */
+  orchestratorSettled: 'kiln.orchestrator.settled',
 } as const;
 
 /**
