@@ -16,6 +16,8 @@ import { LocalSearch } from './localsearch.ts';
 import { lsmc } from './lsmc.ts';
 import { Rng } from './random.ts';
 import type { Temperature } from './schedule.ts';
+import type { TourStructure } from './tour-structure.ts';
+import { TwoLevelTour } from './twolevel.ts';
 import type { Instance, NeighbourLists, Tour } from './types.ts';
 
 export type { SliceBudget, SliceControl } from './budget.ts';
@@ -45,6 +47,27 @@ export function isMethod(value: unknown): value is Method {
  * 0.20% to 1.56% / 1.14% / 0.63%.)
  */
 export const DEFAULT_METHOD: Method = 'lk';
+
+/**
+ * A slice that starts with a full descent ('lsmc', 'lk' without `descended`) on this many cities or more holds its
+ * tour in a two-level doubly-linked list (twolevel.ts), every other slice in an array (arraytour.ts). Measured by
+ * bench/tour.ts (docs/benchmarks.md, "Tour structures"): the list pays off only where reversals are long, in a
+ * descent from a constructed tour on a large instance (LK on pla85900: 1.9x the array's moves/s; usa13509: 0.8x);
+ * kicks on a local optimum reverse short paths, and there the array's cheaper succ/pred/between win at every size
+ * measured (0.4-0.9x for the list up to 85,900 cities), as does annealing's.
+ */
+export const TWO_LEVEL_FROM = 40_000;
+
+/** The structure a slice's tour lives in: see TWO_LEVEL_FROM. */
+export function tourStructureFor(tour: Tour, descendsFirst: boolean): TourStructure {
+  return descendsFirst && tour.length >= TWO_LEVEL_FROM ? new TwoLevelTour(tour) : new ArrayTour(tour);
+}
+
+/** A slice's stop request and clock, and for benchmarks and tests the structure that holds its tour. */
+export interface SliceOptions extends SliceControl {
+  /** Builds the slice's tour structure (tourStructureFor by default). */
+  makeTour?: (tour: Tour) => TourStructure;
+}
 
 export interface SliceInput {
   tour: Tour;
@@ -85,25 +108,25 @@ export interface SliceOutput {
  * budget the chain uses all of it, so polish in a separate final slice with `budget: { moves: 0 }`.
  * Tours of 3 cities or fewer have nothing to optimise and come back unchanged.
  */
-export function annealSlice(instance: Instance, neighbours: NeighbourLists, input: SliceInput, control: SliceControl = {}): SliceOutput {
+export function annealSlice(instance: Instance, neighbours: NeighbourLists, input: SliceInput, control: SliceOptions = {}): SliceOutput {
   const budget = new Budget(input.budget, control);
   checkPermutation(input.tour, instance.n);
   const method = input.method ?? DEFAULT_METHOD;
   if (!isMethod(method)) throw new RangeError(`unknown method ${String(method)}: expected ${METHODS.join(', ')}`);
   const startLength = tourLength(instance, input.tour);
-  const tour = new ArrayTour(input.tour);
+  const startDescended = input.descended === true && method !== 'anneal';
+  const tour = control.makeTour ? control.makeTour(input.tour) : tourStructureFor(input.tour, method !== 'anneal' && !startDescended);
   const stats: SliceStats = { movesTried: 0, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 0, startLength, descended: false };
   let length = startLength;
   if (instance.n > 3) {
     const best = new BestTour(startLength);
     const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour) : new LocalSearch(instance, neighbours, tour);
     const chain: Chain = { instance, neighbours, tour, search, temperature: input.temperature, budget, rng: new Rng(input.seed), best, stats };
-    const startDescended = input.descended === true && method !== 'anneal';
     if (method === 'anneal') length = anneal(chain, length);
     else {
-      length = lsmc(chain, length, startDescended);
-      // The chain's best is taken after its first descent, so it is a local optimum unless that was cut short.
-      stats.descended = startDescended || stats.movesTried > 0 || !budget.stopped;
+      const end = lsmc(chain, length, startDescended);
+      length = end.length;
+      stats.descended = end.bestDescended;
     }
     best.update(length);
     length = best.restoreInto(tour);

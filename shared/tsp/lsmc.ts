@@ -10,6 +10,7 @@
  * reversals and a global search; the local variant keeps a step at microseconds on any size.)
  */
 import type { TourStructure } from './tour-structure.ts';
+import { POLL_SWAPS } from './budget.ts';
 import type { Chain, Descent } from './chain.ts';
 import type { Rng } from './random.ts';
 import { temperatureAt } from './schedule.ts';
@@ -21,19 +22,26 @@ import type { Instance } from './types.ts';
  */
 const KICK_SEGMENT = 100;
 
+/** Where a chain ended: the current length, and whether the chain's best tour is a local optimum. */
+export interface ChainEnd {
+  length: number;
+  bestDescended: boolean;
+}
+
 /**
  * Descends from `tour` to a local optimum (unless `startDescended` says it is one already: a previous
- * slice's answer), then runs kicks (one "move" each) until the budget ends. Returns the current length; the
- * tour is always a local optimum unless the budget stopped the first descent.
+ * slice's answer), then runs kicks (one "move" each) until the budget ends. The best tour is a local optimum
+ * unless the budget stopped the first descent, or stopped a kick whose repair had run long and was kept.
  */
-export function lsmc(chain: Chain, length: number, startDescended = false): number {
+export function lsmc(chain: Chain, length: number, startDescended = false): ChainEnd {
   const { instance, search, tour, temperature, budget, rng, best, stats } = chain;
   if (!startDescended) {
     search.pushAll();
     length += search.run(budget);
     best.update(length);
-    if (budget.stopped) return length;
+    if (budget.stopped) return { length, bestDescended: false };
   }
+  let bestDescended = true;
   const maxMoves = budget.maxMoves;
   let kicks = 0;
   let accepted = 0;
@@ -41,11 +49,18 @@ export function lsmc(chain: Chain, length: number, startDescended = false): numb
   while (kicks < maxMoves && !budget.poll()) {
     kicks++;
     tour.startJournal();
+    const swapsBefore = tour.swaps;
     const candidate = length + doubleBridge(instance, tour, search, rng) + search.run(budget);
     if (budget.stopped) {
-      // Stopped mid-descent: return to the last local optimum rather than hand back a damaged tour.
+      // Stopped mid-descent: return to the last local optimum rather than hand back a damaged tour. But undoing
+      // costs what the kick did, which on a tour that was not a local optimum (a false `descended` hint) can be
+      // a long descent: then a repaired tour that is already shorter is kept instead, as not descended.
       search.clear();
-      tour.undoJournal();
+      if (candidate < length && tour.swaps - swapsBefore > POLL_SWAPS) {
+        length = candidate;
+        best.update(length);
+        bestDescended = !best.currentIsBest;
+      } else tour.undoJournal();
       break;
     }
     const delta = candidate - length;
@@ -70,7 +85,7 @@ export function lsmc(chain: Chain, length: number, startDescended = false): numb
   stats.movesTried += kicks;
   stats.movesAccepted += accepted;
   stats.improvements += improvements;
-  return length;
+  return { length, bestDescended };
 }
 
 /**
