@@ -194,24 +194,42 @@ describe('kiln.runs.* and kiln runs', () => {
     expect(await ui.call<RunSummary[]>(Procedures.runsList, [], {})).toHaveLength(2);
   });
 
-  it('kiln runs lists, shows, exports and deletes the same history', async () => {
+  it('kiln runs lists, shows, exports, caps and deletes the same history', async () => {
     const runs = new RunStore(dir).list();
+    expect(runs).toHaveLength(2);
     const cli = async (...args: string[]) => {
       const process_ = new KilnProcess(spawn(process.execPath, [KILN, 'runs', ...args, '--state-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] }));
       const code = await process_.exited;
       return { code, output: process_.output.join('\n') };
     };
+    // Every kept run, newest first, as text and as JSON.
     const list = await cli('list');
     expect(list.code).toBe(0);
-    expect(list.output.split('\n')[0]).toContain(runs[0].runId);
+    expect(list.output.split('\n').map((line) => line.split(' ')[0])).toEqual(runs.map((run) => run.runId));
+    expect((JSON.parse((await cli('list', '--json')).output) as RunSummary[]).map((run) => run.runId)).toEqual(runs.map((run) => run.runId));
     expect((await cli('show', runs[0].runId)).output).toMatch(/machines: local \(\d+\)/);
     const exported = await cli('export', runs[0].runId);
     expect(tourLength(createInstance(problem), parseTour(exported.output, 60, 'exported').tour)).toBe(runs[0].bestLength);
     expect(JSON.parse((await cli('export', runs[0].runId, '--format', 'json')).output).tour).toHaveLength(60);
+    const badFormat = await cli('export', runs[0].runId, '--format', 'svg');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.output).toContain('--format: expected tour or json, got svg');
+
+    // The cap: the older run goes at once, and the running control center reads the same cap.
+    const keep = await cli('keep', '1');
+    expect(keep.code).toBe(0);
+    expect(keep.output).toContain('keeping the newest 1 runs; deleted 1');
+    expect(new RunStore(dir).list().map((run) => run.runId)).toEqual([runs[0].runId]);
+    expect(await ui.call(Procedures.runsSettings, [], {})).toEqual({ maxRuns: 1 });
+
     expect((await cli('rm', runs[0].runId)).code).toBe(0);
     const missing = await cli('show', runs[0].runId);
     expect(missing.code).toBe(2);
     expect(missing.output).toContain(`no run ${runs[0].runId}`);
-    expect(new RunStore(dir).list().map((run) => run.runId)).toEqual([runs[1].runId]);
+    const unknown = await cli('rm', runs[0].runId);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain(`no run ${runs[0].runId}`);
+    expect((await cli('list')).output).toBe('no runs kept');
+    expect(new RunStore(dir).list()).toEqual([]);
   });
 });
