@@ -4,6 +4,8 @@
  * task on the Start click); in the worker's session it costs the page a structured clone of two typed
  * arrays.
  */
+import type { Session } from 'autobahn-browser';
+import { callResult, toCallError } from '../wamp/call.ts';
 
 /**
  * A call's answer from the worker: its value, or its refusal. `sent: false` says the worker had no open
@@ -34,5 +36,22 @@ export class PendingCalls {
     const waiting = [...this.#waiting.values()];
     this.#waiting.clear();
     for (const resolve of waiting) resolve({ ok: false, sent: true, uri: 'kiln.error.client', message });
+  }
+}
+
+/** The worker's side: places a call on its session, if open, and answers in words the page can take across. */
+export async function placeCall(
+  session: Pick<Session, 'isOpen' | 'call'> | null,
+  procedure: string,
+  args: unknown[],
+  kwargs: Record<string, unknown>,
+): Promise<CallAnswer> {
+  // Not sent: the page places it on its own session instead.
+  if (!session?.isOpen) return { ok: false, sent: false, uri: 'kiln.error.not_connected', message: 'the run feed worker is not connected' };
+  try {
+    return { ok: true, value: callResult(await session.call<unknown>(procedure, args, kwargs)) };
+  } catch (error) {
+    const { uri, message } = toCallError(error);
+    return { ok: false, sent: true, uri, message };
   }
 }

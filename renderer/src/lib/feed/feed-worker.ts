@@ -7,9 +7,8 @@
  */
 import type { Session } from 'autobahn-browser';
 import { Topics } from '../../../../shared/protocol/uris.ts';
-import { callResult, toCallError } from '../wamp/call.ts';
 import { createConnection } from '../wamp/connection.ts';
-import type { CallAnswer } from './calls.ts';
+import { placeCall } from './calls.ts';
 import type { FromFeedWorker, ToFeedWorker } from './messages.ts';
 import { ProgressHandover } from './handover.ts';
 import { decodeProgress } from './progress.ts';
@@ -30,17 +29,6 @@ function onProgress(payload: unknown): void {
 
 /** The worker's session while it is open. */
 let session: Session | null = null;
-
-async function answerCall(procedure: string, args: unknown[], kwargs: Record<string, unknown>): Promise<CallAnswer> {
-  // Not sent: the page places it on its own session instead.
-  if (!session?.isOpen) return { ok: false, sent: false, uri: 'kiln.error.not_connected', message: 'the run feed worker is not connected' };
-  try {
-    return { ok: true, value: callResult(await session.call<unknown>(procedure, args, kwargs)) };
-  } catch (error) {
-    const { uri, message } = toCallError(error);
-    return { ok: false, sent: true, uri, message };
-  }
-}
 
 scope.onmessage = ({ data }) => {
   switch (data.type) {
@@ -69,7 +57,7 @@ scope.onmessage = ({ data }) => {
       return handover.shown();
     case 'call': {
       const { id, procedure, args, kwargs } = data;
-      void answerCall(procedure, args, kwargs).then((answer) => scope.postMessage({ type: 'answer', id, answer }));
+      void placeCall(session, procedure, args, kwargs).then((answer) => scope.postMessage({ type: 'answer', id, answer }));
       return;
     }
   }
