@@ -73,6 +73,9 @@ test('signs in to the cluster with its own ticket, solves on its own control cen
   await expect(status).toHaveAttribute('data-phase', 'open');
   await expect(form).toBeHidden();
 
+  // Its own local compute (which joins with the control center's credentials) is listed among the machines.
+  await expect(page.locator('[data-testid=machine-row][data-worker-id=alpha-local]')).toBeVisible();
+
   // It solves on its own control center.
   await page.getByTestId('file-input').setInputFiles(fixturePath('berlin52.tsp'));
   await page.getByTestId('budget-seconds').fill('120');

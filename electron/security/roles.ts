@@ -18,7 +18,13 @@ const prefix = (uri: string, allow: Permission['allow']): Permission => ({ uri, 
 export const KILN_ROLES: RoleConfig[] = [
   {
     name: Roles.controller,
-    permissions: [prefix('kiln.', { call: true, register: true, publish: true, subscribe: true }), prefix('wamp.', { call: true, subscribe: true })],
+    permissions: [
+      prefix('kiln.', { call: true, register: true, publish: true, subscribe: true }),
+      // A control center on a cluster runs its local compute with its own (controller) credentials: its
+      // loads count only disclosed, like a compute session's.
+      { ...exact(Topics.workerLoad, { publish: true, subscribe: true }), disclose: { publisher: true } },
+      prefix('wamp.', { call: true, subscribe: true }),
+    ],
   },
   {
     name: Roles.compute,

@@ -13,7 +13,7 @@ import { ticketAuth } from '../../electron/router/auth/ticket.ts';
 import { wampcraAuth } from '../../electron/router/auth/wampcra.ts';
 import { createRouter, type Router } from '../../electron/router/router.ts';
 import { startRouterServer, type RouterServer } from '../../electron/router/server.ts';
-import type { RouterEmulation } from '../../electron/router/types.ts';
+import type { RoleConfig, RouterEmulation } from '../../electron/router/types.ts';
 import { hostPolicy } from '../../electron/http/host-policy.ts';
 import { KILN_ROLES } from '../../electron/security/roles.ts';
 import { newSecret } from '../../electron/security/credentials.ts';
@@ -25,13 +25,14 @@ export interface ClusterRouter {
   router: Router;
   /** Secrets, each in its own mode-0600 file. */
   files: { controllerTicket: string; computeTicket: string; computeCra: string; computeKey: string; controllerKeyPem: string };
-  secrets: { controllerTicket: string; computeTicket: string; computeCra: string; computeKeyHex: string; controllerKeyHex: string };
+  secrets: { controllerTicket: string; computeTicket: string; viewerTicket: string; computeCra: string; computeKeyHex: string; controllerKeyHex: string };
   /** Lets pages of this origin (a control center's UI, e.g. http://127.0.0.1:PORT) open sessions, as an operator configures it. */
   allowOrigin(origin: string): void;
   close(): Promise<void>;
 }
 
-export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Promise<ClusterRouter> {
+/** `roles`: the realm's roles (default Kiln's own, KILN_ROLES), e.g. those of docs/cluster.md's Crossbar.io configuration. */
+export async function startClusterRouter(emulate: RouterEmulation = 'kiln', roles: RoleConfig[] = KILN_ROLES): Promise<ClusterRouter> {
   const dir = mkdtempSync(join(tmpdir(), 'kiln-cluster-'));
   const compute = ed25519Pair();
   const controller = ed25519Pair();
@@ -39,6 +40,7 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
   const secrets = {
     controllerTicket: newSecret(),
     computeTicket: newSecret(),
+    viewerTicket: newSecret(),
     computeCra: newSecret(),
     computeKeyHex: seedHex,
     controllerKeyHex: controller.seedHex,
@@ -64,6 +66,7 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
             principals: {
               'control-1': { ticket: secrets.controllerTicket, role: Roles.controller },
               'worker-ticket': { ticket: secrets.computeTicket, role: Roles.compute },
+              dashboard: { ticket: secrets.viewerTicket, role: Roles.viewer },
             },
           }),
           wampcraAuth({ principals: { 'worker-cra': { secret: secrets.computeCra, role: Roles.compute } } }),
@@ -74,7 +77,7 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln'): Pro
             },
           }),
         ],
-        roles: KILN_ROLES,
+        roles,
       },
     ],
     limits: { emulate },
