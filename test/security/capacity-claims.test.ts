@@ -28,24 +28,23 @@ describe('capacity comes from what the router says callees registered', () => {
     donor.onInvocation = (invocation) => donor.yield(invocation.request, honestAnswer(invocation, 40, 'donor'));
     await donor.registerAnneal(1);
     await until(() => workers.size === 2, 'the donor to register');
-    // Its own claim of 1024 threads, disclosed: still only the one slot it registered.
+    // Its session holds the first worker id it claimed, disclosed (invented-0): a load under another id is not its
+    // own, and its claim of 1024 threads under its own still gives only the one slot it registered.
     let claimSeen: () => void = () => {};
     const seen = new Promise<void>((resolve) => (claimSeen = resolve));
     await controller.subscribe(Topics.workerLoad, (args) => {
-      if ((args?.[0] as WorkerLoad | undefined)?.workerId === 'donor-claims-1024') claimSeen();
+      if ((args?.[0] as WorkerLoad | undefined)?.host === 'claims-1024') claimSeen();
     });
     donor.publish(Topics.workerLoad, [donorLoad('donor-claims-1024', 1024)], { disclose_me: true });
+    donor.publish(Topics.workerLoad, [{ ...donorLoad('invented-0', 1024), host: 'claims-1024' }], { disclose_me: true });
     await seen;
-    // The orchestrator's session gets the same event before it answers this call (one socket, in order).
+    // The orchestrator's session gets the same events before it answers this call (one socket, in order).
     await controller.call(Procedures.solveStatus);
 
     expect(workers.totalConcurrency).toBe(2);
-    expect(
-      workers
-        .list()
-        .map((load) => load.workerId)
-        .sort(),
-    ).toEqual(['donor-claims-1024', 'local']);
+    const loads = workers.list();
+    expect(loads.map((load) => load.workerId).sort()).toEqual(['invented-0', 'local']);
+    expect(loads.find((load) => load.workerId === 'invented-0')!.host).toBe('claims-1024');
 
     const problem = randomProblem(40);
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 4000, params: { sliceMs: 100, seed: 1 } });
