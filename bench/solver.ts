@@ -9,6 +9,7 @@
  *   npm run bench:solver [-- --quick] [--instances eil51,pcb442] [--times 1,5] [--methods lsmc,lk] [--seeds 1,2,3]
  *                        [--temperature 0.3,0.03]   (start,end in units of edgeScale, instead of planSchedule's)
  *                        [--candidates nearest|alpha]   (10 nearest neighbours, or alpha.ts's 5 alpha-nearest)
+ *                        [--move-types 3,5]   ('lk' once per k of its basic step, as lk3, lk5; default lk.ts's)
  *
  * --quick: eil51 to pr1002 at 1 s and 5 s. Moves/s counts annealing proposals for 'anneal' and kicks (each with
  * its local search) for 'lsmc' and 'lk'. Wall times include the polish, not the setup.
@@ -18,6 +19,7 @@ import { buildAlphaNeighbourLists } from '../shared/tsp/alpha.ts';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { createInstance } from '../shared/tsp/instance.ts';
 import { annealSlice, isMethod, METHODS, type Method } from '../shared/tsp/kernel.ts';
+import { checkMoveType, type MoveType } from '../shared/tsp/lk.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { edgeScale, planSchedule } from '../shared/tsp/schedule.ts';
 import { loadBenchTsplib } from './tsplib.ts';
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1,2,3' },
     temperature: { type: 'string' },
     candidates: { type: 'string', default: 'nearest' },
+    'move-types': { type: 'string' },
   },
 });
 if (values.candidates !== 'nearest' && values.candidates !== 'alpha') throw new Error('--candidates: expected nearest or alpha');
@@ -43,13 +46,23 @@ const methods = values.methods.split(',').map((m) => {
   if (!isMethod(m)) throw new Error(`--methods: unknown method ${m} (known: ${METHODS.join(', ')})`);
   return m;
 });
+/** What runs side by side: each method, and 'lk' once per move type asked for. */
+interface Variant {
+  label: string;
+  method: Method;
+  moveType?: MoveType;
+}
+const moveTypes = values['move-types']?.split(',').map((k) => checkMoveType(Number(k)));
+const variants = methods.flatMap((method): Variant[] =>
+  method === 'lk' && moveTypes ? moveTypes.map((moveType) => ({ label: `lk${moveType}`, method, moveType })) : [{ label: method, method }],
+);
 const seeds = values.seeds.split(',').map(Number);
 const temperatureOverride = values.temperature?.split(',').map(Number);
 
 interface Row {
   name: string;
   n: number;
-  method: Method;
+  variant: string;
   seconds: number;
   seed: number;
   gap: number;
@@ -71,25 +84,26 @@ for (const name of instances) {
   for (const seconds of times) {
     for (const seed of seeds) {
       const cells: string[] = [];
-      for (const method of methods) {
+      for (const { label, method, moveType } of variants) {
         const temperature = temperatureOverride
           ? { start: temperatureOverride[0] * scale, end: temperatureOverride[1] * scale }
           : planSchedule(instance, nearest, method);
         const t0 = performance.now();
-        const run = annealSlice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method });
+        const run = annealSlice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method, moveType });
         const polished = annealSlice(instance, neighbours, {
           tour: run.tour,
           temperature: { start: 0, end: 0 },
           budget: { moves: 0 },
           seed,
           method,
+          moveType,
           polish: true,
         });
         const wallMs = performance.now() - t0;
         const gap = (polished.length / optimum - 1) * 100;
         const movesPerSecond = run.stats.movesTried / (run.stats.elapsedMs / 1000);
-        rows.push({ name, n: instance.n, method, seconds, seed, gap, movesPerSecond });
-        cells.push(`${method} ${gap.toFixed(3)}% (${formatRate(movesPerSecond)}/s, ${(wallMs / 1000).toFixed(1)}s)`);
+        rows.push({ name, n: instance.n, variant: label, seconds, seed, gap, movesPerSecond });
+        cells.push(`${label} ${gap.toFixed(3)}% (${formatRate(movesPerSecond)}/s, ${(wallMs / 1000).toFixed(1)}s)`);
       }
       console.log(`${name.padEnd(9)} ${String(seconds).padStart(3)} s seed ${seed}: ${cells.join('  ')}`);
     }
@@ -101,17 +115,19 @@ console.log(`\nMean over seeds ${seeds.join(', ')}:\n`);
 console.log(`| instance | n | method | ${times.map((s) => `gap ${s} s`).join(' | ')} | moves/s |`);
 console.log(`|---|---:|---|${times.map(() => '---:|').join('')}---:|`);
 for (const name of instances) {
-  for (const method of methods) {
-    const mine = rows.filter((r) => r.name === name && r.method === method);
+  for (const { label } of variants) {
+    const mine = rows.filter((r) => r.name === name && r.variant === label);
     if (mine.length === 0) continue;
     const gaps = times.map((s) => `${mean(mine.filter((r) => r.seconds === s).map((r) => r.gap)).toFixed(3)}%`);
-    console.log(`| ${name} | ${mine[0].n} | ${method} | ${gaps.join(' | ')} | ${formatRate(mean(mine.map((r) => r.movesPerSecond)))} |`);
+    console.log(`| ${name} | ${mine[0].n} | ${label} | ${gaps.join(' | ')} | ${formatRate(mean(mine.map((r) => r.movesPerSecond)))} |`);
   }
 }
-if (methods.length > 1) {
+if (variants.length > 1) {
   console.log('\nMean gap by method and time (over instances and seeds):');
   for (const seconds of times) {
-    const parts = methods.map((m) => `${m} ${mean(rows.filter((r) => r.method === m && r.seconds === seconds).map((r) => r.gap)).toFixed(3)}%`);
+    const parts = variants.map(
+      ({ label }) => `${label} ${mean(rows.filter((r) => r.variant === label && r.seconds === seconds).map((r) => r.gap)).toFixed(3)}%`,
+    );
     console.log(`  ${seconds} s: ${parts.join(', ')}`);
   }
 }

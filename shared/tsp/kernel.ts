@@ -11,7 +11,7 @@ import { BestTour } from './best.ts';
 import { Budget, type SliceBudget, type SliceControl } from './budget.ts';
 import type { Chain, ChainStats } from './chain.ts';
 import { tourLength } from './instance.ts';
-import { LinKernighan } from './lk.ts';
+import { checkMoveType, LinKernighan, type MoveType } from './lk.ts';
 import { LocalSearch } from './localsearch.ts';
 import { lsmc } from './lsmc.ts';
 import { Rng } from './random.ts';
@@ -26,7 +26,7 @@ export type { Temperature } from './schedule.ts';
 /**
  * 'anneal': simulated annealing over 2-opt and Or-opt moves (a move is one proposal).
  * 'lsmc': large-step Markov chain, annealing over 2-opt + Or-opt local optima (a move is one kick + descent).
- * 'lk': the same chain over Lin-Kernighan local optima (lk.ts: variable-depth moves with a 3-opt first step).
+ * 'lk': the same chain over Lin-Kernighan local optima (lk.ts: variable-depth moves of sequential k-opt steps).
  * The chains always start with a full descent from the input tour, which no move is counted for: a slice with
  * `budget: { moves: 0 }` and method 'lsmc' or 'lk' is a plain local search.
  */
@@ -76,6 +76,8 @@ export interface SliceInput {
   budget: SliceBudget;
   seed: number;
   method?: Method;
+  /** The k of Lin-Kernighan's sequential basic step, 2 to 5 (method 'lk' only; default lk.ts's DEFAULT_MOVE_TYPE). */
+  moveType?: MoveType;
   /**
    * The tour is a local optimum of this method already (a previous slice's answer, stats.descended): the
    * chain skips its first full descent, which over an LK optimum costs a slice 170 ms on pr2392 and 730 ms on
@@ -113,6 +115,7 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   checkPermutation(input.tour, instance.n);
   const method = input.method ?? DEFAULT_METHOD;
   if (!isMethod(method)) throw new RangeError(`unknown method ${String(method)}: expected ${METHODS.join(', ')}`);
+  if (input.moveType !== undefined) checkMoveType(input.moveType);
   const startLength = tourLength(instance, input.tour);
   const startDescended = input.descended === true && method !== 'anneal';
   const tour = control.makeTour ? control.makeTour(input.tour) : tourStructureFor(input.tour, method !== 'anneal' && !startDescended);
@@ -120,7 +123,7 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   let length = startLength;
   if (instance.n > 3) {
     const best = new BestTour(startLength);
-    const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour) : new LocalSearch(instance, neighbours, tour);
+    const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour, { moveType: input.moveType }) : new LocalSearch(instance, neighbours, tour);
     const chain: Chain = { instance, neighbours, tour, search, temperature: input.temperature, budget, rng: new Rng(input.seed), best, stats };
     if (method === 'anneal') length = anneal(chain, length);
     else {

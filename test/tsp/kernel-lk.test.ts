@@ -1,55 +1,24 @@
 /**
- * Lin-Kernighan: every sequential 3-opt reconnection changes the length by its delta and keeps a permutation,
- * for every edge-weight type; the descent tracks its length exactly and ends where no candidate 2-opt or 3-opt
- * step improves; rolled-back steps leave no trace in the tour's journal.
+ * Lin-Kernighan: move type 3's reconnections change the length by their delta and keep a permutation; for every
+ * move type (the k of its sequential basic step) and edge-weight type, the descent tracks
+ * its length exactly, keeps a permutation, and ends where no candidate step of up to k edges that the gain
+ * criterion allows gives a shorter tour; rolled-back steps leave no trace in the tour's journal.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArrayTour } from '../../shared/tsp/arraytour.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
-import { LinKernighan } from '../../shared/tsp/lk.ts';
+import { annealSlice, METHODS } from '../../shared/tsp/kernel.ts';
+import { kOptDelta } from '../../shared/tsp/kopt.ts';
+import { LinKernighan, MOVE_TYPES, type MoveType } from '../../shared/tsp/lk.ts';
 import { applyThreeOpt, threeOptDelta, twoOptDelta, type ThreeOptKind } from '../../shared/tsp/moves.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { Rng } from '../../shared/tsp/random.ts';
 import { shuffled } from '../helpers/random-tour.ts';
-import type { EdgeWeightType, Instance, NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
+import { consistent, EDGE_WEIGHT_TYPES, edgeKey, edgesAfter, instanceOf, isOneCycle, tourEdges } from '../helpers/tsp-instances.ts';
+import type { Instance, NeighbourLists } from '../../shared/tsp/types.ts';
 
-const TYPES: EdgeWeightType[] = ['EUC_2D', 'CEIL_2D', 'ATT', 'GEO', 'EXPLICIT'];
-
-/** n cities of a type: coordinates in 0..side (degrees for GEO), EXPLICIT as a Manhattan matrix of them. */
-function instanceOf(type: EdgeWeightType, n: number, seed: number, side = 1000): Instance {
-  const rng = new Rng(seed);
-  const xs = Float64Array.from({ length: n }, () => rng.nextInt(side + 1) * (type === 'GEO' ? 80 / side : 1));
-  const ys = Float64Array.from({ length: n }, () => rng.nextInt(side + 1) * (type === 'GEO' ? 170 / side : 1));
-  const data: ProblemData = { name: 'p', n, edgeWeightType: type, xs, ys };
-  if (type === 'EXPLICIT') {
-    data.matrix = new Int32Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data.matrix[i * n + j] = Math.abs(xs[i] - xs[j]) + Math.abs(ys[i] - ys[j]);
-  }
-  return createInstance(data);
-}
-
-function key(a: number, b: number): string {
-  return a < b ? `${a}-${b}` : `${b}-${a}`;
-}
-
-/** Undirected edges of a tour, sorted. */
-function edges(order: ArrayLike<number>): string[] {
-  const out: string[] = [];
-  for (let p = 0; p < order.length; p++) out.push(key(order[p], order[(p + 1) % order.length]));
-  return out.sort();
-}
-
-function consistent(t: ArrayTour): boolean {
-  const seen = new Uint8Array(t.n);
-  for (let p = 0; p < t.n; p++) {
-    const c = t.order[p];
-    if (seen[c] || t.pos[c] !== p) return false;
-    seen[c] = 1;
-  }
-  return true;
-}
-
+/** A sequential 3-opt step of move type 3, which lk.ts evaluates case by case and applies by moves.ts. */
 interface Step {
   kind: ThreeOptKind;
   t: [number, number, number, number, number, number];
@@ -75,27 +44,49 @@ function threeOptSteps(order: Int32Array, t1: number, forward: boolean): Step[] 
     for (let i = 1; i < j; i++) steps.push({ kind: 'exchange', t: [seq[0], seq[1], seq[j], seq[j + 1], seq[i], seq[i + 1]] });
     for (let i = 2; i <= j; i++) steps.push({ kind: 'both-reversed', t: [seq[0], seq[1], seq[j], seq[j + 1], seq[i], seq[i - 1]] });
   }
-  const tourEdges = new Set(edges(order));
+  const inTour = new Set(tourEdges(order));
   return steps.filter(({ t }) => {
-    const removed = [key(t[0], t[1]), key(t[2], t[3]), key(t[4], t[5])];
-    const added = [key(t[1], t[2]), key(t[3], t[4]), key(t[5], t[0])];
-    return new Set(removed).size === 3 && removed.every((e) => tourEdges.has(e)) && added.every((e) => !tourEdges.has(e)) && new Set(added).size === 3;
+    const removed = [edgeKey(t[0], t[1]), edgeKey(t[2], t[3]), edgeKey(t[4], t[5])];
+    const added = [edgeKey(t[1], t[2]), edgeKey(t[3], t[4]), edgeKey(t[5], t[0])];
+    return new Set(removed).size === 3 && removed.every((e) => inTour.has(e)) && added.every((e) => !inTour.has(e)) && new Set(added).size === 3;
   });
 }
 
-/** A sequential 3-opt step that LK's candidate rule (g1 > 0, g3 > 0 over the lists) allows and that shortens the tour. */
-function improvingCandidateStep(inst: Instance, nb: NeighbourLists, order: Int32Array): Step | undefined {
+/**
+ * A sequential step of 2 to maxK removed edges, independently of lk.ts and kopt.ts, that the descent's rules
+ * allow and that closes to a shorter tour (checked by building the new edge set): t1 any city, t2 either tour
+ * neighbour; each t[2i+1] a candidate of t[2i] with running gain still positive, neither t1 nor a tour neighbour of
+ * t[2i], no added edge twice; each t[2i+2] a tour neighbour of t[2i+1] other than t1, no removed edge twice.
+ */
+function improvingCandidateStep(inst: Instance, nb: NeighbourLists, tour: ArrayTour, maxK: number): number[] | undefined {
   const { k, neighbours } = nb;
   const dist = inst.dist;
-  const isCandidate = (a: number, b: number): boolean => neighbours.subarray(a * k, a * k + k).includes(b);
-  for (const t1 of order) {
-    for (const forward of [true, false]) {
-      for (const step of threeOptSteps(order, t1, forward)) {
-        const [a, b, c, d, e, f] = step.t;
-        const g1 = dist(a, b) - dist(b, c);
-        const g3 = g1 + dist(c, d) - dist(d, e);
-        if (isCandidate(b, c) && g1 > 0 && isCandidate(d, e) && g3 > 0 && threeOptDelta(dist, a, b, c, d, e, f) < 0) return step;
+  const n = inst.n;
+  const t: number[] = [0];
+  const search = (i: number, g: number): boolean => {
+    const from = t[2 * i];
+    for (let r = 0; r < k; r++) {
+      const t3 = neighbours[from * k + r];
+      const g1 = g - dist(from, t3);
+      if (g1 <= 0 || t3 === t[1] || t3 === tour.succ(from) || t3 === tour.pred(from)) continue;
+      if (Array.from({ length: i - 1 }, (_, j) => edgeKey(t[2 * j + 2], t[2 * j + 3])).includes(edgeKey(from, t3))) continue;
+      for (const t4 of [tour.succ(t3), tour.pred(t3)]) {
+        if (t4 === t[1] || Array.from({ length: i }, (_, j) => edgeKey(t[2 * j + 1], t[2 * j + 2])).includes(edgeKey(t3, t4))) continue;
+        t[2 * i + 1] = t3;
+        t[2 * i + 2] = t4;
+        const level = i + 1;
+        if (kOptDelta(dist, Int32Array.from(t), level) < 0 && isOneCycle(n, edgesAfter(tour.toTour(), t, level))) return true;
+        if (level < maxK && search(level, g1 + dist(t3, t4))) return true;
       }
+    }
+    return false;
+  };
+  for (let t1 = 0; t1 < n; t1++) {
+    for (const t2 of [tour.succ(t1), tour.pred(t1)]) {
+      t.length = 3;
+      t[1] = t1;
+      t[2] = t2;
+      if (search(1, dist(t1, t2))) return t.slice(1);
     }
   }
   return undefined;
@@ -115,7 +106,7 @@ function descendFully(search: LinKernighan): number {
 describe('sequential 3-opt moves', () => {
   it('every reconnection of every kind changes the length by its delta, yields the specified edges, and undoes from the journal', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...TYPES), fc.integer({ min: 6, max: 20 }), fc.integer(), (type, n, seed) => {
+      fc.property(fc.constantFrom(...EDGE_WEIGHT_TYPES), fc.integer({ min: 6, max: 20 }), fc.integer(), (type, n, seed) => {
         const inst = instanceOf(type, n, seed);
         const rng = new Rng(seed);
         const start = shuffled(n, rng);
@@ -131,10 +122,10 @@ describe('sequential 3-opt moves', () => {
           applyThreeOpt(tour, kind, ...t);
           expect(consistent(tour)).toBe(true);
           expect(tourLength(inst, tour.order) - before).toBe(threeOptDelta(inst.dist, ...t));
-          const removed = [key(t[0], t[1]), key(t[2], t[3]), key(t[4], t[5])];
-          const expected = edges(start).filter((e) => !removed.includes(e));
-          expected.push(key(t[1], t[2]), key(t[3], t[4]), key(t[5], t[0]));
-          expect(edges(tour.order)).toEqual(expected.sort());
+          const removed = [edgeKey(t[0], t[1]), edgeKey(t[2], t[3]), edgeKey(t[4], t[5])];
+          const expected = tourEdges(start).filter((e) => !removed.includes(e));
+          expected.push(edgeKey(t[1], t[2]), edgeKey(t[3], t[4]), edgeKey(t[5], t[0]));
+          expect(tourEdges(tour.order)).toEqual(expected.sort());
           tour.undoJournal();
           expect(Array.from(tour.order)).toEqual(Array.from(start));
         }
@@ -161,33 +152,65 @@ describe('sequential 3-opt moves', () => {
 });
 
 describe('LinKernighan', () => {
-  it('descends, tracking the length exactly, to a tour with no improving candidate 2-opt or sequential 3-opt step, for every edge-weight type', () => {
+  it('descends with each move type k, tracking the length exactly, to a tour with no improving candidate 2-opt step nor step of up to k edges, for every edge-weight type', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...TYPES), fc.integer({ min: 5, max: 30 }), fc.integer(), fc.integer({ min: 2, max: 8 }), (type, n, seed, k) => {
-        const inst = instanceOf(type, n, seed);
-        const nb = buildNeighbourLists(inst, k);
-        const start = shuffled(n, new Rng(seed));
-        const tour = new ArrayTour(start);
-        const search = new LinKernighan(inst, nb, tour);
-        const total = descendFully(search);
-        expect(consistent(tour)).toBe(true);
-        expect(tourLength(inst, tour.order)).toBe(tourLength(inst, start) + total);
-        const dist = inst.dist;
-        for (let a = 0; a < n; a++) {
-          for (let r = 0; r < nb.k; r++) {
-            const c = nb.neighbours[a * nb.k + r];
-            for (const forward of [true, false]) {
-              const b = forward ? tour.succ(a) : tour.pred(a);
-              const d = forward ? tour.succ(c) : tour.pred(c);
-              if (c === b || d === a || dist(a, c) >= dist(a, b)) continue;
-              expect(twoOptDelta(dist, a, b, c, d)).toBeGreaterThanOrEqual(0);
+      fc.property(
+        fc.constantFrom(...MOVE_TYPES),
+        fc.constantFrom(...EDGE_WEIGHT_TYPES),
+        fc.integer({ min: 5, max: 24 }),
+        fc.integer(),
+        fc.integer({ min: 2, max: 6 }),
+        (moveType, type, n, seed, k) => {
+          const inst = instanceOf(type, n, seed);
+          const nb = buildNeighbourLists(inst, k);
+          const start = shuffled(n, new Rng(seed));
+          const tour = new ArrayTour(start);
+          const search = new LinKernighan(inst, nb, tour, { moveType });
+          const total = descendFully(search);
+          expect(consistent(tour)).toBe(true);
+          expect(tourLength(inst, tour.order)).toBe(tourLength(inst, start) + total);
+          const dist = inst.dist;
+          for (let a = 0; a < n; a++) {
+            for (let r = 0; r < nb.k; r++) {
+              const c = nb.neighbours[a * nb.k + r];
+              for (const forward of [true, false]) {
+                const b = forward ? tour.succ(a) : tour.pred(a);
+                const d = forward ? tour.succ(c) : tour.pred(c);
+                if (c === b || d === a || dist(a, c) >= dist(a, b)) continue;
+                expect(twoOptDelta(dist, a, b, c, d)).toBeGreaterThanOrEqual(0);
+              }
             }
           }
-        }
-        expect(improvingCandidateStep(inst, nb, tour.order)).toBeUndefined();
-      }),
-      { numRuns: 80 },
+          expect(improvingCandidateStep(inst, nb, tour, moveType)).toBeUndefined();
+        },
+      ),
+      { numRuns: 120 },
     );
+  });
+
+  it('refuses a move type outside 2..5, in the descent and in a slice of any method', () => {
+    const inst = instanceOf('EUC_2D', 8, 1);
+    const identity = Int32Array.from({ length: 8 }, (_, i) => i);
+    const nb = buildNeighbourLists(inst, 4);
+    for (const moveType of [1, 6, 3.5, NaN, '5']) {
+      expect(() => new LinKernighan(inst, nb, new ArrayTour(identity), { moveType: moveType as MoveType })).toThrow(/unknown move type/);
+      for (const method of METHODS) {
+        const input = { tour: identity, temperature: { start: 0, end: 0 }, budget: { moves: 1 }, seed: 1, method, moveType: moveType as MoveType };
+        expect(() => annealSlice(inst, nb, input)).toThrow(/unknown move type .*: expected 2, 3, 4, 5/);
+      }
+    }
+  });
+
+  it('runs a slice with each move type to a valid tour whose length it reports exactly', () => {
+    const inst = instanceOf('EUC_2D', 60, 7);
+    const nb = buildNeighbourLists(inst, 5);
+    const start = shuffled(60, new Rng(7));
+    for (const moveType of MOVE_TYPES) {
+      const out = annealSlice(inst, nb, { tour: start, temperature: { start: 0, end: 0 }, budget: { moves: 20 }, seed: 3, method: 'lk', moveType });
+      expect(new Set(out.tour).size).toBe(60);
+      expect(out.length).toBe(tourLength(inst, out.tour));
+      expect(out.length).toBeLessThan(tourLength(inst, start));
+    }
   });
 
   it('puts a displaced run of cities on a line back in place (the optimum, 140)', () => {
@@ -204,11 +227,11 @@ describe('LinKernighan', () => {
 
   it('leaves only its kept moves in the journal: undo returns to the start, redo to the local optimum', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 8, max: 200 }), fc.integer(), (n, seed) => {
+      fc.property(fc.constantFrom(...MOVE_TYPES), fc.integer({ min: 8, max: 200 }), fc.integer(), (moveType, n, seed) => {
         const inst = instanceOf('EUC_2D', n, seed);
         const start = shuffled(n, new Rng(seed));
         const tour = new ArrayTour(start);
-        const search = new LinKernighan(inst, buildNeighbourLists(inst, 6), tour);
+        const search = new LinKernighan(inst, buildNeighbourLists(inst, 6), tour, { moveType });
         tour.startJournal();
         search.pushAll();
         search.run(null);
