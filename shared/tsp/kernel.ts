@@ -76,7 +76,7 @@ export interface SliceInput {
   budget: SliceBudget;
   seed: number;
   method?: Method;
-  /** The k of Lin-Kernighan's sequential basic step, 2 to 5 (method 'lk' only; default lk.ts's DEFAULT_MOVE_TYPE). */
+  /** The k of Lin-Kernighan's sequential basic step, 2 to 5 (method 'lk' only; default lk.ts's defaultMoveType(n)). */
   moveType?: MoveType;
   /**
    * The tour is a local optimum of this method already (a previous slice's answer, stats.descended): the

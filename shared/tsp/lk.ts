@@ -1,7 +1,7 @@
 /**
  * Lin-Kernighan descent in the form of LKH (Helsgaun, "An effective implementation of the Lin-Kernighan
  * traveling salesman heuristic", 2000; "General k-opt submoves for the Lin-Kernighan TSP heuristic", 2009):
- * variable-depth moves built from sequential k-opt steps (k = the move type, 2..5; LKH's default is 5), chosen
+ * variable-depth moves built from sequential k-opt steps (k = the move type, 2..5; see defaultMoveType), chosen
  * by the positive-gain criterion over neighbour lists, with don't-look bits (active.ts).
  *
  * A move starts at a city t1 and one of its tour edges (t1, t2), which it removes. A step then adds (t2, t3) for a
@@ -45,8 +45,14 @@ const MAX_STEPS = MAX_K * MAX_DEPTH;
 /** The k of the sequential basic step (LKH's MOVE_TYPE). */
 export type MoveType = 2 | 3 | 4 | 5;
 export const MOVE_TYPES: readonly MoveType[] = [2, 3, 4, 5];
-/** Chosen by bench/solver.ts (docs/benchmarks.md, "Basic step"). */
-export const DEFAULT_MOVE_TYPE: MoveType = 5;
+/**
+ * The default move type for n cities, chosen by bench/solver.ts (docs/benchmarks.md, "Basic step"): 5-opt steps
+ * ended closer on usa13509 and d18512 at 30 and 60 s, 3-opt steps on pr2392 (fnl4461: even), so 5 from 10,000
+ * cities on (where the 16-core goal is set against LKH-3) and 3 below.
+ */
+export function defaultMoveType(n: number): MoveType {
+  return n >= 10_000 ? 5 : 3;
+}
 
 /** The move type, if it is one; throws a RangeError naming the valid ones otherwise. */
 export function checkMoveType(value: unknown): MoveType {
@@ -55,7 +61,7 @@ export function checkMoveType(value: unknown): MoveType {
 }
 
 export interface LinKernighanOptions {
-  /** The k of each step's sequential k-opt move, 2 to 5 (default DEFAULT_MOVE_TYPE). */
+  /** The k of each step's sequential k-opt move, 2 to 5 (default defaultMoveType(n)). */
   moveType?: MoveType;
 }
 
@@ -91,7 +97,7 @@ export class LinKernighan extends ActiveDescent {
 
   constructor(instance: Instance, neighbours: NeighbourLists, tour: TourStructure, options: LinKernighanOptions = {}) {
     super(instance, neighbours, tour);
-    this.moveType = checkMoveType(options.moveType ?? DEFAULT_MOVE_TYPE);
+    this.moveType = checkMoveType(options.moveType ?? defaultMoveType(instance.n));
     this.candidates = CandidateDistances.of(instance, neighbours);
     this.addedIn = new Int32Array(instance.n);
   }
