@@ -134,8 +134,12 @@ test('signs in with a WAMP-Cryptosign key from a key file, refusing bad and unkn
   await expect(status).toHaveAttribute('data-phase', 'closed');
   await expect(page.getByTestId('connection-error')).toContainText(/not_authorized.*no principal is authorized for public key/);
 
-  // The operator's key file (PKCS#8 PEM, owner-only): read in the page, its public key shown.
+  // A file that holds no key (a ticket) is refused as it is picked, naming the file.
   await typedKey.fill('');
+  await form.getByTestId('key-file').setInputFiles(router.files.controllerTicket);
+  await expect(page.getByTestId('sign-in-error')).toContainText('The key file controller.ticket is not usable: the cryptosign key must be');
+
+  // The operator's key file (PKCS#8 PEM, owner-only): read in the page, its public key shown.
   await form.getByLabel('Identity (authid)').fill('control-key');
   await form.getByTestId('key-file').setInputFiles(router.files.controllerKeyPem);
   await expect(page.getByTestId('key-file-read')).toContainText('Key from controller.pem: public key');
