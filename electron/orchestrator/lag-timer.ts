@@ -1,5 +1,6 @@
 /**
- * Timers for verdicts about others (a callee is silent, a stopped run's slices are not back), made fair
+ * Timers for verdicts about others (a callee is silent, a stopped run's slices are not back, a router's
+ * peer did not answer its ping: router/heartbeat.ts), made fair
  * on a busy machine. A timer that fires late by L ms fired after this process's event loop was blocked
  * or starved for those L ms: they are not the callee's, so the deadline moves on by L (up to the timer's
  * own length in all, so a callee that never answers is still blamed promptly). And Node runs the timers
@@ -39,7 +40,13 @@ export interface VerdictTimer {
  * Calls `verdict` about `ms` after now, unless `settled()` says the matter was settled first; late
  * firings extend the wait by their lateness (at most `ms` in all), and the verdict waits for pending I/O.
  */
-export function verdictAfter(ms: number, settled: () => boolean, verdict: () => void, now: () => number = Date.now): VerdictTimer {
+export function verdictAfter(
+  ms: number,
+  settled: () => boolean,
+  verdict: () => void,
+  now: () => number = Date.now,
+  { unref = false }: { unref?: boolean } = {},
+): VerdictTimer {
   let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
   let immediate = false;
   let extendedMs = 0;
@@ -59,7 +66,9 @@ export function verdictAfter(ms: number, settled: () => boolean, verdict: () => 
         timer = undefined;
         if (!settled()) verdict();
       });
+      if (unref) timer.unref();
     }, delayMs);
+    if (unref) timer.unref();
   };
   arm(ms);
   return {

@@ -7,9 +7,16 @@
  * heard sends no ping: a crowd of busy donors (each publishing its load every second) costs the router
  * no ping, pong and timer per donor every interval; only quiet connections are pinged.
  */
+import { verdictAfter, type VerdictTimer } from '../orchestrator/lag-timer.ts';
+
 export class Heartbeat {
   private interval: NodeJS.Timeout | undefined;
-  private deadline: NodeJS.Timeout | undefined;
+  /**
+   * The verdict on the unanswered ping. Lag-aware (lag-timer.ts): a router whose own event loop stalled
+   * past the timeout would otherwise run this timer before reading the pong waiting in the socket (Node
+   * runs timers before I/O), and end a healthy session; seen as sessions lost on a loaded machine.
+   */
+  private deadline: VerdictTimer | undefined;
   /** Whether the peer sent anything since the last interval began. */
   private heardFrom = false;
 
@@ -34,13 +41,13 @@ export class Heartbeat {
 
   /** The peer answered: cancel the pending deadline. */
   pong(): void {
-    clearTimeout(this.deadline);
+    this.deadline?.clear();
     this.deadline = undefined;
   }
 
   stop(): void {
     clearInterval(this.interval);
-    clearTimeout(this.deadline);
+    this.deadline?.clear();
     this.interval = this.deadline = undefined;
   }
 
@@ -52,10 +59,17 @@ export class Heartbeat {
     }
     // A ping still unanswered keeps its original deadline; a new one would postpone the verdict.
     if (this.deadline === undefined && this.timeoutMs > 0) {
-      this.deadline = setTimeout(() => {
-        this.stop();
-        this.onTimeout();
-      }, this.timeoutMs).unref();
+      this.deadline = verdictAfter(
+        this.timeoutMs,
+        () => this.deadline === undefined,
+        () => {
+          this.stop();
+          this.onTimeout();
+        },
+        Date.now,
+        // An idle connection must not keep a headless process (or a test run) alive.
+        { unref: true },
+      );
     }
     this.sendPing();
   }

@@ -227,6 +227,29 @@ describe('WebSocket limits on slow and dead peers', () => {
     expect(ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('keeps a peer whose pong waited unread while the router itself was blocked past the ping timeout', async () => {
+    const { router, server } = await start({ pingIntervalMs: 50, pingTimeoutMs: 100 });
+    const ws = await client(server.url);
+    let pings = 0;
+    const enough = new Promise<void>((resolve) =>
+      ws.on('ping', () => {
+        // ws has sent the pong already; this process (router and peer alike) now stalls, as on a starved
+        // machine, well past the ping's deadline, so that the pong is still unread when the loop resumes.
+        if (++pings === 1) {
+          const until = performance.now() + 400;
+          while (performance.now() < until) {
+            // busy: no timer, no I/O runs meanwhile
+          }
+        }
+        if (pings === 6) resolve();
+      }),
+    );
+    const closed = closeOf(ws);
+    const outcome = await Promise.race([enough.then(() => 'alive'), closed.then(() => 'evicted')]);
+    expect(outcome).toBe('alive');
+    expect(router.connections[0].closedCalls).toBe(0);
+  });
+
   it('evicts a peer that stops answering pings (half-open connection)', async () => {
     const { router, server } = await start({ pingIntervalMs: 50, pingTimeoutMs: 100 });
     // A raw TCP client that upgrades and then never reads a frame, so never sends a pong.
