@@ -14,6 +14,7 @@ import { SOLVE_SCHEMES, type RunProgress, type RunResult, type SolveRequest, typ
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS, parseTour } from '../../shared/protocol/validate.ts';
 import { isMethod, METHODS } from '../../shared/tsp/kernel.ts';
+import { MOVE_TYPES, type MoveType } from '../../shared/tsp/lk.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -48,6 +49,8 @@ ${JOIN_USAGE}
   --optimum LENGTH    the known optimal length (default: from optima.json beside FILE, else the
                       proven optimum when FILE is a known TSPLIB instance)
   --method NAME       lk, lsmc or anneal (default: the kernel's default)
+  --move-type K       lk's basic step, a sequential K-opt move, K from 2 to 5 (default: 5 from
+                      10,000 cities, else 3)
   --scheme NAME       whole, segments, population or auto (default auto: the measured best)
   --seed N            seed of the run
   --quiet             no progress line and no notes on stderr (errors only)
@@ -67,6 +70,7 @@ async function run(args: string[]): Promise<number> {
       out: { type: 'string' },
       optimum: { type: 'string' },
       method: { type: 'string' },
+      'move-type': { type: 'string' },
       scheme: { type: 'string' },
       seed: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -77,12 +81,15 @@ async function run(args: string[]): Promise<number> {
   const file = positionals[0];
   const budgetMs = parseDuration(values.budget, '--budget', MIN_BUDGET_MS, MAX_BUDGET_MS);
   if (values.method !== undefined && !isMethod(values.method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
+  const moveType = values['move-type'] === undefined ? undefined : Number(values['move-type']);
+  if (moveType !== undefined && !MOVE_TYPES.includes(moveType as MoveType)) throw new UsageError(`--move-type must be one of ${MOVE_TYPES.join(', ')}`);
 
   if (values.center !== undefined && (values.router === undefined || !CENTER_NAME.test(values.center)))
     throw new UsageError('--center takes a control center name (1-32 lower-case letters and digits) and needs --router');
   const problem = readProblem(file, values.optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
   if (values.method) request.params!.method = values.method;
+  if (moveType !== undefined) request.params!.moveType = moveType as MoveType;
   if (values.scheme !== undefined) {
     if (!SOLVE_SCHEMES.includes(values.scheme as SolveScheme)) throw new UsageError(`--scheme must be one of ${SOLVE_SCHEMES.join(', ')}`);
     request.params!.scheme = values.scheme as SolveScheme;

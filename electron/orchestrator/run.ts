@@ -430,6 +430,7 @@ export class Run {
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
+    if (this.params.moveType) request.moveType = this.params.moveType;
     return { request, sliceMs, segment, lineage, attempts: new Set(), settled: false };
   }
 

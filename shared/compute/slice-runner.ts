@@ -70,7 +70,7 @@ export class SliceRunner {
     const result = annealSlice(
       instance,
       neighbours,
-      { tour, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method, descended: job.descended },
+      { tour, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method, moveType: job.moveType, descended: job.descended },
       {
         shouldStop: () => {
           if (shouldStop()) stopped = true;

@@ -5,6 +5,7 @@
 import { isMethod, METHODS } from '../tsp/kernel.ts';
 import { MAX_CITIES, MAX_EXPLICIT_CITIES, MIN_CITIES, unsolvableReason } from '../tsp/limits.ts';
 import { createInstance } from '../tsp/instance.ts';
+import { MOVE_TYPES, type MoveType } from '../tsp/lk.ts';
 import type { EdgeWeightType, NeighbourLists, ProblemData } from '../tsp/types.ts';
 import { decodeFloat64s, decodeInt32s } from './codecs.ts';
 import { Errors, ProtocolError, invalid } from './uris.ts';
@@ -147,6 +148,7 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
     if (!isMethod(method)) invalid(`anneal.method: expected one of ${METHODS.join(', ')}`);
     request.method = method;
   }
+  if (value.moveType !== undefined) request.moveType = moveType(value.moveType, 'anneal.moveType');
   if (value.segment !== undefined) {
     const segment = value.segment;
     if (
@@ -175,6 +177,12 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
     if (revision > 0) request.candidates = revision;
   }
   return request;
+}
+
+/** Lin-Kernighan's move type, one of MOVE_TYPES. */
+function moveType(value: unknown, what: string): MoveType {
+  if (!MOVE_TYPES.includes(value as MoveType)) invalid(`${what}: expected one of ${MOVE_TYPES.join(', ')}`);
+  return value as MoveType;
 }
 
 /** kiln.problem.get, or a private orchestrator's kiln.problem.get.<id> (id: lower-case letters and digits). */
@@ -206,6 +214,7 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
       if (!isMethod(method)) invalid(`solve.params.method: expected one of ${METHODS.join(', ')}`);
       params.method = method;
     }
+    if (value.params.moveType !== undefined) params.moveType = moveType(value.params.moveType, 'solve.params.moveType');
     if (sliceMs !== undefined) {
       if (typeof sliceMs !== 'number' || !(sliceMs >= 20 && sliceMs <= 60_000)) invalid('solve.params.sliceMs: expected 20 to 60000');
       params.sliceMs = sliceMs;

@@ -4,6 +4,7 @@
  * (little-endian typed-array contents) under MessagePack/CBOR, or as plain number arrays from JSON clients.
  */
 import type { Method, SliceStats } from '../tsp/kernel.ts';
+import type { MoveType } from '../tsp/lk.ts';
 import type { EdgeWeightType } from '../tsp/types.ts';
 
 /** kiln.anneal kwargs: one resumable slice of annealing work. */
@@ -16,6 +17,8 @@ export interface AnnealRequest {
   budget: { ms?: number; moves?: number };
   seed: number;
   method?: Method;
+  /** The k of Lin-Kernighan's basic step (method 'lk'), 2 to 5; absent: the kernel's default for the size. */
+  moveType?: MoveType;
   /** The start tour is a local optimum of `method` (an earlier slice's answer): skip the first full descent. */
   descended?: boolean;
   /**
@@ -85,6 +88,8 @@ export const SOLVE_SCHEMES: readonly SolveScheme[] = ['auto', 'whole', 'segments
 
 export interface SolveParams {
   method?: Method;
+  /** The k of Lin-Kernighan's basic step for every slice, 2 to 5 (default: the kernel's for the size). */
+  moveType?: MoveType;
   scheme?: SolveScheme;
   /** Slice length in ms; default chosen from the problem size. */
   sliceMs?: number;

@@ -1,4 +1,7 @@
-/** Every kernel method is accepted wherever a method name comes in (WAMP calls, `kiln solve --method`); others are refused by name. */
+/**
+ * Every kernel method and Lin-Kernighan move type is accepted wherever one comes in (WAMP calls, `kiln solve --method`,
+ * `--move-type`); others are refused by name.
+ */
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../electron/commands/command.ts';
 import { command as solve } from '../../electron/commands/solve.ts';
@@ -6,6 +9,7 @@ import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseAnnealRequest, parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
 import { METHODS } from '../../shared/tsp/kernel.ts';
+import { MOVE_TYPES } from '../../shared/tsp/lk.ts';
 
 const anneal = (method: unknown) =>
   parseAnnealRequest({ runId: 'r', problemHash: 'abcdef12', temperature: { start: 1, end: 0 }, budget: { ms: 10 }, seed: 1, method });
@@ -28,5 +32,26 @@ describe('method names', () => {
   it('kiln solve --method refuses an unknown method before reading the file', async () => {
     await expect(solve.run(['missing.tsp', '--budget', '1s', '--method', 'lkh'])).rejects.toThrow(UsageError);
     await expect(solve.run(['missing.tsp', '--budget', '1s', '--method', 'lkh'])).rejects.toThrow(/--method must be one of anneal, lsmc, lk/);
+  });
+
+  it('kiln.anneal and kiln.solve.start accept every move type and refuse others, naming the known ones', () => {
+    const annealWith = (moveType: unknown) =>
+      parseAnnealRequest({ runId: 'r', problemHash: 'abcdef12', temperature: { start: 1, end: 0 }, budget: { ms: 10 }, seed: 1, moveType });
+    const solveWith = (moveType: unknown) => parseSolveRequest({ problem: problemToWire(randomUniformProblem(5, 1)), budgetMs: 1000, params: { moveType } });
+    for (const moveType of MOVE_TYPES) {
+      expect(annealWith(moveType).moveType).toBe(moveType);
+      expect(solveWith(moveType).params.moveType).toBe(moveType);
+    }
+    expect(annealWith(undefined).moveType).toBeUndefined();
+    for (const bad of [1, 6, 3.5, '5', null]) {
+      expect(() => annealWith(bad)).toThrow(/anneal\.moveType: expected one of 2, 3, 4, 5/);
+      expect(() => solveWith(bad)).toThrow(/solve\.params\.moveType: expected one of 2, 3, 4, 5/);
+    }
+  });
+
+  it('kiln solve --move-type refuses a move type outside 2..5 before reading the file', async () => {
+    for (const bad of ['6', 'five', '']) {
+      await expect(solve.run(['missing.tsp', '--budget', '1s', '--move-type', bad])).rejects.toThrow(/--move-type must be one of 2, 3, 4, 5/);
+    }
   });
 });
