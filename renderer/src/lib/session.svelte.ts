@@ -67,6 +67,8 @@ class RouterSession {
   /** The page's own choice, before any refusal: a cluster sign-in after a refused one tries the worker again. */
   readonly #feedOnPageChosen: boolean;
   #feed: RunFeed | null = null;
+  /** Ends the effect that keeps the current feed following this window's run. */
+  #unfollowFeed: (() => void) | null = null;
 
   constructor(endpoint: RouterEndpoint, feedOnPage: boolean) {
     this.endpoint = endpoint;
@@ -75,6 +77,7 @@ class RouterSession {
   }
 
   #startFeed(): void {
+    this.#stopFeed(); // a reconnect starts a fresh worker: an old one still signed in would deliver progress twice
     const feed = new RunFeed(
       this.endpoint,
       (progress, received) => currentRun.onFeedProgress(progress, received),
@@ -90,12 +93,19 @@ class RouterSession {
     this.#feed = feed;
     currentRun.feed = 'worker';
     // The worker hands over the progress of the run this window follows, whichever that is now.
-    $effect.root(() => {
+    this.#unfollowFeed = $effect.root(() => {
       $effect(() => {
         const runId = currentRun.runId;
         untrack(() => this.#feed?.follow(runId));
       });
     });
+  }
+
+  #stopFeed(): void {
+    this.#unfollowFeed?.();
+    this.#unfollowFeed = null;
+    this.#feed?.close();
+    this.#feed = null;
   }
 
   /** Progress on this session: only where the run feed worker does not follow it. */
@@ -119,8 +129,7 @@ class RouterSession {
     this.#connection?.close();
     this.#connection = null;
     // The run feed worker signs in with these credentials too: a refused one's worker goes.
-    this.#feed?.close();
-    this.#feed = null;
+    this.#stopFeed();
     this.#feedOnPage = this.#feedOnPageChosen;
     this.connect();
   }
