@@ -9,6 +9,8 @@ import { parseAnnealRequest } from '../../shared/protocol/validate.ts';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import { annealSlice } from '../../shared/tsp/kernel.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
+import { constructTour } from '../../shared/tsp/construct.ts';
+import type { NeighbourLists } from '../../shared/tsp/types.ts';
 import type { Invocation } from '../security/hostile-donor.ts';
 import { randomProblem, startGuardedKiln, until, type GuardedKiln } from '../security/fixture.ts';
 
@@ -67,6 +69,50 @@ describe('slices from a descended tour', () => {
     const sent = await slicesSent(false);
     expect(
       sent.slice(1).every((slice) => slice.tour && slice.descended === undefined),
+      JSON.stringify(sent),
+    ).toBe(true);
+  });
+
+  it('are not told so once the run has new candidate lists: the tour was a local optimum of the old ones', async () => {
+    let release: (lists: NeighbourLists) => void = () => undefined;
+    guarded = await startGuardedKiln({ threads: 0, computeCandidates: () => new Promise((resolve) => (release = resolve)) });
+    const { kiln } = guarded;
+    const problem = randomProblem(1000, 5);
+    const instance = createInstance(problem);
+    const nearest = buildNeighbourLists(instance, 8);
+    const start = constructTour(instance, nearest);
+    const optimum = annealSlice(instance, nearest, { tour: start, temperature: { start: 0, end: 0 }, budget: { moves: 0 }, seed: 1, method: 'lk' });
+    const sent: Array<{ candidates: unknown; descended: unknown }> = [];
+    const donor = await guarded.donor();
+    donor.onInvocation = (invocation: Invocation) => {
+      sent.push({ candidates: invocation.kwargs.candidates, descended: invocation.kwargs.descended });
+      const stats = { movesTried: 0, movesAccepted: 0, improvements: 0, elapsedMs: 1, startLength: optimum.length, descended: true };
+      const kwargs = invocation.kwargs.tour === undefined ? { tour: new Uint8Array(optimum.tour.buffer.slice(0)) } : {};
+      donor.yield(invocation.request, { runId: invocation.kwargs.runId, ...kwargs, length: optimum.length, stats, workerId: 'donor', stopped: false });
+    };
+    await donor.registerAnneal(1);
+    await until(() => kiln.orchestrator.workers.size === 1, 'the donor');
+    const run = kiln.orchestrator.startRun({
+      problem: problemToWire(problem),
+      budgetMs: 60_000,
+      params: { sliceMs: 50, seed: 1, scheme: 'whole', method: 'lk' },
+    });
+    await until(() => sent.length >= 3, 'three slices dealt with the nearest lists');
+    release(buildNeighbourLists(instance, 5));
+    await until(() => sent.filter((slice) => slice.candidates === 1).length >= 3, 'three slices dealt with the new lists');
+    await run.stop();
+    const before = sent.slice(
+      1,
+      sent.findIndex((slice) => slice.candidates === 1),
+    );
+    expect(before.length).toBeGreaterThan(0);
+    expect(
+      before.every((slice) => slice.candidates === undefined && slice.descended === true),
+      JSON.stringify(sent),
+    ).toBe(true);
+    const after = sent.filter((slice) => slice.candidates === 1);
+    expect(
+      after.every((slice) => slice.descended === undefined),
       JSON.stringify(sent),
     ).toBe(true);
   });
