@@ -6,7 +6,7 @@
 import { annealSlice } from '../tsp/kernel.ts';
 import { constructTour } from '../tsp/construct.ts';
 import { createInstance } from '../tsp/instance.ts';
-import { buildNeighbourLists } from '../tsp/neighbours.ts';
+import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../tsp/neighbours.ts';
 import { pathFromSubTour, pathLength, segmentCities, segmentProblem, type Segment } from './segment.ts';
 import type { Instance, NeighbourLists, ProblemData } from '../tsp/types.ts';
 import { PROBLEMS_KEPT, type SliceJob, type SliceOutcome, type ThreadReply, type ThreadRequest } from './thread-messages.ts';
@@ -19,6 +19,21 @@ interface PreparedProblem {
 }
 
 const NEIGHBOURS_K = 10;
+/**
+ * From this size up (the orchestrator's ALPHA_MIN_CITIES) a thread builds quadrant lists, 8 with 2 per quadrant,
+ * for the slices dealt before the orchestrator's alpha-nearness lists are there: on usa13509, fnl4461 and pr2392 an
+ * 'lk' chain with them ended shorter than with the 10 nearest after the same kicks, in 25-35 % less CPU time
+ * (docs/benchmarks.md, "Candidate sets"). Smaller problems keep the 10 nearest, where the kernel was tuned.
+ */
+const QUADRANT_LISTS_MIN_CITIES = 1000;
+const QUADRANT_K = 8;
+const PER_QUADRANT = 2;
+
+/** The lists a thread builds itself when none were shipped (see QUADRANT_LISTS_MIN_CITIES). */
+function ownLists(instance: Instance): NeighbourLists {
+  if (instance.n >= QUADRANT_LISTS_MIN_CITIES) return buildQuadrantNeighbourLists(instance, QUADRANT_K, PER_QUADRANT);
+  return buildNeighbourLists(instance, NEIGHBOURS_K);
+}
 
 export class SliceRunner {
   private readonly problems = new Map<string, PreparedProblem>();
@@ -30,12 +45,12 @@ export class SliceRunner {
     if (held && held.revision >= revision) return;
     const instance = held?.instance ?? createInstance(data);
     // Lists shipped with the problem (alpha-nearness, computed once by the orchestrator), else the nearest.
-    this.problems.set(hash, { instance, neighbours: data.candidates ?? buildNeighbourLists(instance, NEIGHBOURS_K), revision });
+    this.problems.set(hash, { instance, neighbours: data.candidates ?? ownLists(instance), revision });
     // Maps iterate in insertion order: the first key is the oldest problem.
     while (this.problems.size > PROBLEMS_KEPT) this.problems.delete(this.problems.keys().next().value as string);
   }
 
-  /** The candidate lists a problem's slices use and their revision (0: nearest, built here); undefined if not held. */
+  /** The candidate lists a problem's slices use and their revision (0: lists built here, see ownLists); undefined if not held. */
   candidatesOf(hash: string): { neighbours: NeighbourLists; revision: number } | undefined {
     const held = this.problems.get(hash);
     return held && { neighbours: held.neighbours, revision: held.revision };

@@ -15,7 +15,7 @@ import { problemFromWire } from '../../shared/protocol/validate.ts';
 import type { CandidatesWire, RunResult } from '../../shared/protocol/wire.ts';
 import { buildAlphaNeighbourLists } from '../../shared/tsp/alpha.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
-import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
+import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -217,5 +217,12 @@ describe('a compute thread given newer candidate lists', () => {
     expect(runner.candidatesOf('p')?.revision).toBe(1);
     const outcome = runner.run({ id: 1, problemHash: 'p', tour: null, temperature: { start: 0, end: 0 }, budget: { moves: 10 }, seed: 1 }, () => false);
     expect(tourLength(createInstance(problem), outcome.tour)).toBe(outcome.length);
+  });
+
+  it('builds quadrant lists of its own from 1,000 cities up, until lists are shipped', () => {
+    const runner = new SliceRunner();
+    const problem = randomProblem(1000, 9);
+    runner.addProblem('big', problem);
+    expect(runner.candidatesOf('big')).toEqual({ neighbours: buildQuadrantNeighbourLists(createInstance(problem), 8, 2), revision: 0 });
   });
 });
