@@ -23,6 +23,7 @@ import { rateLimitedLog } from './rate-limited-log.ts';
 import { Run, type RunContext, type SliceDone } from './run.ts';
 import { WorkerRegistry, type Callee } from './workers.ts';
 import { ALPHA_MIN_CITIES, CandidateLists } from './candidates.ts';
+import { runScheme } from './slice-plan.ts';
 
 /** Finished runs kept for status and result queries. */
 const RUNS_KEPT = 32;
@@ -234,7 +235,7 @@ export class Orchestrator {
 
   /** Whether a run's callees get alpha-nearness lists with its problem (segment slices build lists of their own). */
   private shipsCandidates(problem: ProblemData, params: SolveParams): boolean {
-    return this.options.candidates !== 'nearest' && params.scheme !== 'segments' && problem.n >= ALPHA_MIN_CITIES;
+    return this.options.candidates !== 'nearest' && runScheme(params.scheme, problem.n) !== 'segments' && problem.n >= ALPHA_MIN_CITIES;
   }
 
   /** Cities of the largest problem a run is solving or has just solved (the compute sessions' message limit follows it). */

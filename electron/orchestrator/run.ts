@@ -33,7 +33,7 @@ import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, resultPayload, type WampSession } from '../../shared/wamp.ts';
 import { Blame, describeCallee, oneLine } from './blame.ts';
-import { crowdSliceMs, defaultSliceMs, spreadSliceMs, temperatureBand } from './slice-plan.ts';
+import { crowdSliceMs, defaultSliceMs, runScheme, spreadSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
 import { Population, type Lineage, type PopulationSummary } from './population.ts';
 import { tourDistance } from '../../shared/tsp/gpx.ts';
@@ -203,10 +203,10 @@ export class Run {
     this.progressEvents = new ProgressThrottle(() => this.publishProgress(), PROGRESS_INTERVAL_MS, { ...systemClock, now: this.now });
     this.sliceMs = params.sliceMs ?? defaultSliceMs(problem.n, budgetMs);
     this.nextSeed = params.seed ?? Math.floor(Math.random() * 2 ** 31);
-    // 'auto' is whole-tour slices: measured better so far (docs/benchmarks.md, "Distributed solving").
     this.instance = createInstance(problem);
-    this.segments = params.scheme === 'segments' ? new SegmentRounds(this.instance) : null;
-    this.crossover = params.scheme === 'population' ? crossoverFor(this.instance) : null;
+    const scheme = runScheme(params.scheme, problem.n);
+    this.segments = scheme === 'segments' ? new SegmentRounds(this.instance) : null;
+    this.crossover = scheme === 'population' ? crossoverFor(this.instance) : null;
     this.population = this.crossover
       ? new Population(this.crossover.cross, { get: () => (this.seeded ? this.best : null), offer: (tour, length) => this.offerBest(tour, length) })
       : null;

@@ -5,6 +5,21 @@
  */
 import { DEFAULT_METHOD, type Method } from '../../shared/tsp/kernel.ts';
 import { TEMPERATURE_SCALE, temperatureAt, type Temperature } from '../../shared/tsp/schedule.ts';
+import type { SolveScheme } from '../../shared/protocol/wire.ts';
+
+/**
+ * Cities from which 'auto' deals segment rounds; below, whole-tour slices. Measured on the 2-core machine under load
+ * (docs/benchmarks.md, "Quality and scale", 2026-12-01): up to usa13509 'whole' was as good as or better than
+ * 'population' (3 seeds); on pla85900 'segments' ended at 1.47 % where whole-tour slices ended at 2.4 % (their
+ * alpha lists had not come in 120 s) and 'population' at 11.9 % (one seed each).
+ */
+export const AUTO_SEGMENTS_MIN_CITIES = 50_000;
+
+/** The scheme a run uses: the one asked for, or for 'auto' (and none) the one measured best for its size. */
+export function runScheme(scheme: SolveScheme | undefined, n: number): Exclude<SolveScheme, 'auto'> {
+  if (scheme !== undefined && scheme !== 'auto') return scheme;
+  return n >= AUTO_SEGMENTS_MIN_CITIES ? 'segments' : 'whole';
+}
 
 /** Slice length: long enough that per-slice setup (O(n) tour transfer and preparation) is noise, short
  * enough that improvements are shared often and a stop or a lost worker costs little. */

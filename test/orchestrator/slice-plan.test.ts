@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLICES_PER_SECOND, SPREAD_FROM_SLICES, crowdSliceMs, spreadSliceMs } from '../../electron/orchestrator/slice-plan.ts';
+import {
+  AUTO_SEGMENTS_MIN_CITIES,
+  MAX_SLICES_PER_SECOND,
+  SPREAD_FROM_SLICES,
+  crowdSliceMs,
+  runScheme,
+  spreadSliceMs,
+} from '../../electron/orchestrator/slice-plan.ts';
 
 describe('slices that grow with the crowd', () => {
   it('keeps the base slice while the callees take fewer than MAX_SLICES_PER_SECOND slices', () => {
@@ -34,5 +41,17 @@ describe('a burst of slices dealt at once', () => {
     const perWindow = new Map<number, number>();
     for (const ms of lengths) perWindow.set(Math.floor(ms / 100), (perWindow.get(Math.floor(ms / 100)) ?? 0) + 1);
     expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(burst / 20 + 1);
+  });
+});
+
+describe("the 'auto' scheme", () => {
+  it('is whole-tour slices below AUTO_SEGMENTS_MIN_CITIES and segment rounds from there; a scheme asked for is kept', () => {
+    expect(runScheme(undefined, 13509)).toBe('whole');
+    expect(runScheme('auto', AUTO_SEGMENTS_MIN_CITIES - 1)).toBe('whole');
+    expect(runScheme('auto', AUTO_SEGMENTS_MIN_CITIES)).toBe('segments');
+    expect(runScheme(undefined, 85900)).toBe('segments');
+    expect(runScheme('population', 85900)).toBe('population');
+    expect(runScheme('whole', 85900)).toBe('whole');
+    expect(runScheme('segments', 100)).toBe('segments');
   });
 });
