@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArrayTour } from '../../shared/tsp/arraytour.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
+import { SliceRunner } from '../../shared/compute/slice-runner.ts';
 import { annealSlice, METHODS } from '../../shared/tsp/kernel.ts';
 import { kOptDelta } from '../../shared/tsp/kopt.ts';
 import { LinKernighan, MOVE_TYPES, type MoveType } from '../../shared/tsp/lk.ts';
@@ -199,6 +200,15 @@ describe('LinKernighan', () => {
         expect(() => annealSlice(inst, nb, input)).toThrow(/unknown move type .*: expected 2, 3, 4, 5/);
       }
     }
+  });
+
+  it("the compute thread's SliceRunner hands the job's move type to the kernel", () => {
+    const runner = new SliceRunner();
+    runner.addProblem('abcdef12', instanceOf('EUC_2D', 30, 4).data);
+    const job = { id: 1, problemHash: 'abcdef12', tour: null, temperature: { start: 0, end: 0 }, budget: { moves: 2 }, seed: 1, method: 'lk' as const };
+    expect(runner.run({ ...job, moveType: 4 }, () => false).tour.length).toBe(30);
+    // The wire refuses this one first; here it shows the field reaches annealSlice's own check.
+    expect(() => runner.run({ ...job, moveType: 7 as MoveType }, () => false)).toThrow(/unknown move type 7/);
   });
 
   it('runs a slice with each move type to a valid tour whose length it reports exactly', () => {
