@@ -13,8 +13,9 @@ import type { Tour } from './types.ts';
 export interface TourStructure {
   readonly n: number;
   /**
-   * Units of reversal work done so far (element swaps, relinked cities, flipped segments): the loops poll their
-   * budget by this work as well as by moves, so that a stop lands within a bounded amount of work on any size.
+   * Reversal work done so far, in units of the array's swap of two cities (the two-level list weighs its steps to
+   * match): the loops poll their budget by this work as well as by moves, so that a stop lands within a bounded
+   * amount of work on any size and structure.
    */
   readonly swaps: number;
   /** The latest reversal's end cities (see reverse), so that a search can record its steps and retract them. */

@@ -23,6 +23,13 @@
 import { ReversibleTour } from './tour-structure.ts';
 import type { Tour } from './types.ts';
 
+/**
+ * Reversal work per city relinked or moved, or segment flipped, in the array's units (a swap of two cities): such a
+ * step took about 3.5 times as long as a swap in test/tsp/stop-latency.test.ts, and the loops poll their budget by
+ * this work (POLL_SWAPS), so that a stop lands as soon on either structure.
+ */
+const WORK_PER_STEP = 3;
+
 /** Sequence numbers are renumbered from 0 when pushes at a segment's ends carry them this far from it. */
 const SEQ_LIMIT = 1 << 30;
 
@@ -171,7 +178,7 @@ export class TwoLevelTour extends ReversibleTour {
     if (this.succ(to) === from) {
       // The whole tour: its orientation turns around.
       this.flipped ^= 1;
-      this.swaps++;
+      this.swaps += WORK_PER_STEP;
       return;
     }
     this.changedCount = 0;
@@ -311,7 +318,7 @@ export class TwoLevelTour extends ReversibleTour {
     next[lo] = after;
     if (after === -1) this.tail[s] = lo;
     else prev[after] = lo;
-    this.swaps += count;
+    this.swaps += WORK_PER_STEP * count;
   }
 
   /**
@@ -347,7 +354,7 @@ export class TwoLevelTour extends ReversibleTour {
       reversed[ring[i]] ^= 1;
       if (++i === count) i = 0;
     }
-    this.swaps += length;
+    this.swaps += WORK_PER_STEP * length;
   }
 
   /** Splits a segment grown past maxSize in two, or merges one shrunk below minSize into its smaller neighbour. */
@@ -395,7 +402,7 @@ export class TwoLevelTour extends ReversibleTour {
     for (let c = this.head[t]; c !== -1; c = this.next[c]) this.parent[c] = t;
     this.size[s] = keep;
     this.size[t] = moving;
-    this.swaps += moving;
+    this.swaps += WORK_PER_STEP * moving;
     this.insertIntoRing(this.flipped ? this.rank[s] : this.rank[s] + 1, t);
   }
 
@@ -405,7 +412,7 @@ export class TwoLevelTour extends ReversibleTour {
     ring[r] = t;
     this.segments++;
     for (let i = r; i < this.segments; i++) rank[ring[i]] = i;
-    this.swaps += this.segments - r;
+    this.swaps += WORK_PER_STEP * (this.segments - r);
   }
 
   private removeFromRing(s: number): void {
@@ -415,7 +422,7 @@ export class TwoLevelTour extends ReversibleTour {
     this.segments--;
     for (let i = r; i < this.segments; i++) rank[ring[i]] = i;
     this.free[this.freeCount++] = s;
-    this.swaps += this.segments - r + 1;
+    this.swaps += WORK_PER_STEP * (this.segments - r + 1);
   }
 
   /** Detaches and returns segment s's first city in tour order. */
@@ -465,7 +472,7 @@ export class TwoLevelTour extends ReversibleTour {
     this.head[s] = c;
     this.parent[c] = s;
     this.size[s]++;
-    this.swaps++;
+    this.swaps += WORK_PER_STEP;
     if (this.seq[c] < -SEQ_LIMIT) this.renumber(s);
   }
 
@@ -478,7 +485,7 @@ export class TwoLevelTour extends ReversibleTour {
     this.tail[s] = c;
     this.parent[c] = s;
     this.size[s]++;
-    this.swaps++;
+    this.swaps += WORK_PER_STEP;
     if (this.seq[c] > SEQ_LIMIT) this.renumber(s);
   }
 
