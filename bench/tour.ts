@@ -8,7 +8,7 @@
  * Rounds alternate which structure goes first.
  *
  *   npm run bench:tour [-- --instances pr2392,usa13509,pla85900] [--seconds 3] [--descent-seconds 20] [--rounds 2]
- *                         [--phases descent,lk,lsmc,anneal] [--groups 1] [--k 10]
+ *                         [--phases descent,lk,lsmc,anneal] [--groups 1] [--k 10] [--move-type 3|5]
  *
  * --groups: two-level group sizes as multiples of sqrt(n) (defaultGroupSize is 1).
  */
@@ -18,7 +18,7 @@ import { Budget } from '../shared/tsp/budget.ts';
 import { constructTour } from '../shared/tsp/construct.ts';
 import { createInstance } from '../shared/tsp/instance.ts';
 import { annealSlice, type Method } from '../shared/tsp/kernel.ts';
-import { LinKernighan } from '../shared/tsp/lk.ts';
+import { checkMoveType, LinKernighan } from '../shared/tsp/lk.ts';
 import { buildNeighbourLists } from '../shared/tsp/neighbours.ts';
 import { planSchedule } from '../shared/tsp/schedule.ts';
 import type { TourStructure } from '../shared/tsp/tour-structure.ts';
@@ -38,12 +38,15 @@ const { values } = parseArgs({
     phases: { type: 'string', default: PHASES.join(',') },
     groups: { type: 'string', default: '1' },
     k: { type: 'string', default: '10' },
+    'move-type': { type: 'string' },
   },
 });
 const seconds = positive(values.seconds, '--seconds');
 const descentSeconds = positive(values['descent-seconds'], '--descent-seconds');
 const rounds = positive(values.rounds, '--rounds');
 const k = positive(values.k, '--k');
+/** LK's step (3 or 5; lk.ts's default by size when absent). */
+const moveType = values['move-type'] === undefined ? undefined : checkMoveType(Number(values['move-type']));
 const groups = values.groups.split(',').map((g) => positive(g, '--groups'));
 const phases = values.phases.split(',').map((p) => {
   if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--phases: unknown phase ${p} (known: ${PHASES.join(', ')})`);
@@ -73,7 +76,7 @@ function structuresFor(n: number): Structure[] {
 /** LK from `start` for up to descentSeconds: improving moves per second, and the tour it reached. */
 function descend(instance: Instance, neighbours: NeighbourLists, start: Tour, structure: Structure): { rate: number; tour: Int32Array; finished: boolean } {
   const tour = structure.make(start);
-  const search = new LinKernighan(instance, neighbours, tour);
+  const search = new LinKernighan(instance, neighbours, tour, { moveType });
   const budget = new Budget({ ms: descentSeconds * 1000 });
   search.pushAll();
   search.run(budget);
@@ -86,7 +89,15 @@ function chainRate(instance: Instance, neighbours: NeighbourLists, start: Tour, 
   const out = annealSlice(
     instance,
     neighbours,
-    { tour: start, temperature: planSchedule(instance, neighbours, method), budget: { ms: time * 1000 }, seed, method, descended: method !== 'anneal' },
+    {
+      tour: start,
+      temperature: planSchedule(instance, neighbours, method),
+      budget: { ms: time * 1000 },
+      seed,
+      method,
+      descended: method !== 'anneal',
+      moveType,
+    },
     { makeTour: structure.make },
   );
   return out.stats.movesTried / (out.stats.elapsedMs / 1000);

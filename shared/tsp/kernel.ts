@@ -11,7 +11,7 @@ import { BestTour } from './best.ts';
 import { Budget, type SliceBudget, type SliceControl } from './budget.ts';
 import type { Chain, ChainStats } from './chain.ts';
 import { tourLength } from './instance.ts';
-import { checkMoveType, LinKernighan, type MoveType } from './lk.ts';
+import { checkMoveType, defaultMoveType, LinKernighan, type MoveType } from './lk.ts';
 import { LocalSearch } from './localsearch.ts';
 import { lsmc } from './lsmc.ts';
 import { Rng } from './random.ts';
@@ -49,18 +49,19 @@ export function isMethod(value: unknown): value is Method {
 export const DEFAULT_METHOD: Method = 'lk';
 
 /**
- * A slice that starts with a full descent ('lsmc', 'lk' without `descended`) on this many cities or more holds its
- * tour in a two-level doubly-linked list (twolevel.ts), every other slice in an array (arraytour.ts). Measured by
- * bench/tour.ts (docs/benchmarks.md, "Tour structures"): the list pays off only where reversals are long, in a
- * descent from a constructed tour on a large instance (LK on pla85900: 1.9x the array's moves/s; usa13509: 0.8x);
- * kicks on a local optimum reverse short paths, and there the array's cheaper succ/pred/between win at every size
- * measured (0.4-0.9x for the list up to 85,900 cities), as does annealing's.
+ * An 'lk' slice with 3-opt steps that starts with a full descent (no `descended`) on this many cities or more holds
+ * its tour in a two-level doubly-linked list (twolevel.ts), every other slice in an array (arraytour.ts). Measured by
+ * bench/tour.ts (docs/benchmarks.md, "Tour structures"): the list pays off only where reversals are long and steps
+ * cheap, in a 3-opt descent from a constructed tour on a large instance (pla85900: 1.9x the array's moves/s;
+ * d18512: 0.8x). With 5-opt steps (the default from 10,000 cities) step evaluation outweighs reversals and the array
+ * won that descent too (pla85900 0.85x); kicks on a local optimum reverse short paths, and there the array's cheaper
+ * succ/pred/between won at every size measured (0.4-0.9x for the list up to 85,900 cities), as did annealing's.
  */
 export const TWO_LEVEL_FROM = 40_000;
 
 /** The structure a slice's tour lives in: see TWO_LEVEL_FROM. */
-export function tourStructureFor(tour: Tour, descendsFirst: boolean): TourStructure {
-  return descendsFirst && tour.length >= TWO_LEVEL_FROM ? new TwoLevelTour(tour) : new ArrayTour(tour);
+export function tourStructureFor(tour: Tour, threeOptDescentFirst: boolean): TourStructure {
+  return threeOptDescentFirst && tour.length >= TWO_LEVEL_FROM ? new TwoLevelTour(tour) : new ArrayTour(tour);
 }
 
 /** A slice's stop request and clock, and for benchmarks and tests the structure that holds its tour. */
@@ -118,7 +119,8 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   if (input.moveType !== undefined) checkMoveType(input.moveType);
   const startLength = tourLength(instance, input.tour);
   const startDescended = input.descended === true && method !== 'anneal';
-  const tour = control.makeTour ? control.makeTour(input.tour) : tourStructureFor(input.tour, method !== 'anneal' && !startDescended);
+  const threeOptDescentFirst = method === 'lk' && !startDescended && (input.moveType ?? defaultMoveType(instance.n)) === 3;
+  const tour = control.makeTour ? control.makeTour(input.tour) : tourStructureFor(input.tour, threeOptDescentFirst);
   const stats: SliceStats = { movesTried: 0, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 0, startLength, descended: false };
   let length = startLength;
   if (instance.n > 3) {

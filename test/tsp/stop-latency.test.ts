@@ -24,8 +24,9 @@ import { shuffled } from '../helpers/random-tour.ts';
 const N = 85_900;
 /**
  * Work between two polls at most. Reversal work stops at POLL_SWAPS and may overshoot by one move (n / 2 swaps on
- * the array); LK's 16 cities between polls (one with 5-opt steps, the default here) cost up to 16 * 2 sides * 10 steps * 2k^2 evaluations with k = 10,
- * though far fewer in practice. Everything between two polls is counted, so this also bounds the time between them.
+ * the array); LK's cities between polls (16 with 3-opt steps, one with the 5-opt steps this size gets) cost up to 2 sides
+ * * 10 steps of candidate evaluations each, far fewer in practice. Everything between two polls is counted, so this
+ * also bounds the time between them.
  */
 const POLL_WORK = POLL_SWAPS + N + 100_000;
 /** Work after the stop request until the slice returns: the poll that sees it ends the loop; a kick is undone. */

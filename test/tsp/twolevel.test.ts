@@ -15,6 +15,7 @@ import type { TourStructure } from '../../shared/tsp/tour-structure.ts';
 import type { Descent } from '../../shared/tsp/chain.ts';
 import type { Instance, NeighbourLists } from '../../shared/tsp/types.ts';
 import { TwoLevelTour } from '../../shared/tsp/twolevel.ts';
+import { tourStructureFor, TWO_LEVEL_FROM } from '../../shared/tsp/kernel.ts';
 import { shuffled } from '../helpers/random-tour.ts';
 
 /** The tour read with succ from city 0. */
@@ -226,3 +227,12 @@ function walk(t: TourStructure, c: number, steps: number): number {
   for (let i = 0; i < steps; i++) c = t.succ(c);
   return c;
 }
+
+describe('tourStructureFor', () => {
+  it('puts a 3-opt descent from 40,000 cities on the two-level list, everything else in the array', () => {
+    const big = Int32Array.from({ length: TWO_LEVEL_FROM }, (_, i) => i);
+    expect(tourStructureFor(big, true)).toBeInstanceOf(TwoLevelTour);
+    expect(tourStructureFor(big, false)).toBeInstanceOf(ArrayTour);
+    expect(tourStructureFor(big.subarray(1), true)).toBeInstanceOf(ArrayTour);
+  });
+});
