@@ -5,7 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SliceRunner } from '../../shared/compute/slice-runner.ts';
 import type { ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
+import { lowerThisThreadsPriority } from './thread-priority.ts';
 
+lowerThisThreadsPriority();
 const stopFlag = new Int32Array(workerData.stopFlag as SharedArrayBuffer);
 const runner = new SliceRunner();
 const shouldStop = () => Atomics.load(stopFlag, 0) !== 0;
