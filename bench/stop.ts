@@ -19,6 +19,7 @@ import { Rng } from '../shared/tsp/random.ts';
 import type { TourStructure } from '../shared/tsp/tour-structure.ts';
 import { TwoLevelTour } from '../shared/tsp/twolevel.ts';
 import type { Tour } from '../shared/tsp/types.ts';
+import { cpuMs } from '../test/helpers/cpu-time.ts';
 import { loadBenchTsplib } from './tsplib.ts';
 
 const { values } = parseArgs({
@@ -49,12 +50,6 @@ const structures: [string, ((t: Tour) => TourStructure) | undefined][] = [
   ['array', (t) => new ArrayTour(t)],
   ['two-level', (t) => new TwoLevelTour(t)],
 ];
-
-/** This process's CPU time in ms (the benchmark has one thread of its own). */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
 
 /**
  * Milliseconds from the stop request to the slice's return (wall), and the CPU time from the last poll before the

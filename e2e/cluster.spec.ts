@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { Topics, centerUris } from '../shared/protocol/uris.ts';
 import type { BestKnown } from '../shared/protocol/wire.ts';
@@ -20,9 +19,7 @@ import { problemHash } from '../shared/tsp/problem.ts';
 import { randomProblem } from '../renderer/src/lib/randomProblem.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../test/helpers/cluster-router.ts';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
-import { join, KilnProcess } from '../test/helpers/kiln-process.ts';
-
-const KILN = fileURLToPath(new URL('../bin/kiln.mjs', import.meta.url));
+import { join, KILN, KilnProcess } from '../test/helpers/kiln-process.ts';
 
 let router: ClusterRouter;
 let serve: KilnProcess;

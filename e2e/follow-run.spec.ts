@@ -7,12 +7,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { KILN } from '../test/helpers/kiln-process.ts';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
 import { openControlCenter as openPage, serveKilnForSpec } from './serve-kiln.ts';
-
-const KILN = fileURLToPath(new URL('../bin/kiln.mjs', import.meta.url));
 
 test.describe.configure({ mode: 'serial' });
 test.use({ viewport: { width: 1440, height: 900 } });

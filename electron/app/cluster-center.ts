@@ -12,7 +12,7 @@ import { createServer, type RequestListener } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { CLUSTER_INFO_PATH, type ClusterInfo } from '../../shared/cluster-info.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
-import { startWorker, type RunningWorker } from '../compute/worker.ts';
+import { startWorker } from '../compute/worker.ts';
 import { CreditService } from '../credit/credit-service.ts';
 import { guardHost, hostPolicy } from '../http/host-policy.ts';
 import { serveStatic } from '../http/static-files.ts';
@@ -52,10 +52,8 @@ export interface ClusterCenterOptions {
 export interface RunningClusterCenter {
   /** http(s)://host:port/ (no secret in it), or null when no UI is served. */
   uiUrl: string | null;
-  port: number;
   info: ClusterInfo;
   orchestrator: Orchestrator;
-  localWorker: RunningWorker | null;
   close(): Promise<void>;
 }
 
@@ -124,10 +122,8 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
   const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
     uiUrl: uiDir ? `${options.tls ? 'https' : 'http'}://${displayHost}:${port}/` : null,
-    port,
     info,
     orchestrator,
-    localWorker,
     close: async () => {
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

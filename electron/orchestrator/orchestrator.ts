@@ -12,6 +12,7 @@
  * of each callee's slots (peers.ts).
  */
 import { Errors, Procedures, ProtocolError, Topics, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
+import { wampErrorOf } from '../wamp/endpoints.ts';
 import type { CandidatesWire, ProblemWire, RunResult, RunState, SolveParams } from '../../shared/protocol/wire.ts';
 import { candidatesToWire, problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseSolveRequest } from '../../shared/protocol/validate.ts';
@@ -211,10 +212,15 @@ export class Orchestrator {
     run.start();
     void run.finished().then((result) => {
       for (const callee of barred.splice(0)) this.workers.unbar(callee);
-      if (![...this.runs.values()].some((other) => other.isRunning)) void this.peers.setActive(false);
+      this.deactivateIfIdle();
       for (const listener of this.endedListeners) listener(run, result);
     });
     return run;
+  }
+
+  /** With no run of its own going, this orchestrator stops claiming a share of the callees. */
+  private deactivateIfIdle(): void {
+    if (![...this.runs.values()].some((run) => run.isRunning)) void this.peers.setActive(false);
   }
 
   /** A Run; one that cannot be made leaves this orchestrator inactive unless another run is going. */
@@ -222,7 +228,7 @@ export class Orchestrator {
     try {
       return new Run(newRunId(), problem, hash, budgetMs, params, context);
     } catch (error) {
-      if (![...this.runs.values()].some((other) => other.isRunning)) void this.peers.setActive(false);
+      this.deactivateIfIdle();
       throw error;
     }
   }
@@ -310,13 +316,12 @@ export class Orchestrator {
     }
   }
 
-  /** Turns validation failures into WAMP errors with their URI; anything else is a bug, reported as such. */
+  /** Turns validation failures into WAMP errors with their URI (as every service does); anything else is a bug, reported as such. */
   private async guard<T>(work: () => T | Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);
-      throw this.makeError('kiln.error.internal', error instanceof Error ? error.message : String(error));
+      throw wampErrorOf(error, this.makeError);
     }
   }
 }

@@ -8,7 +8,7 @@
  * give the store to the orchestrator as its referenceLength).
  */
 import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
-import { MAX_BEST_KNOWN_LENGTH, type BestKnown } from '../../shared/protocol/wire.ts';
+import { MAX_BEST_KNOWN_LENGTH, isBestKnownLength, type BestKnown } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { registerEndpoints } from '../wamp/endpoints.ts';
 import type { BestKnownStore } from './best-known-store.ts';
@@ -27,7 +27,13 @@ export class BestKnownService {
 
   async start(): Promise<void> {
     this.registrations = await registerEndpoints(this.session, this.makeError, [
-      [this.uris.bestKnown, (kwargs): BestKnown => ({ hash: hashOf(kwargs), length: this.store.get(hashOf(kwargs)) })],
+      [
+        this.uris.bestKnown,
+        (kwargs): BestKnown => {
+          const hash = hashOf(kwargs);
+          return { hash, length: this.store.get(hash) };
+        },
+      ],
       [
         this.uris.setBestKnown,
         (kwargs): BestKnown => {
@@ -54,7 +60,7 @@ function hashOf(kwargs: Record<string, unknown>): string {
 function lengthOf(kwargs: Record<string, unknown>): number | null {
   const { length } = kwargs;
   if (length === null) return null;
-  if (typeof length !== 'number' || !Number.isFinite(length) || length <= 0 || length > MAX_BEST_KNOWN_LENGTH)
+  if (!isBestKnownLength(length))
     throw new ProtocolError(Errors.invalidArgument, `length: expected a positive number up to ${MAX_BEST_KNOWN_LENGTH}, or null to forget it`);
   return length;
 }

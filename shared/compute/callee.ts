@@ -9,7 +9,7 @@ import { Errors, Procedures, ProtocolError, Topics, annealProcedure } from '../p
 import type { AnnealResult, RunState, WorkerLoad } from '../protocol/wire.ts';
 import { toBytes } from '../protocol/codecs.ts';
 import { parseAnnealRequest, parseTour, problemFromWire, problemWithCandidatesFromWire } from '../protocol/validate.ts';
-import type { ProblemData } from '../tsp/types.ts';
+import { candidatesRevisionOf, type ProblemData } from '../tsp/types.ts';
 import { callErrorOf, type ErrorFactory, type WampRegistration, type WampSession } from '../wamp.ts';
 import type { SlicePool } from './pool.ts';
 
@@ -160,7 +160,7 @@ export class ComputeCallee {
       this.cache(hash, pending);
     }
     const held = await pending;
-    if ((held.candidatesRevision ?? 0) >= candidates) return held;
+    if (candidatesRevisionOf(held) >= candidates) return held;
     let upgrade = this.upgrades.get(hash);
     if (!upgrade || upgrade.revision < candidates) {
       const fetched = this.session.call(procedure, [hash], { part: 'candidates' }).then((wire) => problemWithCandidatesFromWire(wire, held, candidates));

@@ -3,7 +3,7 @@
  * the Node pool (worker_threads) and the browser pool (Web Workers) differ only in how a thread is
  * spawned, which the caller passes in as a ThreadFactory.
  */
-import type { ProblemData } from '../tsp/types.ts';
+import { candidatesRevisionOf, type ProblemData } from '../tsp/types.ts';
 import { PROBLEMS_KEPT, type SliceJob, type SliceOutcome, type ThreadReply, type ThreadRequest } from './thread-messages.ts';
 
 /** One spawned compute thread, as the pool sees it. */
@@ -143,7 +143,7 @@ export class SlicePool {
       if (slot.busy) continue;
       const next = this.waiting.shift()!;
       const hash = next.job.problemHash;
-      const revision = next.data.candidatesRevision ?? 0;
+      const revision = candidatesRevisionOf(next.data);
       // A problem the thread lacks, or holds with older candidate lists (the thread keeps its instance then).
       if ((slot.problems.get(hash) ?? -1) < revision) {
         slot.thread.post({ type: 'problem', hash, data: next.data });

@@ -8,7 +8,7 @@ import { constructTour } from '../tsp/construct.ts';
 import { createInstance } from '../tsp/instance.ts';
 import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../tsp/neighbours.ts';
 import { pathFromSubTour, pathLength, segmentCities, segmentProblem, type Segment } from './segment.ts';
-import type { Instance, NeighbourLists, ProblemData } from '../tsp/types.ts';
+import { candidatesRevisionOf, type Instance, type NeighbourLists, type ProblemData } from '../tsp/types.ts';
 import { PROBLEMS_KEPT, type SliceJob, type SliceOutcome, type ThreadReply, type ThreadRequest } from './thread-messages.ts';
 
 interface PreparedProblem {
@@ -41,7 +41,7 @@ export class SliceRunner {
   /** Prepares a problem, or takes the newer candidate lists of one it holds (keeping its instance). */
   addProblem(hash: string, data: ProblemData): void {
     const held = this.problems.get(hash);
-    const revision = data.candidates ? (data.candidatesRevision ?? 1) : 0;
+    const revision = candidatesRevisionOf(data);
     if (held && held.revision >= revision) return;
     const instance = held?.instance ?? createInstance(data);
     // Lists shipped with the problem (alpha-nearness, computed once by the orchestrator), else the nearest.

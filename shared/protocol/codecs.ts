@@ -2,7 +2,7 @@
  * Typed arrays <-> bytes on the wire (little-endian contents under MessagePack/CBOR); decoders also
  * accept plain number arrays so JSON clients can take part.
  */
-import type { ProblemData } from '../tsp/types.ts';
+import { candidatesRevisionOf, type ProblemData } from '../tsp/types.ts';
 import { invalid } from './uris.ts';
 import type { CandidatesWire, ProblemWire } from './wire.ts';
 
@@ -41,7 +41,7 @@ export function problemToWire(data: ProblemData, withCandidates = false): Proble
   if (data.optimum !== undefined) wire.optimum = data.optimum;
   if (withCandidates && data.candidates) {
     wire.candidates = { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) };
-    wire.candidatesRevision = data.candidatesRevision ?? 1;
+    wire.candidatesRevision = candidatesRevisionOf(data);
   }
   return wire;
 }
@@ -49,5 +49,5 @@ export function problemToWire(data: ProblemData, withCandidates = false): Proble
 /** kiln.problem.get's answer with { part: 'candidates' }: the lists alone, and their revision. */
 export function candidatesToWire(data: ProblemData): CandidatesWire {
   if (!data.candidates) return { revision: 0 };
-  return { revision: data.candidatesRevision ?? 1, candidates: { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) } };
+  return { revision: candidatesRevisionOf(data), candidates: { k: data.candidates.k, neighbours: toBytes(data.candidates.neighbours) } };
 }

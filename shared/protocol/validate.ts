@@ -247,8 +247,6 @@ function isSeed(value: unknown): value is number {
 
 /** Moves per millisecond of budget that no slot can exceed (the kernel does a few thousand). */
 const MAX_MOVES_PER_MS = 100_000;
-/** Worker ids longer than this are shown as 'unknown'. */
-const MAX_WORKER_ID = 100;
 
 /** What the orchestrator takes from a kiln.anneal result: the tour (checked) and bounded statistics. */
 export interface CheckedAnnealResult {
@@ -259,8 +257,6 @@ export interface CheckedAnnealResult {
   movesTried: number;
   /** The callee's account of its compute time (finite, >= 0; 0 when missing), for credit only. */
   elapsedMs: number;
-  /** As the callee names itself: for display and accounting only, never trusted. */
-  workerId: string;
 }
 
 /**
@@ -276,7 +272,7 @@ export function parseAnnealResult(
   options: { permutationOf?: number; tourOptional?: boolean } = {},
 ): CheckedAnnealResult {
   if (!isRecord(value)) return invalid('anneal result: expected keyword arguments');
-  const { tour, stats, workerId } = value;
+  const { tour, stats } = value;
   let checked: Int32Array | null = null;
   if (tour !== undefined || !options.tourOptional) {
     const entries = tour instanceof Uint8Array ? tour.byteLength / 4 : Array.isArray(tour) ? tour.length : -1;
@@ -294,6 +290,5 @@ export function parseAnnealResult(
     descended: isRecord(stats) && stats.descended === true,
     movesTried: moves as number,
     elapsedMs: typeof elapsed === 'number' && Number.isFinite(elapsed) ? Math.max(0, elapsed) : 0,
-    workerId: typeof workerId === 'string' && workerId.length <= MAX_WORKER_ID ? workerId : 'unknown',
   };
 }

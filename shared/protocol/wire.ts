@@ -199,6 +199,11 @@ export interface BestKnown {
 /** The longest best known length accepted: beyond any tour Kiln can solve (limits.ts: at most 5.7e14), below 2^53. */
 export const MAX_BEST_KNOWN_LENGTH = 1e15;
 
+/** A length the control center keeps as a city set's best known: finite, positive, at most MAX_BEST_KNOWN_LENGTH. */
+export function isBestKnownLength(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_BEST_KNOWN_LENGTH;
+}
+
 export const MAX_CONVERGENCE_SAMPLES = 2000;
 export const MAX_RUNS_KEPT = 10_000;
 

@@ -116,16 +116,16 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   checkPermutation(input.tour, instance.n);
   const method = input.method ?? DEFAULT_METHOD;
   if (!isMethod(method)) throw new RangeError(`unknown method ${String(method)}: expected ${METHODS.join(', ')}`);
-  if (input.moveType !== undefined) checkMoveType(input.moveType);
+  const moveType = checkMoveType(input.moveType ?? defaultMoveType(instance.n));
   const startLength = tourLength(instance, input.tour);
   const startDescended = input.descended === true && method !== 'anneal';
-  const threeOptDescentFirst = method === 'lk' && !startDescended && (input.moveType ?? defaultMoveType(instance.n)) === 3;
+  const threeOptDescentFirst = method === 'lk' && !startDescended && moveType === 3;
   const tour = control.makeTour ? control.makeTour(input.tour) : tourStructureFor(input.tour, threeOptDescentFirst);
   const stats: SliceStats = { movesTried: 0, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 0, startLength, descended: false };
   let length = startLength;
   if (instance.n > 3) {
     const best = new BestTour(startLength);
-    const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour, { moveType: input.moveType }) : new LocalSearch(instance, neighbours, tour);
+    const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour, { moveType }) : new LocalSearch(instance, neighbours, tour);
     const chain: Chain = { instance, neighbours, tour, search, temperature: input.temperature, budget, rng: new Rng(input.seed), best, stats };
     if (method === 'anneal') length = anneal(chain, length);
     else {

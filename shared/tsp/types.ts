@@ -47,6 +47,11 @@ export interface ProblemData {
   candidatesRevision?: number;
 }
 
+/** The revision of a problem's candidate lists: 0 without lists, else as numbered (1 when shipped unnumbered). */
+export function candidatesRevisionOf(data: ProblemData): number {
+  return data.candidates ? (data.candidatesRevision ?? 1) : 0;
+}
+
 /** A problem ready for computation: data plus its TSPLIB distance function (integer lengths). */
 export interface Instance {
   readonly data: ProblemData;

@@ -1,5 +1,6 @@
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import { MAX_CITIES } from '../../../shared/protocol/validate.ts';
+import { isBestKnownLength } from '../../../shared/protocol/wire.ts';
 import { createInstance, tourLength } from '../../../shared/tsp/instance.ts';
 import { knownOptimum } from '../../../shared/tsp/known-optima.ts';
 import { parseProblemFile, problemHash } from '../../../shared/tsp/problem.ts';
@@ -85,7 +86,7 @@ class LoadedProblem {
   async setBestKnown(length: number | null): Promise<void> {
     const hash = this.hash;
     if (!this.data || !hash) return;
-    if (length !== null && !(Number.isFinite(length) && length > 0)) return;
+    if (length !== null && !isBestKnownLength(length)) return;
     this.#applyBestKnown(length);
     const lengths = this.#bestKnown;
     if (!lengths) {
@@ -107,7 +108,7 @@ class LoadedProblem {
   onBestKnownChanged(payload: unknown): void {
     if (typeof payload !== 'object' || payload === null) return;
     const { hash, length } = payload as { hash?: unknown; length?: unknown };
-    if (hash !== this.hash || !(length === null || (typeof length === 'number' && length > 0))) return;
+    if (hash !== this.hash || !(length === null || isBestKnownLength(length))) return;
     // Forgetting it elsewhere leaves an optimum proven here (an .opt.tour opened in this window) in place.
     if (this.referenceKind !== 'optimum' || length !== null) this.#applyBestKnown(length);
   }
@@ -191,7 +192,7 @@ class LoadedProblem {
 function storedLegacyBestKnown(hash: string): number | undefined {
   try {
     const value = Number(localStorage.getItem(LEGACY_BEST_KNOWN_KEY(hash)));
-    return Number.isFinite(value) && value > 0 ? value : undefined;
+    return isBestKnownLength(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import autobahn, { type Connection } from 'autobahn-browser';
 import { REALM } from '../../../../shared/protocol/uris.ts';
 import { signChallenge } from './cryptosign.ts';
+import { signCraChallenge } from './cra.ts';
 import type { RouterEndpoint } from './endpoint.ts';
 
 /**
@@ -24,11 +25,7 @@ export function createConnection(endpoint: RouterEndpoint): Connection {
     onchallenge: (_session, method, extra) => {
       if (method === 'ticket' && ticket) return ticket;
       // A cluster's router (kiln serve --router) may ask the user's WAMP-CRA secret instead.
-      if (method === 'wampcra' && ticket && authmethods.includes('wampcra')) {
-        const { challenge, salt, iterations, keylen } = (extra ?? {}) as { challenge?: string; salt?: string; iterations?: number; keylen?: number };
-        const derived = salt ? autobahn.auth_cra.derive_key(ticket, salt, iterations, keylen) : ticket;
-        return autobahn.auth_cra.sign(derived, String(challenge));
-      }
+      if (method === 'wampcra' && ticket && authmethods.includes('wampcra')) return signCraChallenge(ticket, extra);
       if (method === 'cryptosign' && key) return signChallenge(key, extra);
       throw new Error(`the router asked for ${method}, which this page cannot answer`);
     },
