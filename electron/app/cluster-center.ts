@@ -78,26 +78,6 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
           log: (message) => log('info', message),
         })
       : null;
-  try {
-    const machineSummary = new MachineSummaryPublisher(session, { topic: orchestrator.uris.machinesSummaryTopic, workerIds: orchestrator.workers.ids });
-    await machineSummary.start();
-    closers.push(() => machineSummary.stop());
-    const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
-    await runs?.start(orchestrator);
-    if (runs) closers.push(() => runs.stop());
-    const bestKnownService = bestKnown ? new BestKnownService(bestKnown, session, makeWampError, orchestrator.uris) : null;
-    await bestKnownService?.start();
-    if (bestKnownService) closers.push(() => bestKnownService.stop());
-    const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
-    await credit.start(orchestrator);
-    closers.push(() => credit.stop());
-  } catch (error) {
-    await orchestrator.close();
-    await localWorker?.close();
-    await client.close();
-    throw error;
-  }
-
   const host = options.host ?? '127.0.0.1';
   const uiDir = options.uiDir === undefined ? DEFAULT_UI_DIR : options.uiDir;
   const clusterOrigin = new URL(url).origin;
@@ -112,13 +92,39 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
     else response.writeHead(404).end();
   });
   const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
-  const port = await new Promise<number>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolve((http.address() as { port: number }).port);
+  // Everything started so far goes when a later step fails (a taken port included), as on close().
+  const shutDown = async (): Promise<void> => {
+    // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
+    await orchestrator.close();
+    for (const close of closers.splice(0).reverse()) await close();
+    await localWorker?.close();
+    await client.close();
+  };
+  let port: number;
+  try {
+    const machineSummary = new MachineSummaryPublisher(session, { topic: orchestrator.uris.machinesSummaryTopic, workerIds: orchestrator.workers.ids });
+    await machineSummary.start();
+    closers.push(() => machineSummary.stop());
+    const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
+    await runs?.start(orchestrator);
+    if (runs) closers.push(() => runs.stop());
+    const bestKnownService = bestKnown ? new BestKnownService(bestKnown, session, makeWampError, orchestrator.uris) : null;
+    await bestKnownService?.start();
+    if (bestKnownService) closers.push(() => bestKnownService.stop());
+    const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
+    await credit.start(orchestrator);
+    closers.push(() => credit.stop());
+    port = await new Promise<number>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 0, host, () => {
+        http.off('error', reject);
+        resolve((http.address() as { port: number }).port);
+      });
     });
-  });
+  } catch (error) {
+    await shutDown();
+    throw error;
+  }
   const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
     uiUrl: uiDir ? `${options.tls ? 'https' : 'http'}://${displayHost}:${port}/` : null,
@@ -129,11 +135,7 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
         http.close(() => resolve());
         http.closeAllConnections();
       });
-      // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
-      await orchestrator.close();
-      for (const close of closers.reverse()) await close();
-      await localWorker?.close();
-      await client.close();
+      await shutDown();
     },
   };
 }
