@@ -259,14 +259,7 @@ export class TwoLevelTour extends ReversibleTour {
     const before = this.countTo(from, s) - 1;
     const after = this.size[s] - before;
     const previous = this.previousSegment(s);
-    if (before <= after && previous !== st) {
-      for (let i = 0; i < before; i++) this.pushLast(previous, this.popFirst(s));
-      this.noteChanged(previous);
-    } else {
-      const next = this.nextSegment(s);
-      for (let i = 0; i < after; i++) this.pushFirst(next, this.popLast(s));
-      this.noteChanged(next);
-    }
+    this.noteChanged(before <= after && previous !== st ? this.shiftToPrevious(s, before) : this.shiftToNext(s, after));
     this.noteChanged(s);
   }
 
@@ -275,16 +268,22 @@ export class TwoLevelTour extends ReversibleTour {
     const s = this.parent[to];
     const upTo = this.countTo(to, s);
     const after = this.size[s] - upTo;
-    const next = this.nextSegment(s);
-    if (after < upTo && next !== sf) {
-      for (let i = 0; i < after; i++) this.pushFirst(next, this.popLast(s));
-      this.noteChanged(next);
-    } else {
-      const previous = this.previousSegment(s);
-      for (let i = 0; i < upTo; i++) this.pushLast(previous, this.popFirst(s));
-      this.noteChanged(previous);
-    }
+    this.noteChanged(after < upTo && this.nextSegment(s) !== sf ? this.shiftToNext(s, after) : this.shiftToPrevious(s, upTo));
     this.noteChanged(s);
+  }
+
+  /** Moves segment s's first `count` cities to the end of the segment before it; returns that segment. */
+  private shiftToPrevious(s: number, count: number): number {
+    const previous = this.previousSegment(s);
+    for (let i = 0; i < count; i++) this.pushLast(previous, this.popFirst(s));
+    return previous;
+  }
+
+  /** Moves segment s's last `count` cities to the start of the segment after it; returns that segment. */
+  private shiftToNext(s: number, count: number): number {
+    const next = this.nextSegment(s);
+    for (let i = 0; i < count; i++) this.pushFirst(next, this.popLast(s));
+    return next;
   }
 
   private noteChanged(s: number): void {
@@ -365,9 +364,8 @@ export class TwoLevelTour extends ReversibleTour {
       const previous = this.previousSegment(s);
       const next = this.nextSegment(s);
       const into = this.size[previous] <= this.size[next] ? previous : next;
-      const moving = this.size[s];
-      if (into === previous) for (let i = 0; i < moving; i++) this.pushLast(previous, this.popFirst(s));
-      else for (let i = 0; i < moving; i++) this.pushFirst(next, this.popLast(s));
+      if (into === previous) this.shiftToPrevious(s, this.size[s]);
+      else this.shiftToNext(s, this.size[s]);
       this.removeFromRing(s);
       if (this.size[into] > this.maxSize) this.split(into);
     }
