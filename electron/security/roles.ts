@@ -5,7 +5,8 @@
  * - compute: a compute callee; may register its own kiln.anneal.<session id> (registration-policy.ts
  *   narrows the prefix to exactly that), fetch problems, publish its load (always disclosed, so the
  *   orchestrator knows which session speaks) and follow run states (to stop slices), and nothing else.
- * - viewer: read-only dashboards; follows runs and the machines' summary, asks for status and results.
+ * - viewer: read-only dashboards; follows runs and the machines' summary, asks for status and results,
+ *   and reads a followed run's city set (kiln.problem.get, by the hash its state names) for the map.
  *   Individual kiln.worker.load events are for the orchestrator and the summary only: a page that
  *   followed them would do work in proportion to the number of donors.
  */
@@ -53,6 +54,8 @@ export const KILN_ROLES: RoleConfig[] = [
       exact(Procedures.solveStatus, { call: true }),
       exact(Procedures.solveResult, { call: true }),
       exact(Procedures.solveProgress, { call: true }),
+      // The city set of a run it follows (its state names the hash), for the map; as docs/cluster.md grants on Crossbar.io.
+      exact(Procedures.problemGet, { call: true }),
     ],
   },
 ];
