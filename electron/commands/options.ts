@@ -1,4 +1,5 @@
 /** Option parsing and process helpers shared by the commands. */
+import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 import { parseHostName, parseOrigin } from '../http/host-policy.ts';
 import { UsageError } from './command.ts';
 
@@ -47,6 +48,18 @@ export function parseRouterUrl(value: string): string {
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--router must be a ws:// or wss:// URL, got '${value}'`);
   return url.toString();
+}
+
+/**
+ * --tls-fingerprint beside a --router URL: the SHA-256 fingerprint to pin, as `kiln serve --tls` prints it
+ * or as openssl does (AB:CD:...); only a wss:// router has a certificate to pin.
+ */
+export function parsePinnedFingerprint(value: string | undefined, routerUrl: string): string | undefined {
+  if (value === undefined) return undefined;
+  const hex = normalizeFingerprint(value);
+  if (hex === null) throw new UsageError(`--tls-fingerprint must be a SHA-256 fingerprint (64 hex digits), got '${value}'`);
+  if (!routerUrl.startsWith('wss://')) throw new UsageError('--tls-fingerprint needs a wss:// --router');
+  return hex;
 }
 
 /**

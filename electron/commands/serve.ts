@@ -14,7 +14,7 @@ import { defaultStateDir, loadOrCreateTlsIdentity } from '../tls/tls-identity.ts
 import { isLoopback } from '../router/server.ts';
 import { UsageError, type Command } from './command.ts';
 import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
-import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
+import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePinnedFingerprint, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
 
 /** A crowd of 1,000 donors plus the control center's own sessions and a few machines fits. */
@@ -78,11 +78,8 @@ async function run(args: string[]): Promise<number> {
   for (const flag of ['center', 'tls-fingerprint', 'realm', 'authid', 'authmethod', 'secret-file', 'ticket-file'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`serve: --${flag} is for a control center on a router cluster: give --router URL too`);
   }
-  if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
-  const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
   const stateDir = values['state-dir'] ?? defaultStateDir();
-  // Off loopback, everything is encrypted unless the user says otherwise, in so many words.
-  const tls = values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined;
+  const { tls, beyondLoopback } = servedTls(values, stateDir);
   if (beyondLoopback && values.insecure) {
     console.error(
       `warn: --insecure: serving plain http:// and ws:// on ${values.host}; anyone on the network can read and alter every session, invitation, city set and tour`,
@@ -135,6 +132,16 @@ interface ServeValues {
   'ticket-file'?: string;
 }
 
+/**
+ * --tls and --insecure: the certificate the UI (and the embedded router) is served with, made once in the
+ * state directory. Off loopback, everything is encrypted unless the user says otherwise, in so many words.
+ */
+function servedTls(values: ServeValues, stateDir: string): { tls: TlsIdentity | undefined; beyondLoopback: boolean } {
+  if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
+  const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
+  return { tls: values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined, beyondLoopback };
+}
+
 /** `kiln serve --router URL`: this control center on an external router (see cluster-center.ts). */
 async function serveOnCluster(values: ServeValues, router: string): Promise<number> {
   if (values['max-sessions'] !== undefined)
@@ -142,18 +149,14 @@ async function serveOnCluster(values: ServeValues, router: string): Promise<numb
   const url = parseRouterUrl(router);
   const center = values.center ?? randomCenterName();
   if (!CENTER_NAME.test(center)) throw new UsageError(`--center must be 1-32 lower-case letters and digits, got '${center}'`);
-  const fingerprint = values['tls-fingerprint'];
-  if (fingerprint !== undefined && !(url.startsWith('wss://') && /^[0-9a-fA-F]{64}$/.test(fingerprint.replace(/:/g, ''))))
-    throw new UsageError('--tls-fingerprint takes the 64 hex digits of a SHA-256 fingerprint, with a wss:// --router');
+  const tlsFingerprint = parsePinnedFingerprint(values['tls-fingerprint'], url);
   const { realm, credentials } = joinSettingsFrom(values);
-  const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
-  if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
   const stateDir = values['state-dir'] ?? defaultStateDir();
-  const tls: TlsIdentity | undefined = values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined;
+  const { tls } = servedTls(values, stateDir);
   let lost: (message: string) => void = () => {};
   const sessionLost = new Promise<string>((resolve) => (lost = resolve));
   const running = await startClusterCenter({
-    router: { url, realm, credentials, tlsFingerprint: fingerprint?.replace(/:/g, '').toLowerCase() },
+    router: { url, realm, credentials, tlsFingerprint },
     center,
     host: values.host,
     port: parsePort(values.port, '--port'),

@@ -5,7 +5,6 @@
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
 import { parseJoinLink } from '../lan/join-link.ts';
@@ -15,7 +14,7 @@ import { defaultStateDir } from '../tls/tls-identity.ts';
 import { UsageError, type Command } from './command.ts';
 import { JOIN_ENV, readJoinLink } from './secret-source.ts';
 import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
-import { parseCount, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
+import { parseCount, parsePinnedFingerprint, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 
 const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join SOURCE] [options]
 
@@ -116,8 +115,7 @@ async function run(args: string[]): Promise<number> {
     console.log(`worker ${worker.workerId} offering ${worker.threads} threads to ${link.routerUrl} (invite ${link.inviteId})`);
   } else {
     const url = parseRouterUrl(values.router!);
-    const pinned = values['tls-fingerprint'] === undefined ? undefined : parseFingerprint(values['tls-fingerprint']);
-    if (pinned !== undefined && !url.startsWith('wss://')) throw new UsageError('--tls-fingerprint needs a wss:// --router');
+    const pinned = parsePinnedFingerprint(values['tls-fingerprint'], url);
     const { realm, credentials } = joinSettingsFrom(values);
     worker = startWorker({
       url,
@@ -137,13 +135,6 @@ async function run(args: string[]): Promise<number> {
   if (refusal === null) return 0;
   console.error(`worker: ${refusal}`);
   return 1;
-}
-
-/** A SHA-256 fingerprint as `kiln serve --tls` prints it, or as openssl does (AB:CD:...). */
-function parseFingerprint(value: string): string {
-  const hex = normalizeFingerprint(value);
-  if (hex === null) throw new UsageError(`--tls-fingerprint must be a SHA-256 fingerprint (64 hex digits), got '${value}'`);
-  return hex;
 }
 
 /** Shows who invites and the pairing code, and asks the user to compare them with the control center's. */
