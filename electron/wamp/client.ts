@@ -4,6 +4,7 @@
  */
 import autobahn from 'autobahn';
 import { sign, type KeyObject } from 'node:crypto';
+import { cryptosignAnswer } from '../../shared/cryptosign.ts';
 import { callErrorOf, type ErrorFactory, type WampSession } from '../../shared/wamp.ts';
 import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
@@ -105,10 +106,7 @@ export function openWampClient(options: ClientOptions): WampClient {
         return autobahn.auth_cra.sign(key, extra.challenge as string);
       }
       if (method === 'cryptosign' && credentials.method === 'cryptosign') {
-        // The spec's (and autobahn's) answer: the 64-byte Ed25519 signature followed by the 32 bytes signed, hex.
-        const challenge = String(extra.challenge);
-        if (!/^[0-9a-f]{64}$/i.test(challenge)) throw new Error('router sent a malformed cryptosign challenge');
-        return sign(null, Buffer.from(challenge, 'hex'), credentials.privateKey).toString('hex') + challenge.toLowerCase();
+        return cryptosignAnswer(extra, (message) => sign(null, message, credentials.privateKey));
       }
       throw new Error(`router asked for ${method}, which these credentials cannot answer`);
     },

@@ -1,10 +1,10 @@
 /**
  * WAMP-Cryptosign in the page: the user's Ed25519 private key (typed or read from a file they pick,
  * shared/ed25519-key.ts) becomes a tweetnacl key pair (autobahn-browser bundles tweetnacl as
- * autobahn.nacl), kept in memory only; the answer to a CHALLENGE is, hex encoded, the 64-byte
- * signature followed by the 32 bytes signed, as the spec, autobahn and Kiln's router have it.
+ * autobahn.nacl), kept in memory only; it signs the answer to a CHALLENGE (shared/cryptosign.ts).
  */
 import autobahn from 'autobahn-browser';
+import { cryptosignAnswer } from '../../../../shared/cryptosign.ts';
 import { bytesToHex, checkClaimedPublicKey, hexToBytes, parseEd25519Key } from '../../../../shared/ed25519-key.ts';
 
 export interface CryptosignKey {
@@ -25,7 +25,5 @@ export function cryptosignKey(text: string): CryptosignKey {
 
 /** The AUTHENTICATE signature for a cryptosign CHALLENGE's extra. */
 export function signChallenge(key: CryptosignKey, extra: unknown): string {
-  const challenge = String((extra as { challenge?: unknown } | null)?.challenge ?? '');
-  if (!/^[0-9a-fA-F]{64}$/.test(challenge)) throw new Error('the router sent a malformed cryptosign challenge');
-  return bytesToHex(autobahn.nacl.sign.detached(hexToBytes(challenge), key.secretKey)) + challenge.toLowerCase();
+  return cryptosignAnswer(extra, (message) => autobahn.nacl.sign.detached(message, key.secretKey));
 }
