@@ -44,33 +44,50 @@ async function openControlCenter(page: Page, search: Record<string, string> = {}
 }
 
 /**
- * Pixels of the map, as the screen shows it, that differ from its background. The map is drawn in a
- * worker on an OffscreenCanvas, so the page cannot read the canvas back: this decodes a screenshot of
- * the canvas below its zoom buttons.
+ * Pixels of the map, as the screen shows it, that differ from its background; -1 while the screen shows a
+ * stale frame. The map is drawn in a worker on an OffscreenCanvas, so the page cannot read the canvas back:
+ * this decodes a screenshot of the canvas, below its zoom buttons. Until the worker has drawn at the canvas's
+ * current size (a layout change resizes it), the screen shows the previous frame stretched, its dots blurred
+ * over many more pixels: such a frame is not counted.
  */
 async function paintedPixels(page: Page): Promise<number> {
-  const map = await page.getByTestId('map-canvas').boundingBox();
-  const tools = await page.getByTestId('map-fit').boundingBox();
-  if (!map || !tools) throw new Error('the map is not on screen');
-  const top = tools.y + tools.height;
-  return (await paintedPixelsOf(page, await page.screenshot({ clip: { x: map.x, y: top, width: map.width, height: map.y + map.height - top } }))).painted;
+  const map = page.getByTestId('map-canvas');
+  const layout = () =>
+    map.evaluate((canvas: HTMLCanvasElement) => {
+      const box = canvas.getBoundingClientRect();
+      const tools = canvas.parentElement!.querySelector('[data-testid="map-fit"]')!.getBoundingClientRect();
+      const [width, height] = (canvas.dataset.drawnSize ?? '0x0').split('x').map(Number);
+      const ratio = window.devicePixelRatio;
+      // Device pixels, give or take the rounding of a fractional layout.
+      const current = Math.abs(width - box.width * ratio) <= 1 && Math.abs(height - box.height * ratio) <= 1;
+      return { current, toolsBottom: Math.ceil(tools.bottom - box.top) };
+    });
+  const before = await layout();
+  if (!before.current) return -1;
+  const shot = await map.screenshot();
+  if (!(await layout()).current) return -1;
+  return (await paintedPixelsOf(page, shot, before.toolsBottom)).painted;
 }
 
 /**
- * A PNG's size and its pixels that differ from the top-left one (the map's background: inside the fit
- * margin, where no city or tour segment reaches), decoded by the page.
+ * A PNG's size and its pixels, from row `fromRow` down, that differ from the first of them (the map's background:
+ * inside the fit margin, where no city or tour segment reaches, and below the map's rounded corner), decoded by the page.
  */
-function paintedPixelsOf(page: Page, png: Buffer): Promise<{ width: number; height: number; painted: number }> {
-  return page.evaluate(async (base64) => {
-    // From bytes, not a data: URL, which the page's Content-Security-Policy refuses to fetch.
-    const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-    const context = new OffscreenCanvas(image.width, image.height).getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, image.width, image.height);
-    let painted = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) painted++;
-    return { width: image.width, height: image.height, painted };
-  }, png.toString('base64'));
+function paintedPixelsOf(page: Page, png: Buffer, fromRow = 0): Promise<{ width: number; height: number; painted: number }> {
+  return page.evaluate(
+    async ({ base64, fromRow }) => {
+      // From bytes, not a data: URL, which the page's Content-Security-Policy refuses to fetch.
+      const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+      const context = new OffscreenCanvas(image.width, image.height).getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const first = fromRow * image.width * 4;
+      let painted = 0;
+      for (let i = first; i < data.length; i += 4) if (data[i] !== data[first] || data[i + 1] !== data[first + 1] || data[i + 2] !== data[first + 2]) painted++;
+      return { width: image.width, height: image.height, painted };
+    },
+    { base64: png.toString('base64'), fromRow },
+  );
 }
 
 test('solves berlin52 to its optimum, live in two windows, and exports the tour', async ({ page, browser }) => {
@@ -83,8 +100,8 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   const map = page.getByTestId('map-canvas');
   await expect(map).toHaveAttribute('data-thread', 'worker');
   await expect(map).toHaveAttribute('data-draws', /^[1-9]\d*$/);
-  await expect.poll(() => paintedPixels(page)).toBeGreaterThan(0);
-  const citiesOnly = await paintedPixels(page);
+  let citiesOnly = 0;
+  await expect.poll(async () => (citiesOnly = await paintedPixels(page))).toBeGreaterThan(0);
 
   // A budget long enough for a second window to open on any machine: the test stops the run itself.
   await page.getByTestId('budget-seconds').fill('120');
@@ -181,8 +198,8 @@ test('without the workers (?feed=main&map=main, the benchmark baseline) the page
   await page.getByTestId('file-input').setInputFiles(BERLIN52);
   const map = page.getByTestId('map-canvas');
   await expect(map).toHaveAttribute('data-thread', 'main');
-  await expect.poll(() => paintedPixels(page)).toBeGreaterThan(0);
-  const citiesOnly = await paintedPixels(page);
+  let citiesOnly = 0;
+  await expect.poll(async () => (citiesOnly = await paintedPixels(page))).toBeGreaterThan(0);
   await page.getByTestId('budget-seconds').fill('120');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('run-phase')).toHaveText('running');

@@ -20,6 +20,9 @@ export interface FrameStats {
   drawMs: number;
   /** Cities of the tour in the last frame (0: the cities alone), so tests can tell a tour is on the map. */
   tourCities: number;
+  /** The last frame's size in device pixels: until it matches the canvas's box, the page shows an older frame stretched. */
+  width: number;
+  height: number;
 }
 
 /**
@@ -33,7 +36,7 @@ export class MapFrame {
   readonly #inputs: MapInputs = { points: null, tour: null, view: null, colors: null, width: 0, height: 0, dpr: 1 };
   #pending = false;
   #closed = false;
-  readonly stats: FrameStats = { draws: 0, drawMs: 0, tourCities: 0 };
+  readonly stats: FrameStats = { draws: 0, drawMs: 0, tourCities: 0, width: 0, height: 0 };
 
   constructor(
     private readonly canvas: HTMLCanvasElement | OffscreenCanvas,
@@ -90,6 +93,8 @@ export class MapFrame {
     this.stats.drawMs = performance.now() - started;
     this.stats.draws++;
     this.stats.tourCities = shownTour ? n : 0;
+    this.stats.width = width;
+    this.stats.height = height;
     this.onDrawn(this.stats);
   }
 }
