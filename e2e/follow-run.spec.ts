@@ -143,3 +143,40 @@ test('a page open before `kiln solve --router` starts a run on this control cent
     rmSync(scratch, { recursive: true, force: true });
   }
 });
+
+test('a window whose run feed subscribes only after the run’s last improvement still shows that improvement', async ({ browser }) => {
+  const contexts: BrowserContext[] = [];
+  try {
+    // The watcher's run feed worker is held back (its script does not load) until the run has stopped improving:
+    // progress events come only with improvements, so none would bring the watcher the final best.
+    const watcherContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    contexts.push(watcherContext);
+    let releaseFeed!: () => void;
+    const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
+    let feedRequested = false;
+    await watcherContext.route('**/feed-worker-*.js', async (route) => {
+      feedRequested = true;
+      await feedHeld;
+      await route.continue();
+    });
+    const watcher = await watcherContext.newPage();
+    await openPage(watcher, served());
+    expect(feedRequested).toBe(true);
+
+    const starter = await freshPage(contexts, browser);
+    await starter.getByTestId('file-input').setInputFiles(fixturePath('berlin52.tsp'));
+    await expect(starter.getByTestId('problem-summary')).toContainText('berlin52');
+    await startRun(starter);
+    await expect(watcher.getByTestId('run-phase')).toHaveText('running');
+    // berlin52's optimum: the run improves no more.
+    await expect(starter.getByTestId('best-length')).toHaveAttribute('data-value', '7542', { timeout: 30_000 });
+
+    releaseFeed();
+    await expect(watcher.getByTestId('run-phase')).toHaveAttribute('data-feed', 'worker');
+    await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', '7542');
+    await expect(watcher.getByTestId('run-phase')).toHaveText('running');
+    await stopRun(starter);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});

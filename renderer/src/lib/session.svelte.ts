@@ -81,13 +81,16 @@ class RouterSession {
     const feed = new RunFeed(
       this.endpoint,
       (progress, received) => currentRun.onFeedProgress(progress, received),
+      // Progress comes only with improvements: one made before the feed subscribed (a slow start, a reconnect) would be missed for good.
+      () => void this.#showRunBest(),
       (reason) => {
         if (this.#feed !== feed) return; // a feed of credentials signed in with before
         console.warn(`Kiln: progress comes through the page's own session (${reason})`);
         this.#feed = null;
         this.#feedOnPage = true;
         currentRun.feed = 'page';
-        void this.#subscribeProgress(this.#session);
+        // Here too, an improvement made before the page's own subscription would be missed.
+        void this.#subscribeProgress(this.#session).then(() => this.#showRunBest());
       },
     );
     this.#feed = feed;

@@ -38,8 +38,10 @@ scope.onmessage = ({ data }) => {
         session = opened;
         opened
           .subscribe(Topics.anyRunProgress, (args, kwargs) => onProgress(args && args.length > 0 ? args[0] : kwargs), { match: 'wildcard' })
-          .then(undefined, (error: unknown) =>
-            scope.postMessage({ type: 'refused', reason: `cannot follow progress: ${String((error as { error?: string }).error ?? error)}` }),
+          .then(
+            () => scope.postMessage({ type: 'subscribed' }),
+            (error: unknown) =>
+              scope.postMessage({ type: 'refused', reason: `cannot follow progress: ${String((error as { error?: string }).error ?? error)}` }),
           );
       };
       connection.onclose = (reason, details) => {

@@ -14,8 +14,11 @@ export type ToFeedWorker =
 
 /**
  * Run feed worker -> page. `received`: progress events of the followed run the worker has had in all
- * (several may fold into one sent). `refused`: the router will not have this session; the page follows
- * progress itself.
+ * (several may fold into one sent). `subscribed`: progress events reach the worker from now on (after each
+ * (re)connect). `refused`: the router will not have this session; the page follows progress itself.
  */
 export type FromFeedWorker =
-  { type: 'progress'; progress: DecodedProgress; received: number } | { type: 'refused'; reason: string } | { type: 'answer'; id: number; answer: CallAnswer };
+  | { type: 'progress'; progress: DecodedProgress; received: number }
+  | { type: 'subscribed' }
+  | { type: 'refused'; reason: string }
+  | { type: 'answer'; id: number; answer: CallAnswer };

@@ -5,17 +5,24 @@ import type { DecodedProgress } from './progress.ts';
 
 /**
  * The page's handle on the run feed worker (feed-worker.ts): progress of the run the page follows
- * arrives decoded, at most one per animation frame; `onRefused` says the worker cannot follow it (the
- * page then subscribes on its own session). `call` places a call on the worker's session.
+ * arrives decoded, at most one per animation frame; `onSubscribed` says progress events reach the worker
+ * from then on (after each connect: what came before is not in the feed); `onRefused` says the worker
+ * cannot follow it (the page then subscribes on its own session). `call` places a call on the worker's session.
  */
 export class RunFeed {
   readonly #worker = new Worker(new URL('./feed-worker.ts', import.meta.url), { type: 'module', name: 'kiln-run-feed' });
   readonly #calls = new PendingCalls();
   #closed = false;
 
-  constructor(endpoint: RouterEndpoint, onProgress: (progress: DecodedProgress, received: number) => void, onRefused: (reason: string) => void) {
+  constructor(
+    endpoint: RouterEndpoint,
+    onProgress: (progress: DecodedProgress, received: number) => void,
+    onSubscribed: () => void,
+    onRefused: (reason: string) => void,
+  ) {
     this.#worker.onmessage = ({ data }: MessageEvent<FromFeedWorker>) => {
       if (data.type === 'answer') return this.#calls.settle(data.id, data.answer);
+      if (data.type === 'subscribed') return onSubscribed();
       if (data.type === 'refused') {
         this.close();
         return onRefused(data.reason);
