@@ -13,17 +13,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { CLUSTER_INFO_PATH, type ClusterInfo } from '../../shared/cluster-info.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import { startWorker } from '../compute/worker.ts';
-import { CreditService } from '../credit/credit-service.ts';
 import { guardHost, hostPolicy } from '../http/host-policy.ts';
 import { serveStatic } from '../http/static-files.ts';
-import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
-import { BestKnownService } from '../runs/best-known-service.ts';
 import { BestKnownStore } from '../runs/best-known-store.ts';
-import { RunStore } from '../runs/run-store.ts';
-import { RunsService } from '../runs/runs-service.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
 import { makeWampError, openWampClient, type Credentials, type WampClient } from '../wamp/client.ts';
+import { startCenterServices, type CenterServices } from './center-services.ts';
 import { DEFAULT_UI_DIR } from './kiln.ts';
 
 export interface ClusterCenterOptions {
@@ -64,7 +60,6 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
   // Best known lengths, kept with the city sets in the state directory: the gap of runs that come without a reference.
   const bestKnown = options.stateDir ? new BestKnownStore(options.stateDir) : null;
   const { client, session, orchestrator } = await joinAsCenter(options, (hash) => bestKnown?.get(hash) ?? undefined);
-  const closers: Array<() => Promise<void> | void> = [];
   const localWorker =
     options.threads > 0
       ? startWorker({
@@ -96,24 +91,14 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
   const shutDown = async (): Promise<void> => {
     // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
     await orchestrator.close();
-    for (const close of closers.splice(0).reverse()) await close();
+    await services?.stop();
     await localWorker?.close();
     await client.close();
   };
+  let services: CenterServices | undefined;
   let port: number;
   try {
-    const machineSummary = new MachineSummaryPublisher(session, { topic: orchestrator.uris.machinesSummaryTopic, workerIds: orchestrator.workers.ids });
-    await machineSummary.start();
-    closers.push(() => machineSummary.stop());
-    const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
-    await runs?.start(orchestrator);
-    if (runs) closers.push(() => runs.stop());
-    const bestKnownService = bestKnown ? new BestKnownService(bestKnown, session, makeWampError, orchestrator.uris) : null;
-    await bestKnownService?.start();
-    if (bestKnownService) closers.push(() => bestKnownService.stop());
-    const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
-    await credit.start(orchestrator);
-    closers.push(() => credit.stop());
+    services = await startCenterServices(session, orchestrator, { stateDir: options.stateDir, bestKnown, log: (message) => log('warn', message) });
     port = await new Promise<number>((resolve, reject) => {
       http.once('error', reject);
       http.listen(options.port ?? 0, host, () => {

@@ -13,12 +13,8 @@ import { guardHost, hostPolicy } from '../http/host-policy.ts';
 import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
 import type { ControlCenterKey } from '../lan/control-center-key.ts';
-import { MachineSummaryPublisher } from '../machines/summary-publisher.ts';
-import { CreditService } from '../credit/credit-service.ts';
-import { RunStore } from '../runs/run-store.ts';
-import { RunsService } from '../runs/runs-service.ts';
 import { BestKnownStore } from '../runs/best-known-store.ts';
-import { BestKnownService } from '../runs/best-known-service.ts';
+import { startCenterServices } from './center-services.ts';
 import { Orchestrator, type OrchestratorOptions } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
@@ -156,15 +152,7 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   }
   const { client: orchestratorClient, orchestrator, session } = joined;
   problems.largestCities = () => orchestrator.largestProblemCities();
-  // UIs follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
-  const machineSummary = new MachineSummaryPublisher(session, { workerIds: orchestrator.workers.ids });
-  await machineSummary.start();
-  const runs = options.stateDir ? new RunsService(new RunStore(options.stateDir), session, makeWampError, (message) => log('warn', message)) : null;
-  await runs?.start(orchestrator);
-  const bestKnownService = bestKnown ? new BestKnownService(bestKnown, session, makeWampError) : null;
-  await bestKnownService?.start();
-  const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
-  await credit.start(orchestrator);
+  const services = await startCenterServices(session, orchestrator, { stateDir: options.stateDir, bestKnown, log: (message) => log('warn', message) });
   await lan?.start({
     router,
     session,
@@ -189,11 +177,8 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
     lan,
     close: async () => {
       await lan?.close();
-      machineSummary.stop();
       await orchestrator.close();
-      await runs?.stop();
-      await bestKnownService?.stop();
-      await credit.stop();
+      await services.stop();
       await localWorker?.close();
       await orchestratorClient.close();
       router.close();
