@@ -34,7 +34,7 @@ export async function startCenterServices(session: WampSession, orchestrator: Or
   };
   try {
     // Pages follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
-    const machineSummary = new MachineSummaryPublisher(session, { topic: orchestrator.uris.machinesSummaryTopic, workerIds: orchestrator.workers.ids });
+    const machineSummary = new MachineSummaryPublisher(session, orchestrator.workers, { topic: orchestrator.uris.machinesSummaryTopic });
     await machineSummary.start();
     stops.push(() => machineSummary.stop());
     if (options.stateDir !== undefined) {
@@ -47,7 +47,7 @@ export async function startCenterServices(session: WampSession, orchestrator: Or
       await bestKnown.start();
       stops.push(() => bestKnown.stop());
     }
-    const credit = new CreditService(session, makeWampError, machineSummary.workerIds, (workerId) => machineSummary.machine(workerId));
+    const credit = new CreditService(session, makeWampError, orchestrator.workers.ids, (workerId) => machineSummary.machine(workerId));
     await credit.start(orchestrator);
     stops.push(() => credit.stop());
   } catch (error) {

@@ -32,7 +32,7 @@ export class CreditService {
   constructor(
     private readonly session: WampSession,
     private readonly makeError: ErrorFactory,
-    /** Which session holds which worker id (the machine summary's binding, released when a session leaves). */
+    /** Which session holds which worker id (the orchestrator's WorkerRegistry.ids, released when a session leaves). */
     private readonly workerIds: WorkerIds,
     /** Where a worker runs (from its load), for the board's host and kind columns. */
     private readonly machineOf: (workerId: string) => MachineRow | undefined,

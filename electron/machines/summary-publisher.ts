@@ -5,14 +5,24 @@
  *
  * A load counts only with its publisher disclosed, and each session has at most one row, under the
  * worker id it holds (worker-ids.ts): a donor may misstate its own row, never add rows or take over
- * another session's worker id. The same binding decides whom the credit ledger credits.
+ * another session's worker id. The same binding decides whom the credit ledger credits. The loads and
+ * departures come from the orchestrator's WorkerRegistry, which owns that binding (LoadFeed).
  */
 import { Topics } from '../../shared/protocol/uris.ts';
 import type { MachineRow, MachinesSummary } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
 import type { WampSession, WampSubscription } from '../../shared/wamp.ts';
 import { machineRowOf, summarize } from './summary.ts';
-import { WorkerIds } from './worker-ids.ts';
+import type { ReadonlyWorkerIds } from './worker-ids.ts';
+
+/** Where the summary learns of loads and departures: the orchestrator's WorkerRegistry, which binds worker ids to sessions. */
+export interface LoadFeed {
+  readonly ids: ReadonlyWorkerIds;
+  /** Each load whose (disclosed) publisher holds the worker id it names. */
+  onLoad(listener: (session: number, load: Record<string, unknown>) => void): () => void;
+  /** A session left the router (its worker id is free again). */
+  onSessionLeft(listener: (session: number) => void): () => void;
+}
 
 export interface SummaryOptions {
   intervalMs?: number;
@@ -21,16 +31,13 @@ export interface SummaryOptions {
   now?: () => number;
   /** Where to publish (default kiln.machines.summary; a control center on a shared router, its own). */
   topic?: string;
-  /** The binding to keep (default a new one): the orchestrator's (WorkerRegistry.ids), so runs count slices by the same ids. */
-  workerIds?: WorkerIds;
 }
 
 export class MachineSummaryPublisher {
-  /** Who holds which worker id, for as long as the holding session stays. */
-  readonly workerIds: WorkerIds;
   /** Rows by the publishing session's id. */
   private readonly rows = new Map<number, { row: MachineRow; seenAt: number }>();
   private readonly subscriptions: WampSubscription[] = [];
+  private readonly unlisten: Array<() => void> = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Whether the last summary listed any machine: one empty summary follows the last one leaving. */
   private lastHadMachines = false;
@@ -41,26 +48,27 @@ export class MachineSummaryPublisher {
 
   constructor(
     private readonly session: WampSession,
+    private readonly feed: LoadFeed,
     options: SummaryOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 1000;
     this.staleAfterMs = options.staleAfterMs ?? 3500;
     this.now = options.now ?? Date.now;
     this.topic = options.topic ?? Topics.machinesSummary;
-    this.workerIds = options.workerIds ?? new WorkerIds();
   }
 
   async start(): Promise<void> {
-    this.subscriptions.push(
-      await this.session.subscribe(Topics.workerLoad, (args, kwargs, details) => this.onLoad(args?.[0] ?? kwargs, details?.publisher)),
-      await this.session.subscribe(Topics.workerGone, (args, kwargs) => this.onGone(args?.[0] ?? kwargs)),
-      await this.session.subscribe('wamp.session.on_leave', (args) => this.left(args?.[0])),
+    this.unlisten.push(
+      this.feed.onLoad((session, load) => this.onLoad(session, load)),
+      this.feed.onSessionLeft((session) => this.left(session)),
     );
+    this.subscriptions.push(await this.session.subscribe(Topics.workerGone, (args, kwargs) => this.onGone(args?.[0] ?? kwargs)));
     this.timer = setInterval(() => this.publish(), this.intervalMs);
     this.timer.unref?.();
   }
 
   stop(): void {
+    for (const stop of this.unlisten.splice(0)) stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
@@ -78,28 +86,26 @@ export class MachineSummaryPublisher {
 
   /** A machine's latest reported load, if it has reported recently. */
   machine(workerId: string): MachineRow | undefined {
-    const sessionId = this.workerIds.holderOf(workerId);
+    const sessionId = this.feed.ids.holderOf(workerId);
     return sessionId === undefined ? undefined : this.rows.get(sessionId)?.row;
   }
 
-  private onLoad(value: unknown, publisher: number | undefined): void {
-    const row = publisher === undefined ? null : machineRowOf(value);
-    if (!row || publisher === undefined || !this.workerIds.claim(publisher, row.workerId)) return;
-    this.rows.set(publisher, { row, seenAt: this.now() });
+  /** A load of a session that holds the worker id it names (the feed checked). */
+  private onLoad(publisher: number, value: unknown): void {
+    const row = machineRowOf(value);
+    if (row) this.rows.set(publisher, { row, seenAt: this.now() });
   }
 
   /** kiln.worker.gone comes from the orchestrator only (roles.ts): the worker's callee is gone (its session may stay). */
   private onGone(value: unknown): void {
     const workerId = isRecord(value) ? value.workerId : undefined;
-    const sessionId = typeof workerId === 'string' ? this.workerIds.holderOf(workerId) : undefined;
+    const sessionId = typeof workerId === 'string' ? this.feed.ids.holderOf(workerId) : undefined;
     if (sessionId !== undefined) this.rows.delete(sessionId);
   }
 
-  /** The session left the router: its row goes, and its worker id is free again. */
-  private left(sessionId: unknown): void {
-    if (typeof sessionId !== 'number') return;
+  /** The session left the router: its row goes. */
+  private left(sessionId: number): void {
     this.rows.delete(sessionId);
-    this.workerIds.release(sessionId);
   }
 
   private publish(): void {

@@ -6,8 +6,8 @@
  */
 import { MAX_SUMMARY_HOSTS, MAX_SUMMARY_MACHINES, type HostGroup, type LoadTotals, type MachineRow, type MachinesSummary } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
+import { isWorkerId } from './worker-ids.ts';
 
-const MAX_ID = 128;
 const MAX_HOST = 64;
 const MAX_CORES = 1024;
 
@@ -19,7 +19,7 @@ function bounded(value: unknown, max: number): number | null {
 export function machineRowOf(value: unknown): MachineRow | null {
   if (!isRecord(value)) return null;
   const { workerId, host, kind } = value;
-  if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > MAX_ID) return null;
+  if (!isWorkerId(workerId)) return null;
   if (typeof host !== 'string') return null;
   const cores = bounded(value.cores, MAX_CORES);
   const concurrency = bounded(value.concurrency, MAX_CORES);

@@ -3,7 +3,9 @@
  * its slice results), so it decides nothing by itself: the first session that claims a free id holds
  * it until that session leaves, a session holds one id for its whole life, and an id reserved for
  * sessions that hold none can never be claimed. The Machines table and the credit ledger both go by
- * this one binding, so no session speaks for, or takes credit as, another.
+ * this one binding, so no session speaks for, or takes credit as, another. Its one owner is the
+ * orchestrator's WorkerRegistry (workers.ts): it claims on loads and releases when a session leaves;
+ * others read it (ReadonlyWorkerIds), and donor credit claims on a donor's own call.
  */
 
 /** The ledger line of a session that holds no worker id: named after its router session, which no one can forge. */
@@ -12,6 +14,16 @@ export function sessionWorkerId(session: number): string {
 }
 
 const RESERVED = /^session-\d+$/;
+/** The longest worker id a load may claim. */
+export const MAX_WORKER_ID = 128;
+
+/** Whether `value` is a worker id a load may claim (1 to MAX_WORKER_ID characters). */
+export function isWorkerId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_WORKER_ID;
+}
+
+/** The binding as its readers see it. */
+export type ReadonlyWorkerIds = Pick<WorkerIds, 'workerIdOf' | 'holderOf'>;
 
 export class WorkerIds {
   private readonly bySession = new Map<number, string>();

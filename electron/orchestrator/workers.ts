@@ -16,7 +16,7 @@ import type { EventDetails, WampSession } from '../../shared/wamp.ts';
 import { scanRegistrations } from './registration-scan.ts';
 import { SlotHeap } from './slot-heap.ts';
 import { loopLag } from './lag-timer.ts';
-import { WorkerIds, sessionWorkerId } from '../machines/worker-ids.ts';
+import { WorkerIds, isWorkerId, sessionWorkerId } from '../machines/worker-ids.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
 const FIRST_GRACE_MS = 5000;
@@ -79,7 +79,10 @@ export interface Callee {
 }
 
 export class WorkerRegistry {
-  /** Which session holds which worker id, bound by their loads: the one identity runs, the machine summary and credit go by. */
+  /**
+   * Which session holds which worker id, bound by their loads: the one identity runs, the machine summary
+   * and credit go by. Claimed and released here only (donor credit also claims on a donor's own call).
+   */
   readonly ids = new WorkerIds();
   private readonly callees = new Map<number, Callee>();
   private readonly byRegistration = new Map<number, Callee>();
@@ -96,6 +99,8 @@ export class WorkerRegistry {
   /** Callees on which more of this orchestrator's slices are out than its share: it shrank for a newcomer, and they are coming back. */
   private readonly overShare = new Set<Callee>();
   private readonly withinShareListeners = new Set<() => void>();
+  private readonly loadListeners = new Set<(session: number, load: Record<string, unknown>) => void>();
+  private readonly leftListeners = new Set<(session: number) => void>();
 
   async attach(session: WampSession): Promise<void> {
     // Events first, then the scan: a callee that registers in between is seen twice, and counted once.
@@ -105,8 +110,8 @@ export class WorkerRegistry {
     await subscribe('wamp.registration.on_create', (args) => this.onCreate(args?.[0], args?.[1]));
     await subscribe('wamp.registration.on_unregister', (args) => this.onRegistrationGone(args?.[1]));
     await subscribe('wamp.registration.on_delete', (args) => this.onRegistrationGone(args?.[1]));
-    await subscribe('wamp.session.on_leave', (args) => this.onSessionLeft(args?.[0]));
-    await subscribe(Topics.workerLoad, (args, details) => this.onLoad(args?.[0], details?.publisher));
+    await subscribe('wamp.session.on_leave', (args) => this.sessionLeft(args?.[0]));
+    await subscribe(Topics.workerLoad, (args, details) => this.loaded(args?.[0], details?.publisher));
     await this.scan(session);
   }
 
@@ -125,6 +130,18 @@ export class WorkerRegistry {
   onGone(listener: (callee: Callee) => void): () => void {
     this.goneListeners.add(listener);
     return () => this.goneListeners.delete(listener);
+  }
+
+  /** Called with each load whose (disclosed) publisher holds the worker id it names, after the binding took it (the machine summary). */
+  onLoad(listener: (session: number, load: Record<string, unknown>) => void): () => void {
+    this.loadListeners.add(listener);
+    return () => this.loadListeners.delete(listener);
+  }
+
+  /** Called when a session leaves the router, after its worker id was freed. */
+  onSessionLeft(listener: (session: number) => void): () => void {
+    this.leftListeners.add(listener);
+    return () => this.leftListeners.delete(listener);
   }
 
   /** The slots this orchestrator may use: all the callees' concurrency, or its share while it has peers. */
@@ -268,16 +285,19 @@ export class WorkerRegistry {
     if (callee) this.remove(callee);
   }
 
-  private onSessionLeft(sessionId: unknown): void {
+  private sessionLeft(sessionId: unknown): void {
     if (typeof sessionId !== 'number') return;
     const callee = this.callees.get(sessionId);
     if (callee) this.remove(callee);
     this.ids.release(sessionId);
+    for (const listener of this.leftListeners) listener(sessionId);
   }
 
-  private onLoad(value: unknown, publisher: number | undefined): void {
+  private loaded(value: unknown, publisher: number | undefined): void {
     // A load claiming a worker id another session holds is not this session's: ignored (it would speak for that machine).
-    if (publisher === undefined || !isValidLoad(value) || !this.ids.claim(publisher, value.workerId)) return;
+    if (publisher === undefined || !isRecord(value) || !isWorkerId(value.workerId) || !this.ids.claim(publisher, value.workerId)) return;
+    for (const listener of this.loadListeners) listener(publisher, value);
+    if (!isValidLoad(value)) return;
     const callee = this.callees.get(publisher);
     if (!callee) return;
     callee.load = value;
@@ -325,8 +345,7 @@ export class WorkerRegistry {
 function isValidLoad(value: unknown): value is WorkerLoad {
   return (
     isRecord(value) &&
-    typeof value.workerId === 'string' &&
-    value.workerId.length <= 128 &&
+    isWorkerId(value.workerId) &&
     Number.isInteger(value.concurrency) &&
     (value.concurrency as number) >= 1 &&
     (value.concurrency as number) <= 1024
