@@ -20,6 +20,7 @@ import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import { ActiveOrchestrators } from './peers.ts';
+import { watchRegistrations } from './registration-feed.ts';
 import { rateLimitedLog } from './rate-limited-log.ts';
 import { Run, type RunContext, type SliceDone } from './run.ts';
 import { WorkerRegistry, type Callee } from './workers.ts';
@@ -114,14 +115,16 @@ export class Orchestrator {
         if (callee.load && this.session.isOpen) this.session.publish(Topics.workerGone, [{ workerId: callee.load.workerId }], {}, { exclude_me: false });
       }),
     );
-    await this.workers.attach(this.session);
+    await this.workers.followLoads(this.session);
     this.unwatch.push(
       this.peers.onChange(() => {
         this.workers.setShare(this.peers.count > 1 ? (callee) => this.peers.slotsOf(callee.calleeConcurrency, callee.session) : null);
       }),
       this.workers.onWithinShare(() => this.peers.announce()),
     );
-    await this.peers.attach();
+    await this.peers.followSettled();
+    // One subscription per meta topic for both (registration-feed.ts), then one scan.
+    await watchRegistrations(this.session, [this.workers.registrations, this.peers.registrations]);
     type Endpoint = (args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined) => unknown;
     const endpoints: Array<[string, Endpoint]> = [[this.problemProcedure, (args, kwargs) => this.problemWire(args?.[0], kwargs)]];
     if (!this.options.private) {

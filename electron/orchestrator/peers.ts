@@ -22,7 +22,7 @@
 import { CENTER_NAME, Topics, activeOrchestratorOf, activeOrchestratorProcedure } from '../../shared/protocol/uris.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
 import type { WampRegistration, WampSession } from '../../shared/wamp.ts';
-import { scanRegistrations } from './registration-scan.ts';
+import type { RegistrationWatcher } from './registration-feed.ts';
 
 /**
  * How long a newcomer waits at most for the others' word (a peer that never gives it: an older Kiln,
@@ -59,21 +59,20 @@ export class ActiveOrchestrators {
     this.recount();
   }
 
-  async attach(): Promise<void> {
-    const { session } = this;
-    await session.subscribe(Topics.orchestratorSettled, (args) => this.onSettled(args?.[0]));
-    await session.subscribe('wamp.registration.on_create', (args) => this.onCreate(args?.[0], args?.[1]));
-    await session.subscribe('wamp.registration.on_unregister', (args) => this.onGone(args?.[1]));
-    await session.subscribe('wamp.registration.on_delete', (args) => this.onGone(args?.[1]));
-    await session.subscribe('wamp.session.on_leave', (args) => {
-      for (const [registration, [owner]] of this.others) if (owner === args?.[0]) this.onGone(registration);
-    });
-    await scanRegistrations(
-      session,
-      (uri) => activeOrchestratorOf(uri) !== undefined,
-      (callee, details) => this.onCreate(callee, details),
-      (id) => this.others.has(id),
-    );
+  /** The other orchestrators' markers, as the router reports them (registration-feed.ts). */
+  readonly registrations: RegistrationWatcher = {
+    wanted: (uri) => activeOrchestratorOf(uri) !== undefined,
+    known: (registrationId) => this.others.has(registrationId),
+    created: (calleeSession, details) => this.onCreate(calleeSession, details),
+    gone: (registrationId) => this.onGone(registrationId),
+    left: (sessionId) => {
+      for (const [registration, [owner]] of this.others) if (owner === sessionId) this.onGone(registration);
+    },
+  };
+
+  /** Follows the others' word that they made room (the markers come through `registrations`, on a feed the orchestrator shares). */
+  async followSettled(): Promise<void> {
+    await this.session.subscribe(Topics.orchestratorSettled, (args) => this.onSettled(args?.[0]));
   }
 
   /** Called whenever the number of active orchestrators or our place among them changes. */

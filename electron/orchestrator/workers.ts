@@ -12,8 +12,8 @@
 import { MAX_CALLEE_CONCURRENCY, Topics, annealCalleeOf } from '../../shared/protocol/uris.ts';
 import type { WorkerLoad } from '../../shared/protocol/wire.ts';
 import { isRecord } from '../../shared/protocol/validate.ts';
-import type { EventDetails, WampSession } from '../../shared/wamp.ts';
-import { scanRegistrations } from './registration-scan.ts';
+import type { WampSession } from '../../shared/wamp.ts';
+import { watchRegistrations, type RegistrationWatcher } from './registration-feed.ts';
 import { SlotHeap } from './slot-heap.ts';
 import { loopLag } from './lag-timer.ts';
 import { WorkerIds, isWorkerId, sessionWorkerId } from '../machines/worker-ids.ts';
@@ -102,17 +102,24 @@ export class WorkerRegistry {
   private readonly loadListeners = new Set<(session: number, load: Record<string, unknown>) => void>();
   private readonly leftListeners = new Set<(session: number) => void>();
 
+  /** The registrations that make callees, as the router reports them (registration-feed.ts). */
+  readonly registrations: RegistrationWatcher = {
+    wanted: (uri) => annealCalleeOf(uri) !== undefined,
+    known: (registrationId) => this.byRegistration.has(registrationId),
+    created: (calleeSession, details) => this.onCreate(calleeSession, details),
+    gone: (registrationId) => this.onRegistrationGone(registrationId),
+    left: (sessionId) => this.sessionLeft(sessionId),
+  };
+
+  /** Follows the callees' loads (the registrations come through `registrations`, on a feed the orchestrator shares). */
+  async followLoads(session: WampSession): Promise<void> {
+    await session.subscribe(Topics.workerLoad, (args, _kwargs, details) => this.loaded(args?.[0], details?.publisher));
+  }
+
+  /** Alone (a client following another orchestrator's callees): its loads and its own registration feed. */
   async attach(session: WampSession): Promise<void> {
-    // Events first, then the scan: a callee that registers in between is seen twice, and counted once.
-    const subscribe = async (topic: string, handler: (args: unknown[] | undefined, details: EventDetails) => void) => {
-      await session.subscribe(topic, (args, _kwargs, details) => handler(args, details));
-    };
-    await subscribe('wamp.registration.on_create', (args) => this.onCreate(args?.[0], args?.[1]));
-    await subscribe('wamp.registration.on_unregister', (args) => this.onRegistrationGone(args?.[1]));
-    await subscribe('wamp.registration.on_delete', (args) => this.onRegistrationGone(args?.[1]));
-    await subscribe('wamp.session.on_leave', (args) => this.sessionLeft(args?.[0]));
-    await subscribe(Topics.workerLoad, (args, details) => this.loaded(args?.[0], details?.publisher));
-    await this.scan(session);
+    await this.followLoads(session);
+    await watchRegistrations(session, [this.registrations]);
   }
 
   /** The worker id a session's slices count under: the one it holds, or a line of its own (never what its results claim). */
@@ -238,16 +245,6 @@ export class WorkerRegistry {
       return;
     }
     if (this.overShare.delete(callee) && this.overShare.size === 0) for (const listener of this.withinShareListeners) listener();
-  }
-
-  /** Callees registered before this orchestrator subscribed: the registration meta API's list. */
-  private async scan(session: WampSession): Promise<void> {
-    await scanRegistrations(
-      session,
-      (uri) => annealCalleeOf(uri) !== undefined,
-      (callee, details) => this.onCreate(callee, details),
-      (id) => this.byRegistration.has(id),
-    );
   }
 
   private onCreate(sessionId: unknown, details: unknown): void {
