@@ -12,6 +12,12 @@
  * before it returns. The same walk gives the new tour as a signed permutation of segments 1..k-1 (segment 0 fixed,
  * forwards): the order they are visited in and the direction each is entered.
  *
+ * The walk reads only the sorted order of the removed edges and which end of each comes first, so its verdict is
+ * looked up in a table of those orders (built once per k by the walk itself; 20,000 entries for k = 5), the way
+ * LKH decides its 5-opt basic move by case analysis on the order of the t's. Lin-Kernighan tests thousands of
+ * steps per move that differ only in their last edges, so the sorted order of each prefix t[1..2i] is kept between
+ * tests and only the edges that changed are inserted again (reset() when the tour itself changes).
+ *
  * Executing the move turns the identity arrangement into that one by reversals of runs of segments, each a 2-opt
  * move of the tour. The fewest reversals that do it (sorting a signed permutation by reversals) are looked up in a
  * table built once per size by breadth-first search from the identity (384 arrangements for k = 5). A segment of
@@ -40,8 +46,15 @@ export function kOptDelta(dist: (i: number, j: number) => number, t: Int32Array,
  */
 export class KOptMove {
   readonly t = new Int32Array(2 * MAX_K + 1);
-  /** Removed edge indices (0-based) sorted by tour position. */
-  private readonly sorted = new Int32Array(MAX_K);
+  /**
+   * Row i (i = 1..MAX_K, at i * MAX_K) lists removed edges 0..i-1 (0-based) sorted by tour position, counted forwards
+   * from edge 0's first end (so edge 0 always leads). Rows 1..rowsValid were sorted for the t values in rowT, on
+   * rowsTour as it was then.
+   */
+  private readonly rows = new Int32Array((MAX_K + 1) * MAX_K);
+  private readonly rowT = new Int32Array(2 * MAX_K + 1);
+  private rowsValid = 0;
+  private rowsTour: KOptTour | null = null;
   /** The t index of each removed edge's end that comes first in the forward direction. */
   private readonly firstEnd = new Int32Array(MAX_K);
   /** Segment ends in tour order, as t indices: segment s runs from L[2s] to L[2s + 1]. */
@@ -54,9 +67,24 @@ export class KOptMove {
   private readonly current = new Int32Array(MAX_K + 1);
   private readonly reversals = new Int32Array(2 * MAX_K + 2);
 
-  /** Whether the move t[1..k] gives a tour. Requires 2 <= k <= MAX_K and k distinct removed tour edges. */
+  /**
+   * Whether the move t[1..k] gives a tour. Requires 2 <= k <= MAX_K and k distinct removed tour edges. Reuses the
+   * order of the removed edges that are the same as at the previous test on the same tour object: call reset()
+   * first whenever that tour has changed since (apply() does so itself).
+   */
   feasible(tour: KOptTour, k: number): boolean {
-    return this.walk(tour, k) === k;
+    const row = this.sort(tour, k) * MAX_K;
+    const { rows, firstEnd } = this;
+    let code = 0;
+    for (let p = 1; p < k; p++) code = code * k + rows[row + p];
+    let firsts = 0;
+    for (let e = 0; e < k; e++) firsts = (firsts << 1) | (firstEnd[e] & 1);
+    return feasibilityTable(k)[(code << k) | firsts] === 1;
+  }
+
+  /** Forgets the sorted edges kept between tests (see feasible): the tour has changed. */
+  reset(): void {
+    this.rowsValid = 0;
   }
 
   /**
@@ -64,7 +92,11 @@ export class KOptMove {
    * move is not feasible, leaving the tour unchanged.
    */
   apply(tour: KOptTour, k: number, afterEach: () => void): void {
-    if (this.walk(tour, k) !== k) throw new RangeError(`the ${k}-opt move does not give a tour`);
+    const row = this.sort(tour, k) * MAX_K;
+    if (walkSegments(this.rows, row, this.firstEnd, k, this.ends, this.endAt, this.target) !== k) {
+      throw new RangeError(`the ${k}-opt move does not give a tour`);
+    }
+    this.reset();
     const m = k - 1;
     const count = this.plan(m);
     const { current, reversals } = this;
@@ -89,46 +121,44 @@ export class KOptMove {
   }
 
   /**
-   * Sorts the removed edges and walks the reconnection; returns how many segments the cycle through segment 0
-   * visits (k when feasible), with the arrangement it gives in `target`.
+   * Brings rows 1..k up to date with t[1..2k] and returns k: the rows whose edges are unchanged are kept, and from
+   * the first changed edge on each row is the one before with its edge inserted (one succ and at most i - 1
+   * between queries, where sorting from scratch costs k succ and up to k(k - 1) / 2).
    */
-  private walk(tour: KOptTour, k: number): number {
-    const { t, sorted, firstEnd, ends, endAt, target } = this;
-    for (let e = 0; e < k; e++) {
+  private sort(tour: KOptTour, k: number): number {
+    const { t, rows, rowT, firstEnd } = this;
+    if (tour !== this.rowsTour) {
+      this.rowsTour = tour;
+      this.rowsValid = 0;
+    }
+    let valid = Math.min(this.rowsValid, k);
+    for (let i = 1; i <= valid; i++) {
+      if (t[2 * i - 1] !== rowT[2 * i - 1] || t[2 * i] !== rowT[2 * i]) {
+        valid = i - 1;
+        break;
+      }
+    }
+    if (valid === k) return k;
+    for (let i = valid + 1; i <= k; i++) {
+      const e = i - 1;
       const a = 2 * e + 1;
+      rowT[a] = t[a];
+      rowT[a + 1] = t[a + 1];
       firstEnd[e] = tour.succ(t[a]) === t[a + 1] ? a : a + 1;
-      // Insertion sort by tour position, counted forwards from the first edge's first end.
+      const row = i * MAX_K;
+      const before = row - MAX_K;
       const origin = t[firstEnd[0]];
+      const at = t[firstEnd[e]];
       let p = e;
-      while (p > 0 && !tour.between(origin, t[firstEnd[sorted[p - 1]]], t[firstEnd[e]])) {
-        sorted[p] = sorted[p - 1];
+      while (p > 0 && !tour.between(origin, t[firstEnd[rows[before + p - 1]]], at)) {
+        rows[row + p] = rows[before + p - 1];
         p--;
       }
-      sorted[p] = e;
+      rows[row + p] = e;
+      for (let q = p - 1; q >= 0; q--) rows[row + q] = rows[before + q];
     }
-    // The tour reads: second end of sorted[0] .. first end of sorted[1], second end of sorted[1] .. and so on.
-    for (let s = 0; s < k; s++) {
-      const e = sorted[s];
-      const first = firstEnd[e];
-      const second = first & 1 ? first + 1 : first - 1;
-      ends[2 * s] = second;
-      endAt[second] = 2 * s;
-      const to = s === 0 ? 2 * k - 1 : 2 * s - 1;
-      ends[to] = first;
-      endAt[first] = to;
-    }
-    let at = 0;
-    let visited = 0;
-    for (;;) {
-      const exit = ends[at ^ 1];
-      visited++;
-      // The partner of t index i along an added edge: y_j joins 2j and 2j + 1, the closing edge 2k and 1.
-      const partner = exit & 1 ? (exit === 1 ? 2 * k : exit - 1) : exit === 2 * k ? 1 : exit + 1;
-      at = endAt[partner];
-      if (at === 0 || visited === k) break;
-      target[visited] = at & 1 ? -(at >> 1) : at >> 1;
-    }
-    return at === 0 ? visited : -1;
+    this.rowsValid = k;
+    return k;
   }
 
   /**
@@ -165,6 +195,74 @@ export class KOptMove {
     }
     return count;
   }
+}
+
+/**
+ * The walk over the segments: the removed edges sorted by tour position (rows[row..row + k)), the t index of each
+ * one's first end, filling `ends`, `endAt` and `target` (see KOptMove). Returns how many segments the cycle through
+ * segment 0 visits (k when feasible). Reads t indices only, never cities, so the tables below come from it too.
+ */
+function walkSegments(rows: Int32Array, row: number, firstEnd: Int32Array, k: number, ends: Int32Array, endAt: Int32Array, target: Int32Array): number {
+  // The tour reads: second end of sorted[0] .. first end of sorted[1], second end of sorted[1] .. and so on.
+  for (let s = 0; s < k; s++) {
+    const e = rows[row + s];
+    const first = firstEnd[e];
+    const second = first & 1 ? first + 1 : first - 1;
+    ends[2 * s] = second;
+    endAt[second] = 2 * s;
+    const to = s === 0 ? 2 * k - 1 : 2 * s - 1;
+    ends[to] = first;
+    endAt[first] = to;
+  }
+  let at = 0;
+  let visited = 0;
+  for (;;) {
+    const exit = ends[at ^ 1];
+    visited++;
+    // The partner of t index i along an added edge: y_j joins 2j and 2j + 1, the closing edge 2k and 1.
+    const partner = exit & 1 ? (exit === 1 ? 2 * k : exit - 1) : exit === 2 * k ? 1 : exit + 1;
+    at = endAt[partner];
+    if (at === 0 || visited === k) break;
+    target[visited] = at & 1 ? -(at >> 1) : at >> 1;
+  }
+  return at === 0 ? visited : -1;
+}
+
+const feasibilityTables: Int8Array[] = [];
+
+/**
+ * The walk's verdict for every order of k removed edges (edge 0 first; the others as digits base k, position 1
+ * most significant) and every choice of which end of each comes first (bit k - 1 - e set when edge e's first end is
+ * t[2e + 1], clear when it is t[2e + 2]), at (order << k) | firsts: 1 when the move is feasible. Built on first use.
+ */
+function feasibilityTable(k: number): Int8Array {
+  const known = feasibilityTables[k];
+  if (known !== undefined) return known;
+  const table = new Int8Array((k ** (k - 1)) << k);
+  const rows = new Int32Array(k);
+  const firstEnd = new Int32Array(k);
+  const ends = new Int32Array(2 * k);
+  const endAt = new Int32Array(2 * k + 1);
+  const target = new Int32Array(k);
+  const order = (p: number, used: number): void => {
+    if (p === k) {
+      let code = 0;
+      for (let q = 1; q < k; q++) code = code * k + rows[q];
+      for (let firsts = 0; firsts < 1 << k; firsts++) {
+        for (let e = 0; e < k; e++) firstEnd[e] = 2 * e + 2 - ((firsts >> (k - 1 - e)) & 1);
+        table[(code << k) | firsts] = walkSegments(rows, 0, firstEnd, k, ends, endAt, target) === k ? 1 : 0;
+      }
+      return;
+    }
+    for (let e = 1; e < k; e++) {
+      if (used & (1 << e)) continue;
+      rows[p] = e;
+      order(p + 1, used | (1 << e));
+    }
+  };
+  order(1, 1);
+  feasibilityTables[k] = table;
+  return table;
 }
 
 /** Reverses positions i..j of an arrangement, turning each segment. */

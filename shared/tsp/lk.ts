@@ -158,6 +158,7 @@ export class LinKernighan extends ActiveDescent {
         t[1] = t1;
         t[2] = t2;
         this.nextGain = 0;
+        this.step.reset();
         const gain = this.moveType === 3 ? this.bestThreeOptStep(t2, g) : this.extend(1, g);
         if (gain > 0) return gain;
         if (this.nextGain <= 0) break;
@@ -300,13 +301,16 @@ export class LinKernighan extends ActiveDescent {
       if (t3 === t1 || t3 === fromSucc || t3 === fromPred || this.addedInStep(from, t3, i)) continue;
       for (let side = 0; side < 2; side++) {
         const t4 = side === 0 ? tour.succ(t3) : tour.pred(t3);
-        if (t4 === t1 || this.removedInStep(t3, t4, i) || this.isAdded(t3, t4)) continue;
+        if (t4 === t1) continue;
+        // At the last level most (t3, t4) fail the gain test, which costs less than the edge checks: those come after.
+        const last = level === moveType;
+        if (!last && (this.removedInStep(t3, t4, i) || this.isAdded(t3, t4))) continue;
         const g2 = g1 + dist(t3, t4);
         t[2 * level - 1] = t3;
         t[2 * level] = t4;
         const closed = g2 - dist(t4, t1);
-        if (level === moveType) {
-          if ((closed > 0 || g2 > this.nextGain) && step.feasible(tour, level)) {
+        if (last) {
+          if ((closed > 0 || g2 > this.nextGain) && !this.removedInStep(t3, t4, i) && !this.isAdded(t3, t4) && step.feasible(tour, level)) {
             if (closed > 0) {
               this.applyStep(level);
               return closed;

@@ -52,6 +52,10 @@ function randomMove(order: Int32Array, k: number, rng: Rng): Int32Array {
   return t;
 }
 
+function edgeKey(a: number, b: number): string {
+  return a < b ? `${a} ${b}` : `${b} ${a}`;
+}
+
 describe('sequential k-opt moves', () => {
   it('the feasibility test agrees with applying the reconnection and counting cycles, for k = 2..5 and both tour structures', () => {
     const seen = new Map<string, number>();
@@ -82,6 +86,47 @@ describe('sequential k-opt moves', () => {
       expect(seen.get(`${k} true`)).toBeGreaterThan(0);
       expect(seen.get(`${k} false`)).toBeGreaterThan(0);
     }
+  });
+
+  it('tests that share their first edges (the kept order of those edges) agree with counting cycles, also after a move is applied', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...STRUCTURES),
+        fc.integer({ min: 2, max: MAX_K }),
+        fc.integer({ min: 8, max: 20 }),
+        fc.integer(),
+        (structure, k, n, seed) => {
+          const rng = new Rng(seed);
+          const tour = tourOf(structure, shuffled(n, rng));
+          const move = new KOptMove();
+          let order = tour.toTour();
+          move.t.set(randomMove(order, k, rng));
+          for (let trial = 0; trial < 30; trial++) {
+            // As Lin-Kernighan's search does: keep edges 1..keep, choose the others again.
+            const keep = rng.nextInt(k);
+            const fresh = randomMove(order, k, rng);
+            const kept = new Set<string>();
+            for (let e = 1; e <= keep; e++) kept.add(edgeKey(move.t[2 * e - 1], move.t[2 * e]));
+            let e = keep + 1;
+            for (let f = 1; f <= k && e <= k; f++) {
+              if (kept.has(edgeKey(fresh[2 * f - 1], fresh[2 * f]))) continue;
+              move.t[2 * e - 1] = fresh[2 * f - 1];
+              move.t[2 * e] = fresh[2 * f];
+              e++;
+            }
+            if (e <= k) continue; // fewer than k distinct edges left to choose from
+            const expected = isOneCycle(n, edgesAfter(order, move.t, k));
+            expect(move.feasible(tour, k)).toBe(expected);
+            if (expected && rng.nextInt(4) === 0) {
+              move.apply(tour, k, () => {});
+              order = tour.toTour();
+              move.t.set(randomMove(order, k, rng));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('a feasible move gives exactly its edges and a valid tour, changes the length by its delta, in at most k reversals, and undoes from the journal, on both tour structures', () => {
