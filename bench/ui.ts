@@ -11,9 +11,9 @@
  *
  * Each round measures, in fresh pages on fresh servers one after the other (in alternating order), the
  * page as it ships (`worker`: progress received and decoded by the run feed worker, the map drawn by its
- * worker on an OffscreenCanvas, kiln.solve.start encoded and sent by the feed worker's session) and the
- * baseline (`main`: `?feed=main&map=main`, all of that on the page's main thread, as before the
- * workers); both redraw the charts one per frame. It prints each measurement, the median of the rounds
+ * worker and the charts by theirs on OffscreenCanvases, kiln.solve.start encoded and sent by the feed
+ * worker's session) and the baseline (`main`: `?feed=main&map=main&charts=main`, all of that on the
+ * page's main thread, as before the workers); both redraw the charts one per frame. It prints each measurement, the median of the rounds
  * per path, and whether the goal (no long task over 50 ms at 10 progress events/s) was met in every
  * round of the page as it ships. The machine's load average is printed with each measurement: on a
  * busy machine the page's thread waits for a core, and wall-time long tasks measure the machine.
@@ -60,7 +60,7 @@ const paths = values.paths.split(',') as FeedPath[];
 if (paths.some((path) => path !== 'worker' && path !== 'main')) throw new Error(`--paths: worker and/or main, not ${values.paths}`);
 const PATH_NAMES: Record<FeedPath, string> = {
   worker: 'workers (as shipped)',
-  main: 'main thread (?feed=main&map=main, baseline)',
+  main: 'main thread (?feed=main&map=main&charts=main, baseline)',
 };
 /** The goal: no long task over this (ms, wall time) at 10 progress events a second. */
 const GOAL_LONGEST_MS = 50;
@@ -75,6 +75,8 @@ writeFileSync(csv, ['x,y', ...Array.from({ length: cities }, (_, i) => `${proble
 interface Figures {
   /** Which thread sent kiln.solve.start (the Start button's data-thread). */
   startThread: string;
+  /** Where the charts were drawn (the convergence chart's data-thread). */
+  chartThread: string;
   longTasks: number;
   longestMs: number;
   blockedMs: number;
@@ -98,6 +100,7 @@ async function measure(path: FeedPath): Promise<Figures> {
     if (path === 'main') {
       url.searchParams.set('feed', 'main');
       url.searchParams.set('map', 'main');
+      url.searchParams.set('charts', 'main');
     }
     await page.goto(url.href);
     await page.getByTestId('connection-status').and(page.locator('[data-phase=open]')).waitFor();
@@ -128,7 +131,7 @@ async function measure(path: FeedPath): Promise<Figures> {
     await page.locator('[data-testid=run-phase]', { hasText: 'running' }).waitFor();
     if (topUp) topUps.push(await topUpProgress(kiln));
     // Long tasks from the Start click on: sending the city set and the first tours are where a page stutters.
-    const figures: Omit<Figures, 'startThread' | 'cpuBusyMs' | 'cpuLongTasks' | 'cpuLongestMs'> = await page.evaluate(async (ms) => {
+    const figures: Omit<Figures, 'startThread' | 'chartThread' | 'cpuBusyMs' | 'cpuLongTasks' | 'cpuLongestMs'> = await page.evaluate(async (ms) => {
       const w = window as unknown as { longTasks: number[]; longTaskStarts: number[] };
       // No named functions in here: tsx would wrap them in a helper the page does not have.
       const phase = document.querySelector('[data-testid=run-phase]')!;
@@ -153,7 +156,8 @@ async function measure(path: FeedPath): Promise<Figures> {
     const cpu = mainThreadCpu(trace);
     if (cdp) printProfile((await cdp.send('Profiler.stop')) as CpuProfile);
     const startThread = (await page.getByTestId('start').getAttribute('data-thread')) ?? '?';
-    return { ...figures, startThread, cpuBusyMs: cpu?.busyMs ?? NaN, cpuLongTasks: cpu?.longTasks ?? NaN, cpuLongestMs: cpu?.longestMs ?? NaN };
+    const chartThread = (await page.getByTestId('convergence-chart').getAttribute('data-thread')) ?? '?';
+    return { ...figures, startThread, chartThread, cpuBusyMs: cpu?.busyMs ?? NaN, cpuLongTasks: cpu?.longTasks ?? NaN, cpuLongestMs: cpu?.longestMs ?? NaN };
   } finally {
     for (const stop of topUps.splice(0)) await stop();
     await page.close();
@@ -266,7 +270,9 @@ try {
       const f = await measure(path);
       results.get(path)!.push(f);
       loads.push(Number(loadBefore), Number(load()));
-      console.log(`round ${round}, ${PATH_NAMES[path]} (Start sent by the ${f.startThread}): ${describe(f)}; load average ${loadBefore} -> ${load()}`);
+      console.log(
+        `round ${round}, ${PATH_NAMES[path]} (Start sent by the ${f.startThread}, charts drawn by the ${f.chartThread}): ${describe(f)}; load average ${loadBefore} -> ${load()}`,
+      );
       if (process.env.KILN_BENCH_PROFILE) console.log(`  long tasks (start ms:duration ms): ${f.timeline}`);
     }
   }
@@ -275,6 +281,7 @@ try {
     const m = (pick: (f: Figures) => number): number => median(figures.map(pick));
     const medians: Figures = {
       startThread: figures[0]?.startThread ?? '?',
+      chartThread: figures[0]?.chartThread ?? '?',
       longTasks: m((f) => f.longTasks),
       longestMs: m((f) => f.longestMs),
       blockedMs: m((f) => f.blockedMs),

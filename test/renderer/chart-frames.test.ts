@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameQueue } from '../../renderer/src/lib/chart-frames.ts';
+import { FrameQueue } from '../../renderer/src/lib/charts/frames.ts';
 
 /** A queue on a hand-driven frame clock: `frame()` runs the callbacks requested so far, as one animation frame. */
 function queueOnManualFrames(): { queue: FrameQueue; frame: () => void; requested: () => number } {

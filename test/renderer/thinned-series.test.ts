@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ThinnedSeries } from '../../renderer/src/lib/thinned-series.ts';
+import { ThinnedSeries } from '../../renderer/src/lib/charts/thinned-series.ts';
 
 describe('the convergence curve thinned for drawing', () => {
   it('keeps every sample of a short run (fewer than its buckets)', () => {

@@ -1,3 +1,4 @@
+import { nextFrame } from '../next-frame.ts';
 import { MapPainter, type DrawStrategy, type MapColors } from './draw.ts';
 import type { MapPoints, View } from './view.ts';
 
@@ -97,10 +98,4 @@ export class MapFrame {
     this.stats.height = height;
     this.onDrawn(this.stats);
   }
-}
-
-/** requestAnimationFrame where the scope has it (pages; dedicated workers in Chromium and Firefox), else ~60 Hz. */
-function nextFrame(callback: () => void): void {
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(callback);
-  else setTimeout(callback, 16);
 }

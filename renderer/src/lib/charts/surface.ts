@@ -1,0 +1,90 @@
+import { chartFrames } from './frames.ts';
+import type { ChartInputs, ChartReport, ChartSetup } from './inputs.ts';
+import { LiveChart } from './live-chart.ts';
+import { transferablesOf, type FromChartWorker, type ToChartWorker } from './messages.ts';
+import { chartPointerInput } from './pointer.ts';
+
+/**
+ * Where the charts are drawn. 'worker' (the default): each chart's canvas is handed to the charts'
+ * Web Worker as an OffscreenCanvas, and the page forwards its size, the theme's colours and the
+ * pointer events (tooltips, legend clicks). 'main': chart.js on the page's main thread, as before:
+ * browsers without OffscreenCanvas, and the baseline `npm run bench:ui` compares with (`?charts=main`).
+ */
+export type ChartThread = 'worker' | 'main';
+
+/** The page's handle on a chart's canvas, wherever it is drawn. */
+export interface ChartSurface {
+  readonly thread: ChartThread;
+  /** Takes the series' point arrays over: the caller builds fresh ones for each update. */
+  update(inputs: Partial<ChartInputs>): void;
+  close(): void;
+}
+
+export function createChartSurface(canvas: HTMLCanvasElement, thread: ChartThread, setup: ChartSetup, onReport: (report: ChartReport) => void): ChartSurface {
+  if (thread === 'worker' && typeof canvas.transferControlToOffscreen === 'function' && typeof Worker === 'function') {
+    return new WorkerChartSurface(canvas, setup, onReport);
+  }
+  const chart = new LiveChart(canvas, setup, chartFrames, onReport);
+  return { thread: 'main', update: (inputs) => chart.update(inputs), close: () => chart.close() };
+}
+
+/** The one worker that draws all of the page's charts, while any is open; reports go to their chart by id. */
+const shared: { worker: Worker | null; reports: Map<number, (report: ChartReport) => void>; nextId: number } = {
+  worker: null,
+  reports: new Map(),
+  nextId: 0,
+};
+
+function chartWorker(): Worker {
+  if (!shared.worker) {
+    shared.worker = new Worker(new URL('./chart-worker.ts', import.meta.url), { type: 'module', name: 'kiln-charts' });
+    shared.worker.onmessage = ({ data }: MessageEvent<FromChartWorker>) => shared.reports.get(data.id)?.(data.report);
+  }
+  return shared.worker;
+}
+
+/** The page's pointer events a chart forwards to its worker. */
+const POINTER_EVENTS = ['pointermove', 'pointerleave', 'pointercancel', 'click'] as const;
+
+class WorkerChartSurface implements ChartSurface {
+  readonly thread = 'worker';
+  readonly #id = shared.nextId++;
+  readonly #worker = chartWorker();
+  /** The size last sent: the chart's layout in the worker, which pointer positions are scaled to. */
+  #size = { width: 0, height: 0 };
+  readonly #forward: (event: PointerEvent | MouseEvent) => void;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    setup: ChartSetup,
+    onReport: (report: ChartReport) => void,
+  ) {
+    shared.reports.set(this.#id, onReport);
+    const offscreen = canvas.transferControlToOffscreen();
+    this.#post({ type: 'create', id: this.#id, canvas: offscreen, setup }, [offscreen]);
+    this.#forward = (event) => {
+      const input = chartPointerInput(event.type, event.clientX, event.clientY, canvas.getBoundingClientRect(), this.#size);
+      if (input) this.#post({ type: 'pointer', id: this.#id, event: input });
+    };
+    for (const type of POINTER_EVENTS) canvas.addEventListener(type, this.#forward);
+  }
+
+  update(inputs: Partial<ChartInputs>): void {
+    if (inputs.width !== undefined && inputs.height !== undefined) this.#size = { width: inputs.width, height: inputs.height };
+    this.#post({ type: 'update', id: this.#id, inputs }, transferablesOf(inputs));
+  }
+
+  close(): void {
+    for (const type of POINTER_EVENTS) this.canvas.removeEventListener(type, this.#forward);
+    this.#post({ type: 'close', id: this.#id });
+    shared.reports.delete(this.#id);
+    if (shared.reports.size === 0) {
+      shared.worker?.terminate();
+      shared.worker = null;
+    }
+  }
+
+  #post(message: ToChartWorker, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(message, transfer);
+  }
+}
