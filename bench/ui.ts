@@ -271,7 +271,7 @@ try {
       results.get(path)!.push(f);
       loads.push(Number(loadBefore), Number(load()));
       console.log(
-        `round ${round}, ${PATH_NAMES[path]} (Start sent by the ${f.startThread}, charts drawn by the ${f.chartThread}): ${describe(f)}; load average ${loadBefore} -> ${load()}`,
+        `round ${round}, ${PATH_NAMES[path]} (Start sent by the ${f.startThread}, charts drawn by the ${f.chartThread === 'main' ? 'page' : f.chartThread}): ${describe(f)}; load average ${loadBefore} -> ${load()}`,
       );
       if (process.env.KILN_BENCH_PROFILE) console.log(`  long tasks (start ms:duration ms): ${f.timeline}`);
     }
