@@ -191,6 +191,7 @@ export class Orchestrator {
       capacity: () => this.capacityFor(run),
       acquire: (eligible) => this.workers.acquire(eligible),
       release: (callee) => this.workers.release(callee),
+      backOff: (callee) => this.workers.backOff(callee),
       hasFreeSlot: () => this.workers.hasFreeSlot(),
       isLive: (callee) => this.workers.has(callee),
       workerIdOf: (session) => this.workers.workerIdOf(session),

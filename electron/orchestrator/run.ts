@@ -51,10 +51,9 @@ const NO_TOUR = 'no tour: no slice came back and the run could not make one of i
 const BLAMELESS = new Set(['wamp.error.canceled', 'wamp.error.no_such_procedure']);
 /**
  * Crossbar.io's answer when every slot of the callee is taken: by another orchestrator's calls on a
- * shared router, so no fault of the callee's. It is dealt nothing for BUSY_BACKOFF_MS, and the slice goes elsewhere.
+ * shared router, so no fault of the callee's. The callee backs off (WorkerRegistry.backOff), and the slice goes elsewhere.
  */
 const BUSY = 'crossbar.error.max_concurrency_reached';
-const BUSY_BACKOFF_MS = 100;
 /** How long after such an error the router's report of the departure may take to arrive. */
 const LEFT_NOTICE_MS = 1000;
 /**
@@ -80,6 +79,8 @@ export interface RunContext {
   /** A slot on a callee `eligible` accepts, or undefined when none is free; given back with release(). */
   acquire: (eligible: (callee: Callee) => boolean) => Callee | undefined;
   release: (callee: Callee) => void;
+  /** The router said the callee's slots are all taken: deal it nothing for a moment (WorkerRegistry.backOff), then fill again. */
+  backOff: (callee: Callee) => void;
   /** Whether any callee has a slot free now (default: assume so); lets a run skip deals that cannot happen. */
   hasFreeSlot?: () => boolean;
   /** Whether the callee is still registered (a lost callee's errors are not its fault). */
@@ -588,8 +589,7 @@ export class Run {
     const reason = `${uri}: ${message}`;
     const { callee } = attempt;
     if (uri === BUSY) {
-      callee.busyUntil = Date.now() + BUSY_BACKOFF_MS;
-      setTimeout(() => this.fill(), BUSY_BACKOFF_MS + 1).unref?.();
+      this.context.backOff(callee);
     } else if (!BLAMELESS.has(uri)) this.failure(callee, reason);
     else if (this.context.isLive(callee)) {
       // A callee that left takes its slices with it: the router answers wamp.error.canceled, and

@@ -16,6 +16,7 @@ import type { WampSession } from '../../shared/wamp.ts';
 import { watchRegistrations, type RegistrationWatcher } from './registration-feed.ts';
 import { SlotHeap } from './slot-heap.ts';
 import { loopLag } from './lag-timer.ts';
+import { systemClock, type ThrottleClock } from './progress-throttle.ts';
 import { WorkerIds, isWorkerId, sessionWorkerId } from '../machines/worker-ids.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
@@ -23,6 +24,12 @@ const FIRST_GRACE_MS = 5000;
 /** Bounds of the grace a callee gets past a slice's budget, once it has answered before. */
 const MIN_GRACE_MS = 500;
 const MAX_GRACE_MS = 10_000;
+
+/**
+ * How long a callee whose slots the router said are all taken (crossbar.error.max_concurrency_reached,
+ * by another orchestrator's calls on a shared router: no fault of the callee's) is dealt nothing.
+ */
+export const BUSY_BACKOFF_MS = 100;
 
 /** What the orchestrator has seen of one callee's answers: the deadline it gets comes from this. */
 export class CalleeRecord {
@@ -68,10 +75,7 @@ export interface Callee {
   readonly registeredConcurrency: number | undefined;
   /** Slices this orchestrator has in flight on it, over all runs. */
   inFlight: number;
-  /**
-   * Until when (ms since the epoch) it is dealt nothing: the router said its slots are all taken
-   * (crossbar.error.max_concurrency_reached, by another orchestrator's calls). Busy, not at fault.
-   */
+  /** Until when (on the registry's clock) it is dealt nothing: the router said its slots are all taken (backOff). Busy, not at fault. */
   busyUntil: number;
   /** Its latest load event: what it claims about itself (host, worker id), for display and messages only. */
   load: WorkerLoad | undefined;
@@ -101,6 +105,9 @@ export class WorkerRegistry {
   private readonly withinShareListeners = new Set<() => void>();
   private readonly loadListeners = new Set<(session: number, load: Record<string, unknown>) => void>();
   private readonly leftListeners = new Set<(session: number) => void>();
+
+  /** `clock`: what busy back-offs are timed by (the process's own unless a test drives it). */
+  constructor(private readonly clock: ThrottleClock = systemClock) {}
 
   /** The registrations that make callees, as the router reports them (registration-feed.ts). */
   readonly registrations: RegistrationWatcher = {
@@ -200,8 +207,20 @@ export class WorkerRegistry {
    * undefined when none has a free slot. The caller gives it back with release().
    */
   acquire(eligible: (callee: Callee) => boolean): Callee | undefined {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.slots.acquire((callee) => callee.busyUntil <= now && eligible(callee));
+  }
+
+  /**
+   * The router said all of the callee's slots are taken (by other orchestrators' calls): it is dealt
+   * nothing for BUSY_BACKOFF_MS, and then the capacity listeners (onChange) hear that it may be dealt again.
+   */
+  backOff(callee: Callee): void {
+    callee.busyUntil = this.clock.now() + BUSY_BACKOFF_MS;
+    const timer = this.clock.setTimeout(() => {
+      if (this.has(callee)) this.changed();
+    }, BUSY_BACKOFF_MS + 1);
+    (timer as { unref?: () => void }).unref?.();
   }
 
   /**
