@@ -14,6 +14,9 @@ export type ReferenceKind = 'optimum' | 'best known';
 /** Where earlier versions kept best known lengths, in each browser: moved to the control center once, then removed. */
 const LEGACY_BEST_KNOWN_KEY = (hash: string) => `kiln.bestKnown.${hash}`;
 
+/** The hash the first read asks for when no set is open: no set has it, so the answer is null wherever lengths are kept. */
+const NO_SET_HASH = '0'.repeat(16);
+
 /** The control center's best known lengths by content hash (kiln.problem.bestKnown / setBestKnown). */
 export interface BestKnownLengths {
   get(hash: string): Promise<number | null>;
@@ -39,6 +42,8 @@ class LoadedProblem {
   /** Why the best known length could not be read or kept. */
   bestKnownError = $state<string | null>(null);
   #bestKnown: BestKnownLengths | null = null;
+  /** The store the session last offered (its first read may still be out). */
+  #offered: BestKnownLengths | null = null;
   /** Why the last file could not be opened (file:line: reason). */
   error = $state<string | null>(null);
   busy = $state(false);
@@ -76,10 +81,22 @@ class LoadedProblem {
     this.fileTour = tour;
   }
 
-  /** The control center's store, once the session is open (null while disconnected): reads the open set's length from it. */
-  useBestKnownLengths(lengths: BestKnownLengths | null): void {
+  /**
+   * The control center's store, once the session is open (null while disconnected). Its first read, of
+   * the open set's length (or of no set's), also asks whether the control center keeps lengths at all:
+   * where it keeps none (no state directory) that read rejects, and the store is not used.
+   */
+  async useBestKnownLengths(lengths: BestKnownLengths | null): Promise<void> {
+    this.#offered = lengths;
+    this.#bestKnown = null;
+    if (!lengths) return;
+    const hash = this.hash !== null && !this.#hasOptimum() ? this.hash : null;
+    const length = await lengths.get(hash ?? NO_SET_HASH);
+    // Disconnected, or connected again, while the control center answered: that session's store is not ours.
+    if (this.#offered !== lengths) return;
     this.#bestKnown = lengths;
-    if (lengths) void this.#loadBestKnown();
+    // The set may have changed meanwhile: then its own length is read.
+    await this.#loadBestKnown(hash !== null && this.hash === hash ? length : undefined);
   }
 
   /** Sets (or, with null, forgets) the best known length for this city set, here at once and kept by the control center. */
@@ -113,13 +130,16 @@ class LoadedProblem {
     if (this.referenceKind !== 'optimum' || length !== null) this.#applyBestKnown(length);
   }
 
-  /** The kept length of the open set, unless it has a proven optimum; a length only this browser had is moved to the control center. */
-  async #loadBestKnown(): Promise<void> {
+  /**
+   * The kept length of the open set, unless it has a proven optimum; a length only this browser had is
+   * moved to the control center. `read`: the control center's answer for this set, when already asked.
+   */
+  async #loadBestKnown(read?: number | null): Promise<void> {
     const hash = this.hash;
     const lengths = this.#bestKnown;
     if (!hash || !lengths || this.#hasOptimum()) return;
     try {
-      let length = await lengths.get(hash);
+      let length = read !== undefined ? read : await lengths.get(hash);
       const legacy = storedLegacyBestKnown(hash);
       if (length === null && legacy !== undefined) length = await lengths.set(hash, legacy);
       if (legacy !== undefined) forgetLegacyBestKnown(hash);

@@ -149,7 +149,7 @@ class RouterSession {
       machines.clear();
       history.clear();
       lanMachines.clear();
-      problem.useBestKnownLengths(null);
+      void problem.useBestKnownLengths(null);
       if (details.will_retry) {
         this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
         this.retryInSeconds = details.retry_delay === null ? null : Math.round(details.retry_delay * 10) / 10;
@@ -221,14 +221,13 @@ class RouterSession {
     try {
       const uris = this.#uris;
       await session.subscribe(uris.bestKnownChangedTopic, (args, kwargs) => problem.onBestKnownChanged(payloadOf(args, kwargs)));
-      // A control center without a state directory registers no kiln.problem.bestKnown: this asks once.
-      await this.#call<BestKnown>(uris.bestKnown, { hash: '0'.repeat(16) });
-      problem.useBestKnownLengths({
+      // A control center without a state directory registers no kiln.problem.bestKnown: the store's first read (the open set's) fails.
+      await problem.useBestKnownLengths({
         get: async (hash) => (await this.#call<BestKnown>(uris.bestKnown, { hash })).length,
         set: async (hash, length) => (await this.#call<BestKnown>(uris.setBestKnown, { hash, length })).length,
       });
     } catch {
-      problem.useBestKnownLengths(null);
+      void problem.useBestKnownLengths(null);
     }
     // LAN machines: only a controller may see them, and only a control center started with LAN support offers them.
     try {
