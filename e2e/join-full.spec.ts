@@ -10,7 +10,7 @@ import { Procedures } from '../shared/protocol/uris.ts';
 import type { CreatedInvite } from '../shared/protocol/wire.ts';
 import { DEFAULT_UI_DIR, startKiln, type RunningKiln } from '../electron/app/kiln.ts';
 import type { WampClient } from '../electron/wamp/client.ts';
-import { openSession } from './join-kiln.ts';
+import { joinAsController } from '../test/helpers/kiln-process.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 
@@ -30,7 +30,7 @@ test.afterAll(async () => {
 
 test('a donor refused by a full Kiln is told why on its page and keeps trying', async ({ page }) => {
   let controller;
-  ({ client, session: controller } = await openSession(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }));
+  ({ client, session: controller } = await joinAsController(kiln));
   const invite = await controller.call<CreatedInvite>(Procedures.lanCreateInvite, [], {});
   await page.goto(`${invite.link}&threads=1`);
   const status = page.getByTestId('status');

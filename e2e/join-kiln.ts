@@ -3,7 +3,7 @@
  * (invites on, no mDNS; with `tls`, as `kiln serve --tls`), with a controller session holding the UI's ticket, which creates and
  * revokes invites through kiln.lan.* exactly as the control center's Machines panel does.
  */
-import { Procedures, REALM } from '../shared/protocol/uris.ts';
+import { Procedures } from '../shared/protocol/uris.ts';
 import type { CreatedInvite, RevokedInvite, RunResult, RunState } from '../shared/protocol/wire.ts';
 import { problemToWire } from '../shared/protocol/codecs.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
@@ -11,7 +11,7 @@ import type { WampSession } from '../shared/wamp.ts';
 import { startKiln } from '../electron/app/kiln.ts';
 import type { TlsIdentity } from '../electron/tls/tls-identity.ts';
 import type { Orchestrator } from '../electron/orchestrator/orchestrator.ts';
-import { openWampClient, type Credentials, type WampClient } from '../electron/wamp/client.ts';
+import { joinAsController } from '../test/helpers/kiln-process.ts';
 
 export interface JoinKiln {
   orchestrator: Orchestrator;
@@ -30,7 +30,7 @@ export interface JoinKiln {
 
 export async function startJoinKiln(localThreads: number, tls?: TlsIdentity): Promise<JoinKiln> {
   const kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: localThreads, lan: { discover: false }, tls });
-  const { client, session: controller } = await openSession(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }, tls?.fingerprint);
+  const { client, session: controller } = await joinAsController(kiln, tls?.fingerprint);
   return {
     orchestrator: kiln.orchestrator,
     routerUrl: kiln.routerUrl,
@@ -52,18 +52,4 @@ export async function startJoinKiln(localThreads: number, tls?: TlsIdentity): Pr
       await kiln.close();
     },
   };
-}
-
-/** One WAMP session from Node; rejects with the router's reason when it refuses. */
-export function openSession(url: string, credentials: Credentials, tlsFingerprint?: string): Promise<{ client: WampClient; session: WampSession }> {
-  return new Promise((resolve, reject) => {
-    const client = openWampClient({
-      url,
-      realm: REALM,
-      credentials,
-      tlsFingerprint,
-      onOpen: (session) => resolve({ client, session }),
-      onClose: (reason, message) => reject(new Error(`${reason}: ${message ?? ''}`)),
-    });
-  });
 }

@@ -14,7 +14,8 @@ import { problemToWire } from '../shared/protocol/codecs.ts';
 import type { ProblemData } from '../shared/tsp/types.ts';
 import { DEFAULT_UI_DIR } from '../electron/app/kiln.ts';
 import { loadTsplib } from '../test/helpers/tsplib-fixtures.ts';
-import { openSession, startJoinKiln, type JoinKiln } from './join-kiln.ts';
+import { join } from '../test/helpers/kiln-process.ts';
+import { startJoinKiln, type JoinKiln } from './join-kiln.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const SCREENSHOTS = `${REPO}test-results/join/`;
@@ -159,7 +160,7 @@ test('a page hidden for 30 s leaves, and rejoins when shown again', async ({ bro
 });
 
 test('a donor may only compute: kiln.solve.start is not authorized', async () => {
-  const { client, session } = await openSession(kiln.routerUrl, { method: 'wampcra', authid: `invite:${invite.inviteId}`, secret: invite.secret });
+  const { client, session } = await join(kiln.routerUrl, { method: 'wampcra', authid: `invite:${invite.inviteId}`, secret: invite.secret });
   try {
     // Promise.resolve: autobahn answers with a when.js promise, which expect().rejects does not take.
     await expect(Promise.resolve(session.call(Procedures.solveStart, [], { budgetMs: 1000 }))).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });

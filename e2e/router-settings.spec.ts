@@ -5,12 +5,13 @@
  * over Playwright's exposeFunction instead of Electron's IPC (no Electron binary here): a bad router URL
  * is refused in the form, a good cluster setting is saved to router.json and is what a reload shows.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadRouterSettings, saveRouterSettingsAnswer } from '../electron/settings/router-settings-store.ts';
 import type { RouterSettingsView } from '../shared/router-settings.ts';
+import { writeSecretFile } from '../test/helpers/secret-files.ts';
 import { openControlCenter, serveKilnForSpec } from './serve-kiln.ts';
 
 const kiln = serveKilnForSpec(1);
@@ -28,9 +29,7 @@ test('under kiln serve the router form is not offered, and the page says why', a
 });
 
 test('the desktop form refuses a bad router URL, saves a cluster setting to router.json and shows it after a reload', async ({ page }) => {
-  const secretFile = join(stateDir, 'control.ticket');
-  writeFileSync(secretFile, 's3cret\n', { mode: 0o600 });
-  chmodSync(secretFile, 0o600);
+  const secretFile = writeSecretFile(stateDir, 'control.ticket', 's3cret\n');
   const { routerUrl, uiCredentials } = kiln();
   await page.exposeFunction('kilnTestRouterSettings', (): RouterSettingsView => ({
     saved: loadRouterSettings(stateDir).settings,

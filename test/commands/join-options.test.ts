@@ -1,19 +1,16 @@
 import { generateKeyPairSync, sign, verify, createPublicKey } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../electron/commands/command.ts';
 import { ed25519PrivateKey, joinSettingsFrom } from '../../electron/commands/join-options.ts';
+import { writeSecretFile } from '../helpers/secret-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiln-join-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function secretFile(name: string, text: string, mode = 0o600): string {
-  const path = join(dir, name);
-  writeFileSync(path, text, { mode });
-  return path;
-}
+const secretFile = (name: string, text: string, mode?: number): string => writeSecretFile(dir, name, text, mode);
 const noStdin = (): string => {
   throw new Error('stdin must not be read');
 };

@@ -2,21 +2,18 @@
  * The one reader of credential files (--secret-file, --ticket-file, --join FILE): only a regular file
  * that group and others cannot read, no larger than a credential, each refusal saying why and how to fix it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../electron/commands/command.ts';
 import { readOwnerOnlyFile } from '../../electron/commands/secret-file.ts';
+import { writeSecretFile } from '../helpers/secret-files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kiln-secret-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(name: string, text: string, mode = 0o600): string {
-  const path = join(dir, name);
-  writeFileSync(path, text, { mode });
-  return path;
-}
+const file = (name: string, text: string, mode?: number): string => writeSecretFile(dir, name, text, mode);
 
 describe('readOwnerOnlyFile', () => {
   it('reads a file only its owner can read', () => {

@@ -14,7 +14,7 @@ import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { cleanDisplayName } from '../../electron/credit/display-name.ts';
 import { CreditLedger } from '../../electron/credit/ledger.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { join, until } from '../helpers/kiln-process.ts';
+import { controllerCredentials, join, until } from '../helpers/kiln-process.ts';
 
 describe('CreditLedger', () => {
   it('ranks machines by CPU-seconds, then slices, and keeps each run apart', () => {
@@ -67,7 +67,7 @@ describe('kiln.credit.*', () => {
 
   beforeAll(async () => {
     kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 1, uiDir: null });
-    ui = await session({ method: 'ticket', ...kiln.credentials.ui });
+    ui = await session(controllerCredentials(kiln));
     await until(() => (kiln.orchestrator.workers.totalConcurrency === 1 ? true : undefined), 'the local worker');
   });
 

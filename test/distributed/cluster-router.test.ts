@@ -13,7 +13,7 @@ import type { RouterEvent } from '../../electron/router/router.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
 import { fixturePath } from '../helpers/tsplib-fixtures.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../helpers/cluster-router.ts';
-import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { join, joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
 import { ROUTER_PROFILES } from '../helpers/router-profiles.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
@@ -124,7 +124,7 @@ describe("Kiln components on an operator's router", () => {
 
   it('tells a kiln solve whose control center shuts down mid-run, and exits non-zero', async () => {
     kiln = await startKiln({ threads: 1, uiDir: null });
-    const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui });
+    const { session, client } = await joinAsController(kiln);
     clients.push(client);
     const states: RunState[] = [];
     await session.subscribe(Topics.anyRunState, (args) => states.push(args![0] as RunState), { match: 'wildcard' });

@@ -11,7 +11,7 @@ import { REALM } from '../../shared/protocol/uris.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 const CHATTER = /auto-reconnect|connection closed (closed|lost|unreachable) \{/;
@@ -34,7 +34,7 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
 
   beforeAll(async () => {
     kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null });
-    ({ client, session: ui } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }));
+    ({ client, session: ui } = await joinAsController(kiln));
   });
 
   afterAll(async () => {

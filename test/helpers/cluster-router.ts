@@ -4,7 +4,7 @@
  * WAMP-Cryptosign, for compute and for a controller), with their secrets in owner-only files as an operator would keep them.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Roles } from '../../shared/protocol/uris.ts';
@@ -17,6 +17,7 @@ import type { RoleConfig, RouterEmulation } from '../../electron/router/types.ts
 import { hostPolicy } from '../../electron/http/host-policy.ts';
 import { KILN_ROLES } from '../../electron/security/roles.ts';
 import { newSecret } from '../../electron/security/credentials.ts';
+import { writeSecretFile } from './secret-files.ts';
 
 export const CLUSTER_REALM = 'compute.example';
 
@@ -45,11 +46,7 @@ export async function startClusterRouter(emulate: RouterEmulation = 'kiln', role
     computeKeyHex: seedHex,
     controllerKeyHex: controller.seedHex,
   };
-  const write = (name: string, text: string): string => {
-    const path = join(dir, name);
-    writeFileSync(path, `${text}\n`, { mode: 0o600 });
-    return path;
-  };
+  const write = (name: string, text: string): string => writeSecretFile(dir, name, `${text}\n`);
   const files = {
     controllerTicket: write('controller.ticket', secrets.controllerTicket),
     computeTicket: write('compute.ticket', secrets.computeTicket),

@@ -4,15 +4,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REALM, Procedures } from '../../shared/protocol/uris.ts';
+import { Procedures } from '../../shared/protocol/uris.ts';
 import type { RunResult, RunState, SolveRequest } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import type { RouterEmulation } from '../../electron/router/types.ts';
-import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
-import { KILN } from './kiln-process.ts';
+import type { WampClient } from '../../electron/wamp/client.ts';
+import { KILN, joinAsController } from './kiln-process.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -68,15 +68,9 @@ export class Cluster {
   }
 
   async controller(): Promise<WampSession> {
-    return new Promise((resolve, reject) => {
-      this.controllerClient = openWampClient({
-        url: this.kiln.routerUrl,
-        realm: REALM,
-        credentials: { method: 'ticket', ...this.kiln.credentials.ui },
-        onOpen: resolve,
-        onClose: (reason, message) => reject(new Error(`${reason}: ${message}`)),
-      });
-    });
+    const { client, session } = await joinAsController(this.kiln);
+    this.controllerClient = client;
+    return session;
   }
 
   async solve(session: WampSession, request: SolveRequest): Promise<{ started: RunState; result: RunResult }> {

@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REALM } from '../../shared/protocol/uris.ts';
 import type { WampSession } from '../../shared/wamp.ts';
+import type { RunningKiln } from '../../electron/app/kiln.ts';
 import { openWampClient, type Credentials, type WampClient } from '../../electron/wamp/client.ts';
 
 /** The `kiln` command as users run it: the bundled CLI (test/helpers/build-cli.ts builds it before the tests). */
@@ -67,6 +68,16 @@ export function join(url: string, credentials: Credentials, tlsFingerprint?: str
       onClose: (reason, message) => reject(new Error(`${reason}: ${message ?? ''}`)),
     });
   });
+}
+
+/** The credentials a Kiln's own UI signs in with (a controller), from the tickets it made at start. */
+export function controllerCredentials(kiln: Pick<RunningKiln, 'credentials'>): Credentials {
+  return { method: 'ticket', ...kiln.credentials.ui };
+}
+
+/** A controller's session on a Kiln the test started, as its UI signs in (pinning `tlsFingerprint` over wss://). */
+export function joinAsController(kiln: Pick<RunningKiln, 'routerUrl' | 'credentials'>, tlsFingerprint?: string): ReturnType<typeof join> {
+  return join(kiln.routerUrl, controllerCredentials(kiln), tlsFingerprint);
 }
 
 export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {

@@ -19,7 +19,7 @@ import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { parseJoinLink } from '../../electron/lan/join-link.ts';
 import { loadOrCreateTlsIdentity, type TlsIdentity } from '../../electron/tls/tls-identity.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 
@@ -38,7 +38,7 @@ describe('kiln serve --tls', () => {
     kiln.router.onEvent((event) => {
       if (event.type === 'join') joined.push(event.authid);
     });
-    ({ client, session: ui } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }, tls.fingerprint));
+    ({ client, session: ui } = await joinAsController(kiln, tls.fingerprint));
   });
 
   afterAll(async () => {
@@ -150,7 +150,7 @@ describe('kiln serve --tls', () => {
   }, 30_000);
 
   it('a session pinning another fingerprint is refused before any WAMP message', async () => {
-    const refused = join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }, 'cd'.repeat(32));
+    const refused = joinAsController(kiln, 'cd'.repeat(32));
     await expect(refused).rejects.toThrow(/kiln.error.tls_fingerprint_mismatch: the router's TLS certificate has fingerprint/);
   });
 });

@@ -17,7 +17,7 @@ import { problemHash } from '../../shared/tsp/problem.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { BestKnownStore } from '../../electron/runs/best-known-store.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { join } from '../helpers/kiln-process.ts';
+import { controllerCredentials, join } from '../helpers/kiln-process.ts';
 
 const dirs: string[] = [];
 function stateDir(): string {
@@ -87,7 +87,7 @@ describe('kiln.problem.bestKnown', () => {
     const log: string[] = [];
     const consoleError = vi.spyOn(console, 'error');
     kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 1, uiDir: null, stateDir: dir, log: (_level, line) => log.push(line) });
-    const ui = await session({ method: 'ticket', ...kiln.credentials.ui });
+    const ui = await session(controllerCredentials(kiln));
     const problem = randomUniformProblem(60, 5);
     const hash = problemHash(problem);
     expect(await ui.call<BestKnown>(Procedures.bestKnown, [], { hash })).toEqual({ hash, length: null });
@@ -148,7 +148,7 @@ describe('kiln.problem.bestKnown', () => {
     await Promise.all(clients.splice(0).map((client) => client.close()));
     await kiln.close();
     kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 1, uiDir: null, stateDir: dir });
-    const after = await session({ method: 'ticket', ...kiln.credentials.ui });
+    const after = await session(controllerCredentials(kiln));
     expect(await after.call<BestKnown>(Procedures.bestKnown, [], { hash })).toEqual({ hash, length: reference });
     expect((await solve(after, problem)).optimum).toBe(reference);
     // Forgotten: runs have no gap again.

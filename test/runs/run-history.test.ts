@@ -19,7 +19,7 @@ import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { RunStore } from '../../electron/runs/run-store.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { join, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 const dirs: string[] = [];
@@ -122,7 +122,7 @@ describe('kiln.runs.* and kiln runs', () => {
 
   beforeAll(async () => {
     kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 1, uiDir: null, stateDir: dir });
-    ({ client, session: ui } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.ui }));
+    ({ client, session: ui } = await joinAsController(kiln));
     await until(() => (kiln.orchestrator.workers.totalConcurrency === 1 ? true : undefined), 'the local worker');
   });
 

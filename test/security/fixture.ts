@@ -4,7 +4,7 @@
  * a real join invite, and a sentinel controller that keeps calling while an attack runs.
  */
 import { afterEach, expect } from 'vitest';
-import { Procedures, REALM } from '../../shared/protocol/uris.ts';
+import { Procedures } from '../../shared/protocol/uris.ts';
 import type { CreatedInvite, RunResult, RunState, WorkerLoad } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseTour } from '../../shared/protocol/validate.ts';
@@ -12,7 +12,8 @@ import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type KilnOptions, type RunningKiln } from '../../electron/app/kiln.ts';
-import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
+import type { WampClient } from '../../electron/wamp/client.ts';
+import { joinAsController } from '../helpers/kiln-process.ts';
 import { HostileDonor, type Invocation } from './hostile-donor.ts';
 
 export interface GuardedKiln {
@@ -68,18 +69,10 @@ export async function startGuardedKiln(options: Partial<KilnOptions> = {}): Prom
   };
 }
 
-function controllerSession(kiln: RunningKiln, clients: WampClient[]): Promise<WampSession> {
-  return new Promise((resolve, reject) => {
-    clients.push(
-      openWampClient({
-        url: kiln.routerUrl,
-        realm: REALM,
-        credentials: { method: 'ticket', ...kiln.credentials.ui },
-        onOpen: resolve,
-        onClose: (reason, message) => reject(new Error(`${reason}: ${message}`)),
-      }),
-    );
-  });
+async function controllerSession(kiln: RunningKiln, clients: WampClient[]): Promise<WampSession> {
+  const { client, session } = await joinAsController(kiln);
+  clients.push(client);
+  return session;
 }
 
 /** Solves through the controller session, as the UI does: kiln.solve.start, then kiln.solve.result. */

@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRouterSettings } from '../../shared/router-settings.ts';
+import { writeSecretFile } from '../helpers/secret-files.ts';
 import { clusterJoinSettings, loadRouterSettings, saveRouterSettings, saveRouterSettingsAnswer } from '../../electron/settings/router-settings-store.ts';
 
 const dirs: string[] = [];
@@ -16,12 +17,7 @@ function stateDir(): string {
   return dir;
 }
 
-function secretFile(dir: string, secret: string, mode = 0o600): string {
-  const path = join(dir, 'control.ticket');
-  writeFileSync(path, `${secret}\n`, { mode });
-  chmodSync(path, mode);
-  return path;
-}
+const secretFile = (dir: string, secret: string, mode?: number): string => writeSecretFile(dir, 'control.ticket', `${secret}\n`, mode);
 
 const cluster = (secretFile: string) => ({
   mode: 'cluster',
@@ -68,9 +64,7 @@ describe("the desktop app's router setting", () => {
     for (const [change, field, message] of cases) {
       expect(() => saveRouterSettings(dir, { ...good, ...change })).toThrow(expect.objectContaining({ field, message: expect.stringMatching(message) }));
     }
-    const shared = join(dir, 'shared.ticket');
-    writeFileSync(shared, 'x\n', { mode: 0o644 });
-    chmodSync(shared, 0o644);
+    const shared = writeSecretFile(dir, 'shared.ticket', 'x\n', 0o644);
     expect(() => saveRouterSettings(dir, { ...good, secretFile: shared })).toThrow(/readable by group or others/);
     expect(() => saveRouterSettings(dir, { ...good, authmethod: 'cryptosign' })).toThrow(/cryptosign key must be/);
     expect(loadRouterSettings(dir)).toEqual({ settings: good });
