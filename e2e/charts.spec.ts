@@ -2,7 +2,8 @@
  * The charts, drawn by their Web Worker on OffscreenCanvases (and, as the baseline, by chart.js on
  * the page with `?charts=main`): after a short run of berlin52, hovering the convergence chart shows a
  * tooltip, a legend click hides the best-length line and a second one shows it again, the legend's
- * colour follows the theme, and the load charts list the local machine's line. What the chart drew
+ * colour follows the theme, the chart follows its canvas's size, and the load charts list the local
+ * machine's line. What the chart drew
  * comes back as the canvas's data-* attributes (ChartCanvas.svelte); the colours are read from a
  * screenshot, since the page cannot read back a canvas drawn in a worker.
  */
@@ -63,7 +64,7 @@ async function legendShowsColour(page: Page, chart: Locator, text: string, rgb: 
 const SERIES_1 = { light: [0xc2, 0x41, 0x0c], dark: [0xfb, 0x92, 0x3c] } as const satisfies Record<string, [number, number, number]>;
 
 for (const thread of ['worker', 'main'] as const) {
-  test(`charts drawn by the ${thread === 'worker' ? "charts' worker" : "page's main thread (?charts=main)"}: tooltip, legend clicks, theme`, async ({
+  test(`charts drawn by the ${thread === 'worker' ? "charts' worker" : "page's main thread (?charts=main)"}: tooltip, legend clicks, theme, resizing`, async ({
     page,
   }) => {
     const url = new URL(kiln.uiUrl);
@@ -104,5 +105,16 @@ for (const thread of ['worker', 'main'] as const) {
     await expect(chart).toHaveAttribute('data-hidden', 'best length');
     await page.mouse.click(canvas.x + entry.x + entry.width / 2, canvas.y + entry.y + entry.height / 2);
     await expect(chart).toHaveAttribute('data-hidden', '');
+
+    // A narrower window stacks the panels and widens the charts: the chart lays itself out again at the
+    // canvas's new size (the legend, centred, moves right), and the pointer still finds its points.
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await expect.poll(async () => (await legendBox(chart, 'best length')).x).toBeGreaterThan(entry.x + 100);
+    // Stacked, the charts are below the map: on screen first, for the pointer to reach them.
+    await chart.scrollIntoViewIfNeeded();
+    const wide = (await chart.boundingBox())!;
+    expect(wide.width).toBeGreaterThan(canvas.width + 200);
+    await page.mouse.move(wide.x + wide.width * 0.9, wide.y + wide.height * 0.6);
+    await expect(chart).toHaveAttribute('data-tooltip', /(best length|optimum): [\d,.]+/);
   });
 }
