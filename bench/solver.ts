@@ -10,10 +10,17 @@
  *                        [--temperature 0.3,0.03]   (start,end in units of edgeScale, instead of planSchedule's)
  *                        [--candidates nearest|alpha]   (10 nearest neighbours, or alpha.ts's 5 alpha-nearest)
  *                        [--move-types 3,5]   ('lk' once per k of its basic step, as lk3, lk5; default lk.ts's)
+ *                        [--baseline-ref main]   (every variant also with shared/tsp as committed at that git ref,
+ *                                                 as <label>@<ref>, right before it: old against new in one run)
  *
  * --quick: eil51 to pr1002 at 1 s and 5 s. Moves/s counts annealing proposals for 'anneal' and kicks (each with
  * its local search) for 'lsmc' and 'lk'. Wall times include the polish, not the setup.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildAlphaNeighbourLists } from '../shared/tsp/alpha.ts';
 import { constructTour } from '../shared/tsp/construct.ts';
@@ -37,6 +44,7 @@ const { values } = parseArgs({
     temperature: { type: 'string' },
     candidates: { type: 'string', default: 'nearest' },
     'move-types': { type: 'string' },
+    'baseline-ref': { type: 'string' },
   },
 });
 if (values.candidates !== 'nearest' && values.candidates !== 'alpha') throw new Error('--candidates: expected nearest or alpha');
@@ -51,11 +59,18 @@ interface Variant {
   label: string;
   method: Method;
   moveType?: MoveType;
+  slice: typeof annealSlice;
 }
 const moveTypes = values['move-types']?.split(',').map((k) => checkMoveType(Number(k)));
-const variants = methods.flatMap((method): Variant[] =>
+const ownVariants = methods.flatMap((method): Omit<Variant, 'slice'>[] =>
   method === 'lk' && moveTypes ? moveTypes.map((moveType) => ({ label: `lk${moveType}`, method, moveType })) : [{ label: method, method }],
 );
+const baselineRef = values['baseline-ref'];
+const baselineSlice = baselineRef === undefined ? undefined : await kernelAt(baselineRef);
+const variants: Variant[] = ownVariants.flatMap((v) => [
+  ...(baselineSlice && baselineRef ? [{ ...v, label: `${v.label}@${baselineRef}`, slice: baselineSlice }] : []),
+  { ...v, slice: annealSlice },
+]);
 const seeds = values.seeds.split(',').map(Number);
 const temperatureOverride = values.temperature?.split(',').map(Number);
 
@@ -84,13 +99,13 @@ for (const name of instances) {
   for (const seconds of times) {
     for (const seed of seeds) {
       const cells: string[] = [];
-      for (const { label, method, moveType } of variants) {
+      for (const { label, method, moveType, slice } of variants) {
         const temperature = temperatureOverride
           ? { start: temperatureOverride[0] * scale, end: temperatureOverride[1] * scale }
           : planSchedule(instance, nearest, method);
         const t0 = performance.now();
-        const run = annealSlice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method, moveType });
-        const polished = annealSlice(instance, neighbours, {
+        const run = slice(instance, neighbours, { tour: start, temperature, budget: { ms: seconds * 1000 }, seed, method, moveType });
+        const polished = slice(instance, neighbours, {
           tour: run.tour,
           temperature: { start: 0, end: 0 },
           budget: { moves: 0 },
@@ -134,4 +149,22 @@ if (variants.length > 1) {
 
 function formatRate(r: number): string {
   return r >= 1e6 ? `${(r / 1e6).toFixed(2)}M` : r >= 1e3 ? `${(r / 1e3).toFixed(1)}k` : r.toFixed(0);
+}
+
+/**
+ * The kernel's annealSlice as committed at a git ref: shared/tsp (which imports nothing outside itself) extracted to
+ * a temporary folder and imported from there, so that old and new run in one process on the same load. Needs the
+ * repository's git and the TypeScript loader that npm run bench:solver runs under.
+ */
+async function kernelAt(ref: string): Promise<typeof annealSlice> {
+  const dir = mkdtempSync(join(tmpdir(), 'kiln-baseline-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  try {
+    const archive = execFileSync('git', ['archive', '--format=tar', ref, 'shared/tsp'], { maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  } catch (error) {
+    throw new Error(`--baseline-ref ${ref}: cannot extract shared/tsp at that ref (${(error as Error).message.split('\n')[0]})`);
+  }
+  const kernel = (await import(pathToFileURL(join(dir, 'shared', 'tsp', 'kernel.ts')).href)) as { annealSlice: typeof annealSlice };
+  return kernel.annealSlice;
 }
