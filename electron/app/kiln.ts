@@ -14,7 +14,7 @@ import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
 import type { ControlCenterKey } from '../lan/control-center-key.ts';
 import { BestKnownStore } from '../runs/best-known-store.ts';
-import { startCenterServices } from './center-services.ts';
+import { startCenterServices, type CenterServices } from './center-services.ts';
 import { Orchestrator, type OrchestratorOptions } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
 import { createRouter, type Router } from '../router/router.ts';
@@ -116,29 +116,45 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       : (_request, response) => response.writeHead(404).end(),
   );
   const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
-  const server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http, hostPolicy: policy });
-
-  // This instance's own components and UI reach the router over loopback even when it listens on
-  // every interface (connecting to 0.0.0.0 works on Linux only).
-  const localHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  const displayHost = localHost.includes(':') ? `[${localHost}]` : localHost;
-  const routerUrl = `${options.tls ? 'wss' : 'ws'}://${displayHost}:${server.port}/ws`;
-  // The local threads load while the orchestrator joins (the worker registers once they are ready).
-  const localWorker =
-    options.threads > 0
-      ? startWorker({
-          url: routerUrl,
-          credentials: { method: 'ticket', ...credentials.compute },
-          tlsFingerprint,
-          threads: options.threads,
-          workerId: 'local',
-          log: (message) => log('info', message),
-        })
-      : null;
-  // Best known lengths, kept with the city sets in the state directory: the gap of runs that come without a reference.
-  const bestKnown = options.stateDir ? new BestKnownStore(options.stateDir) : null;
-  let joined: Awaited<ReturnType<typeof connectOrchestrator>>;
+  // Everything started so far goes when a later step fails (a taken port, a LAN that cannot start), as on close():
+  // the port is free again and no session, thread or timer is left behind.
+  let server: Awaited<ReturnType<typeof startRouterServer>> | undefined;
+  let localWorker: RunningWorker | null = null;
+  let joined: Awaited<ReturnType<typeof connectOrchestrator>> | undefined;
+  let services: CenterServices | undefined;
+  const shutDown = async (): Promise<void> => {
+    await lan?.close();
+    // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
+    await joined?.orchestrator.close();
+    await services?.stop();
+    await localWorker?.close();
+    await joined?.client.close();
+    router.close();
+    await server?.close();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
   try {
+    server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http, hostPolicy: policy });
+    const port = server.port;
+    // This instance's own components and UI reach the router over loopback even when it listens on
+    // every interface (connecting to 0.0.0.0 works on Linux only).
+    const localHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    const displayHost = localHost.includes(':') ? `[${localHost}]` : localHost;
+    const routerUrl = `${options.tls ? 'wss' : 'ws'}://${displayHost}:${port}/ws`;
+    // The local threads load while the orchestrator joins (the worker registers once they are ready).
+    localWorker =
+      options.threads > 0
+        ? startWorker({
+            url: routerUrl,
+            credentials: { method: 'ticket', ...credentials.compute },
+            tlsFingerprint,
+            threads: options.threads,
+            workerId: 'local',
+            log: (message) => log('info', message),
+          })
+        : null;
+    // Best known lengths, kept with the city sets in the state directory: the gap of runs that come without a reference.
+    const bestKnown = options.stateDir ? new BestKnownStore(options.stateDir) : null;
     joined = await connectOrchestrator(options.orchestratorOverWebSocket ? { tlsFingerprint } : { router }, routerUrl, credentials, {
       log: (message) => log('warn', message),
       killQuarantined: options.killQuarantined,
@@ -146,46 +162,36 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       candidates: options.candidates,
       computeCandidates: options.computeCandidates,
     });
+    const { orchestrator, session } = joined;
+    problems.largestCities = () => orchestrator.largestProblemCities();
+    services = await startCenterServices(session, orchestrator, { stateDir: options.stateDir, bestKnown, log: (message) => log('warn', message) });
+    await lan?.start({
+      router,
+      session,
+      makeError: makeWampError,
+      host,
+      port,
+      discover: options.lan!.discover,
+      tlsFingerprint,
+      insecure: !isLoopback(host) && host !== 'localhost' && !options.tls,
+      log: (message) => log('warn', message),
+    });
+    return {
+      router,
+      routerUrl,
+      tlsFingerprint,
+      uiUrl: uiDir ? `${options.tls ? 'https' : 'http'}://${displayHost}:${port}/#token=${credentials.ui.ticket}` : null,
+      port,
+      credentials,
+      orchestrator,
+      localWorker,
+      lan,
+      close: shutDown,
+    };
   } catch (error) {
-    await localWorker?.close();
+    await shutDown();
     throw error;
   }
-  const { client: orchestratorClient, orchestrator, session } = joined;
-  problems.largestCities = () => orchestrator.largestProblemCities();
-  const services = await startCenterServices(session, orchestrator, { stateDir: options.stateDir, bestKnown, log: (message) => log('warn', message) });
-  await lan?.start({
-    router,
-    session,
-    makeError: makeWampError,
-    host,
-    port: server.port,
-    discover: options.lan!.discover,
-    tlsFingerprint,
-    insecure: !isLoopback(host) && host !== 'localhost' && !options.tls,
-    log: (message) => log('warn', message),
-  });
-
-  return {
-    router,
-    routerUrl,
-    tlsFingerprint,
-    uiUrl: uiDir ? `${options.tls ? 'https' : 'http'}://${displayHost}:${server.port}/#token=${credentials.ui.ticket}` : null,
-    port: server.port,
-    credentials,
-    orchestrator,
-    localWorker,
-    lan,
-    close: async () => {
-      await lan?.close();
-      await orchestrator.close();
-      await services.stop();
-      await localWorker?.close();
-      await orchestratorClient.close();
-      router.close();
-      await server.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
 }
 
 /**

@@ -1,0 +1,39 @@
+/**
+ * A Kiln that cannot start leaves nothing behind: when its last step (the LAN side) fails, the router,
+ * the server, the orchestrator, its services and the local compute it had started all go, and its port
+ * is free again for the next start (the desktop app lives on after the error).
+ */
+import { createServer } from 'node:net';
+import { afterEach, expect, it, vi } from 'vitest';
+import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
+import { ControlCenterLan, type LanStartOptions } from '../../electron/lan/control-center.ts';
+
+let kiln: RunningKiln | null = null;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await kiln?.close();
+  kiln = null;
+});
+
+/** Listens on the port and lets it go: rejects with EADDRINUSE while anything still holds it. */
+function bindOnce(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
+it('a start whose LAN side fails rejects with the reason and frees its port', async () => {
+  let failedPort = 0;
+  vi.spyOn(ControlCenterLan.prototype, 'start').mockImplementationOnce(async (options: LanStartOptions) => {
+    failedPort = options.port;
+    throw new Error('no LAN here');
+  });
+  await expect(startKiln({ threads: 1, uiDir: null, lan: { discover: false } })).rejects.toThrow('no LAN here');
+  expect(failedPort).toBeGreaterThan(0);
+  await bindOnce(failedPort);
+  // The same port again, with a LAN that starts: the router, its WAMP endpoint and kiln.lan.* all answer.
+  kiln = await startKiln({ threads: 0, uiDir: null, lan: { discover: false }, port: failedPort });
+  expect(kiln.port).toBe(failedPort);
+});
