@@ -29,6 +29,7 @@ export interface WampSession {
   unregister(registration: WampRegistration): Promise<unknown>;
   call<T = unknown>(procedure: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: Record<string, unknown>): Promise<T>;
   subscribe(topic: string, handler: EventHandler, options?: Record<string, unknown>): Promise<WampSubscription>;
+  unsubscribe(subscription: WampSubscription): Promise<unknown>;
   publish(topic: string, args?: unknown[], kwargs?: Record<string, unknown>, options?: Record<string, unknown>): Promise<unknown> | undefined;
 }
 

@@ -67,10 +67,14 @@ export class MachineSummaryPublisher {
     this.timer.unref?.();
   }
 
-  stop(): void {
+  /** Stops publishing and following: the feed's listeners and the kiln.worker.gone subscription are released. */
+  async stop(): Promise<void> {
     for (const stop of this.unlisten.splice(0)) stop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    const subscriptions = this.subscriptions.splice(0);
+    // A closed session's subscriptions went with it.
+    if (this.session.isOpen) await Promise.all(subscriptions.map((subscription) => this.session.unsubscribe(subscription).catch(() => undefined)));
   }
 
   /** The summary as of now (also what the next publish sends). */

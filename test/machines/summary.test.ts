@@ -9,9 +9,10 @@ import { Topics } from '../../shared/protocol/uris.ts';
 import { MAX_SUMMARY_MACHINES, type MachineRow, type MachinesSummary, type WorkerLoad } from '../../shared/protocol/wire.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import { machineRowOf, summarize } from '../../electron/machines/summary.ts';
+import { MachineSummaryPublisher } from '../../electron/machines/summary-publisher.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
 import { Cluster } from '../helpers/cluster.ts';
-import { join, until } from '../helpers/kiln-process.ts';
+import { join, joinAsController, until } from '../helpers/kiln-process.ts';
 
 function row(workerId: string, host: string, movesPerSecond: number, extra: Partial<MachineRow> = {}): MachineRow {
   return { workerId, host, kind: 'node', cores: 4, concurrency: 4, inFlight: 2, cpuPercent: 50, movesPerSecond, slicesDone: 1, ...extra };
@@ -155,4 +156,23 @@ describe('kiln.machines.summary', () => {
     // reports gone); machines that stop reporting drop out of the summary as stale.
     await until(() => (summaries.at(-1)?.totals.machines === 0 ? true : undefined), 'an empty summary');
   }, 30_000);
+
+  it('releases its kiln.worker.gone subscription when it stops', async () => {
+    const { client, session } = await joinAsController(cluster.kiln);
+    try {
+      const subscribers = async (): Promise<number[]> => {
+        const id = await controller.call<number | null>('wamp.subscription.lookup', [Topics.workerGone]);
+        return id === null ? [] : controller.call<number[]>('wamp.subscription.list_subscribers', [id]);
+      };
+      const publisher = new MachineSummaryPublisher(session, cluster.kiln.orchestrator.workers, { topic: 'kiln.test.summary' });
+      await publisher.start();
+      expect(await subscribers()).toContain(session.id);
+      await publisher.stop();
+      expect(await subscribers()).not.toContain(session.id);
+      // The control center's own publisher still follows it.
+      expect((await subscribers()).length).toBeGreaterThan(0);
+    } finally {
+      await client.close();
+    }
+  });
 });
