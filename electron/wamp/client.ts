@@ -3,8 +3,9 @@
  * reconnect policy, shared by the orchestrator, the compute worker and `kiln solve`.
  */
 import autobahn from 'autobahn';
-import { sign, type KeyObject } from 'node:crypto';
+import { createHmac, pbkdf2Sync, sign, type KeyObject } from 'node:crypto';
 import { cryptosignAnswer } from '../../shared/cryptosign.ts';
+import { craAnswer, type CraPrimitives } from '../../shared/wampcra.ts';
 import { callErrorOf, type ErrorFactory, type WampSession } from '../../shared/wamp.ts';
 import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
@@ -78,6 +79,12 @@ export const makeWampError: ErrorFactory = (uri, message) => new autobahn.Error(
 /** autobahn's bundled serializers; @types/autobahn does not declare them. */
 const { MsgpackSerializer } = (autobahn as unknown as { serializer: { MsgpackSerializer: new () => unknown } }).serializer;
 
+/** WAMP-CRA's hashes for Node (shared/wampcra.ts reads the challenge and decides what to derive). */
+export const nodeCra: CraPrimitives = {
+  deriveKey: (password, salt, iterations, keylen) => pbkdf2Sync(password, salt, iterations, keylen, 'sha256').toString('base64'),
+  hmacSha256: (key, message) => createHmac('sha256', key).update(message).digest('base64'),
+};
+
 export function openWampClient(options: ClientOptions): WampClient {
   const { credentials, tlsFingerprint } = options;
   if (tlsFingerprint !== undefined && !options.url.startsWith('wss://')) throw new Error(`a TLS fingerprint needs a wss:// router URL, not ${options.url}`);
@@ -99,12 +106,7 @@ export function openWampClient(options: ClientOptions): WampClient {
     authextra: credentials.method === 'cryptosign' ? { pubkey: credentials.publicKey } : undefined,
     onchallenge: (_session: unknown, method: string, extra: Record<string, unknown>) => {
       if (method === 'ticket' && credentials.method === 'ticket') return credentials.ticket;
-      if (method === 'wampcra' && credentials.method === 'wampcra') {
-        const key = extra.salt
-          ? autobahn.auth_cra.derive_key(credentials.secret, extra.salt as string, extra.iterations as number, extra.keylen as number)
-          : credentials.secret;
-        return autobahn.auth_cra.sign(key, extra.challenge as string);
-      }
+      if (method === 'wampcra' && credentials.method === 'wampcra') return craAnswer(extra, credentials.secret, nodeCra);
       if (method === 'cryptosign' && credentials.method === 'cryptosign') {
         return cryptosignAnswer(extra, (message) => sign(null, message, credentials.privateKey));
       }
