@@ -5,7 +5,7 @@
  * orchestrator's problems, or serve any procedure itself.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Procedures } from '../../shared/protocol/uris.ts';
+import { centerUris, Procedures, Topics } from '../../shared/protocol/uris.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../helpers/cluster-router.ts';
@@ -55,5 +55,17 @@ describe('the viewer role', () => {
 
   it('may not register kiln.problem.get itself', async () => {
     await expect(viewer.register(Procedures.problemGet, () => null)).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
+  });
+
+  it('watches the unnamed control center only: a named one’s reads are refused (docs/security.md says why)', async () => {
+    const lab = centerUris('lab');
+    const plainReads = [Procedures.solveStatus, Procedures.solveProgress, Procedures.runsList, Procedures.runsGet];
+    const namedReads = [lab.solveStatus, lab.solveProgress, lab.runsList, lab.runsGet, lab.problemGet];
+    for (const procedure of [...plainReads, ...namedReads]) await controller.register(procedure, () => 'answered');
+    for (const procedure of plainReads) expect([procedure, await outcome(viewer, procedure)]).toEqual([procedure, 'answered']);
+    for (const procedure of namedReads) expect([procedure, await outcome(viewer, procedure)]).toEqual([procedure, 'wamp.error.not_authorized']);
+    await expect(viewer.subscribe(Topics.machinesSummary, () => {})).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(viewer.subscribe(lab.machinesSummaryTopic, () => {})).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
+    await expect(viewer.subscribe(lab.runsChangedTopic, () => {})).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
   });
 });
