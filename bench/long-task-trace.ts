@@ -35,33 +35,56 @@ function pageMainThread(events: TraceEvent[]): string | undefined {
 const TASK_NAMES = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
 const LONG_TASK_MS = 50;
 
-/** Each long task of the page's main thread, in words: "+1234 ms (since tracing began): 81 ms = FunctionCall 60 (onmessage shared.js), MinorGC 12, ...". */
-export function describeLongTasks(trace: Buffer): string[] {
+function traceEvents(trace: Buffer): TraceEvent[] {
   const parsed = JSON.parse(trace.toString('utf8')) as TraceEvent[] | { traceEvents: TraceEvent[] };
-  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+}
+
+/** One task in words: "+1234 ms (since tracing began): 81 ms (CPU 14 ms) = FunctionCall 60 (onmessage shared.js), MinorGC 12, ...". */
+function describeTask(task: TraceEvent, onMain: TraceEvent[], startUs: number): string {
+  const end = task.ts + task.dur!;
+  const parts = new Map<string, number>();
+  for (const e of onMain) {
+    if (e === task || e.ts < task.ts || e.ts + e.dur! > end || TASK_NAMES.has(e.name)) continue;
+    const data = e.args?.data;
+    const what = data?.functionName || data?.url ? ` (${data.functionName || '?'} ${(data.url ?? '').split('/').pop()})` : data?.type ? ` (${data.type})` : '';
+    const key = `${e.name}${what}`;
+    parts.set(key, (parts.get(key) ?? 0) + e.dur! / 1000);
+  }
+  const top = [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+    .join(', ');
+  const cpu = task.tdur === undefined ? '' : ` (CPU ${(task.tdur / 1000).toFixed(0)} ms)`;
+  return `+${((task.ts - startUs) / 1000).toFixed(0)} ms: ${(task.dur! / 1000).toFixed(0)} ms${cpu} = ${top}`;
+}
+
+/** The page main thread's events with a duration, in time order, and its tasks; null without a renderer main thread. */
+function mainThreadTasks(trace: Buffer): { onMain: TraceEvent[]; tasks: TraceEvent[]; startUs: number } | null {
+  const events = traceEvents(trace);
   const main = pageMainThread(events);
-  if (!main) return ['(no renderer main thread in the trace)'];
+  if (!main) return null;
   const onMain = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts);
-  const startUs = onMain[0]?.ts ?? 0;
-  const tasks = onMain.filter((e) => TASK_NAMES.has(e.name) && e.dur! / 1000 > LONG_TASK_MS);
-  return tasks.map((task) => {
-    const end = task.ts + task.dur!;
-    const parts = new Map<string, number>();
-    for (const e of onMain) {
-      if (e === task || e.ts < task.ts || e.ts + e.dur! > end || TASK_NAMES.has(e.name)) continue;
-      const data = e.args?.data;
-      const what =
-        data?.functionName || data?.url ? ` (${data.functionName || '?'} ${(data.url ?? '').split('/').pop()})` : data?.type ? ` (${data.type})` : '';
-      const key = `${e.name}${what}`;
-      parts.set(key, (parts.get(key) ?? 0) + e.dur! / 1000);
-    }
-    const top = [...parts]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 8)
-      .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
-      .join(', ');
-    return `+${((task.ts - startUs) / 1000).toFixed(0)} ms: ${(task.dur! / 1000).toFixed(0)} ms = ${top}`;
-  });
+  return { onMain, tasks: onMain.filter((e) => TASK_NAMES.has(e.name)), startUs: onMain[0]?.ts ?? 0 };
+}
+
+/** Each long task (over 50 ms of wall time) of the page's main thread, in words (describeTask). */
+export function describeLongTasks(trace: Buffer): string[] {
+  const thread = mainThreadTasks(trace);
+  if (!thread) return ['(no renderer main thread in the trace)'];
+  return thread.tasks.filter((task) => task.dur! / 1000 > LONG_TASK_MS).map((task) => describeTask(task, thread.onMain, thread.startUs));
+}
+
+/** The page main thread's `count` longest tasks in CPU time (what a busy machine stretches into long tasks), longest first, in words. */
+export function describeLongestCpuTasks(trace: Buffer, count: number): string[] {
+  const thread = mainThreadTasks(trace);
+  if (!thread) return ['(no renderer main thread in the trace)'];
+  return thread.tasks
+    .filter((task) => task.name === 'ThreadControllerImpl::RunTask' && task.tdur !== undefined)
+    .sort((a, b) => b.tdur! - a.tdur!)
+    .slice(0, count)
+    .map((task) => describeTask(task, thread.onMain, thread.startUs));
 }
 
 /** The page's main thread over a trace in CPU time (thread clock), which a busy machine does not stretch as it does wall time. */
@@ -74,8 +97,7 @@ export interface MainThreadCpu {
 }
 
 export function mainThreadCpu(trace: Buffer): MainThreadCpu | null {
-  const parsed = JSON.parse(trace.toString('utf8')) as TraceEvent[] | { traceEvents: TraceEvent[] };
-  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const events = traceEvents(trace);
   const main = pageMainThread(events);
   if (!main) return null;
   const tasks = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.tdur !== undefined);

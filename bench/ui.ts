@@ -17,8 +17,8 @@
  * per path, and whether the goal (no long task over 50 ms at 10 progress events/s) was met in every
  * round of the page as it ships. The machine's load average is printed with each measurement: on a
  * busy machine the page's thread waits for a core, and wall-time long tasks measure the machine.
- * KILN_BENCH_PROFILE=1 also prints the main thread's busiest functions (CDP Profiler);
- * KILN_BENCH_TRACE=1 what each long task was made of (a Chromium trace; it slows the page down).
+ * KILN_BENCH_PROFILE=1 also prints the main thread's busiest functions (CDP Profiler) and what its posts to its workers cost it;
+ * KILN_BENCH_TRACE=1 what each long task, and each of the 8 longest in CPU time, was made of (a Chromium trace; it slows the page down).
  *
  *   npm run bench:ui [-- --seconds 15 --cities 33810 --rounds 3 --slice-ms 100 --threads 2 --paths worker,main]
  */
@@ -35,7 +35,7 @@ import { Procedures, Topics } from '../shared/protocol/uris.ts';
 import type { RunProgress, RunState } from '../shared/protocol/wire.ts';
 import { quickTour } from '../shared/tsp/construct.ts';
 import type { WampSession } from '../shared/wamp.ts';
-import { describeLongTasks, mainThreadCpu, TRACE_CATEGORIES } from './long-task-trace.ts';
+import { describeLongestCpuTasks, describeLongTasks, mainThreadCpu, TRACE_CATEGORIES } from './long-task-trace.ts';
 
 const { values } = parseArgs({
   options: {
@@ -122,6 +122,21 @@ async function measure(path: FeedPath): Promise<Figures> {
     });
     const cdp = process.env.KILN_BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
+      // What the page's posts to its workers cost it, by message ("update tour": the map's tour).
+      await page.evaluate(() => {
+        const posts: Record<string, { count: number; ms: number }> = {};
+        (window as unknown as { workerPosts: typeof posts }).workerPosts = posts;
+        const post = Worker.prototype.postMessage as (this: Worker, message: unknown, transfer?: Transferable[]) => void;
+        Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[]) {
+          const data = message as { type?: string; inputs?: object };
+          const key = `${data.type ?? '?'}${data.inputs && 'tour' in data.inputs ? ' tour' : ''}`;
+          const started = performance.now();
+          post.call(this, message, transfer);
+          const entry = (posts[key] ??= { count: 0, ms: 0 });
+          entry.count++;
+          entry.ms += performance.now() - started;
+        } as typeof Worker.prototype.postMessage;
+      });
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
@@ -152,9 +167,17 @@ async function measure(path: FeedPath): Promise<Figures> {
       };
     }, seconds * 1000);
     const trace = await browser.stopTracing();
-    if (process.env.KILN_BENCH_TRACE) for (const line of describeLongTasks(trace)) console.log(`  traced long task ${line}`);
+    if (process.env.KILN_BENCH_TRACE) {
+      for (const line of describeLongTasks(trace)) console.log(`  traced long task ${line}`);
+      for (const line of describeLongestCpuTasks(trace, 8)) console.log(`  longest in CPU ${line}`);
+    }
     const cpu = mainThreadCpu(trace);
-    if (cdp) printProfile((await cdp.send('Profiler.stop')) as CpuProfile);
+    if (cdp) {
+      printProfile((await cdp.send('Profiler.stop')) as CpuProfile);
+      const posts = await page.evaluate(() => (window as unknown as { workerPosts: Record<string, { count: number; ms: number }> }).workerPosts);
+      for (const [key, { count, ms }] of Object.entries(posts))
+        console.log(`  posted to a worker: ${key} x ${count}, ${ms.toFixed(0)} ms, ${(ms / count).toFixed(2)} ms each`);
+    }
     const startThread = (await page.getByTestId('start').getAttribute('data-thread')) ?? '?';
     const chartThread = (await page.getByTestId('convergence-chart').getAttribute('data-thread')) ?? '?';
     return { ...figures, startThread, chartThread, cpuBusyMs: cpu?.busyMs ?? NaN, cpuLongTasks: cpu?.longTasks ?? NaN, cpuLongestMs: cpu?.longestMs ?? NaN };

@@ -47,6 +47,11 @@ export class MapFrame {
     this.#painter = new MapPainter(strategy);
   }
 
+  /** The tour the next frame draws. */
+  get tour(): Int32Array | null {
+    return this.#inputs.tour;
+  }
+
   update(inputs: Partial<MapInputs>): void {
     Object.assign(this.#inputs, inputs);
     const { width, height } = this.#inputs;

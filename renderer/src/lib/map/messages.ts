@@ -5,5 +5,5 @@ import type { FrameStats, MapInputs } from './frame.ts';
 export type ToMapWorker =
   { type: 'canvas'; canvas: OffscreenCanvas; strategy: DrawStrategy } | { type: 'update'; inputs: Partial<MapInputs> } | { type: 'png'; id: number };
 
-/** Map worker -> page. */
-export type FromMapWorker = { type: 'drawn'; stats: FrameStats } | { type: 'png'; id: number; blob: Blob | null };
+/** Map worker -> page. `spare`: a tour the worker no longer draws, its buffer moved back for the page's next copy. */
+export type FromMapWorker = { type: 'drawn'; stats: FrameStats } | { type: 'png'; id: number; blob: Blob | null } | { type: 'spare'; tour: Int32Array };

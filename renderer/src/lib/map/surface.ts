@@ -1,6 +1,7 @@
 import type { DrawStrategy } from './draw.ts';
 import { MapFrame, type FrameStats, type MapInputs } from './frame.ts';
 import type { FromMapWorker, ToMapWorker } from './messages.ts';
+import { SpareTours } from './spare-tours.ts';
 
 /**
  * Where the map is drawn. 'worker' (the default): the canvas is handed to a Web Worker as an
@@ -35,6 +36,7 @@ class WorkerMapSurface implements MapSurface {
   readonly thread = 'worker';
   readonly #worker = new Worker(new URL('./map-worker.ts', import.meta.url), { type: 'module', name: 'kiln-map' });
   readonly #pngs = new Map<number, (blob: Blob | null) => void>();
+  readonly #spareTours = new SpareTours();
   #nextPng = 0;
 
   constructor(canvas: HTMLCanvasElement, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void) {
@@ -42,6 +44,7 @@ class WorkerMapSurface implements MapSurface {
     this.#post({ type: 'canvas', canvas: offscreen, strategy }, [offscreen]);
     this.#worker.onmessage = ({ data }: MessageEvent<FromMapWorker>) => {
       if (data.type === 'drawn') return onDrawn(data.stats);
+      if (data.type === 'spare') return this.#spareTours.give(data.tour);
       this.#pngs.get(data.id)?.(data.blob);
       this.#pngs.delete(data.id);
     };
@@ -49,8 +52,8 @@ class WorkerMapSurface implements MapSurface {
 
   update(inputs: Partial<MapInputs>): void {
     // The page keeps its tour (export, "start from this tour"); the worker gets a copy it owns, moved
-    // rather than cloned. Points are sent once per city set and are cloned.
-    const tour = inputs.tour ? inputs.tour.slice() : null;
+    // rather than cloned, in a buffer it handed back (see SpareTours). Points are sent once per city set and are cloned.
+    const tour = inputs.tour ? this.#spareTours.copyOf(inputs.tour) : null;
     this.#post({ type: 'update', inputs: 'tour' in inputs ? { ...inputs, tour } : inputs }, tour ? [tour.buffer] : []);
   }
 
