@@ -8,6 +8,13 @@ import type { Callee } from './workers.ts';
 
 /** Failures in a row after which a callee gets no more slices of the run. */
 export const QUARANTINE_AFTER = 3;
+/**
+ * Busy answers in a row (no success between) that count as one failure. The router passes a callee's own
+ * error through unchanged, so a callee could answer busy to every slice and never be blamed. An honest
+ * callee shared by several orchestrators is busy now and then, and each busy answer backs it off for
+ * BUSY_BACKOFF_MS, so 8 in a row is ~0.8 s refused with no slice done between: hardly a fair share.
+ */
+export const BUSY_AS_FAILURE_AFTER = 8;
 /** Longest failure reason kept (it may come from the callee). */
 const MAX_REASON = 200;
 /** Callees named in a failed run's reason. */
@@ -16,6 +23,8 @@ const NAMED_IN_SUMMARY = 3;
 interface Account {
   callee: Callee;
   streak: number;
+  /** Busy answers since its last success or its last busy-counted failure. */
+  busyStreak: number;
   failures: number;
   lastReason: string;
   quarantined: boolean;
@@ -48,9 +57,17 @@ export class Blame {
     }
   }
 
+  /** The callee answered busy: every BUSY_AS_FAILURE_AFTER-th in a row (no success between) is a failure. */
+  busy(callee: Callee, reason: string): void {
+    const account = this.account(callee);
+    if (++account.busyStreak < BUSY_AS_FAILURE_AFTER) return;
+    account.busyStreak = 0;
+    this.failed(callee, `${BUSY_AS_FAILURE_AFTER} busy answers in a row, the last: ${reason}`);
+  }
+
   succeeded(callee: Callee): void {
     const account = this.accounts.get(callee.session);
-    if (account) account.streak = 0;
+    if (account) account.streak = account.busyStreak = 0;
   }
 
   isQuarantined(callee: Callee): boolean {
@@ -70,7 +87,7 @@ export class Blame {
 
   private account(callee: Callee): Account {
     let account = this.accounts.get(callee.session);
-    if (!account) this.accounts.set(callee.session, (account = { callee, streak: 0, failures: 0, lastReason: '', quarantined: false }));
+    if (!account) this.accounts.set(callee.session, (account = { callee, streak: 0, busyStreak: 0, failures: 0, lastReason: '', quarantined: false }));
     return account;
   }
 }

@@ -51,7 +51,8 @@ const NO_TOUR = 'no tour: no slice came back and the run could not make one of i
 const BLAMELESS = new Set(['wamp.error.canceled', 'wamp.error.no_such_procedure']);
 /**
  * Crossbar.io's answer when every slot of the callee is taken: by another orchestrator's calls on a
- * shared router, so no fault of the callee's. The callee backs off (WorkerRegistry.backOff), and the slice goes elsewhere.
+ * shared router, so no fault of the callee's. The callee backs off (WorkerRegistry.backOff), and the slice goes elsewhere;
+ * only a long streak of busy answers counts as a failure (Blame.busy), since a callee may send this error itself.
  */
 const BUSY = 'crossbar.error.max_concurrency_reached';
 /** How long after such an error the router's report of the departure may take to arrive. */
@@ -590,6 +591,8 @@ export class Run {
     const { callee } = attempt;
     if (uri === BUSY) {
       this.context.backOff(callee);
+      // The router passes a callee's own error through: busy over and over is a fault after all (blame.ts).
+      if (this.isRunning) this.blame.busy(callee, reason);
     } else if (!BLAMELESS.has(uri)) this.failure(callee, reason);
     else if (this.context.isLive(callee)) {
       // A callee that left takes its slices with it: the router answers wamp.error.canceled, and

@@ -216,7 +216,11 @@ export class WorkerRegistry {
    * nothing for BUSY_BACKOFF_MS, and then the capacity listeners (onChange) hear that it may be dealt again.
    */
   backOff(callee: Callee): void {
-    callee.busyUntil = this.clock.now() + BUSY_BACKOFF_MS;
+    const now = this.clock.now();
+    // One refill per back-off: a burst of busy answers (one per slot out) neither schedules a timer each
+    // nor pushes the back-off past the timer already set.
+    if (callee.busyUntil > now) return;
+    callee.busyUntil = now + BUSY_BACKOFF_MS;
     const timer = this.clock.setTimeout(() => {
       if (this.has(callee)) this.changed();
     }, BUSY_BACKOFF_MS + 1);

@@ -46,4 +46,21 @@ describe('busy back-off', () => {
     expect(changes()).toBe(afterLeaving);
     expect(workers.size).toBe(0);
   });
+
+  it('schedules one refill for a burst of busy answers, and starts a new back-off only once the last is over', () => {
+    const clock = new LateClock(0);
+    const { workers, changes } = registryWithCallee(clock, 256);
+    const taken = Array.from({ length: 256 }, () => workers.acquire(() => true) as Callee);
+    for (const callee of taken) workers.backOff(callee);
+    expect(clock.pending).toBe(1);
+    for (const callee of taken) workers.release(callee);
+    clock.advanceTo(BUSY_BACKOFF_MS + 1);
+    expect(changes()).toBeGreaterThanOrEqual(1);
+    const before = changes();
+    expect(clock.pending).toBe(0);
+    workers.backOff(taken[0]!);
+    expect(clock.pending).toBe(1);
+    clock.advanceTo(2 * BUSY_BACKOFF_MS + 2);
+    expect(changes()).toBe(before + 1);
+  });
 });

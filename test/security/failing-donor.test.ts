@@ -12,7 +12,7 @@ import { Procedures } from '../../shared/protocol/uris.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { parseProblemFile } from '../../shared/tsp/problem.ts';
 import { callErrorOf } from '../../shared/wamp.ts';
-import { QUARANTINE_AFTER } from '../../electron/orchestrator/blame.ts';
+import { BUSY_AS_FAILURE_AFTER, QUARANTINE_AFTER } from '../../electron/orchestrator/blame.ts';
 import { expectValidFinishedRun, honestSlices, randomProblem, solve, until, guardedKilnPerTest } from './fixture.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
@@ -47,6 +47,30 @@ describe('a donor whose slices fail', () => {
       expect(line).not.toContain('\n');
       expect(line.length).toBeLessThan(400);
     }
+  });
+
+  it('is quarantined when it answers busy (crossbar.error.max_concurrency_reached) to every slice, while the honest worker finishes the run', async () => {
+    const guarded = await startGuarded();
+    const { kiln } = guarded;
+    const donor = await guarded.donor();
+    let invocations = 0;
+    donor.onInvocation = (invocation) => {
+      invocations++;
+      donor.error(invocation.request, 'crossbar.error.max_concurrency_reached', 'busy, forever');
+    };
+    await donor.registerAnneal(2);
+    await until(() => kiln.orchestrator.workers.size === 2, 'the donor to register');
+
+    const problem = randomProblem(60);
+    const result = await solve(guarded.controller, problem, 6000, 100);
+
+    expectValidFinishedRun(result, problem);
+    expect(honestSlices(result)).toBeGreaterThan(0);
+    const quarantinedAt = BUSY_AS_FAILURE_AFTER * QUARANTINE_AFTER;
+    expect(invocations).toBeGreaterThanOrEqual(quarantinedAt);
+    expect(invocations).toBeLessThanOrEqual(quarantinedAt + 1);
+    const donorLines = guarded.log.filter((line) => line.includes(`callee ${donor.sessionId}`));
+    expect(donorLines.some((line) => /quarantined for this run: 3 failures in a row, the last: 8 busy answers in a row/.test(line))).toBe(true);
   });
 
   it('ends a run that only failing donors served with its own first tour and a warning that names them, cut to a line', async () => {
