@@ -114,6 +114,9 @@ for (const thread of ['worker', 'main'] as const) {
     await chart.scrollIntoViewIfNeeded();
     const wide = (await chart.boundingBox())!;
     expect(wide.width).toBeGreaterThan(canvas.width + 200);
+    // Off the chart first: the tooltip after the hover below is that hover's, not one left from the legend clicks.
+    await page.mouse.move(0, 0);
+    await expect(chart).not.toHaveAttribute('data-tooltip');
     await page.mouse.move(wide.x + wide.width * 0.9, wide.y + wide.height * 0.6);
     await expect(chart).toHaveAttribute('data-tooltip', /(best length|optimum): [\d,.]+/);
   });

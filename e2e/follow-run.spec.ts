@@ -44,6 +44,12 @@ async function stopRun(page: Page): Promise<void> {
   await expect(page.getByTestId('run-phase')).toHaveText(/stopped|finished/);
 }
 
+/** For `finally`: stops the page's run if it still goes on, so a failed test leaves no run on the shared Kiln. */
+async function stopRunIfGoing(page: Page | undefined): Promise<void> {
+  if (!page || page.isClosed()) return;
+  if ((await page.getByTestId('run-phase').textContent()) === 'running') await stopRun(page);
+}
+
 /** The page shows `cities` cities on its map with a whole tour over them (drawn by the map's worker). */
 async function showsRunOnMap(page: Page, cities: number): Promise<void> {
   await expect(page.getByTestId('run-phase')).toHaveText('running');
@@ -146,12 +152,13 @@ test('a page open before `kiln solve --router` starts a run on this control cent
 
 test('a window whose run feed subscribes only after the run’s last improvement still shows that improvement', async ({ browser }) => {
   const contexts: BrowserContext[] = [];
+  let releaseFeed = (): void => {};
+  let starter: Page | undefined;
   try {
     // The watcher's run feed worker is held back (its script does not load) until the run has stopped improving:
     // progress events come only with improvements, so none would bring the watcher the final best.
     const watcherContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     contexts.push(watcherContext);
-    let releaseFeed!: () => void;
     const feedHeld = new Promise<void>((resolve) => (releaseFeed = resolve));
     let feedRequested = false;
     await watcherContext.route('**/feed-worker-*.js', async (route) => {
@@ -161,9 +168,9 @@ test('a window whose run feed subscribes only after the run’s last improvement
     });
     const watcher = await watcherContext.newPage();
     await openPage(watcher, served());
-    expect(feedRequested).toBe(true);
+    await expect.poll(() => feedRequested).toBe(true);
 
-    const starter = await freshPage(contexts, browser);
+    starter = await freshPage(contexts, browser);
     await starter.getByTestId('file-input').setInputFiles(fixturePath('berlin52.tsp'));
     await expect(starter.getByTestId('problem-summary')).toContainText('berlin52');
     await startRun(starter);
@@ -175,8 +182,10 @@ test('a window whose run feed subscribes only after the run’s last improvement
     await expect(watcher.getByTestId('run-phase')).toHaveAttribute('data-feed', 'worker');
     await expect(watcher.getByTestId('best-length')).toHaveAttribute('data-value', '7542');
     await expect(watcher.getByTestId('run-phase')).toHaveText('running');
-    await stopRun(starter);
   } finally {
+    // Releasing first lets a held route handler finish whatever failed; stopping ends the 120 s run on the shared Kiln.
+    releaseFeed();
+    await stopRunIfGoing(starter);
     for (const context of contexts) await context.close();
   }
 });

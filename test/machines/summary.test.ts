@@ -165,9 +165,12 @@ describe('kiln.machines.summary', () => {
         return id === null ? [] : controller.call<number[]>('wamp.subscription.list_subscribers', [id]);
       };
       const publisher = new MachineSummaryPublisher(session, cluster.kiln.orchestrator.workers, { topic: 'kiln.test.summary' });
-      await publisher.start();
-      expect(await subscribers()).toContain(session.id);
-      await publisher.stop();
+      try {
+        await publisher.start();
+        expect(await subscribers()).toContain(session.id);
+      } finally {
+        await publisher.stop();
+      }
       expect(await subscribers()).not.toContain(session.id);
       // The control center's own publisher still follows it.
       expect((await subscribers()).length).toBeGreaterThan(0);
