@@ -43,6 +43,12 @@ export function kOptDelta(dist: (i: number, j: number) => number, t: Int32Array,
 /**
  * Scratch space for testing and executing k-opt moves without allocating. `t` is the move (1-based, filled by the
  * caller); every method reads t[1..2k] as it is at the call.
+ *
+ * CONTRACT: feasible() and apply() reuse the tour order of removed edges kept from the last test. They notice a
+ * different tour object and their own apply(), nothing else: whoever changes the tour any other way (move2opt,
+ * retract, undoJournal, redoJournal, a k-opt step of another KOptMove) must call reset() before the next test on it,
+ * or feasible() answers for the old tour, silently. (A change counter on the tour would catch it, at a write per
+ * reversal in every tour structure; Lin-Kernighan, the only caller, resets before each step of its search.)
  */
 export class KOptMove {
   readonly t = new Int32Array(2 * MAX_K + 1);

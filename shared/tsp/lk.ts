@@ -158,6 +158,7 @@ export class LinKernighan extends ActiveDescent {
         t[1] = t1;
         t[2] = t2;
         this.nextGain = 0;
+        // The tour may have changed since the last test (a step applied, a move retracted, a kick): KOptMove's contract.
         this.step.reset();
         const gain = this.moveType === 3 ? this.bestThreeOptStep(t2, g) : this.extend(1, g);
         if (gain > 0) return gain;

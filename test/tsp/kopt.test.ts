@@ -88,43 +88,53 @@ describe('sequential k-opt moves', () => {
     }
   });
 
-  it('tests that share their first edges (the kept order of those edges) agree with counting cycles, also after a move is applied', () => {
+  it('tests that share their first edges (the kept order of those edges) agree with counting cycles, at any level after any other, and after the tour changes (apply, undoJournal, an outside 2-opt move with reset())', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...STRUCTURES),
-        fc.integer({ min: 2, max: MAX_K }),
-        fc.integer({ min: 8, max: 20 }),
-        fc.integer(),
-        (structure, k, n, seed) => {
-          const rng = new Rng(seed);
-          const tour = tourOf(structure, shuffled(n, rng));
-          const move = new KOptMove();
-          let order = tour.toTour();
-          move.t.set(randomMove(order, k, rng));
-          for (let trial = 0; trial < 30; trial++) {
-            // As Lin-Kernighan's search does: keep edges 1..keep, choose the others again.
-            const keep = rng.nextInt(k);
-            const fresh = randomMove(order, k, rng);
-            const kept = new Set<string>();
-            for (let e = 1; e <= keep; e++) kept.add(edgeKey(move.t[2 * e - 1], move.t[2 * e]));
-            let e = keep + 1;
-            for (let f = 1; f <= k && e <= k; f++) {
-              if (kept.has(edgeKey(fresh[2 * f - 1], fresh[2 * f]))) continue;
-              move.t[2 * e - 1] = fresh[2 * f - 1];
-              move.t[2 * e] = fresh[2 * f];
-              e++;
-            }
-            if (e <= k) continue; // fewer than k distinct edges left to choose from
-            const expected = isOneCycle(n, edgesAfter(order, move.t, k));
-            expect(move.feasible(tour, k)).toBe(expected);
-            if (expected && rng.nextInt(4) === 0) {
-              move.apply(tour, k, () => {});
-              order = tour.toTour();
-              move.t.set(randomMove(order, k, rng));
-            }
+      fc.property(fc.constantFrom(...STRUCTURES), fc.integer({ min: 8, max: 20 }), fc.integer(), (structure, n, seed) => {
+        const rng = new Rng(seed);
+        const tour = tourOf(structure, shuffled(n, rng));
+        const move = new KOptMove();
+        let order = tour.toTour();
+        let k = 2 + rng.nextInt(MAX_K - 1);
+        move.t.set(randomMove(order, k, rng));
+        tour.startJournal();
+        for (let trial = 0; trial < 30; trial++) {
+          // As Lin-Kernighan's search does: keep edges 1..keep, choose the others again, at a level above or below the last.
+          const previousK = k;
+          k = 2 + rng.nextInt(MAX_K - 1);
+          const keep = rng.nextInt(Math.min(k - 1, previousK) + 1);
+          const fresh = randomMove(order, k, rng);
+          const kept = new Set<string>();
+          for (let e = 1; e <= keep; e++) kept.add(edgeKey(move.t[2 * e - 1], move.t[2 * e]));
+          // fresh has k distinct edges and at most `keep` of them are kept ones: k - keep are left, enough.
+          let e = keep + 1;
+          for (let f = 1; f <= k && e <= k; f++) {
+            if (kept.has(edgeKey(fresh[2 * f - 1], fresh[2 * f]))) continue;
+            move.t[2 * e - 1] = fresh[2 * f - 1];
+            move.t[2 * e] = fresh[2 * f];
+            e++;
           }
-        },
-      ),
+          const expected = isOneCycle(n, edgesAfter(order, move.t, k));
+          expect(move.feasible(tour, k)).toBe(expected);
+          const change = rng.nextInt(8);
+          if (expected && change === 0) {
+            tour.startJournal();
+            move.apply(tour, k, () => {});
+          } else if (change === 1) {
+            // Back to the state before the last applied move: a change apply() does not see, so reset().
+            tour.undoJournal();
+            tour.startJournal();
+            move.reset();
+          } else if (change === 2) {
+            // A 2-opt move made by someone else on the same tour object, then reset().
+            const [a, c] = [order[rng.nextInt(n)], order[rng.nextInt(n)]];
+            if (a !== c && tour.succ(a) !== c && tour.succ(c) !== a) tour.move2opt(a, tour.succ(a), c, tour.succ(c));
+            move.reset();
+          } else continue;
+          order = tour.toTour();
+          move.t.set(randomMove(order, k, rng));
+        }
+      }),
       { numRuns: 300 },
     );
   });
