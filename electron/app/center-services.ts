@@ -12,6 +12,7 @@ import type { BestKnownStore } from '../runs/best-known-store.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { RunsService } from '../runs/runs-service.ts';
 import { makeWampError } from '../wamp/client.ts';
+import { runAll } from './run-all.ts';
 
 export interface CenterServicesOptions {
   /** Keep the run history in `<stateDir>/runs`; without it no history is kept. */
@@ -29,9 +30,8 @@ export interface CenterServices {
 /** Starts the services in order; one that fails to start stops those started before it, and the error goes on. */
 export async function startCenterServices(session: WampSession, orchestrator: Orchestrator, options: CenterServicesOptions): Promise<CenterServices> {
   const stops: Array<() => Promise<void> | void> = [];
-  const stop = async (): Promise<void> => {
-    for (const close of stops.splice(0).reverse()) await close();
-  };
+  // Best-effort: a service that fails to stop does not keep the ones started before it running.
+  const stop = (): Promise<void> => runAll(stops.splice(0).reverse());
   try {
     // Pages follow one aggregated event per second instead of every machine's load (the orchestrator still reads those).
     const machineSummary = new MachineSummaryPublisher(session, orchestrator.workers, { topic: orchestrator.uris.machinesSummaryTopic });
@@ -51,7 +51,9 @@ export async function startCenterServices(session: WampSession, orchestrator: Or
     await credit.start(orchestrator);
     stops.push(() => credit.stop());
   } catch (error) {
-    await stop();
+    await stop().catch((cleanup: unknown) =>
+      options.log(`stopping services after a failed start: ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`),
+    );
     throw error;
   }
   return { stop };

@@ -19,6 +19,7 @@ import { Orchestrator } from '../orchestrator/orchestrator.ts';
 import { BestKnownStore } from '../runs/best-known-store.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
 import { makeWampError, openWampClient, type Credentials, type WampClient } from '../wamp/client.ts';
+import { runAll } from './run-all.ts';
 import { startCenterServices, type CenterServices } from './center-services.ts';
 import { DEFAULT_UI_DIR } from './kiln.ts';
 
@@ -88,14 +89,16 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
   });
   const http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   // Everything started so far goes when a later step fails (a taken port included), as on close().
-  const shutDown = async (): Promise<void> => {
-    // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
-    await orchestrator.close();
-    await services?.stop();
-    await localWorker?.close();
-    await client.close();
-  };
   let services: CenterServices | undefined;
+  // Each step runs even if one before it throws (run-all.ts).
+  const shutDown = (): Promise<void> =>
+    runAll([
+      // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
+      () => orchestrator.close(),
+      () => services?.stop(),
+      () => localWorker?.close(),
+      () => client.close(),
+    ]);
   let port: number;
   try {
     services = await startCenterServices(session, orchestrator, { stateDir: options.stateDir, bestKnown, log: (message) => log('warn', message) });
@@ -107,7 +110,10 @@ export async function startClusterCenter(options: ClusterCenterOptions): Promise
       });
     });
   } catch (error) {
-    await shutDown();
+    // The error that stopped the start is the one to report; a cleanup step's own goes to the log.
+    await shutDown().catch((cleanup: unknown) =>
+      log('warn', `cleaning up after a failed start: ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`),
+    );
     throw error;
   }
   const displayHost = host.includes(':') ? `[${host}]` : host;

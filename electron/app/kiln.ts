@@ -14,6 +14,7 @@ import { serveStatic } from '../http/static-files.ts';
 import { ControlCenterLan } from '../lan/control-center.ts';
 import type { ControlCenterKey } from '../lan/control-center-key.ts';
 import { BestKnownStore } from '../runs/best-known-store.ts';
+import { runAll } from './run-all.ts';
 import { startCenterServices, type CenterServices } from './center-services.ts';
 import { Orchestrator, type OrchestratorOptions } from '../orchestrator/orchestrator.ts';
 import { ticketAuth } from '../router/auth/ticket.ts';
@@ -122,17 +123,19 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
   let localWorker: RunningWorker | null = null;
   let joined: Awaited<ReturnType<typeof connectOrchestrator>> | undefined;
   let services: CenterServices | undefined;
-  const shutDown = async (): Promise<void> => {
-    await lan?.close();
-    // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
-    await joined?.orchestrator.close();
-    await services?.stop();
-    await localWorker?.close();
-    await joined?.client.close();
-    router.close();
-    await server?.close();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-  };
+  // Each step runs even if one before it throws (run-all.ts).
+  const shutDown = (): Promise<void> =>
+    runAll([
+      () => lan?.close(),
+      // The runs end first, as failed with the reason, so their callers hear why; then the rest leaves.
+      () => joined?.orchestrator.close(),
+      () => services?.stop(),
+      () => localWorker?.close(),
+      () => joined?.client.close(),
+      () => router.close(),
+      () => server?.close(),
+      () => new Promise<void>((resolve) => http.close(() => resolve())),
+    ]);
   try {
     server = await startRouterServer({ router, host, port: options.port ?? 0, limits: router.limits, httpServer: http, hostPolicy: policy });
     const port = server.port;
@@ -189,7 +192,10 @@ export async function startKiln(options: KilnOptions): Promise<RunningKiln> {
       close: shutDown,
     };
   } catch (error) {
-    await shutDown();
+    // The error that stopped the start is the one to report; a cleanup step's own goes to the log.
+    await shutDown().catch((cleanup: unknown) =>
+      log('warn', `cleaning up after a failed start: ${cleanup instanceof Error ? cleanup.message : String(cleanup)}`),
+    );
     throw error;
   }
 }
@@ -216,7 +222,11 @@ function connectOrchestrator(
         await orchestrator.start();
         resolve({ client, orchestrator, session });
       },
-      onClose: (reason, message) => reject(new Error(`orchestrator could not join the router: ${reason}${message ? ` (${message})` : ''}`)),
+      onClose: (reason, message) => {
+        // Closed, or autobahn would go on retrying the connection after the start has failed.
+        void Promise.resolve(client.close()).catch(() => undefined);
+        reject(new Error(`orchestrator could not join the router: ${reason}${message ? ` (${message})` : ''}`));
+      },
     });
   });
 }
