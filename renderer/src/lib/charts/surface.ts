@@ -29,18 +29,35 @@ export function createChartSurface(canvas: HTMLCanvasElement, thread: ChartThrea
 }
 
 /** The one worker that draws all of the page's charts, while any is open; reports go to their chart by id. */
-const shared: { worker: Worker | null; reports: Map<number, (report: ChartReport) => void>; nextId: number } = {
+const shared: {
+  worker: Worker | null;
+  charts: Map<number, { worker: Worker; canvas: HTMLCanvasElement; onReport: (report: ChartReport) => void }>;
+  nextId: number;
+} = {
   worker: null,
-  reports: new Map(),
+  charts: new Map(),
   nextId: 0,
 };
 
 function chartWorker(): Worker {
   if (!shared.worker) {
-    shared.worker = new Worker(new URL('./chart-worker.ts', import.meta.url), { type: 'module', name: 'kiln-charts' });
-    shared.worker.onmessage = ({ data }: MessageEvent<FromChartWorker>) => shared.reports.get(data.id)?.(data.report);
+    const worker = new Worker(new URL('./chart-worker.ts', import.meta.url), { type: 'module', name: 'kiln-charts' });
+    worker.onmessage = ({ data }: MessageEvent<FromChartWorker>) => shared.charts.get(data.id)?.onReport(data.report);
+    worker.onerror = (event) => failed(worker, event);
+    shared.worker = worker;
   }
   return shared.worker;
+}
+
+/**
+ * A worker that failed (its script did not load, or threw) draws nothing more: say so, mark its
+ * charts' canvases data-thread="failed", and let the next chart opened try a fresh worker.
+ */
+function failed(worker: Worker, event: Event): void {
+  console.warn(`Kiln: the charts worker failed: ${event instanceof ErrorEvent && event.message ? event.message : 'it did not load'}`);
+  for (const chart of shared.charts.values()) if (chart.worker === worker) chart.canvas.dataset.thread = 'failed';
+  worker.terminate();
+  if (shared.worker === worker) shared.worker = null;
 }
 
 /** The page's pointer events a chart forwards to its worker. */
@@ -59,7 +76,7 @@ class WorkerChartSurface implements ChartSurface {
     setup: ChartSetup,
     onReport: (report: ChartReport) => void,
   ) {
-    shared.reports.set(this.#id, onReport);
+    shared.charts.set(this.#id, { worker: this.#worker, canvas, onReport });
     const offscreen = canvas.transferControlToOffscreen();
     this.#post({ type: 'create', id: this.#id, canvas: offscreen, setup }, [offscreen]);
     this.#forward = (event) => {
@@ -77,8 +94,8 @@ class WorkerChartSurface implements ChartSurface {
   close(): void {
     for (const type of POINTER_EVENTS) this.canvas.removeEventListener(type, this.#forward);
     this.#post({ type: 'close', id: this.#id });
-    shared.reports.delete(this.#id);
-    if (shared.reports.size === 0) {
+    shared.charts.delete(this.#id);
+    if (shared.charts.size === 0) {
       shared.worker?.terminate();
       shared.worker = null;
     }

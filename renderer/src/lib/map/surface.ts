@@ -38,6 +38,7 @@ class WorkerMapSurface implements MapSurface {
   readonly #pngs = new Map<number, (blob: Blob | null) => void>();
   readonly #spareTours = new SpareTours();
   #nextPng = 0;
+  #closed = false;
 
   constructor(canvas: HTMLCanvasElement, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void) {
     const offscreen = canvas.transferControlToOffscreen();
@@ -47,6 +48,12 @@ class WorkerMapSurface implements MapSurface {
       if (data.type === 'spare') return this.#spareTours.give(data.tour);
       this.#pngs.get(data.id)?.(data.blob);
       this.#pngs.delete(data.id);
+    };
+    // A worker that failed (its script did not load, or threw) draws nothing more: say so, mark the canvas, and answer PNG requests with none.
+    this.#worker.onerror = (event) => {
+      console.warn(`Kiln: the map's worker failed: ${event instanceof ErrorEvent && event.message ? event.message : 'it did not load'}`);
+      canvas.dataset.thread = 'failed';
+      this.close();
     };
   }
 
@@ -58,6 +65,7 @@ class WorkerMapSurface implements MapSurface {
   }
 
   toPngBlob(): Promise<Blob | null> {
+    if (this.#closed) return Promise.resolve(null);
     const id = this.#nextPng++;
     return new Promise((resolve) => {
       this.#pngs.set(id, resolve);
@@ -66,6 +74,7 @@ class WorkerMapSurface implements MapSurface {
   }
 
   close(): void {
+    this.#closed = true;
     this.#worker.terminate();
     for (const resolve of this.#pngs.values()) resolve(null);
     this.#pngs.clear();
