@@ -82,7 +82,9 @@ class RouterSession {
       this.endpoint,
       (progress, received) => currentRun.onFeedProgress(progress, received),
       // Progress comes only with improvements: one made before the feed subscribed (a slow start, a reconnect) would be missed for good.
-      () => void this.#showRunBest(),
+      () => {
+        if (this.#feed === feed) void this.#showRunBest(); // not for a feed stopped since (a reconnect)
+      },
       (reason) => {
         if (this.#feed !== feed) return; // a feed of credentials signed in with before
         console.warn(`Kiln: progress comes through the page's own session (${reason})`);
@@ -227,7 +229,8 @@ class RouterSession {
         set: async (hash, length) => (await this.#call<BestKnown>(uris.setBestKnown, { hash, length })).length,
       });
     } catch {
-      void problem.useBestKnownLengths(null);
+      // A late failure of a session replaced since (a reconnect) must not clear the newer session's store.
+      if (this.#session === session) void problem.useBestKnownLengths(null);
     }
     // LAN machines: only a controller may see them, and only a control center started with LAN support offers them.
     try {
