@@ -7,10 +7,10 @@ const BUCKETS = 1000;
  * stepped line through each) grows with them into a long task of its own. Here the x range (the run's
  * budget) is cut into 1,000 buckets, each keeping its first sample and its latest: narrower than a pixel
  * of the chart, so the curve looks the same, and the chart never draws more than 2,000 points. The
- * points are appended in place (chart.js reads them as the dataset's data).
+ * points are kept in place here; each chart update packs a copy of them (packPoints) for the charts' worker.
  */
 export class ThinnedSeries {
-  /** chart.js's {x, y} points (charts.ts's XY). */
+  /** The thinned {x, y} points, in time order. */
   readonly points: Array<{ x: number; y: number }> = [];
   #bucketWidth = 1;
   /** The bucket of the last point, and whether that point is its second (the one replaced by later samples). */
