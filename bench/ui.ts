@@ -102,6 +102,18 @@ async function measure(path: FeedPath): Promise<Figures> {
       url.searchParams.set('map', 'main');
       url.searchParams.set('charts', 'main');
     }
+    // The profile below counts posts by worker: each Worker remembers the name it was created with.
+    if (process.env.KILN_BENCH_PROFILE)
+      await page.addInitScript(() => {
+        const names = new WeakMap<Worker, string>();
+        (window as unknown as { workerNames: typeof names }).workerNames = names;
+        window.Worker = class extends Worker {
+          constructor(script: string | URL, options?: WorkerOptions) {
+            super(script, options);
+            names.set(this, options?.name ?? '?');
+          }
+        };
+      });
     await page.goto(url.href);
     await page.getByTestId('connection-status').and(page.locator('[data-phase=open]')).waitFor();
     await page.setInputFiles('[data-testid=file-input]', csv);
@@ -122,14 +134,15 @@ async function measure(path: FeedPath): Promise<Figures> {
     });
     const cdp = process.env.KILN_BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
     if (cdp) {
-      // What the page's posts to its workers cost it, by message ("update tour": the map's tour).
+      // What the page's posts to its workers cost it, by worker and message ("kiln-map update tour": the map's tour).
       await page.evaluate(() => {
         const posts: Record<string, { count: number; ms: number }> = {};
-        (window as unknown as { workerPosts: typeof posts }).workerPosts = posts;
+        const w = window as unknown as { workerPosts: typeof posts; workerNames: WeakMap<Worker, string> };
+        w.workerPosts = posts;
         const post = Worker.prototype.postMessage as (this: Worker, message: unknown, transfer?: Transferable[]) => void;
         Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[]) {
           const data = message as { type?: string; inputs?: object };
-          const key = `${data.type ?? '?'}${data.inputs && 'tour' in data.inputs ? ' tour' : ''}`;
+          const key = `${w.workerNames.get(this) ?? '?'} ${data.type ?? '?'}${data.inputs && 'tour' in data.inputs ? ' tour' : ''}`;
           const started = performance.now();
           post.call(this, message, transfer);
           const entry = (posts[key] ??= { count: 0, ms: 0 });
