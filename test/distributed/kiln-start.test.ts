@@ -1,12 +1,14 @@
 /**
- * A Kiln that cannot start leaves nothing behind: when its last step (the LAN side) fails, the router,
- * the server, the orchestrator, its services and the local compute it had started all go, and its port
- * is free again for the next start (the desktop app lives on after the error).
+ * A Kiln that cannot start rejects with the reason and frees its port: when its last step (the LAN side) fails, the
+ * port is free again, and the next start on it serves WAMP with kiln.lan.* answering (the desktop app lives on after
+ * the error). That the local compute threads also went is not checked here.
  */
 import { createServer } from 'node:net';
 import { afterEach, expect, it, vi } from 'vitest';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { ControlCenterLan, type LanStartOptions } from '../../electron/lan/control-center.ts';
+import { Procedures } from '../../shared/protocol/uris.ts';
+import { joinAsController } from '../helpers/kiln-process.ts';
 
 let kiln: RunningKiln | null = null;
 afterEach(async () => {
@@ -33,7 +35,13 @@ it('a start whose LAN side fails rejects with the reason and frees its port', as
   await expect(startKiln({ threads: 1, uiDir: null, lan: { discover: false } })).rejects.toThrow('no LAN here');
   expect(failedPort).toBeGreaterThan(0);
   await bindOnce(failedPort);
-  // The same port again, with a LAN that starts: the router, its WAMP endpoint and kiln.lan.* all answer.
+  // The same port again, with a LAN that starts: a controller joins over WAMP there and kiln.lan.list answers.
   kiln = await startKiln({ threads: 0, uiDir: null, lan: { discover: false }, port: failedPort });
   expect(kiln.port).toBe(failedPort);
+  const { client, session } = await joinAsController(kiln);
+  try {
+    expect(Array.isArray(await session.call<unknown[]>(Procedures.lanList))).toBe(true);
+  } finally {
+    await client.close();
+  }
 });
