@@ -54,17 +54,23 @@ export function partitionCrossover(
   const groups = new Int32Array(count);
   for (let c = 0; c < count; c++) groups[c] = c;
   let partition = evaluate(instance, graph, components, groups);
+  // Also the child of the unfused components: fusion can make things worse, e.g. two infeasible components (two
+  // 2-opt reversals, one in each parent) are always neighbours and fuse into one, where each alone, tried from the
+  // other parent, gives a tour with both improvements.
+  let best = childOf(instance, assemble(graph, components, groups, partition), partition);
   for (let pass = 0; pass < FUSION_PASSES && partition.infeasible > 1; pass++) {
     if (!fuseNeighbours(graph, components, groups, partition.feasible)) break;
     partition = evaluate(instance, graph, components, groups);
+    const fused = childOf(instance, assemble(graph, components, groups, partition), partition);
+    if (fused && (!best || fused.length < best.length)) best = fused;
   }
-  const child = assemble(graph, components, groups, partition);
-  const groupCount = partition.groups;
-  if (!child) return unchanged(groupCount, partition.feasibleCount);
-  const length = tourLength(instance, child);
   // The theory says never longer; the check keeps that promise whatever the tours were.
-  if (length > betterLength) return unchanged(groupCount, partition.feasibleCount);
-  return { tour: child, length, components: groupCount, feasible: partition.feasibleCount };
+  if (!best || best.length > betterLength) return unchanged(partition.groups, partition.feasibleCount);
+  return best;
+}
+
+function childOf(instance: Instance, child: Int32Array | null, partition: Partition): CrossoverResult | null {
+  return child && { tour: child, length: tourLength(instance, child), components: partition.groups, feasible: partition.feasibleCount };
 }
 
 /** Edges of `a` that `b` does not have: 0 for the same tour (either direction), n for tours sharing no edge. */

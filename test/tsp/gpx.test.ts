@@ -133,6 +133,23 @@ describe('partitionCrossover', () => {
     expect(child.feasible).toBeGreaterThanOrEqual(2);
   });
 
+  it('repairs two 2-opt reversals, one in each parent: two infeasible components, each taken alone from the other parent', () => {
+    const instance = createInstance(randomUniformProblem(200, 11));
+    // A 2-opt + Or-opt local optimum: any 2-opt reversal of it is longer.
+    const [optimum] = lineages(instance, 11);
+    const reversed = (from: number, to: number): Int32Array => {
+      const tour = Int32Array.from(optimum);
+      tour.subarray(from, to + 1).reverse();
+      return tour;
+    };
+    const a = reversed(120, 150);
+    const b = reversed(20, 40);
+    const child = partitionCrossover(instance, a, b);
+    expect(Math.min(tourLength(instance, a), tourLength(instance, b))).toBeGreaterThan(tourLength(instance, optimum));
+    expect(child.length).toBeCloseTo(tourLength(instance, optimum), 6);
+    expect(tourDistance(child.tour, optimum)).toBe(0);
+  });
+
   it('improves on both of two local optima of a larger instance, in one pass', () => {
     const instance = createInstance(randomUniformProblem(2000, 3));
     const [a, b] = lineages(instance, 11);
