@@ -5,7 +5,7 @@
 import autobahn from 'autobahn';
 import { createHmac, pbkdf2Sync, sign, type KeyObject } from 'node:crypto';
 import { cryptosignAnswer } from '../../shared/cryptosign.ts';
-import { craAnswer, type CraPrimitives } from '../../shared/wampcra.ts';
+import { craAnswer, quoted, type CraPrimitives } from '../../shared/wampcra.ts';
 import { callErrorOf, type ErrorFactory, type WampSession } from '../../shared/wamp.ts';
 import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
@@ -110,7 +110,7 @@ export function openWampClient(options: ClientOptions): WampClient {
       if (method === 'cryptosign' && credentials.method === 'cryptosign') {
         return cryptosignAnswer(extra, (message) => sign(null, message, credentials.privateKey));
       }
-      throw new Error(`router asked for ${method}, which these credentials cannot answer`);
+      throw new Error(`router asked for ${quoted(method)}, which these credentials cannot answer`);
     },
     // autobahn prints each error an endpoint throws with a multi-line dump: a stranger calling with bad
     // arguments (answered with a WAMP error, which is the point) must not fill the log. Anything else

@@ -8,7 +8,7 @@ import { deriveCraKey, wampcraAuth } from '../../electron/router/auth/wampcra.ts
 import type { Dict } from '../../electron/router/types.ts';
 import { nodeCra } from '../../electron/wamp/client.ts';
 import { signCraChallenge } from '../../renderer/src/lib/wamp/cra.ts';
-import { CRA_MAX_ITERATIONS, craAnswer, type CraPrimitives } from '../../shared/wampcra.ts';
+import { CRA_MAX_ITERATIONS, CRA_MAX_KEYLEN, CRA_MAX_ROUNDS, craAnswer, type CraPrimitives } from '../../shared/wampcra.ts';
 import { handshake, helloContext } from './auth-fixtures.ts';
 
 const sides: Array<[string, (secret: string) => (extra: Dict) => string]> = [
@@ -52,7 +52,44 @@ describe('a WAMP-CRA challenge the client will not answer', () => {
     ['fractional iterations', { challenge: '{}', salt: 's', iterations: 1.5 }, /iterations of 1.5/],
     ['iterations as a string', { challenge: '{}', salt: 's', iterations: '1000' }, /iterations of "1000"/],
     ['a zero keylen', { challenge: '{}', salt: 's', keylen: 0 }, /keylen of 0/],
+    ['a keylen beyond its ceiling', { challenge: '{}', salt: 's', iterations: 1, keylen: CRA_MAX_KEYLEN + 1 }, /keylen of 257: a whole number from 1 to 256/],
+    [
+      'iterations × key blocks beyond the bound, though each is within its own',
+      { challenge: '{}', salt: 's', iterations: CRA_MAX_ITERATIONS, keylen: CRA_MAX_KEYLEN },
+      /iterations of 1000000 with a keylen of 256: 8000000 PBKDF2 rounds .* over the limit of 1000000$/,
+    ],
+    ['one round over the bound', { challenge: '{}', salt: 's', iterations: CRA_MAX_ROUNDS / 2 + 1, keylen: 64 }, /1000002 PBKDF2 rounds/],
   ])('refuses %s, saying why', (_what, extra, reason) => {
     expect(() => craAnswer(extra, 'secret', untouched)).toThrow(reason);
+  });
+});
+
+describe('the bounds of a WAMP-CRA challenge', () => {
+  const recorded = (): { calls: Array<[number, number]>; primitives: CraPrimitives } => {
+    const calls: Array<[number, number]> = [];
+    return { calls, primitives: { deriveKey: (_p, _s, iterations, keylen) => (calls.push([iterations, keylen]), 'key'), hmacSha256: () => 'signature' } };
+  };
+
+  it('answers exactly the most work accepted: iterations × blocks of 32 bytes equal to the bound, and the keylen ceiling within it', () => {
+    for (const [iterations, keylen] of [
+      [CRA_MAX_ROUNDS, 32],
+      [CRA_MAX_ROUNDS / 8, CRA_MAX_KEYLEN],
+      [CRA_MAX_ROUNDS / 2, 33 + 31],
+    ] as const) {
+      const { calls, primitives } = recorded();
+      expect(craAnswer({ challenge: '{}', salt: 's', iterations, keylen }, 'secret', primitives)).toBe('signature');
+      expect(calls).toEqual([[iterations, keylen]]);
+    }
+  });
+
+  it('quotes at most 80 characters of a value the router sent', () => {
+    const noHashing: CraPrimitives = { deriveKey: () => expect.unreachable('derived'), hmacSha256: () => expect.unreachable('signed') };
+    let message = '';
+    try {
+      craAnswer({ challenge: '{}', salt: 's', iterations: 'x'.repeat(10_000) }, 'secret', noHashing);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^the router sent a WAMP-CRA iterations of "x{78}…: a whole number from 1 to 1000000 was expected$/);
   });
 });
