@@ -11,7 +11,8 @@
  *                        [--candidates nearest|alpha]   (10 nearest neighbours, or alpha.ts's 5 alpha-nearest)
  *                        [--move-types 3,5]   ('lk' once per k of its basic step, as lk3, lk5; default lk.ts's)
  *                        [--baseline-ref main]   (every variant also with shared/tsp as committed at that git ref,
- *                                                 as <label>@<ref>, right before it: old against new in one run)
+ *                                                 as <label>@<ref>, beside it: old against new in one run, the old
+ *                                                 first on every other seed; prints new/old moves/s and gap new - old)
  *
  * --quick: eil51 to pr1002 at 1 s and 5 s. Moves/s counts annealing proposals for 'anneal' and kicks (each with
  * its local search) for 'lsmc' and 'lk'. Wall times include the polish, not the setup.
@@ -67,10 +68,14 @@ const ownVariants = methods.flatMap((method): Omit<Variant, 'slice'>[] =>
 );
 const baselineRef = values['baseline-ref'];
 const baselineSlice = baselineRef === undefined ? undefined : await kernelAt(baselineRef);
-const variants: Variant[] = ownVariants.flatMap((v) => [
+/** Each variant with its baseline (old first): which of the two runs first alternates by seed (orderFor). */
+const pairs: Variant[][] = ownVariants.map((v) => [
   ...(baselineSlice && baselineRef ? [{ ...v, label: `${v.label}@${baselineRef}`, slice: baselineSlice }] : []),
   { ...v, slice: annealSlice },
 ]);
+const variants: Variant[] = pairs.flat();
+/** The run order for the seed at `seedIndex`: old then new on even ones, new then old on odd ones. */
+const orderFor = (seedIndex: number): Variant[] => (seedIndex % 2 === 0 ? variants : pairs.flatMap((pair) => [...pair].reverse()));
 const seeds = values.seeds.split(',').map(Number);
 const temperatureOverride = values.temperature?.split(',').map(Number);
 
@@ -97,9 +102,9 @@ for (const name of instances) {
   const optimum = data.optimum!;
   const scale = edgeScale(instance, nearest);
   for (const seconds of times) {
-    for (const seed of seeds) {
+    for (const [seedIndex, seed] of seeds.entries()) {
       const cells: string[] = [];
-      for (const { label, method, moveType, slice } of variants) {
+      for (const { label, method, moveType, slice } of orderFor(seedIndex)) {
         const temperature = temperatureOverride
           ? { start: temperatureOverride[0] * scale, end: temperatureOverride[1] * scale }
           : planSchedule(instance, nearest, method);
@@ -144,6 +149,22 @@ if (variants.length > 1) {
       ({ label }) => `${label} ${mean(rows.filter((r) => r.variant === label && r.seconds === seconds).map((r) => r.gap)).toFixed(3)}%`,
     );
     console.log(`  ${seconds} s: ${parts.join(', ')}`);
+  }
+}
+
+if (baselineRef) {
+  console.log(`\nNew against ${baselineRef}, mean over seeds: moves/s new / old, and gap new - old (points; negative: new better):`);
+  for (const name of instances) {
+    for (const seconds of times) {
+      const parts = ownVariants.map(({ label }) => {
+        const of = (variant: string): Row[] => rows.filter((r) => r.name === name && r.seconds === seconds && r.variant === variant);
+        const [now, old] = [of(label), of(`${label}@${baselineRef}`)];
+        const ratio = mean(now.map((r) => r.movesPerSecond)) / mean(old.map((r) => r.movesPerSecond));
+        const gapDifference = mean(now.map((r) => r.gap)) - mean(old.map((r) => r.gap));
+        return `${label} ${ratio.toFixed(2)}x, gap ${gapDifference >= 0 ? '+' : ''}${gapDifference.toFixed(3)}`;
+      });
+      console.log(`  ${name} ${seconds} s: ${parts.join('; ')}`);
+    }
   }
 }
 
