@@ -13,12 +13,10 @@ import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared
 import type { MachineRow, MyCredit } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, InvocationDetails, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
-import { sessionWorkerId, type WorkerIds } from '../machines/worker-ids.ts';
+import { MAX_WORKER_ID, isWorkerId, sessionWorkerId, type WorkerIds } from '../machines/worker-ids.ts';
 import { registerEndpoints, type KwargsEndpoint } from '../wamp/endpoints.ts';
 import { cleanDisplayName } from './display-name.ts';
 import { CreditLedger, NameTakenError } from './ledger.ts';
-
-const MAX_WORKER_ID = 100;
 
 export class CreditService {
   readonly ledger = new CreditLedger();
@@ -86,8 +84,8 @@ export class CreditService {
   /** The worker id a donor call is about, held by its (disclosed) caller (claimed now if free), or an error. */
   private hold(kwargs: Record<string, unknown>, details: InvocationDetails): string {
     const { workerId } = kwargs;
-    if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > MAX_WORKER_ID)
-      throw new ProtocolError(Errors.invalidArgument, 'workerId: expected a worker id');
+    // The same bound as a load's claim (worker-ids.ts): an id a worker can hold is one it can read credit for.
+    if (!isWorkerId(workerId)) throw new ProtocolError(Errors.invalidArgument, `workerId: expected a worker id of 1 to ${MAX_WORKER_ID} characters`);
     const caller = details.caller;
     if (typeof caller !== 'number') throw new ProtocolError(Errors.notYours, 'call with disclose_me: the router must say which session is asking');
     if (!this.workerIds.claim(caller, workerId)) {

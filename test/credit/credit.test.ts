@@ -15,6 +15,7 @@ import { cleanDisplayName } from '../../electron/credit/display-name.ts';
 import { CreditLedger } from '../../electron/credit/ledger.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
 import { controllerCredentials, join, until } from '../helpers/kiln-process.ts';
+import { MAX_WORKER_ID } from '../../electron/machines/worker-ids.ts';
 
 describe('CreditLedger', () => {
   it('ranks machines by CPU-seconds, then slices, and keeps each run apart', () => {
@@ -128,6 +129,14 @@ describe('kiln.credit.*', () => {
     });
     expect(consoleError).not.toHaveBeenCalled();
     consoleError.mockRestore();
+    // Any id a load may claim (worker-ids.ts: up to MAX_WORKER_ID characters) reads its credit; a longer one is refused.
+    const longest = await session({ method: 'ticket', ...kiln.credentials.compute });
+    await expect(longest.call<MyCredit>(Procedures.creditMine, [], { workerId: 'w'.repeat(MAX_WORKER_ID) }, disclosed)).resolves.toBeDefined();
+    const long = await session({ method: 'ticket', ...kiln.credentials.compute });
+    await expect(long.call<MyCredit>(Procedures.creditMine, [], { workerId: 'v'.repeat(101) }, disclosed)).resolves.toBeDefined();
+    await expect(long.call(Procedures.creditMine, [], { workerId: 'u'.repeat(MAX_WORKER_ID + 1) }, disclosed)).rejects.toMatchObject({
+      error: 'kiln.error.invalid_argument',
+    });
     // Donors see only their own line: the board is for controllers and viewers.
     await expect(donor.call(Procedures.creditBoard, [], {})).rejects.toMatchObject({ error: 'wamp.error.not_authorized' });
   });
