@@ -8,19 +8,7 @@
  * 1 / (interval + lateness) instead of its full 10 per second. A timer later than half a window starts
  * a new grid, so two events are never closer than half a window.
  */
-
-/** The clock and timers the throttle runs on (the process's own unless a test drives them). */
-export interface ThrottleClock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(timer: unknown): void;
-}
-
-export const systemClock: ThrottleClock = {
-  now: Date.now,
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
-};
+import { systemClock, type Clock } from './clock.ts';
 
 export class ProgressThrottle {
   private timer: unknown = null;
@@ -32,7 +20,7 @@ export class ProgressThrottle {
   constructor(
     private readonly publish: () => boolean,
     private readonly intervalMs: number,
-    private readonly clock: ThrottleClock = systemClock,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** A new best: published now when no window is open, else when the open one ends. */

@@ -40,7 +40,8 @@ import { tourDistance } from '../../shared/tsp/gpx.ts';
 import { crossoverFor, type CrossoverService } from './crossover.ts';
 import type { Callee } from './workers.ts';
 import { verdictAfter, type VerdictTimer } from './lag-timer.ts';
-import { ProgressThrottle, systemClock } from './progress-throttle.ts';
+import { systemClock } from './clock.ts';
+import { ProgressThrottle } from './progress-throttle.ts';
 
 /** Progress events at most every this many ms. */
 const PROGRESS_INTERVAL_MS = 100;

@@ -16,7 +16,7 @@ import type { WampSession } from '../../shared/wamp.ts';
 import { watchRegistrations, type RegistrationWatcher } from './registration-feed.ts';
 import { SlotHeap } from './slot-heap.ts';
 import { loopLag } from './lag-timer.ts';
-import { systemClock, type ThrottleClock } from './progress-throttle.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { WorkerIds, isWorkerId, sessionWorkerId } from '../machines/worker-ids.ts';
 
 /** How long a callee's first slice may overrun its budget: it fetches the problem and builds its state first. */
@@ -107,7 +107,7 @@ export class WorkerRegistry {
   private readonly leftListeners = new Set<(session: number) => void>();
 
   /** `clock`: what busy back-offs are timed by (the process's own unless a test drives it). */
-  constructor(private readonly clock: ThrottleClock = systemClock) {}
+  constructor(private readonly clock: Clock = systemClock) {}
 
   /** The registrations that make callees, as the router reports them (registration-feed.ts). */
   readonly registrations: RegistrationWatcher = {

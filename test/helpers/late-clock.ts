@@ -1,7 +1,7 @@
-import type { ThrottleClock } from '../../electron/orchestrator/progress-throttle.ts';
+import type { Clock } from '../../electron/orchestrator/clock.ts';
 
 /** A clock driven by the test, whose timers fire `lateMs` after they are due, as on a busy event loop. */
-export class LateClock implements ThrottleClock {
+export class LateClock implements Clock {
   time = 0;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
   private nextId = 1;
