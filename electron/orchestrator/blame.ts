@@ -20,9 +20,16 @@ const MAX_REASON = 200;
 /** Callees named in a failed run's reason. */
 const NAMED_IN_SUMMARY = 3;
 
+/** What a failure was: a fault (an error, a malformed or invalid result), or silence past the slice's deadline. */
+export type FailureKind = 'fault' | 'silence';
+
 interface Account {
   callee: Callee;
   streak: number;
+  /** Whether every failure of the current streak was silence. */
+  silentStreak: boolean;
+  /** Quarantined by silence alone: an honest callee on a starved machine (16 threads on 2 cores) answers late, not never. */
+  quarantinedForSilence: boolean;
   /** Busy answers since its last success or its last busy-counted failure. */
   busyStreak: number;
   failures: number;
@@ -44,17 +51,36 @@ export function describeCallee(callee: Callee): string {
 export class Blame {
   private readonly accounts = new Map<number, Account>();
 
-  constructor(private readonly onQuarantine: (callee: Callee, reason: string) => void) {}
+  constructor(
+    private readonly onQuarantine: (callee: Callee, reason: string) => void,
+    private readonly onLifted: (callee: Callee) => void = () => undefined,
+  ) {}
 
-  failed(callee: Callee, reason: string): void {
+  failed(callee: Callee, reason: string, kind: FailureKind = 'fault'): void {
     const account = this.account(callee);
+    if (account.streak === 0) account.silentStreak = true;
+    account.silentStreak &&= kind === 'silence';
     account.streak++;
     account.failures++;
     account.lastReason = oneLine(reason);
     if (!account.quarantined && account.streak >= QUARANTINE_AFTER) {
       account.quarantined = true;
+      account.quarantinedForSilence = account.silentStreak;
       this.onQuarantine(callee, `${account.streak} failures in a row, the last: ${account.lastReason}`);
     }
+  }
+
+  /**
+   * A valid answer came after all to a slice the callee had been blamed for being silent on: a quarantine
+   * that silence alone caused is lifted (a callee that answers late is slow, not lost: a many-threaded callee
+   * on a starved machine can miss three deadlines at once with its first slices, and would then sit out the
+   * whole run). A fault, or silence without a late answer, keeps it.
+   */
+  answeredAfterSilence(callee: Callee): void {
+    const account = this.accounts.get(callee.session);
+    if (!account?.quarantined || !account.quarantinedForSilence) return;
+    account.quarantined = account.quarantinedForSilence = false;
+    this.onLifted(callee);
   }
 
   /** The callee answered busy: every BUSY_AS_FAILURE_AFTER-th in a row (no success between) is a failure. */
@@ -87,7 +113,11 @@ export class Blame {
 
   private account(callee: Callee): Account {
     let account = this.accounts.get(callee.session);
-    if (!account) this.accounts.set(callee.session, (account = { callee, streak: 0, busyStreak: 0, failures: 0, lastReason: '', quarantined: false }));
+    if (!account)
+      this.accounts.set(
+        callee.session,
+        (account = { callee, streak: 0, silentStreak: false, quarantinedForSilence: false, busyStreak: 0, failures: 0, lastReason: '', quarantined: false }),
+      );
     return account;
   }
 }

@@ -207,6 +207,13 @@ export class Orchestrator {
         this.workers.bar(callee);
         this.quarantined(callee);
       },
+      onQuarantineLifted: (callee) => {
+        const index = barred.indexOf(callee);
+        if (index < 0) return;
+        barred.splice(index, 1);
+        this.workers.unbar(callee);
+        this.refill(run);
+      },
       log: this.remoteLog,
     });
     this.runs.set(run.id, run);

@@ -32,7 +32,7 @@ import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, resultPayload, type WampSession } from '../../shared/wamp.ts';
-import { Blame, describeCallee, oneLine } from './blame.ts';
+import { Blame, describeCallee, oneLine, type FailureKind } from './blame.ts';
 import { crowdSliceMs, defaultSliceMs, runScheme, spreadSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
 import { Population, type Lineage, type PopulationSummary } from './population.ts';
@@ -91,6 +91,8 @@ export interface RunContext {
   onSliceEnded?: () => void;
   /** A callee was quarantined for this run (the orchestrator's policy may end its session). */
   onQuarantine?: (callee: Callee, reason: string) => void;
+  /** A quarantine caused by silence alone was lifted: the callee answered late, validly (blame.ts). */
+  onQuarantineLifted?: (callee: Callee) => void;
   /** One line per notable remote failure (rate-limited by the caller). */
   log?: (message: string) => void;
   /** Start from this tour (validated against the problem) instead of letting the first slices build one. */
@@ -213,10 +215,16 @@ export class Run {
     this.population = this.crossover
       ? new Population(this.crossover.cross, { get: () => (this.seeded ? this.best : null), offer: (tour, length) => this.offerBest(tour, length) })
       : null;
-    this.blame = new Blame((callee, reason) => {
-      context.log?.(`run ${id}: ${describeCallee(callee)} quarantined for this run: ${reason}`);
-      context.onQuarantine?.(callee, reason);
-    });
+    this.blame = new Blame(
+      (callee, reason) => {
+        context.log?.(`run ${id}: ${describeCallee(callee)} quarantined for this run: ${reason}`);
+        context.onQuarantine?.(callee, reason);
+      },
+      (callee) => {
+        context.log?.(`run ${id}: ${describeCallee(callee)} answered late after all: its quarantine is lifted`);
+        context.onQuarantineLifted?.(callee);
+      },
+    );
     if (context.startTour) {
       this.best = { tour: context.startTour, length: tourLength(this.instance, context.startTour) };
       this.recordConvergence();
@@ -524,7 +532,7 @@ export class Run {
     if (attempt.ended) return;
     if (!attempt.overdue) {
       attempt.overdue = true;
-      this.failure(attempt.callee, `silent ${this.now() - attempt.startedAt} ms into a ${attempt.slice.sliceMs} ms slice`);
+      this.failure(attempt.callee, `silent ${this.now() - attempt.startedAt} ms into a ${attempt.slice.sliceMs} ms slice`, 'silence');
       if (this.isRunning && !attempt.slice.settled) this.deal(attempt.slice);
       attempt.timer = this.overdueAfter(attempt, graceMs + attempt.slice.sliceMs, graceMs);
       return;
@@ -571,6 +579,7 @@ export class Run {
       if (other.callee.record.neverAnswered && !this.context.hasPeers?.() && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS)
         this.failure(other.callee, 'has answered no slice yet, and another callee answered this one first');
     }
+    if (attempt.overdue) this.blame.answeredAfterSilence(attempt.callee);
     this.blame.succeeded(attempt.callee);
     this.slicesDone++;
     this.firstSliceBack ??= this.now();
@@ -657,10 +666,10 @@ export class Run {
     return improved;
   }
 
-  private failure(callee: Callee, reason: string): void {
+  private failure(callee: Callee, reason: string, kind: FailureKind = 'fault'): void {
     if (!this.isRunning) return;
     this.context.log?.(`run ${this.id}: ${describeCallee(callee)} failed a slice: ${oneLine(reason)}`);
-    this.blame.failed(callee, reason);
+    this.blame.failed(callee, reason, kind);
   }
 
   /** Cancels an attempt still out (its answer, if any, is not wanted). */

@@ -72,6 +72,36 @@ describe('a donor that stalls', () => {
     expect(answered).toBeGreaterThan(3);
   });
 
+  it('that was only late, not lost, is let back in: a quarantine that silence alone caused is lifted by its late, valid answers', async () => {
+    // A many-threaded callee on a starved machine misses several deadlines at once with its first slices.
+    const guarded = await startGuarded({ threads: 0 });
+    const { kiln } = guarded;
+    const late = await guarded.donor();
+    const held: Invocation[] = [];
+    let answered = 0;
+    const answer = (invocation: Invocation): void => {
+      answered++;
+      late.yield(invocation.request, echo(invocation, problem.n));
+    };
+    late.onInvocation = (invocation) => held.push(invocation);
+    await late.registerAnneal(3);
+    await until(() => kiln.orchestrator.workers.size === 1, 'the late donor to register');
+    const problem = randomProblem(3000);
+
+    const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 60_000, params: { sliceMs: 100, seed: 1, scheme: 'segments' } });
+    const quarantined = `callee ${late.sessionId} quarantined`;
+    await until(() => guarded.log.some((line) => line.includes(quarantined)), 'the late donor to be quarantined for its silence');
+    expect(guarded.log.filter((line) => line.includes(`callee ${late.sessionId} failed a slice: silent`)).length).toBe(3);
+    // Now it answers what it held, and everything after at once.
+    late.onInvocation = answer;
+    for (const invocation of held.splice(0)) answer(invocation);
+    await until(() => answered > 6, 'the donor to be dealt slices again');
+    expect(guarded.log.some((line) => line.includes(`callee ${late.sessionId} answered late after all: its quarantine is lifted`))).toBe(true);
+    const result: RunResult = await run.stop();
+    expect(result.phase).toBe('stopped');
+    expect(result.slicesDone).toBeGreaterThan(3);
+  });
+
   it('is dropped by the router within a few seconds when it stops answering pings, and its slices go elsewhere', async () => {
     const guarded = await startGuarded();
     const { kiln, controller } = guarded;
