@@ -44,6 +44,8 @@ class LoadedProblem {
   #bestKnown: BestKnownLengths | null = null;
   /** The store the session last offered (its first read may still be out). */
   #offered: BestKnownLengths | null = null;
+  /** A length typed while there was no store yet: kept once the store comes, rather than overwritten by its first read. */
+  #typedBeforeStore: { hash: string; length: number | null } | null = null;
   /** Why the last file could not be opened (file:line: reason). */
   error = $state<string | null>(null);
   busy = $state(false);
@@ -95,6 +97,9 @@ class LoadedProblem {
     // Disconnected, or connected again, while the control center answered: that session's store is not ours.
     if (this.#offered !== lengths) return;
     this.#bestKnown = lengths;
+    const typed = this.#typedBeforeStore;
+    this.#typedBeforeStore = null;
+    if (typed && typed.hash === this.hash) return this.setBestKnown(typed.length);
     // The set may have changed meanwhile: then its own length is read.
     await this.#loadBestKnown(hash !== null && this.hash === hash ? length : undefined);
   }
@@ -107,6 +112,7 @@ class LoadedProblem {
     this.#applyBestKnown(length);
     const lengths = this.#bestKnown;
     if (!lengths) {
+      this.#typedBeforeStore = { hash, length };
       this.bestKnownError = 'not connected to Kiln: the length applies to this window only';
       return;
     }
