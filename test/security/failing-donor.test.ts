@@ -22,15 +22,7 @@ const startGuarded = guardedKilnPerTest();
 describe('a donor whose slices fail', () => {
   it('is quarantined after a few errors in a row while the honest worker finishes the run with a valid tour', async () => {
     const guarded = await startGuarded();
-    const { kiln } = guarded;
-    const donor = await guarded.donor();
-    let invocations = 0;
-    donor.onInvocation = (invocation) => {
-      invocations++;
-      donor.error(invocation.request, 'kiln.error.evil', `evil\n${'x'.repeat(10_000)}`);
-    };
-    await donor.registerAnneal(2);
-    await until(() => kiln.orchestrator.workers.size === 2, 'the donor to register');
+    const { donor, invocations } = await erringDonor(guarded, 'kiln.error.evil', `evil\n${'x'.repeat(10_000)}`);
 
     const problem = randomProblem(60);
     const result = await solve(guarded.controller, problem, 2500, 100);
@@ -38,8 +30,8 @@ describe('a donor whose slices fail', () => {
     expectValidFinishedRun(result, problem);
     expect(honestSlices(result)).toBeGreaterThan(0);
     // Quarantined at the third failure in a row; at most one more of its two slots was out by then.
-    expect(invocations).toBeGreaterThanOrEqual(QUARANTINE_AFTER);
-    expect(invocations).toBeLessThanOrEqual(QUARANTINE_AFTER + 1);
+    expect(invocations()).toBeGreaterThanOrEqual(QUARANTINE_AFTER);
+    expect(invocations()).toBeLessThanOrEqual(QUARANTINE_AFTER + 1);
     const donorLines = guarded.log.filter((line) => line.includes(`callee ${donor.sessionId}`));
     expect(donorLines.some((line) => /quarantined for this run: 3 failures in a row/.test(line))).toBe(true);
     // One short line each: the donor's 10 KB text and its newline never reach the log.
@@ -51,15 +43,7 @@ describe('a donor whose slices fail', () => {
 
   it('is quarantined when it answers busy (crossbar.error.max_concurrency_reached) to every slice, while the honest worker finishes the run', async () => {
     const guarded = await startGuarded();
-    const { kiln } = guarded;
-    const donor = await guarded.donor();
-    let invocations = 0;
-    donor.onInvocation = (invocation) => {
-      invocations++;
-      donor.error(invocation.request, 'crossbar.error.max_concurrency_reached', 'busy, forever');
-    };
-    await donor.registerAnneal(2);
-    await until(() => kiln.orchestrator.workers.size === 2, 'the donor to register');
+    const { donor, invocations } = await erringDonor(guarded, 'crossbar.error.max_concurrency_reached', 'busy, forever');
 
     const problem = randomProblem(60);
     const result = await solve(guarded.controller, problem, 6000, 100);
@@ -67,8 +51,8 @@ describe('a donor whose slices fail', () => {
     expectValidFinishedRun(result, problem);
     expect(honestSlices(result)).toBeGreaterThan(0);
     const quarantinedAt = BUSY_AS_FAILURE_AFTER * QUARANTINE_AFTER;
-    expect(invocations).toBeGreaterThanOrEqual(quarantinedAt);
-    expect(invocations).toBeLessThanOrEqual(quarantinedAt + 1);
+    expect(invocations()).toBeGreaterThanOrEqual(quarantinedAt);
+    expect(invocations()).toBeLessThanOrEqual(quarantinedAt + 1);
     const donorLines = guarded.log.filter((line) => line.includes(`callee ${donor.sessionId}`));
     expect(donorLines.some((line) => /quarantined for this run: 3 failures in a row, the last: 8 busy answers in a row/.test(line))).toBe(true);
   });
@@ -131,3 +115,16 @@ describe('problems no schedule can handle', () => {
     expect(solved.stderr).toMatch(/huge\.tsp: cannot be solved: city 1's x coordinate 1e\+300/);
   });
 });
+
+/** A donor of two slots, registered beside the local worker, that answers every slice with this error; and how many it got. */
+async function erringDonor(guarded: Awaited<ReturnType<typeof startGuarded>>, uri: string, message: string) {
+  const donor = await guarded.donor();
+  let invocations = 0;
+  donor.onInvocation = (invocation) => {
+    invocations++;
+    donor.error(invocation.request, uri, message);
+  };
+  await donor.registerAnneal(2);
+  await until(() => guarded.kiln.orchestrator.workers.size === 2, 'the donor to register');
+  return { donor, invocations: () => invocations };
+}
