@@ -9,6 +9,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
+import { pngPixels, type Rgb } from './pixels.ts';
 import { serveKiln, type ServedKiln } from './serve-kiln.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -40,28 +41,15 @@ async function legendBox(chart: Locator, text: string): Promise<LegendBox> {
 }
 
 /** Whether the screen shows, inside a legend entry, a pixel of `rgb` (the entry's colour box), within a small tolerance. */
-async function legendShowsColour(page: Page, chart: Locator, text: string, rgb: [number, number, number]): Promise<boolean> {
+async function legendShowsColour(page: Page, chart: Locator, text: string, rgb: Rgb): Promise<boolean> {
   const canvas = (await chart.boundingBox())!;
   const entry = await legendBox(chart, text);
   const png = await page.screenshot({ clip: { x: canvas.x + entry.x, y: canvas.y + entry.y, width: entry.width, height: entry.height } });
-  return page.evaluate(
-    async ({ base64, rgb }) => {
-      // From bytes, not a data: URL, which the page's Content-Security-Policy refuses to fetch.
-      const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-      const context = new OffscreenCanvas(image.width, image.height).getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(0, 0, image.width, image.height);
-      for (let i = 0; i < data.length; i += 4) {
-        if (Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) <= 12) return true;
-      }
-      return false;
-    },
-    { base64: png.toString('base64'), rgb },
-  );
+  return (await pngPixels(page, png, { near: rgb })).near > 0;
 }
 
 /** --series-1 (the best-length line) in app.css: light-dark(#c2410c, #fb923c). */
-const SERIES_1 = { light: [0xc2, 0x41, 0x0c], dark: [0xfb, 0x92, 0x3c] } as const satisfies Record<string, [number, number, number]>;
+const SERIES_1 = { light: [0xc2, 0x41, 0x0c], dark: [0xfb, 0x92, 0x3c] } as const satisfies Record<string, Rgb>;
 
 for (const thread of ['worker', 'main'] as const) {
   test(`charts drawn by the ${thread === 'worker' ? "charts' worker" : "page's main thread (?charts=main)"}: tooltip, legend clicks, theme, resizing`, async ({

@@ -13,6 +13,7 @@ import { createInstance, tourLength } from '../shared/tsp/instance.ts';
 import { parseTour } from '../shared/tsp/tour.ts';
 import { parseTsplib } from '../shared/tsp/tsplib.ts';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
+import { pngPixels } from './pixels.ts';
 import { serveKiln, type ServedKiln } from './serve-kiln.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
@@ -44,9 +45,10 @@ async function openControlCenter(page: Page, search: Record<string, string> = {}
 }
 
 /**
- * Pixels of the map, as the screen shows it, that differ from its background; -1 while the screen shows a
- * stale frame. The map is drawn in a worker on an OffscreenCanvas, so the page cannot read the canvas back:
- * this decodes a screenshot of the canvas, below its zoom buttons. Until the worker has drawn at the canvas's
+ * Pixels of the map, as the screen shows it below its zoom buttons, that differ from its background (the first of
+ * them: inside the fit margin, where no city or tour segment reaches, and below the map's rounded corner); -1 while
+ * the screen shows a stale frame. The map is drawn in a worker on an OffscreenCanvas, so the page cannot read the canvas back:
+ * this decodes a screenshot of the canvas. Until the worker has drawn at the canvas's
  * current size (a layout change resizes it), the screen shows the previous frame stretched, its dots blurred
  * over many more pixels: such a frame is not counted.
  */
@@ -66,7 +68,7 @@ async function paintedPixels(page: Page): Promise<number> {
   if (!before.current) return -1;
   const shot = await map.screenshot();
   if (!(await layout()).current) return -1;
-  return (await paintedPixelsOf(page, shot, before.toolsBottom)).painted;
+  return (await pngPixels(page, shot, { fromRow: before.toolsBottom })).painted;
 }
 
 /**
@@ -74,33 +76,12 @@ async function paintedPixels(page: Page): Promise<number> {
  * what was last drawn, whatever the screen shows. The baseline "cities only" count comes from here: a screenshot
  * taken while the screen still shows an earlier frame stretched to a new layout counts its blurred dots many
  * times over (CI saw 11,750 pixels for 52 dots), and no attribute the page sets tells that frame apart for sure.
- * 0 while the canvas was just resized and not yet drawn again.
+ * 0 while the canvas was just resized and not yet drawn again. Its first pixel is background, inside the fit margin.
  */
 async function exportedPixels(page: Page): Promise<number> {
   const saving = page.waitForEvent('download');
   await page.getByTestId('export-png').click();
-  return (await paintedPixelsOf(page, readFileSync(await (await saving).path()))).painted;
-}
-
-/**
- * A PNG's size and its pixels, from row `fromRow` down, that differ from the first of them (the map's background:
- * inside the fit margin, where no city or tour segment reaches, and below the map's rounded corner), decoded by the page.
- */
-function paintedPixelsOf(page: Page, png: Buffer, fromRow = 0): Promise<{ width: number; height: number; painted: number }> {
-  return page.evaluate(
-    async ({ base64, fromRow }) => {
-      // From bytes, not a data: URL, which the page's Content-Security-Policy refuses to fetch.
-      const image = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-      const context = new OffscreenCanvas(image.width, image.height).getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(0, 0, image.width, image.height);
-      const first = fromRow * image.width * 4;
-      let painted = 0;
-      for (let i = first; i < data.length; i += 4) if (data[i] !== data[first] || data[i + 1] !== data[first + 1] || data[i + 2] !== data[first + 2]) painted++;
-      return { width: image.width, height: image.height, painted };
-    },
-    { base64: png.toString('base64'), fromRow },
-  );
+  return (await pngPixels(page, readFileSync(await (await saving).path()))).painted;
 }
 
 test('solves berlin52 to its optimum, live in two windows, and exports the tour', async ({ page, browser }) => {
@@ -173,7 +154,7 @@ test('solves berlin52 to its optimum, live in two windows, and exports the tour'
   await page.getByTestId('export-png').click();
   const pngDownload = await savingPng;
   expect(pngDownload.suggestedFilename()).toBe('berlin52-map.png');
-  const mapPng = await paintedPixelsOf(page, readFileSync(await pngDownload.path()));
+  const mapPng = await pngPixels(page, readFileSync(await pngDownload.path()));
   const canvasSize = await page.getByTestId('map-canvas').evaluate((canvas: HTMLCanvasElement) => canvas.getBoundingClientRect());
   // Device pixels at DPR 1: the CSS size, give or take the rounding of a fractional layout.
   expect(Math.abs(mapPng.width - canvasSize.width)).toBeLessThanOrEqual(1);
