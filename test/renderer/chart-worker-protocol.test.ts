@@ -5,7 +5,13 @@ import { transferablesOf, type FromChartWorker } from '../../renderer/src/lib/ch
 import { chartPointerInput } from '../../renderer/src/lib/charts/pointer.ts';
 
 const SETUP: ChartSetup = { xTitle: 'seconds', yTitle: 'length', yFromZero: false, legendSkipsEmpty: true };
-const REPORT: ChartReport = { legend: [{ text: 'best length', hidden: false, x: 150, y: 10, width: 90, height: 12 }], series: ['best'], tooltip: null };
+const REPORT: ChartReport = {
+  legend: [{ text: 'best length', hidden: false, x: 150, y: 10, width: 90, height: 12 }],
+  series: ['best'],
+  tooltip: null,
+  width: 400,
+  height: 180,
+};
 
 /** A host whose charts record what reaches them, and the messages it posts back. */
 function hostWithRecordingCharts() {

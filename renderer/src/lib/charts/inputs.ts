@@ -70,6 +70,9 @@ export interface ChartReport {
   series: string[];
   /** The tooltip's text (title and lines, ' · ' between them) while one is shown. */
   tooltip: string | null;
+  /** The canvas's size in device pixels when drawn: until it matches the canvas's box, the page shows an older frame stretched. */
+  width: number;
+  height: number;
 }
 
 /** A pointer event as chart.js takes it: the kind it understands, and where, in CSS pixels of the chart. */

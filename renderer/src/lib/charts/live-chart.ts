@@ -23,6 +23,7 @@ interface ChartInternals {
   legend?: { legendItems?: Array<{ text: string; hidden?: boolean }>; legendHitBoxes?: Array<{ left: number; top: number; width: number; height: number }> };
   tooltip?: { opacity: number; title: string[]; body: Array<{ lines: string[] }>; getActiveElements(): unknown[] };
   _eventHandler(event: { type: string; native: { type: string }; x: number; y: number }): void;
+  canvas: { width: number; height: number };
 }
 
 export class LiveChart {
@@ -139,7 +140,7 @@ export class LiveChart {
     }));
     const tip = chart.tooltip;
     const tooltip = tip && tip.opacity > 0 && tip.getActiveElements().length > 0 ? [...tip.title, ...tip.body.flatMap((part) => part.lines)].join(' · ') : null;
-    const report: ChartReport = { legend, series: this.#drawnSeries, tooltip };
+    const report: ChartReport = { legend, series: this.#drawnSeries, tooltip, width: chart.canvas.width, height: chart.canvas.height };
     const text = JSON.stringify(report);
     if (text === this.#lastReport) return;
     this.#lastReport = text;
