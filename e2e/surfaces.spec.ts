@@ -1,10 +1,13 @@
 /**
  * The map's and the charts' canvases as surfaces (renderer/src/lib/canvas-size.ts, lib/map/surface.ts,
  * lib/charts/surface.ts): their bitmaps follow the device pixel ratio when it changes without their CSS box
- * (a window moved to a HiDPI screen, here emulated through CDP), drawn in their workers or on the page.
+ * (a window moved to a HiDPI screen, here emulated through CDP), drawn in their workers or on the page; and
+ * when the workers' scripts do not load, the page draws the map and the charts itself, saying so once.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
+import { pngPixels } from './pixels.ts';
 import { serveKilnForSpec } from './serve-kiln.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -65,3 +68,46 @@ for (const thread of ['worker', 'main'] as const) {
     await cdp.detach();
   });
 }
+
+test("when the map's and the charts' worker scripts do not load, the page draws the map and the charts itself, and says so once", async ({ page }) => {
+  const blocked: string[] = [];
+  await page.route(/\/assets\/(map|chart)-worker-[^/]*\.js$/, (route) => {
+    blocked.push(new URL(route.request().url()).pathname);
+    return route.abort();
+  });
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' && message.text().startsWith('Kiln:')) warnings.push(message.text());
+  });
+  await open(page);
+  await page.getByTestId('file-input').setInputFiles(fixturePath('berlin52.tsp'));
+
+  const map = page.getByTestId('map-canvas');
+  await expect(map).toHaveAttribute('data-thread', 'main');
+  await expect(map).toHaveAttribute('data-draws', /^[1-9]\d*$/);
+  // The cities are on the canvas drawn on the page (its PNG export reads it back).
+  const exportPng = async (): Promise<number> => {
+    const saving = page.waitForEvent('download');
+    await page.getByTestId('export-png').click();
+    return (await pngPixels(page, readFileSync(await (await saving).path()))).painted;
+  };
+  await expect.poll(exportPng).toBeGreaterThan(0);
+
+  await page.getByTestId('budget-seconds').fill('2');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-phase')).toHaveText(/finished|stopped/, { timeout: 60_000 });
+  await expect(map).toHaveAttribute('data-tour-cities', '52');
+  const chart = page.getByTestId('convergence-chart');
+  await expect(chart).toHaveAttribute('data-thread', 'main');
+  await expect(chart).toHaveAttribute('data-legend', 'best length, optimum');
+  await expect(chart).toHaveAttribute('data-series', /(^| )best( |$)/);
+  for (const load of ['load-chart-moves', 'load-chart-cpu', 'load-chart-inflight']) {
+    await expect(page.getByTestId(load)).toHaveAttribute('data-thread', 'main');
+    await expect(page.getByTestId(load)).toHaveAttribute('data-series', /(^| )local( |$)/);
+  }
+
+  expect(blocked.some((path) => path.includes('/map-worker-'))).toBe(true);
+  expect(blocked.some((path) => path.includes('/chart-worker-'))).toBe(true);
+  expect(warnings.filter((text) => text.includes("map's worker failed"))).toHaveLength(1);
+  expect(warnings.filter((text) => text.includes("charts' worker failed"))).toHaveLength(1);
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChartHost, type HostedChart } from '../../renderer/src/lib/charts/chart-host.ts';
 import { packPoints, type ChartInputs, type ChartReport, type ChartSetup, type PointerInput } from '../../renderer/src/lib/charts/inputs.ts';
-import { transferablesOf, type FromChartWorker } from '../../renderer/src/lib/charts/messages.ts';
+import type { FromChartWorker } from '../../renderer/src/lib/charts/messages.ts';
 import { chartPointerInput } from '../../renderer/src/lib/charts/pointer.ts';
 
 const SETUP: ChartSetup = { xTitle: 'seconds', yTitle: 'length', yFromZero: false, legendSkipsEmpty: true };
@@ -66,21 +66,6 @@ describe('the charts worker protocol', () => {
     host.handle({ type: 'create', id: 1, canvas, setup: SETUP });
     expect(charts[0].calls).toEqual(['close']);
     expect(host.size).toBe(1);
-  });
-
-  it('transfers each series buffer once, even when two lines share one', () => {
-    const a = packPoints([{ x: 0, y: 1 }]);
-    const b = packPoints([{ x: 2, y: 3 }]);
-    const line = { label: '', colour: 0, width: 1 };
-    const buffers = transferablesOf({
-      series: [
-        { ...line, key: 'a', points: a },
-        { ...line, key: 'b', points: b },
-        { ...line, key: 'c', points: a },
-      ],
-    });
-    expect(buffers).toEqual([a.buffer, b.buffer]);
-    expect(transferablesOf({ xMax: 1 })).toEqual([]);
   });
 
   it('packs points as x0, y0, x1, y1, ...', () => {

@@ -9,7 +9,7 @@ export interface LineSeries {
   /** Its identity across updates: a line keeps its chart.js dataset, and so whether a legend click hid it. */
   key: string;
   label: string;
-  /** x0, y0, x1, y1, ... in x order. The chart takes the array over (in the worker's case it is transferred). */
+  /** x0, y0, x1, y1, ... in x order. Never changed once given: the caller builds a fresh array for each update. */
   points: Float64Array;
   /** Which of the theme's series colours (wraps around). */
   colour: number;

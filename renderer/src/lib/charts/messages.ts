@@ -2,7 +2,7 @@ import type { ChartInputs, ChartReport, ChartSetup, PointerInput } from './input
 
 /**
  * Page -> charts worker. One worker draws all the page's charts, each by its id; a chart's canvas
- * comes once, first. Series points arrive as transferred buffers.
+ * comes once, first. Series points arrive as copies (the page keeps its own).
  */
 export type ToChartWorker =
   | { type: 'create'; id: number; canvas: OffscreenCanvas; setup: ChartSetup }
@@ -12,8 +12,3 @@ export type ToChartWorker =
 
 /** Charts worker -> page: what a chart shows now, sent when it changed. */
 export type FromChartWorker = { type: 'report'; id: number; report: ChartReport };
-
-/** The buffers of an update's points, each once (a buffer listed twice cannot be transferred). */
-export function transferablesOf(inputs: Partial<ChartInputs>): ArrayBuffer[] {
-  return [...new Set((inputs.series ?? []).map((line) => line.points.buffer as ArrayBuffer))];
-}

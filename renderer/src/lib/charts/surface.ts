@@ -1,28 +1,40 @@
 import { chartFrames } from './frames.ts';
 import type { ChartInputs, ChartReport, ChartSetup } from './inputs.ts';
 import { LiveChart } from './live-chart.ts';
-import { transferablesOf, type FromChartWorker, type ToChartWorker } from './messages.ts';
+import type { FromChartWorker, ToChartWorker } from './messages.ts';
 import { chartPointerInput } from './pointer.ts';
 
 /**
  * Where the charts are drawn. 'worker' (the default): each chart's canvas is handed to the charts'
  * Web Worker as an OffscreenCanvas, and the page forwards its size, the theme's colours and the
  * pointer events (tooltips, legend clicks). 'main': chart.js on the page's main thread, as before:
- * browsers without OffscreenCanvas, and the baseline `npm run bench:ui` compares with (`?charts=main`).
+ * browsers without OffscreenCanvas, a page whose charts' worker failed, and the baseline
+ * `npm run bench:ui` compares with (`?charts=main`).
  */
 export type ChartThread = 'worker' | 'main';
 
 /** The page's handle on a chart's canvas, wherever it is drawn. */
 export interface ChartSurface {
   readonly thread: ChartThread;
-  /** Takes the series' point arrays over: the caller builds fresh ones for each update. */
+  /** Keeps the series' point arrays (the caller builds fresh ones for each update); the worker gets copies. */
   update(inputs: Partial<ChartInputs>): void;
   close(): void;
 }
 
-export function createChartSurface(canvas: HTMLCanvasElement, thread: ChartThread, setup: ChartSetup, onReport: (report: ChartReport) => void): ChartSurface {
-  if (thread === 'worker' && typeof canvas.transferControlToOffscreen === 'function' && typeof Worker === 'function') {
-    return new WorkerChartSurface(canvas, setup, onReport);
+/**
+ * `onFailed`: the charts' worker failed (its script did not load, or threw), so this canvas, handed to
+ * it, shows nothing more and can never be drawn on the page: the caller replaces it and opens a surface
+ * on the new one, which is then drawn on the page's main thread, as every chart opened after.
+ */
+export function createChartSurface(
+  canvas: HTMLCanvasElement,
+  thread: ChartThread,
+  setup: ChartSetup,
+  onReport: (report: ChartReport) => void,
+  onFailed: () => void,
+): ChartSurface {
+  if (thread === 'worker' && !shared.failed && typeof canvas.transferControlToOffscreen === 'function' && typeof Worker === 'function') {
+    return new WorkerChartSurface(canvas, setup, onReport, onFailed);
   }
   const chart = new LiveChart(canvas, setup, chartFrames, onReport);
   return { thread: 'main', update: (inputs) => chart.update(inputs), close: () => chart.close() };
@@ -31,12 +43,15 @@ export function createChartSurface(canvas: HTMLCanvasElement, thread: ChartThrea
 /** The one worker that draws all of the page's charts, while any is open; reports go to their chart by id. */
 const shared: {
   worker: Worker | null;
-  charts: Map<number, { worker: Worker; canvas: HTMLCanvasElement; onReport: (report: ChartReport) => void }>;
+  charts: Map<number, { worker: Worker; onReport: (report: ChartReport) => void; onFailed: () => void }>;
   nextId: number;
+  /** A worker failed: the page draws its charts itself from then on. */
+  failed: boolean;
 } = {
   worker: null,
   charts: new Map(),
   nextId: 0,
+  failed: false,
 };
 
 function chartWorker(): Worker {
@@ -50,14 +65,18 @@ function chartWorker(): Worker {
 }
 
 /**
- * A worker that failed (its script did not load, or threw) draws nothing more: say so, mark its
- * charts' canvases data-thread="failed", and let the next chart opened try a fresh worker.
+ * A worker that failed (its script did not load, or threw) draws nothing more: say so once, and have
+ * each of its charts drawn on the page instead (a worker that failed to load would fail again).
  */
 function failed(worker: Worker, event: Event): void {
-  console.warn(`Kiln: the charts worker failed: ${event instanceof ErrorEvent && event.message ? event.message : 'it did not load'}`);
-  for (const chart of shared.charts.values()) if (chart.worker === worker) chart.canvas.dataset.thread = 'failed';
+  if (!shared.failed) {
+    const reason = event instanceof ErrorEvent && event.message ? event.message : 'it did not load';
+    console.warn(`Kiln: the charts' worker failed (${reason}); the charts are drawn on the page's main thread instead.`);
+  }
+  shared.failed = true;
   worker.terminate();
   if (shared.worker === worker) shared.worker = null;
+  for (const chart of [...shared.charts.values()]) if (chart.worker === worker) chart.onFailed();
 }
 
 /** The page's pointer events a chart forwards to its worker. */
@@ -75,8 +94,9 @@ class WorkerChartSurface implements ChartSurface {
     private readonly canvas: HTMLCanvasElement,
     setup: ChartSetup,
     onReport: (report: ChartReport) => void,
+    onFailed: () => void,
   ) {
-    shared.charts.set(this.#id, { worker: this.#worker, canvas, onReport });
+    shared.charts.set(this.#id, { worker: this.#worker, onReport, onFailed });
     const offscreen = canvas.transferControlToOffscreen();
     this.#post({ type: 'create', id: this.#id, canvas: offscreen, setup }, [offscreen]);
     this.#forward = (event) => {
@@ -88,7 +108,8 @@ class WorkerChartSurface implements ChartSurface {
 
   update(inputs: Partial<ChartInputs>): void {
     if (inputs.width !== undefined && inputs.height !== undefined) this.#size = { width: inputs.width, height: inputs.height };
-    this.#post({ type: 'update', id: this.#id, inputs }, transferablesOf(inputs));
+    // Cloned, not transferred: the page keeps the points to draw them itself should the worker fail.
+    this.#post({ type: 'update', id: this.#id, inputs });
   }
 
   close(): void {

@@ -6,8 +6,8 @@ import { SpareTours } from './spare-tours.ts';
 /**
  * Where the map is drawn. 'worker' (the default): the canvas is handed to a Web Worker as an
  * OffscreenCanvas, so drawing a 30,000-city tour never blocks the page. 'main' draws on the page's
- * main thread, as before: browsers without OffscreenCanvas, and the baseline `npm run bench:ui`
- * compares with (`?map=main`); `npm run bench:map` times the painter there.
+ * main thread, as before: browsers without OffscreenCanvas, a page whose map worker failed, and the
+ * baseline `npm run bench:ui` compares with (`?map=main`); `npm run bench:map` times the painter there.
  */
 export type MapThread = 'worker' | 'main';
 
@@ -19,9 +19,20 @@ export interface MapSurface {
   close(): void;
 }
 
-export function createMapSurface(canvas: HTMLCanvasElement, thread: MapThread, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void): MapSurface {
+/**
+ * `onFailed`: the map's worker failed (its script did not load, or threw), so this canvas, handed to
+ * it, shows nothing more and can never be drawn on the page: the caller replaces it and opens a 'main'
+ * surface on the new one.
+ */
+export function createMapSurface(
+  canvas: HTMLCanvasElement,
+  thread: MapThread,
+  strategy: DrawStrategy,
+  onDrawn: (stats: FrameStats) => void,
+  onFailed: () => void,
+): MapSurface {
   if (thread === 'worker' && typeof canvas.transferControlToOffscreen === 'function' && typeof Worker === 'function') {
-    return new WorkerMapSurface(canvas, strategy, onDrawn);
+    return new WorkerMapSurface(canvas, strategy, onDrawn, onFailed);
   }
   const frame = new MapFrame(canvas, strategy, onDrawn);
   return {
@@ -40,7 +51,7 @@ class WorkerMapSurface implements MapSurface {
   #nextPng = 0;
   #closed = false;
 
-  constructor(canvas: HTMLCanvasElement, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void) {
+  constructor(canvas: HTMLCanvasElement, strategy: DrawStrategy, onDrawn: (stats: FrameStats) => void, onFailed: () => void) {
     const offscreen = canvas.transferControlToOffscreen();
     this.#post({ type: 'canvas', canvas: offscreen, strategy }, [offscreen]);
     this.#worker.onmessage = ({ data }: MessageEvent<FromMapWorker>) => {
@@ -49,11 +60,12 @@ class WorkerMapSurface implements MapSurface {
       this.#pngs.get(data.id)?.(data.blob);
       this.#pngs.delete(data.id);
     };
-    // A worker that failed (its script did not load, or threw) draws nothing more: say so, mark the canvas, and answer PNG requests with none.
+    // A worker that failed draws nothing more: say so, answer PNG requests with none, and let the caller draw on the page.
     this.#worker.onerror = (event) => {
-      console.warn(`Kiln: the map's worker failed: ${event instanceof ErrorEvent && event.message ? event.message : 'it did not load'}`);
-      canvas.dataset.thread = 'failed';
+      const reason = event instanceof ErrorEvent && event.message ? event.message : 'it did not load';
+      console.warn(`Kiln: the map's worker failed (${reason}); the map is drawn on the page's main thread instead.`);
       this.close();
+      onFailed();
     };
   }
 
