@@ -7,23 +7,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { knownOptimum } from '../../shared/tsp/known-optima.ts';
 import { parseProblemFile } from '../../shared/tsp/problem.ts';
+import { cleanErrorText, looksBinary } from '../../shared/tsp/text-check.ts';
 import { ProblemError, type ProblemData } from '../../shared/tsp/types.ts';
 import { UsageError } from './command.ts';
 import { parseCount } from './options.ts';
 
 /** FILE parsed, with its optimum; --optimum (the flag's value) wins over every other source. */
 export function readProblem(file: string, optimumFlag: string | undefined): ProblemData {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  if (looksBinary(bytes)) throw new UsageError(`${file}: not a text file (it holds binary data); give a TSPLIB .tsp or a CSV of coordinates`);
   let problem: ProblemData;
   try {
-    problem = parseProblemFile(basename(file), text);
+    problem = parseProblemFile(basename(file), bytes.toString('utf8'));
   } catch (error) {
-    if (error instanceof ProblemError) throw new UsageError(error.message);
+    // The parser quotes the file: its control characters must not reach the terminal.
+    if (error instanceof ProblemError) throw new UsageError(cleanErrorText(error.message));
     throw error;
   }
   if (optimumFlag !== undefined) problem.optimum = parseCount(optimumFlag, '--optimum', 1, Number.MAX_SAFE_INTEGER);

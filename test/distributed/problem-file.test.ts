@@ -57,4 +57,23 @@ describe('readProblem', () => {
     const dir = folderWith({ 'bad.tsp': readFileSync(fixturePath('berlin52.tsp'), 'utf8').replace('DIMENSION: 52', 'DIMENSION: x') });
     expect(() => readProblem(join(dir, 'bad.tsp'), undefined)).toThrow(/bad\.tsp:\d+: .*DIMENSION/);
   });
+
+  it("never prints a file's control bytes: a binary file is named as such, escape sequences in a text one are shown escaped", () => {
+    const dir = folderWith({
+      'photo.tsp': '\u0089PNG\r\n\u001a\n\u0000\u0000',
+      'esc.tsp': `NAME: x\nCOMMENT: ${'text '.repeat(20)}\n\u001b]0;owned\u0007: 1\n`,
+    });
+    expect(() => readProblem(join(dir, 'photo.tsp'), undefined)).toThrow(
+      new UsageError(`${join(dir, 'photo.tsp')}: not a text file (it holds binary data); give a TSPLIB .tsp or a CSV of coordinates`),
+    );
+    const escaped = (() => {
+      try {
+        readProblem(join(dir, 'esc.tsp'), undefined);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(escaped).toMatch(/esc\.tsp:3: .*\\x1b\]0;owned\\x07/i);
+    expect(escaped).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
 });

@@ -6,7 +6,7 @@ import { knownOptimum } from '../../../shared/tsp/known-optima.ts';
 import { parseProblemFile, problemHash } from '../../../shared/tsp/problem.ts';
 import { parseTour } from '../../../shared/tsp/tour.ts';
 import { randomProblem } from './randomProblem.ts';
-import { cleanErrorText, looksBinary } from './text-check.ts';
+import { cleanErrorText, looksBinary } from '../../../shared/tsp/text-check.ts';
 
 /** What a run's gap is measured against: a proven optimum, or a length the user knows can be reached. */
 export type ReferenceKind = 'optimum' | 'best known';

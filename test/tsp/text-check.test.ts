@@ -1,6 +1,6 @@
 /** What the page accepts as a text file, and how an error message is made fit to show. */
 import { describe, expect, it } from 'vitest';
-import { cleanErrorText, looksBinary } from '../../renderer/src/lib/text-check.ts';
+import { cleanErrorText, looksBinary } from '../../shared/tsp/text-check.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,6 +1,7 @@
 /**
- * Files people drop are not always text: a binary file's bytes must neither reach a parser (which would
- * quote them back) nor an error message shown on the page.
+ * Files people drop or name are not always text: a binary file's bytes must neither reach a parser (which
+ * would quote them back) nor an error message shown on the page or printed to a terminal (where escape
+ * sequences would act).
  */
 
 /** True when the first 8 KiB hold a NUL byte, or more than 5 % control bytes other than tab, CR, LF and FF. */
