@@ -5,7 +5,7 @@
  * router with Kiln workers), hosts a private orchestrator of its own for this run: no other process
  * can start runs on it, so its exit ends only its own run.
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -95,6 +95,8 @@ async function run(args: string[]): Promise<number> {
     request.params!.scheme = values.scheme as SolveScheme;
   }
   if (values.seed !== undefined) request.params!.seed = parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);
+  const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
+  checkWritable(out, values.out === undefined);
 
   const watch: Watch = { run: null, remote: null, workers: null };
   const progress = showsProgress(process.stderr, values.quiet) ? startProgressLine(process.stderr, () => sampleProgress(watch)) : null;
@@ -113,7 +115,6 @@ async function run(args: string[]): Promise<number> {
     progress?.stop();
   }
   const { result } = solved;
-  const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
   const note = result.slicesDone === 0 && result.phase !== 'failed' && !values.quiet ? (result.warning ?? noSliceNote(watch)) : undefined;
   // The run's clock is the epoch's; the command's starts at its process's start.
   const firstSliceAt = watch.run?.firstSliceAt;
@@ -123,6 +124,24 @@ async function run(args: string[]): Promise<number> {
   } finally {
     // After the answer: shutting the local router and threads down is no part of the user's wait.
     await solved.close();
+  }
+}
+
+/** Refuses, before the run, a tour path that cannot be written: a budget spent on a tour that cannot be kept is lost. */
+function checkWritable(out: string, besideFile: boolean): void {
+  const refuse = (reason: string) =>
+    new UsageError(`cannot write the tour to ${out}: ${reason}${besideFile ? ' (the default, beside the city file: --out PATH puts it elsewhere)' : ''}`);
+  let exists = true;
+  try {
+    if (statSync(out).isDirectory()) throw refuse('it is a directory');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    exists = false;
+  }
+  try {
+    accessSync(exists ? out : dirname(out), constants.W_OK);
+  } catch (error) {
+    throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
 }
 

@@ -55,4 +55,21 @@ describe('kiln solve', () => {
       expect(bad.stderr).toBe(`kiln: --budget must be from 100ms to 24h, got '${budgets[i]}'\n`);
     });
   });
+
+  it('refuses a tour path it cannot write before solving, not after the budget', async () => {
+    // A day's budget: only a refusal at the start ends the command in time (the kill only cleans up after a failure).
+    const cases = [
+      { out: join(scratch, 'no-such-folder', 'x.tour'), reason: 'ENOENT' },
+      { out: scratch, reason: 'it is a directory' },
+    ];
+    const refusals = await Promise.all(
+      cases.map(({ out }) =>
+        run(process.execPath, [KILN, 'solve', fixturePath('berlin52.tsp'), '--budget', '24h', '--out', out], { cwd: REPO, timeout: 25_000 }).catch((e) => e),
+      ),
+    );
+    refusals.forEach((bad, i) => {
+      expect(bad.code, cases[i].out).toBe(2);
+      expect(bad.stderr).toBe(`kiln: cannot write the tour to ${cases[i].out}: ${cases[i].reason}\n`);
+    });
+  });
 });
