@@ -2,7 +2,7 @@
  * `kiln runs list|show|export|rm|keep`: the run history in the state directory, headless. Works on the
  * files directly (each is replaced atomically, so a running `kiln serve` never shows a torn one).
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { RunRecord, RunSummary } from '../../shared/protocol/wire.ts';
 import { decodeInt32s } from '../../shared/protocol/codecs.ts';
@@ -42,6 +42,7 @@ async function run(args: string[]): Promise<number> {
     },
   });
   const [action, ...ids] = positionals;
+  if (values['state-dir'] !== undefined) checkStateDir(values['state-dir']);
   const store = new RunStore(values['state-dir'] ?? defaultStateDir());
   switch (action) {
     case 'list': {
@@ -85,6 +86,17 @@ async function run(args: string[]): Promise<number> {
     default:
       throw new UsageError(action === undefined ? 'kiln runs: list, show, export, rm or keep?' : `kiln runs: unknown action '${action}'`);
   }
+}
+
+/** A --state-dir that names no directory is a typo: said so, rather than made there and listed as empty. */
+function checkStateDir(dir: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch {
+    // Missing or unreadable: refused below alike.
+  }
+  if (!isDirectory) throw new UsageError(`--state-dir ${dir}: no such directory (kiln serve --state-dir makes one; the default is ${defaultStateDir()})`);
 }
 
 function recordOf(store: RunStore, ids: string[]): RunRecord {

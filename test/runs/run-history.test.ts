@@ -4,7 +4,7 @@
  * deleted, capped; a run started from a past best tour), and `kiln runs` as a process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,5 +231,15 @@ describe('kiln.runs.* and kiln runs', () => {
     expect(unknown.output).toContain(`no run ${runs[0].runId}`);
     expect((await cli('list')).output).toBe('no runs kept');
     expect(new RunStore(dir).list()).toEqual([]);
+  });
+});
+
+describe('kiln runs --state-dir', () => {
+  it('names a directory that does not exist instead of making it and listing nothing', async () => {
+    const missing = joinPath(stateDir(), 'typo');
+    const process_ = new KilnProcess(spawn(process.execPath, [KILN, 'runs', 'list', '--state-dir', missing], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(await process_.exited).toBe(2);
+    expect(process_.output.join('\n')).toContain(`kiln: --state-dir ${missing}: no such directory`);
+    expect(existsSync(missing)).toBe(false);
   });
 });
