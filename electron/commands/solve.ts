@@ -6,7 +6,7 @@
  * can start runs on it, so its exit ends only its own run.
  */
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { constants as osConstants, cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CENTER_NAME, Topics, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
@@ -35,7 +35,9 @@ Solves the city set in FILE (TSPLIB .tsp or CSV) within the time budget, prints 
 ({"name","n","state","length","optimum","gapPercent","budgetMs","elapsedMs","slices","firstSliceMs","tour"}) and
 writes the tour in TSPLIB .tour format. The budget counts from the command's start, start-up
 included, and a tour comes back whatever the budget (at least the orchestrator's own first tour).
-On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the run failed.
+On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the run failed. Ctrl-C (or
+SIGTERM) ends the run early: its best tour so far is still written and printed (state "stopped"), and
+the exit code is 130 (143); a second Ctrl-C quits at once.
 
 options:
   --budget DURATION   wall time from start to answer, e.g. 10s, 500ms, 2m (required)
@@ -98,8 +100,16 @@ async function run(args: string[]): Promise<number> {
   const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
   checkWritable(out, values.out === undefined);
 
-  const watch: Watch = { run: null, remote: null, workers: null };
+  const watch: Watch = { run: null, remote: null, workers: null, stop: null, interrupted: null };
   const progress = showsProgress(process.stderr, values.quiet) ? startProgressLine(process.stderr, () => sampleProgress(watch)) : null;
+  // Ctrl-C ends the run early rather than the process: its best so far is still written and printed.
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    if (watch.interrupted) process.exit(signalExitCode(signal));
+    watch.interrupted = signal;
+    watch.stop?.();
+  };
+  process.on('SIGINT', stopOnSignal);
+  process.on('SIGTERM', stopOnSignal);
   let solved: Solved;
   try {
     solved =
@@ -113,6 +123,8 @@ async function run(args: string[]): Promise<number> {
     return 1;
   } finally {
     progress?.stop();
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
   }
   const { result } = solved;
   const note = result.slicesDone === 0 && result.phase !== 'failed' && !values.quiet ? (result.warning ?? noSliceNote(watch)) : undefined;
@@ -120,7 +132,8 @@ async function run(args: string[]): Promise<number> {
   const firstSliceAt = watch.run?.firstSliceAt;
   const firstSliceMs = firstSliceAt == null ? undefined : firstSliceAt - calledAt();
   try {
-    return answer({ problem, out, budgetMs, result, note, firstSliceMs });
+    const code = answer({ problem, out, budgetMs, result, note, firstSliceMs });
+    return watch.interrupted && code === 0 ? signalExitCode(watch.interrupted) : code;
   } finally {
     // After the answer: shutting the local router and threads down is no part of the user's wait.
     await solved.close();
@@ -143,6 +156,15 @@ function checkWritable(out: string, besideFile: boolean): void {
   } catch (error) {
     throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
+}
+
+/** The shell's code for a process that a signal ended (130 for SIGINT): an interrupted solve says so, its tour written all the same. */
+const signalExitCode = (signal: NodeJS.Signals): number => 128 + osConstants.signals[signal];
+
+/** Ends the run early once it has begun: at once when Ctrl-C came while it was starting. */
+function stopWith(watch: Watch, stop: () => Promise<unknown>): void {
+  watch.stop = () => void stop().catch(() => undefined);
+  if (watch.interrupted) watch.stop();
 }
 
 interface Answer {
@@ -199,6 +221,10 @@ interface Watch {
   /** The latest progress event of a run on another router's orchestrator. */
   remote: RunProgress | null;
   workers: WorkerRegistry | null;
+  /** Ends the run early with its best so far, once it has begun. */
+  stop: (() => void) | null;
+  /** The signal (Ctrl-C, SIGTERM) that asked to end the run early. */
+  interrupted: NodeJS.Signals | null;
 }
 
 function sampleProgress(watch: Watch): SolveProgress {
@@ -241,7 +267,8 @@ async function solveLocally(request: SolveRequest, threads: number, watch: Watch
     // At once, not once the local threads have started: the run answers with its own first tour
     // meanwhile, and the callee registers (so slices flow) as soon as its threads are ready.
     watch.workers = kiln.orchestrator.workers;
-    watch.run = kiln.orchestrator.startRun(request, calledAt());
+    const run = (watch.run = kiln.orchestrator.startRun(request, calledAt()));
+    stopWith(watch, () => run.stop());
     return { result: await watch.run.finished(), close: kiln.close };
   } catch (error) {
     await kiln.close();
@@ -282,6 +309,7 @@ async function solveOnRouter(
       if (center !== undefined) throw new UsageError(`no control center '${center}' on ${url} (realm ${realm}): is its kiln serve --router running?`);
       return await solveOnPrivateOrchestrator(session, request, watch);
     }
+    stopWith(watch, () => session.call(uris.solveStop, [started.runId]));
     await followRemoteRun(session, started.runId, watch);
     try {
       return await session.call<RunResult>(uris.solveResult, [started.runId]);
@@ -301,7 +329,8 @@ async function solveOnPrivateOrchestrator(session: WampSession, request: SolveRe
   await orchestrator.start();
   try {
     watch.workers = orchestrator.workers;
-    watch.run = orchestrator.startRun(request, calledAt());
+    const run = (watch.run = orchestrator.startRun(request, calledAt()));
+    stopWith(watch, () => run.stop());
     return await watch.run.finished();
   } finally {
     await orchestrator.close();

@@ -3,13 +3,14 @@
  * gap, callees, slices/s); nothing of it without a terminal or with --quiet; stdout stays one JSON line.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatProgress, showsProgress } from '../../electron/commands/progress-line.ts';
 import { randomUniformProblem } from '../../shared/tsp/instance.ts';
+import { parseTour } from '../../shared/tsp/tour.ts';
 import { writeTsplib } from '../helpers/city-files.ts';
 import { KILN } from '../helpers/kiln-process.ts';
 
@@ -22,13 +23,19 @@ const SCRIPT = '/usr/bin/script';
 
 const cityFile = (): string => writeTsplib(scratch, { ...randomUniformProblem(80, 5), name: 'cities80' });
 
-/** Runs `kiln solve` on a pseudo-terminal; everything it wrote to the terminal, in order. */
-function solveOnTerminal(args: string[]): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs `kiln solve` on a pseudo-terminal; everything it wrote to the terminal, in order. `onOutput` sees
+ * the output so far and may type on the terminal (as a user at the keyboard).
+ */
+function solveOnTerminal(args: string[], onOutput?: (output: string, type: (keys: string) => void) => void): Promise<{ code: number | null; output: string }> {
   const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
   const command = [process.execPath, KILN, 'solve', ...args].map(quote).join(' ');
-  const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(SCRIPT, ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    onOutput?.(output, (keys) => child.stdin.write(keys));
+  });
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
@@ -83,5 +90,20 @@ describe('kiln solve progress', () => {
     expect(code).toBe(0);
     expect(output).not.toMatch(/kiln solve +\d/);
     expect(JSON.parse(output.trim())).toMatchObject({ n: 80 });
+  });
+
+  it.skipIf(!existsSync(SCRIPT))('Ctrl-C ends the run early, and its best tour so far is still written and printed (needs util-linux script)', async () => {
+    const out = join(scratch, 'interrupted.tour');
+    let typed = false;
+    // A day's budget: only the Ctrl-C, typed once the line shows a best tour, ends the command in time.
+    const { code, output } = await solveOnTerminal([cityFile(), '--budget', '24h', '--out', out], (soFar, type) => {
+      if (typed || !/best [\d,]+/.test(soFar)) return;
+      typed = true;
+      type('\x03');
+    });
+    expect(code).toBe(130);
+    const answer = output.split(/\r?\n|\r/).find((line) => line.startsWith('{'));
+    expect(JSON.parse(answer!)).toMatchObject({ n: 80, state: 'stopped', tour: out });
+    expect(parseTour(readFileSync(out, 'utf8'), 80, 'interrupted.tour').tour).toHaveLength(80);
   });
 });
