@@ -30,7 +30,7 @@ import { credit } from './credit.svelte.ts';
 import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
-import { clusterEndpoint, resolveEndpoint, type ClusterSignIn, type RouterEndpoint } from './wamp/endpoint.ts';
+import { clusterEndpoint, linkRefusal, resolveEndpoint, type ClusterSignIn, type RouterEndpoint } from './wamp/endpoint.ts';
 import { createConnection } from './wamp/connection.ts';
 import { RunFeed } from './feed/run-feed.ts';
 import { CallError, callResult, toCallError } from './wamp/call.ts';
@@ -160,7 +160,12 @@ class RouterSession {
         // Refused (e.g. wamp.error.not_authorized) or closed: retrying by itself would not help.
         this.phase = 'closed';
         this.retryInSeconds = null;
-        this.problem = details.reason ? `${details.reason}${details.message ? `: ${details.message}` : ''}` : `connection closed (${reason})`;
+        const refusal = linkRefusal(this.endpoint, details.reason);
+        this.problem = refusal
+          ? `${refusal} (${details.reason})`
+          : details.reason
+            ? `${details.reason}${details.message ? `: ${details.message}` : ''}`
+            : `connection closed (${reason})`;
         this.#connection = null;
       }
       return false;

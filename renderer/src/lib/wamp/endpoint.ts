@@ -43,6 +43,21 @@ export interface RouterEndpoint {
   ticket?: string;
   /** The Ed25519 key pair (WAMP-Cryptosign). */
   key?: CryptosignKey;
+  /** A page served by `kiln serve`: signed in with its link's token, or opened without one. */
+  link?: 'token' | 'none';
+}
+
+/**
+ * Why Kiln's own router refused a page opened without the link `kiln serve` printed (a bookmark, the
+ * bare address), or with a link from an earlier start (each start makes a new token), in the user's
+ * words; null for any other refusal.
+ */
+export function linkRefusal(endpoint: RouterEndpoint, reason: string | undefined): string | null {
+  if (endpoint.link === 'none' && reason === 'wamp.error.no_matching_auth_method')
+    return 'this page needs the link Kiln printed when it started (http://…/#token=…): open that link';
+  if (endpoint.link === 'token' && (reason === 'wamp.error.not_authorized' || reason === 'wamp.error.authentication_failed'))
+    return 'this link is not valid for this Kiln: each start of Kiln prints a new one; open the link it printed last';
+  return null;
 }
 
 /** The control center on a shared router this page belongs to, or null when it is Kiln's own router's. */
@@ -76,8 +91,8 @@ export function resolveEndpoint(win: Window): RouterEndpoint {
   if (import.meta.env.DEV && override) url = override;
 
   const token = takeToken(win);
-  if (token) return { url, authmethods: ['ticket'], authid: 'ui', ticket: token };
-  return { url, authmethods: ['anonymous'] };
+  if (token) return { url, authmethods: ['ticket'], authid: 'ui', ticket: token, link: 'token' };
+  return { url, authmethods: ['anonymous'], link: 'none' };
 }
 
 const TOKEN_KEY = 'kiln.token';
