@@ -52,7 +52,7 @@ export interface RouterEndpoint {
  * bare address), or with a link from an earlier start (each start makes a new token), in the user's
  * words; null for any other refusal.
  */
-export function linkRefusal(endpoint: RouterEndpoint, reason: string | undefined): string | null {
+export function linkRefusal(endpoint: RouterEndpoint, reason: string | null | undefined): string | null {
   if (endpoint.link === 'none' && reason === 'wamp.error.no_matching_auth_method')
     return 'this page needs the link Kiln printed when it started (http://…/#token=…): open that link';
   if (endpoint.link === 'token' && (reason === 'wamp.error.not_authorized' || reason === 'wamp.error.authentication_failed'))
