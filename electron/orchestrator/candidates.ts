@@ -1,7 +1,7 @@
 /**
  * Candidate lists computed once per problem by the orchestrator and shipped with it (kiln.problem.get), so that
  * no callee thread spends seconds on them: alpha-nearness (shared/tsp/alpha.ts) on a worker thread of its own,
- * one per problem, ended when done; for problems of ALPHA_MIN_CITIES and more whose slices are whole tours, while the
+ * one per problem, ended when done; for problems of ALPHA_MIN_CITIES and more (segment runs: up to SEGMENT_ALPHA_MAX_CITIES), while the
  * run's first slices use the nearest lists callees build themselves. Shipping measured far cheaper than computing in every callee
  * (docs/benchmarks.md, "Candidate sets"). A failure costs only the lists: callees then build nearest lists.
  */
@@ -22,6 +22,12 @@ const THREAD_ENTRY = new URL(typeof KILN_CANDIDATES_ENTRY === 'string' ? KILN_CA
  * The gain was measured from 2,392 cities up (docs/benchmarks.md, "Candidate sets").
  */
 export const ALPHA_MIN_CITIES = 1000;
+
+/**
+ * Segment runs above this size get no lists; their slices restrict the callees' own. On pla85900 the 2-core machine
+ * had not computed them in 120 s (docs/benchmarks.md, "Choosing 'auto'"), so their thread would only take CPU there.
+ */
+export const SEGMENT_ALPHA_MAX_CITIES = 50_000;
 
 /** Computes the problem's candidate lists on a thread; resolves with them, or rejects with the thread's error. */
 export function computeCandidates(data: ProblemData): Promise<NeighbourLists> {

@@ -24,7 +24,7 @@ import { watchRegistrations } from './registration-feed.ts';
 import { rateLimitedLog } from './rate-limited-log.ts';
 import { Run, type RunContext, type SliceDone } from './run.ts';
 import { WorkerRegistry, type Callee } from './workers.ts';
-import { ALPHA_MIN_CITIES, CandidateLists } from './candidates.ts';
+import { ALPHA_MIN_CITIES, CandidateLists, SEGMENT_ALPHA_MAX_CITIES } from './candidates.ts';
 import { runScheme } from './slice-plan.ts';
 
 /** Finished runs kept for status and result queries. */
@@ -250,9 +250,10 @@ export class Orchestrator {
     if (silent.length > 0) this.remoteLog(`dealing beside orchestrators that did not say they made room: ${silent.join(', ')}`);
   }
 
-  /** Whether a run's callees get alpha-nearness lists with its problem (segment slices build lists of their own). */
+  /** Whether a run's callees get alpha-nearness lists with its problem (segment slices restrict them to their stretch). */
   private shipsCandidates(problem: ProblemData, params: SolveParams): boolean {
-    return this.options.candidates !== 'nearest' && runScheme(params.scheme, problem.n) !== 'segments' && problem.n >= ALPHA_MIN_CITIES;
+    const segmentsTooLarge = runScheme(params.scheme, problem.n) === 'segments' && problem.n > SEGMENT_ALPHA_MAX_CITIES;
+    return this.options.candidates !== 'nearest' && !segmentsTooLarge && problem.n >= ALPHA_MIN_CITIES;
   }
 
   /** Cities of the largest problem a run is solving or has just solved (the compute sessions' message limit follows it). */

@@ -434,10 +434,10 @@ export class Run {
       seed: this.nextSeed++ % 2 ** 31,
     };
     if (best) request.tour = toBytes(best.tour);
-    // Segment slices build lists of their own; whole ones use the problem's newest (0: the callee's nearest lists).
-    const candidates = segment ? 0 : (this.problem.candidatesRevision ?? 0);
+    // The problem's newest lists (0: the callee's own); segment slices restrict them to their stretch.
+    const candidates = this.problem.candidatesRevision ?? 0;
     if (candidates > 0) request.candidates = candidates;
-    if (best && !segment && this.descendedTours.get(best.tour) === candidates) request.descended = true;
+    if (best && this.descendedTours.get(best.tour) === candidates) request.descended = true;
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
@@ -587,7 +587,9 @@ export class Run {
     const workerId = this.context.workerIdOf(attempt.callee.session);
     this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
     if (checked.tour && checked.descended && !slice.segment) this.descendedTours.set(checked.tour, slice.request.candidates ?? 0);
-    const improved = slice.lineage ? this.returnToLineage(slice.lineage, checked.tour) : checked.tour !== null && this.improve(slice, checked.tour);
+    const improved = slice.lineage
+      ? this.returnToLineage(slice.lineage, checked.tour)
+      : checked.tour !== null && this.improve(slice, checked.tour, checked.descended);
     this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
     this.ended();
   }
@@ -644,14 +646,18 @@ export class Run {
   }
 
   /** Takes the slice's tour if it improves the best; whether it did. */
-  private improve(slice: Slice, tour: Int32Array): boolean {
+  private improve(slice: Slice, tour: Int32Array, descended: boolean): boolean {
     let improved = false;
     if (slice.segment && this.segments && this.best) {
-      const delta = this.segments.splice(this.best.tour, slice.segment, tour);
+      const delta = this.segments.splice(this.best.tour, slice.segment, tour, descended);
       if (delta < 0) {
         this.best.length += delta;
         improved = true;
       }
+      // The best tour is spliced in place: marked as the whole-tour answers' tours are (see newSlice) once a round
+      // came back all descended, unmarked when a stretch that was not is spliced in.
+      if (this.segments.roundDescended) this.descendedTours.set(this.best.tour, slice.request.candidates ?? 0);
+      else if (improved && !descended) this.descendedTours.delete(this.best.tour);
     } else {
       const length = tourLength(this.instance, tour);
       if (!this.best || length < this.best.length) {

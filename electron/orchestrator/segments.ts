@@ -12,6 +12,8 @@ const MIN_SEGMENT_CITIES = 1500;
 
 export class SegmentRounds {
   private outstanding = 0;
+  /** Whether every stretch of the round came back a local optimum so far (see roundDescended). */
+  private descended = false;
   /** Stamps cities of the stretch being checked (cheap set membership without allocation). */
   private readonly stamp: Int32Array;
   private stampValue = 0;
@@ -26,6 +28,15 @@ export class SegmentRounds {
   /** Whether a new round may start (the previous one has fully come back). */
   get idle(): boolean {
     return this.outstanding === 0;
+  }
+
+  /**
+   * Whether the round has fully come back with every stretch a local optimum of the run's method: then the whole
+   * tour is one (but for the edges between stretches, which the next round's offset moves inside a stretch), and
+   * the next round's slices may skip their first descent.
+   */
+  get roundDescended(): boolean {
+    return this.idle && this.descended;
   }
 
   /** The stretches of a new round for `slots` parallel slices, or [] when the tour is too small to cut. */
@@ -43,20 +54,24 @@ export class SegmentRounds {
       segments.push({ start: (offset + from) % n, length: to - from });
     }
     this.outstanding = segments.length;
+    this.descended = segments.length > 0;
     return segments;
   }
 
   /** A stretch's slice ended without a usable result (failed or discarded). */
   abandon(): void {
     this.outstanding = Math.max(0, this.outstanding - 1);
+    this.descended = false;
   }
 
   /**
    * Splices `path` into `tour` at `segment` if it is the same stretch (same cities, same ends) and shorter.
+   * `descended`: the callee answered the stretch as a local optimum (see roundDescended).
    * Returns the change in tour length (negative when improved, 0 when not spliced).
    */
-  splice(tour: Int32Array, segment: Segment, path: Int32Array): number {
+  splice(tour: Int32Array, segment: Segment, path: Int32Array, descended = false): number {
     this.outstanding = Math.max(0, this.outstanding - 1);
+    if (!descended) this.descended = false;
     const n = tour.length;
     const m = segment.length;
     if (path.length !== m) return 0;

@@ -7,7 +7,6 @@
  * every move that would remove it is hugely uphill, so the kernel keeps it and the rest of the
  * sub-tour is a path from the first city to the last. Lengths stay exact in doubles (< 2^53).
  */
-import { buildNeighbourLists } from '../tsp/neighbours.ts';
 import { createInstance } from '../tsp/instance.ts';
 import type { Instance, NeighbourLists, ProblemData } from '../tsp/types.ts';
 
@@ -36,8 +35,11 @@ export function segmentCities(tour: Int32Array, segment: Segment): Int32Array {
   return cities;
 }
 
-/** The sub-problem of a stretch: identity order 0..m-1 is the stretch as it is now. */
-export function segmentProblem(data: ProblemData, cities: Int32Array, neighboursK: number): SegmentProblem {
+/**
+ * The sub-problem of a stretch: identity order 0..m-1 is the stretch as it is now. Its candidate lists are the
+ * whole problem's `lists` (alpha-nearness where shipped) restricted to the stretch.
+ */
+export function segmentProblem(data: ProblemData, cities: Int32Array, lists: NeighbourLists): SegmentProblem {
   const m = cities.length;
   const sub: ProblemData = { name: `${data.name}[segment]`, n: m, edgeWeightType: data.edgeWeightType };
   if (data.xs && data.ys) {
@@ -60,8 +62,36 @@ export function segmentProblem(data: ProblemData, cities: Int32Array, neighbours
     n: m,
     dist: (i, j) => ((i === 0 && j === last) || (i === last && j === 0) ? ANCHOR : base(i, j)),
   };
-  // Candidates come from the real geometry; the anchor edge is never a move worth proposing.
-  return { instance: anchored, neighbours: buildNeighbourLists(plain, neighboursK), cities };
+  // Candidates come from the whole problem; the anchor edge is never a move worth proposing.
+  return { instance: anchored, neighbours: restrictLists(lists, cities), cities };
+}
+
+/**
+ * The whole problem's candidate lists for the stretch's cities, in the sub-problem's indices, same k, same order. A
+ * candidate outside the stretch gives its place to the city's neighbours along the stretch (i - 1, i + 1, i - 2, ...),
+ * so every list stays full with no city twice (types.ts: never the city itself).
+ */
+export function restrictLists(lists: NeighbourLists, cities: Int32Array): NeighbourLists {
+  const m = cities.length;
+  const { k, neighbours } = lists;
+  const local = new Int32Array(neighbours.length / k).fill(-1);
+  for (let i = 0; i < m; i++) local[cities[i]] = i;
+  const width = Math.min(k, m - 1);
+  const out = new Int32Array(m * width);
+  for (let i = 0; i < m; i++) {
+    const row = i * width;
+    let filled = 0;
+    for (let r = 0; r < k && filled < width; r++) {
+      const j = local[neighbours[cities[i] * k + r]];
+      if (j >= 0) out[row + filled++] = j;
+    }
+    for (let step = 1; filled < width; step++) {
+      for (const j of [i - step, i + step]) {
+        if (filled < width && j >= 0 && j < m && !out.subarray(row, row + filled).includes(j)) out[row + filled++] = j;
+      }
+    }
+  }
+  return { k: width, neighbours: out };
 }
 
 /**

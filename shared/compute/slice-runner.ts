@@ -4,6 +4,7 @@
  * prepared once per thread, not once per slice. Isomorphic: the thread adapters only move messages.
  */
 import { annealSlice } from '../tsp/kernel.ts';
+import { defaultMoveType } from '../tsp/lk.ts';
 import { constructTour } from '../tsp/construct.ts';
 import { createInstance } from '../tsp/instance.ts';
 import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../tsp/neighbours.ts';
@@ -59,7 +60,7 @@ export class SliceRunner {
   run(job: SliceJob, shouldStop: () => boolean): SliceOutcome {
     const problem = this.problems.get(job.problemHash);
     if (!problem) throw new Error(`problem ${job.problemHash} was not sent to this thread`);
-    if (job.segment) return this.runSegment(job, problem.instance, job.segment, shouldStop);
+    if (job.segment) return this.runSegment(job, problem, job.segment, shouldStop);
     const { instance, neighbours } = problem;
     const start = job.tour ?? constructTour(instance, neighbours);
     const { tour, length, stats, stopped } = this.anneal(instance, neighbours, start, job, shouldStop);
@@ -67,14 +68,18 @@ export class SliceRunner {
   }
 
   /** A segment slice answers with the stretch's new order and its path length (see segment.ts). */
-  private runSegment(job: SliceJob, instance: Instance, segment: Segment, shouldStop: () => boolean): SliceOutcome {
+  private runSegment(job: SliceJob, problem: PreparedProblem, segment: Segment, shouldStop: () => boolean): SliceOutcome {
     if (!job.tour) throw new Error('a segment slice needs the tour');
+    const { instance } = problem;
     const cities = segmentCities(job.tour, segment);
-    const sub = segmentProblem(instance.data, cities, NEIGHBOURS_K);
+    // The problem's own lists, restricted: a stretch of a tour descended with them (job.descended) is a local
+    // optimum of the sub-problem with them too, so the stretch skips its first descent as whole-tour slices do.
+    const sub = segmentProblem(instance.data, cities, problem.neighbours);
     const identity = new Int32Array(cities.length);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
-    // A stretch starts from its identity order of a sub-problem: never a descended tour of that sub-problem.
-    const result = this.anneal(sub.instance, sub.neighbours, identity, { ...job, descended: undefined }, shouldStop);
+    // The whole problem's step, not the stretch's size's (defaultMoveType): a stretch is a part of that problem.
+    const moveType = job.moveType ?? defaultMoveType(instance.n);
+    const result = this.anneal(sub.instance, sub.neighbours, identity, { ...job, moveType }, shouldStop);
     const path = pathFromSubTour(result.tour, cities) ?? cities;
     const length = pathLength(instance, path);
     return { id: job.id, tour: path, length, stats: { ...result.stats, startLength: pathLength(instance, cities) }, stopped: result.stopped };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathFromSubTour, pathLength, segmentCities, segmentProblem } from '../../shared/compute/segment.ts';
+import { pathFromSubTour, pathLength, restrictLists, segmentCities, segmentProblem } from '../../shared/compute/segment.ts';
 import { SliceRunner } from '../../shared/compute/slice-runner.ts';
 import { SegmentRounds } from '../../electron/orchestrator/segments.ts';
 import { createInstance, randomUniformProblem, tourLength } from '../../shared/tsp/instance.ts';
@@ -15,7 +15,7 @@ describe('segment slices', () => {
     const cities = segmentCities(start, { start: 3990, length: 600 }); // wraps past the end
     expect(cities[0]).toBe(start[3990]);
     expect(cities[599]).toBe(start[589]);
-    const sub = segmentProblem(data, cities, 8);
+    const sub = segmentProblem(data, cities, buildNeighbourLists(instance, 8));
     expect(sub.instance.dist(0, 599)).toBeLessThan(-1e11);
     expect(sub.instance.dist(0, 1)).toBe(instance.dist(cities[0], cities[1]));
     // A sub-tour visiting 0 .. m-1 in reverse still yields the path from the first to the last city.
@@ -70,5 +70,74 @@ describe('segment slices', () => {
     const covered = new Set<number>();
     for (const s of segments) for (let i = 0; i < s.length; i++) covered.add((s.start + i) % 4000);
     expect(covered.size).toBe(4000);
+  });
+
+  it("restricts the whole problem's lists to a stretch: same k, its candidates first in their order, the rest its neighbours along it", () => {
+    const lists = buildNeighbourLists(instance, 8);
+    const cities = segmentCities(start, { start: 3700, length: 600 });
+    const local = new Map(Array.from(cities, (city, i) => [city, i]));
+    const restricted = restrictLists(lists, cities);
+    expect(restricted.k).toBe(8);
+    for (let i = 0; i < 600; i++) {
+      const row = Array.from(restricted.neighbours.subarray(i * 8, i * 8 + 8));
+      expect(new Set(row).size).toBe(8);
+      expect(row.every((j) => j >= 0 && j < 600 && j !== i)).toBe(true);
+      const inside = Array.from(lists.neighbours.subarray(cities[i] * 8, cities[i] * 8 + 8))
+        .map((city) => local.get(city))
+        .filter((j) => j !== undefined);
+      expect(row.slice(0, inside.length)).toEqual(inside);
+    }
+    // A city none of whose candidates is in the stretch gets its neighbours along it, nearest first.
+    const far = restrictLists(
+      { k: 3, neighbours: Int32Array.from({ length: 4000 * 3 }, (_, i) => (Math.floor(i / 3) + 1 + (i % 3)) % 4000) },
+      Int32Array.from([7, 100, 200, 300, 400]),
+    );
+    expect(Array.from(far.neighbours.subarray(0, 3))).toEqual([1, 2, 3]);
+    expect(Array.from(far.neighbours.subarray(6, 9))).toEqual([1, 3, 0]);
+  });
+
+  it("runs a stretch with the problem's own lists, and skips its first descent when the tour is a local optimum (descended)", () => {
+    const segment = { start: 200, length: 1500 };
+    const before = segmentCities(start, segment);
+    const job = { id: 1, problemHash: 'cafe0002', tour: start, temperature: { start: 0, end: 0 }, budget: { moves: 0 }, seed: 1, segment };
+    // Lists holding only each city's tour neighbours propose no move: the stretch stays as it was.
+    const runner = new SliceRunner();
+    const tourNeighbours = new Int32Array(4000 * 2);
+    for (let p = 0; p < 4000; p++) {
+      tourNeighbours[start[p] * 2] = start[(p + 3999) % 4000];
+      tourNeighbours[start[p] * 2 + 1] = start[(p + 1) % 4000];
+    }
+    runner.addProblem('cafe0002', { ...data, candidates: { k: 2, neighbours: tourNeighbours }, candidatesRevision: 1 });
+    expect(Array.from(runner.run(job, () => false).tour)).toEqual(Array.from(before));
+
+    // With nearest lists the first descent shortens the greedy stretch, unless the tour is said to be descended.
+    const nearest = new SliceRunner();
+    nearest.addProblem('cafe0002', data);
+    const descended = nearest.run(job, () => false);
+    expect(descended.length).toBeLessThan(pathLength(instance, before));
+    expect(descended.stats.descended).toBe(true);
+    expect(Array.from(nearest.run({ ...job, descended: true }, () => false).tour)).toEqual(Array.from(before));
+  });
+
+  it('says a round is descended once every stretch of it came back a local optimum, and not after a lost or undescended one', () => {
+    const rounds = new SegmentRounds(instance, () => 0.5);
+    expect(rounds.roundDescended).toBe(false);
+    const tour = Int32Array.from(start);
+    let segments = rounds.startRound(2);
+    const unchanged = (segment: (typeof segments)[number]) => segmentCities(tour, segment);
+    rounds.splice(tour, segments[0], unchanged(segments[0]), true);
+    expect(rounds.roundDescended).toBe(false); // one still out
+    rounds.splice(tour, segments[1], unchanged(segments[1]), true);
+    expect(rounds.roundDescended).toBe(true);
+    segments = rounds.startRound(2);
+    expect(rounds.roundDescended).toBe(false);
+    rounds.splice(tour, segments[0], unchanged(segments[0]), false);
+    rounds.splice(tour, segments[1], unchanged(segments[1]), true);
+    expect(rounds.roundDescended).toBe(false);
+    segments = rounds.startRound(2);
+    rounds.splice(tour, segments[0], unchanged(segments[0]), true);
+    rounds.abandon();
+    expect(rounds.idle).toBe(true);
+    expect(rounds.roundDescended).toBe(false);
   });
 });

@@ -108,7 +108,7 @@ describe('candidate lists computed once per problem', () => {
     const served = problemFromWire(await controller.call(Procedures.problemGet, [run.problemHash]));
     expect(served.candidates).toEqual(buildAlphaNeighbourLists(createInstance(problem)));
     expect(served.candidatesRevision).toBe(1);
-    // Below ALPHA_MIN_CITIES, and for segment slices, none: callees build their nearest lists.
+    // Below ALPHA_MIN_CITIES none: callees build their nearest lists.
     const small = randomProblem(100, 4);
     const smallRun = kiln.orchestrator.startRun({ problem: problemToWire(small), budgetMs: 1000, params: { sliceMs: 100, seed: 1 } });
     expectValidFinishedRun(await smallRun.finished(), small);
