@@ -15,6 +15,7 @@ import { UsageError, type Command } from './command.ts';
 import { JOIN_ENV, readJoinLink } from './secret-source.ts';
 import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
 import { parseCount, parsePinnedFingerprint, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
+import { MAX_WORKER_ID, isClaimableWorkerId } from '../machines/worker-ids.ts';
 
 const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join SOURCE] [options]
 
@@ -61,6 +62,11 @@ async function run(args: string[]): Promise<number> {
     },
   });
   const threads = parseCount(values.threads, '--threads', 1, 1024);
+  // The orchestrator ignores the loads of an id it cannot bind: such a worker would compute unseen in Machines.
+  if (values.id !== undefined && !isClaimableWorkerId(values.id))
+    throw new UsageError(
+      `--id must be 1 to ${MAX_WORKER_ID} characters and not session-N (kept for sessions without one), got '${values.id.slice(0, 40)}${values.id.length > 40 ? '…' : ''}'`,
+    );
   const log = (message: string): void => console.error(message);
   if (values['tls-fingerprint'] !== undefined && values.router === undefined)
     throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');

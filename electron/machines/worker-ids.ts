@@ -22,6 +22,11 @@ export function isWorkerId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_WORKER_ID;
 }
 
+/** Whether a machine may name itself `value` (`kiln worker --id`): a worker id not reserved for sessions. */
+export function isClaimableWorkerId(value: string): boolean {
+  return isWorkerId(value) && !RESERVED.test(value);
+}
+
 /** The binding as its readers see it. */
 export type ReadonlyWorkerIds = Pick<WorkerIds, 'workerIdOf' | 'holderOf'>;
 

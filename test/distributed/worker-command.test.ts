@@ -108,3 +108,14 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('kiln worker --id', () => {
+  it('refuses an id the control center could not show (empty, over 128 characters, or session-N) before joining', async () => {
+    for (const id of ['', 'a'.repeat(129), 'session-7']) {
+      // No router on port 1: a worker that took the id would keep reconnecting until the test kills it.
+      const worker = kilnProcess(['worker', '--router', 'ws://127.0.0.1:1/ws', '--threads', '1', '--id', id]);
+      expect(await worker.exited, id).toBe(2);
+      expect(worker.output.join('\n')).toMatch(/^kiln: --id must be 1 to 128 characters and not session-N/m);
+    }
+  });
+});
