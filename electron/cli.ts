@@ -51,7 +51,13 @@ try {
     process.exitCode = 2;
   } else {
     // System errors (a busy port, a missing file) say all in their message; anything else is a bug: its stack helps.
-    console.error(/^E[A-Z]+$/.test(code) ? `kiln: ${(error as Error).message}` : error);
+    console.error(/^E[A-Z]+$/.test(code) ? `kiln: ${(error as Error).message}${portHint(code)}` : error);
     process.exitCode = 1;
   }
+}
+
+/** A busy port is the one system error whose way out is a flag of the command: `serve` and `router` say which. */
+function portHint(code: string): string {
+  const takesPort = process.argv[2] === 'serve' || process.argv[2] === 'router';
+  return code === 'EADDRINUSE' && takesPort ? ' (another program, or another Kiln, listens there: --port N picks another port, --port 0 a free one)' : '';
 }

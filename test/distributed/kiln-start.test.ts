@@ -3,12 +3,16 @@
  * port is free again, and the next start on it serves WAMP with kiln.lan.* answering (the desktop app lives on after
  * the error). That the local compute threads also went is not checked here.
  */
-import { createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { ControlCenterLan, type LanStartOptions } from '../../electron/lan/control-center.ts';
 import { Procedures } from '../../shared/protocol/uris.ts';
-import { joinAsController } from '../helpers/kiln-process.ts';
+import { joinAsController, KILN, KilnProcess } from '../helpers/kiln-process.ts';
 
 let kiln: RunningKiln | null = null;
 afterEach(async () => {
@@ -43,5 +47,27 @@ it('a start whose LAN side fails rejects with the reason and frees its port', as
     expect(Array.isArray(await session.call<unknown[]>(Procedures.lanList))).toBe(true);
   } finally {
     await client.close();
+  }
+});
+
+it('kiln serve and kiln router on a busy port say so, and how to choose another', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as AddressInfo;
+  const stateDir = mkdtempSync(join(tmpdir(), 'kiln-busy-'));
+  try {
+    for (const args of [
+      ['serve', '--threads', '0', '--state-dir', stateDir],
+      ['router', '--anonymous'],
+    ]) {
+      const started = new KilnProcess(spawn(process.execPath, [KILN, ...args, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+      expect(await started.exited, args[0]).toBe(1);
+      expect(started.output.join('\n')).toContain(
+        `kiln: listen EADDRINUSE: address already in use 127.0.0.1:${port} (another program, or another Kiln, listens there: --port N picks another port, --port 0 a free one)`,
+      );
+    }
+  } finally {
+    holder.close();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 });
