@@ -4,9 +4,7 @@
  * and the slices dealt after name their revision, so that callees fetch them (kiln.problem.get, part 'candidates').
  */
 import { describe, expect, it } from 'vitest';
-import { makeWampError } from '../../electron/wamp/client.ts';
-import { ComputeCallee } from '../../shared/compute/callee.ts';
-import { SlicePool, type ComputeThread } from '../../shared/compute/pool.ts';
+import type { ComputeThread } from '../../shared/compute/pool.ts';
 import { SliceRunner } from '../../shared/compute/slice-runner.ts';
 import type { ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
 import { problemToWire, toBytes } from '../../shared/protocol/codecs.ts';
@@ -19,7 +17,7 @@ import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../../shared/t
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
-import { join } from '../helpers/kiln-process.ts';
+import { threadCallee } from '../helpers/thread-callee.ts';
 import { expectValidFinishedRun, guardedKilnPerTest, randomProblem, until, type GuardedKiln } from '../security/fixture.ts';
 
 const startKiln = guardedKilnPerTest();
@@ -61,17 +59,7 @@ class RecordingThread implements ComputeThread {
 async function recordingCallee(guarded: GuardedKiln): Promise<{ events: ThreadEvent[]; session: WampSession }> {
   const { kiln } = guarded;
   const events: ThreadEvent[] = [];
-  const pool = new SlicePool(1, () => new RecordingThread(events));
-  const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute });
-  const callee = new ComputeCallee(session, pool, makeWampError, { workerId: 'recording', host: 'test', kind: 'node', cores: 1, version: 'test' });
-  await callee.start();
-  const close = guarded.close;
-  guarded.close = async () => {
-    await callee.stop();
-    await client.close();
-    await pool.close();
-    await close();
-  };
+  const session = await threadCallee(guarded, 'recording', 1, () => new RecordingThread(events));
   await until(() => kiln.orchestrator.workers.size === 1, 'the recording callee');
   return { events, session };
 }

@@ -4,16 +4,14 @@
  * is spliced in; and segment slices name the problem's candidate lists, which their callees restrict to the stretch.
  */
 import { describe, it } from 'vitest';
-import { makeWampError } from '../../electron/wamp/client.ts';
-import { ComputeCallee } from '../../shared/compute/callee.ts';
-import { SlicePool, type ComputeThread } from '../../shared/compute/pool.ts';
+import type { ComputeThread } from '../../shared/compute/pool.ts';
 import { SliceRunner } from '../../shared/compute/slice-runner.ts';
 import type { ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
-import { join } from '../helpers/kiln-process.ts';
+import { threadCallee } from '../helpers/thread-callee.ts';
 import { expectValidFinishedRun, guardedKilnPerTest, randomProblem, until } from '../security/fixture.ts';
 
 const startKiln = guardedKilnPerTest();
@@ -66,17 +64,7 @@ describe('segment rounds', () => {
     const seen: SeenSlice[] = [];
     const revisions: number[] = [];
     let descended = true;
-    const pool = new SlicePool(2, () => new ScriptedThread(seen, revisions, () => descended));
-    const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute });
-    const callee = new ComputeCallee(session, pool, makeWampError, { workerId: 'scripted', host: 'test', kind: 'node', cores: 2, version: 'test' });
-    await callee.start();
-    const close = guarded.close;
-    guarded.close = async () => {
-      await callee.stop();
-      await client.close();
-      await pool.close();
-      await close();
-    };
+    await threadCallee(guarded, 'scripted', 2, () => new ScriptedThread(seen, revisions, () => descended));
     await until(() => kiln.orchestrator.workers.totalConcurrency === 2, 'the scripted callee');
 
     const problem: ProblemData = randomProblem(4000, 5);
