@@ -20,7 +20,8 @@ import { MAX_WORKER_ID, isClaimableWorkerId } from '../machines/worker-ids.ts';
 const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join SOURCE] [options]
 
 Registers this machine's cores as compute callees (kiln.anneal) on a Kiln or Crossbar.io router, and
-reconnects with backoff whenever the router goes away. Stops cleanly on SIGINT or SIGTERM.
+reconnects with backoff whenever the router goes away. Stops cleanly on SIGINT or SIGTERM, and with
+exit 1 when the router refuses it for good (credentials, realm, an HTTP 404/401/403 at the address).
 With neither --router nor --join, offers this machine on the LAN (mDNS) and waits for a control
 center's invitation: it shows the control center's name and key and a 6-digit code to compare with
 the one the control center shows, and remembers the key (state directory, known_control_centers).

@@ -10,6 +10,7 @@ import { callErrorOf, type ErrorFactory, type WampSession } from '../../shared/w
 import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
 import { LOCAL_TRANSPORT } from './local-transport.ts';
+import { describeUpgradeAnswer, isPermanentRefusal, reportingUpgradeStatus } from './upgrade-answer.ts';
 
 export type Credentials =
   | { method: 'anonymous'; authid?: string }
@@ -72,6 +73,8 @@ const AFTER_SHUTDOWN_DELAY_MS = 500;
 
 /** onClose's reason when the router's certificate is not the pinned one. */
 const TLS_FINGERPRINT_MISMATCH = 'kiln.error.tls_fingerprint_mismatch';
+/** onClose's reason when the router's address refuses the WebSocket upgrade for good (404, 401, 403). */
+const UPGRADE_REFUSED = 'kiln.error.upgrade_refused';
 
 /** Errors thrown by endpoints that callers must receive with a specific URI. */
 export const makeWampError: ErrorFactory = (uri, message) => new autobahn.Error(uri, [message]);
@@ -89,15 +92,24 @@ export function openWampClient(options: ClientOptions): WampClient {
   const { credentials, tlsFingerprint } = options;
   if (tlsFingerprint !== undefined && !options.url.startsWith('wss://')) throw new Error(`a TLS fingerprint needs a wss:// router URL, not ${options.url}`);
   let mismatch: FingerprintMismatchError | null = null;
-  // autobahn hands a transport's `agent` to ws, which opens its TLS connections through it.
-  const agent = tlsFingerprint === undefined ? undefined : pinnedAgent(tlsFingerprint, (error) => (mismatch = error));
+  /** The HTTP status the latest connection's upgrade was answered with (null: none yet). */
+  let upgradeStatus: number | null = null;
   const connection = new autobahn.Connection({
     url: options.url,
-    ...(options.router !== undefined
-      ? { transports: [{ type: LOCAL_TRANSPORT, url: options.url, router: options.router }] }
-      : agent === undefined
-        ? {}
-        : { transports: [{ type: 'websocket', url: options.url, agent }] }),
+    // autobahn hands a transport's `agent` to ws, which opens its connections through it.
+    transports: [
+      options.router !== undefined
+        ? { type: LOCAL_TRANSPORT, url: options.url, router: options.router }
+        : {
+            type: 'websocket',
+            url: options.url,
+            agent: reportingUpgradeStatus(
+              options.url,
+              (status) => (upgradeStatus = status),
+              tlsFingerprint === undefined ? undefined : pinnedAgent(tlsFingerprint, (error) => (mismatch = error)),
+            ),
+          },
+    ],
     realm: options.realm,
     // MessagePack carries tours and coordinates as bytes; autobahn's JSON cannot.
     serializers: [new MsgpackSerializer()],
@@ -142,13 +154,22 @@ export function openWampClient(options: ClientOptions): WampClient {
       if (connection.isOpen) connection.close();
     });
   };
+  let gaveUp = false;
+  /** Ends for good with `reason`, once: ws reports a failed connection twice (error, then close). */
+  const giveUp = (reason: string, message: string): boolean => {
+    if (!gaveUp) options.onClose?.(reason, message, false);
+    gaveUp = true;
+    return true;
+  };
   connection.onclose = (reason, details) => {
-    if (mismatch !== null) {
-      // Another certificate will not turn into the pinned one by retrying: stop, and say why.
-      options.onClose?.(TLS_FINGERPRINT_MISMATCH, (mismatch as FingerprintMismatchError).message, false);
-      return true;
-    }
-    const { will_retry: retrying, reason: uri, message } = details as { will_retry?: boolean; reason?: string | null; message?: string };
+    // Another certificate will not turn into the pinned one by retrying: stop, and say why.
+    if (mismatch !== null) return giveUp(TLS_FINGERPRINT_MISMATCH, (mismatch as FingerprintMismatchError).message);
+    const refusedWith = upgradeStatus === 101 ? null : upgradeStatus;
+    // A wrong path or a proxy's refusal stays so: stop, and say what the address answered.
+    if (refusedWith !== null && isPermanentRefusal(refusedWith)) return giveUp(UPGRADE_REFUSED, describeUpgradeAnswer(refusedWith));
+    const { will_retry: retrying, reason: uri, message: closeMessage } = details as { will_retry?: boolean; reason?: string | null; message?: string };
+    // A proxy's 502 or 503 while the router is down: retried, but said instead of autobahn's bare 'unreachable'.
+    const message = closeMessage || (refusedWith === null ? undefined : describeUpgradeAnswer(refusedWith));
     const comeBack = !closing && options.reconnect === true && options.reconnectAfterShutdown === true && ROUTER_GOING_AWAY.has(uri ?? '');
     options.onClose?.(uri || reason, message || undefined, (!closing && Boolean(retrying)) || comeBack);
     if (comeBack) {

@@ -4,6 +4,8 @@
  * autobahn's own connection chatter stays out of its output.
  */
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer, STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +59,16 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
     expect(output).not.toMatch(CHATTER);
   }, 30_000);
 
+  it('a wrong path (HTTP 404 at the upgrade): exit 1 saying so, no retrying', async () => {
+    const wrongPath = kilnProcess(['worker', '--router', kiln.routerUrl.replace(/\/ws$/, '/wrong'), '--threads', '1', '--id', 'lost']);
+    expect(await wrongPath.exited).toBe(1);
+    const output = wrongPath.output.join('\n');
+    expect(output).toMatch(
+      /^worker: the router's address answered the WebSocket upgrade with HTTP 404 Not Found: nothing serves WAMP at that path \(Kiln's router is at \/ws\) \(kiln\.error\.upgrade_refused\)$/m,
+    );
+    expect(output).not.toMatch(/reconnecting|unreachable/);
+  }, 30_000);
+
   it('a session the control center kills: exit 1 with its message', async () => {
     const killed = worker(kiln.credentials.compute.ticket, 'killed');
     await until(() => (kiln.orchestrator.workers.list().some((load) => load.workerId === 'killed') ? true : undefined), 'the worker to join');
@@ -96,6 +108,56 @@ describe('kiln worker against a router that goes away', () => {
     expect(worker.child.exitCode).toBeNull();
     expect(worker.output.join('\n')).not.toMatch(CHATTER);
   }, 60_000);
+});
+
+describe('kiln worker against an HTTP server that answers the upgrade with an error', () => {
+  /** A server (a proxy in front of a router, say) that answers every upgrade with `status`, counting them. */
+  async function answering(status: number): Promise<{ url: string; upgrades: () => number; close: () => Promise<void> }> {
+    let upgrades = 0;
+    const server = createHttpServer();
+    server.on('upgrade', (_request, socket) => {
+      upgrades += 1;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+      upgrades: () => upgrades,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  it('401 and 403 are final: exit 1 after one try, with the status', async () => {
+    for (const status of [401, 403]) {
+      const server = await answering(status);
+      try {
+        const refused = kilnProcess(['worker', '--router', server.url, '--threads', '1', '--id', `refused-${status}`]);
+        expect(await refused.exited).toBe(1);
+        expect(refused.output.join('\n')).toMatch(
+          new RegExp(
+            `^worker: the router's address answered the WebSocket upgrade with HTTP ${status} ${STATUS_CODES[status]} \\(kiln\\.error\\.upgrade_refused\\)$`,
+            'm',
+          ),
+        );
+        expect(server.upgrades()).toBe(1);
+      } finally {
+        await server.close();
+      }
+    }
+  }, 30_000);
+
+  it('503 (a proxy whose router is down) is retried, saying the status', async () => {
+    const server = await answering(503);
+    try {
+      const patient = kilnProcess(['worker', '--router', server.url, '--threads', '1', '--id', 'patient-503']);
+      const retried =
+        /worker patient-503: connection closed \(unreachable: the router's address answered the WebSocket upgrade with HTTP 503 Service Unavailable\), reconnecting$/;
+      await until(() => (patient.output.filter((text) => retried.test(text)).length >= 2 ? true : undefined), 'two retries');
+      expect(patient.child.exitCode).toBeNull();
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
 });
 
 function freePort(): Promise<number> {
