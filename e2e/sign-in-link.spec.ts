@@ -23,3 +23,12 @@ test("an earlier start's link says that each start prints a new one", async ({ p
     'this link is not valid for this Kiln: each start of Kiln prints a new one; open the link it printed last (wamp.error.not_authorized)',
   );
 });
+
+// Before WELCOME the router reads 64 KiB at most: a bigger AUTHENTICATE used to get a bare WebSocket close, and the page retried it for ever.
+test('a link with an oversized token (100 KB) says the link is not valid and stops', async ({ page }) => {
+  await page.goto(`${kiln().uiUrl.split('#')[0]}#token=${'x'.repeat(100_000)}`);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'closed');
+  await expect(page.getByTestId('connection-error')).toHaveText(
+    'this link is not valid: its token is far longer than any Kiln prints; open the link Kiln printed when it started (kiln.error.message_too_big)',
+  );
+});

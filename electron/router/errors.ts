@@ -25,6 +25,11 @@ export const ErrorUri = {
    * this gets its own URI in our namespace.
    */
   MAX_SESSIONS_REACHED: 'kiln.error.max_sessions_reached',
+  /**
+   * A frame over Limits.maxHelloSize before WELCOME, refused from its length header. Without an ABORT
+   * the client sees only a WebSocket close and retries the same message for ever.
+   */
+  MESSAGE_TOO_BIG: 'kiln.error.message_too_big',
 } as const;
 
 export const CloseUri = {

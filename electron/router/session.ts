@@ -137,6 +137,17 @@ export class Session implements Connection {
     }
   }
 
+  /**
+   * Before WELCOME, a frame over the limit (an oversized ticket, say) gets an ABORT saying so ahead of
+   * the transport's close (WebSocket 1009); after WELCOME there is no ABORT to send.
+   */
+  oversized(limit: number): void {
+    if (this.state === 'established' || this.state === 'closing' || this.state === 'closed') return;
+    const message = `a message over ${limit} bytes before the session was established: HELLO and AUTHENTICATE are far smaller (no ticket or secret is that long)`;
+    this.host.log('info', `session ${this.id || '(no id)'}: ABORT ${ErrorUri.MESSAGE_TOO_BIG}: ${message}`);
+    this.send(abortMessage(ErrorUri.MESSAGE_TOO_BIG, message));
+  }
+
   /** The transport is gone. */
   closed(): void {
     if (this.state === 'closed') return;

@@ -95,6 +95,11 @@ export interface Connection {
    * check it against a frame's length before reading or decoding it.
    */
   incomingLimit?(): number;
+  /**
+   * The peer sent a frame over `limit` (incomingLimit's answer); the transport closes the connection
+   * right after, so only a message said now can tell the peer why.
+   */
+  oversized?(limit: number): void;
   /** The transport has gone away (closed by either side, or failed). Idempotent. */
   closed(): void;
 }

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { Heartbeat } from './heartbeat.ts';
@@ -37,9 +38,14 @@ export function protocolViolation(reason: string): WampMessage {
  * pinned by package-lock, and test/security's pre-authentication flood test fails if this stops working.
  * A limit of 0 leaves the server's maxPayload in force.
  */
-function limitFramesByHeader(ws: WebSocket, limit: () => number): void {
-  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+function limitFramesByHeader(ws: WebSocket, limit: () => number, onOversized: () => void): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: number } & EventEmitter })._receiver;
   if (receiver === undefined || typeof receiver._maxPayload !== 'number') return;
+  // ws sends its close frame (1009) before it emits the error on the WebSocket: a listener on the
+  // receiver, ahead of ws's own, can still have a message sent first.
+  receiver.prependListener('error', (error: { code?: string }) => {
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') onOversized();
+  });
   const serverLimit = receiver._maxPayload;
   Object.defineProperty(receiver, '_maxPayload', {
     configurable: true,
@@ -95,7 +101,8 @@ export class WebSocketTransport implements Transport {
   /** Starts delivering frames to the connection the router returned for this transport. */
   bind(connection: Connection): void {
     this.connection = connection;
-    limitFramesByHeader(this.ws, () => this.connection?.incomingLimit?.() ?? 0);
+    const limit = (): number => this.connection?.incomingLimit?.() ?? 0;
+    limitFramesByHeader(this.ws, limit, () => this.connection?.oversized?.(limit()));
     this.ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     this.ws.on('pong', () => this.heartbeat.pong());
     // ws emits 'error' before closing on protocol faults (oversized frame: 1009, bad UTF-8: 1007);

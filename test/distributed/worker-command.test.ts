@@ -59,6 +59,14 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
     expect(output).not.toMatch(CHATTER);
   }, 30_000);
 
+  it('a ticket over the 64 KiB the router reads before WELCOME: exit 1 saying so, no retrying', async () => {
+    const oversized = worker('x'.repeat(100_000), 'oversized');
+    expect(await oversized.exited).toBe(1);
+    const output = oversized.output.join('\n');
+    expect(output).toMatch(/^worker: a message over 65536 bytes before the session was established: .* \(kiln\.error\.message_too_big\)$/m);
+    expect(output).not.toMatch(/reconnecting/);
+  }, 30_000);
+
   it('a wrong path (HTTP 404 at the upgrade): exit 1 saying so, no retrying', async () => {
     const wrongPath = kilnProcess(['worker', '--router', kiln.routerUrl.replace(/\/ws$/, '/wrong'), '--threads', '1', '--id', 'lost']);
     expect(await wrongPath.exited).toBe(1);

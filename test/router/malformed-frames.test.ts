@@ -76,10 +76,22 @@ describe('malformed and out-of-order frames', () => {
     expect((await peer.closed).code).toBe(1007);
   });
 
-  it('an oversized frame → close 1009', async () => {
+  it('an oversized frame before WELCOME → ABORT kiln.error.message_too_big saying the limit, close 1009', async () => {
     const peer = await rawPeer();
     peer.ws.send(`[1,"realm1",{"pad":"${'x'.repeat(limits.maxMessageSize)}"}]`);
     expect((await peer.closed).code).toBe(1009);
+    expect(peer.messages).toEqual([
+      [3, { message: expect.stringMatching(`^a message over ${limits.maxHelloSize} bytes before the session was established`) }, 'kiln.error.message_too_big'],
+    ]);
+  });
+
+  it('an oversized frame after WELCOME → close 1009 alone (no ABORT in an established session)', async () => {
+    const peer = await rawPeer();
+    peer.ws.send(HELLO);
+    await peer.waitFor(1);
+    peer.ws.send(`[16,1,{},"com.example.topic",["${'x'.repeat(limits.maxMessageSize)}"]]`);
+    expect((await peer.closed).code).toBe(1009);
+    expect(peer.messages).toEqual([[2, expect.any(Number), expect.any(Object)]]);
   });
 
   it('a second HELLO after WELCOME → ABORT wamp.error.protocol_violation', async () => {

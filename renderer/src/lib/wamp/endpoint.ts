@@ -49,14 +49,17 @@ export interface RouterEndpoint {
 
 /**
  * Why Kiln's own router refused a page opened without the link `kiln serve` printed (a bookmark, the
- * bare address), or with a link from an earlier start (each start makes a new token), in the user's
- * words; null for any other refusal.
+ * bare address), with a link from an earlier start (each start makes a new token), or with a damaged
+ * one, in the user's words; null for any other refusal.
  */
 export function linkRefusal(endpoint: RouterEndpoint, reason: string | null | undefined): string | null {
   if (endpoint.link === 'none' && reason === 'wamp.error.no_matching_auth_method')
     return 'this page needs the link Kiln printed when it started (http://…/#token=…): open that link';
   if (endpoint.link === 'token' && (reason === 'wamp.error.not_authorized' || reason === 'wamp.error.authentication_failed'))
     return 'this link is not valid for this Kiln: each start of Kiln prints a new one; open the link it printed last';
+  // The router refuses a ticket too long to be one it made from its frame's length, before reading it.
+  if (endpoint.link === 'token' && reason === 'kiln.error.message_too_big')
+    return 'this link is not valid: its token is far longer than any Kiln prints; open the link Kiln printed when it started';
   return null;
 }
 
