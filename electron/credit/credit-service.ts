@@ -10,6 +10,7 @@
  * calls must disclose the caller, and may only read or name the worker id their session holds.
  */
 import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
+import { parseRunId } from '../../shared/protocol/validate.ts';
 import type { MachineRow, MyCredit } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, InvocationDetails, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -46,7 +47,7 @@ export class CreditService {
       this.dirty = true;
     });
     const endpoints: Array<[string, KwargsEndpoint]> = [
-      [uris.creditBoard, (kwargs) => this.ledger.board(typeof kwargs.runId === 'string' ? kwargs.runId : undefined)],
+      [uris.creditBoard, (kwargs) => this.ledger.board(kwargs.runId === undefined ? undefined : parseRunId(kwargs.runId))],
       [uris.creditMine, (kwargs, details) => this.mine(this.hold(kwargs, details))],
       [
         uris.creditSetName,

@@ -15,7 +15,7 @@ import { Errors, Procedures, ProtocolError, Topics, centerUris, type CenterUris 
 import { wampErrorOf } from '../wamp/endpoints.ts';
 import type { CandidatesWire, ProblemWire, RunResult, RunState, SolveParams } from '../../shared/protocol/wire.ts';
 import { candidatesToWire, problemToWire } from '../../shared/protocol/codecs.ts';
-import { parseSolveRequest } from '../../shared/protocol/validate.ts';
+import { parseRunId, parseSolveRequest } from '../../shared/protocol/validate.ts';
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
@@ -295,8 +295,8 @@ export class Orchestrator {
   }
 
   private runOf(args: unknown[] | undefined, kwargs: Record<string, unknown> | undefined): Run {
-    const runId = args?.[0] ?? kwargs?.runId;
-    const run = typeof runId === 'string' ? this.runs.get(runId) : undefined;
+    const runId = parseRunId(args?.[0] ?? kwargs?.runId);
+    const run = this.runs.get(runId);
     if (!run) throw new ProtocolError(Errors.noSuchRun, `no run with id ${JSON.stringify(runId)}`);
     return run;
   }
@@ -305,7 +305,9 @@ export class Orchestrator {
   private problemWire(hash: unknown, kwargs: Record<string, unknown> | undefined): ProblemWire | CandidatesWire {
     const part = kwargs?.part;
     if (part !== undefined && part !== 'candidates') throw new ProtocolError(Errors.invalidArgument, "problem.get: part must be 'candidates' or absent");
-    const problem = typeof hash === 'string' ? this.problems.get(hash) : undefined;
+    if (typeof hash !== 'string')
+      throw new ProtocolError(Errors.invalidArgument, "problem.get: expected the problem's content hash (a string) as its first argument");
+    const problem = this.problems.get(hash);
     if (!problem) throw new ProtocolError(Errors.noSuchProblem, `no problem with hash ${JSON.stringify(hash)}`);
     const revision = problem.candidatesRevision ?? 0;
     let wire = this.wires.get(problem);

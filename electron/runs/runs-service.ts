@@ -4,6 +4,7 @@
  * to viewers (roles.ts); deleting and the cap are for controllers.
  */
 import { Errors, ProtocolError, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
+import { parseRunId } from '../../shared/protocol/validate.ts';
 import type { RunRecord, RunSummary, RunsSettings } from '../../shared/protocol/wire.ts';
 import type { ErrorFactory, WampRegistration, WampSession } from '../../shared/wamp.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -40,7 +41,7 @@ export class RunsService {
       [
         uris.runsGet,
         (kwargs): RunRecord => {
-          const record = this.store.get(runIdOf(kwargs));
+          const record = this.store.get(parseRunId(kwargs.runId));
           if (!record) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(kwargs.runId)}`);
           return record;
         },
@@ -48,7 +49,7 @@ export class RunsService {
       [
         uris.runsDelete,
         (kwargs) => {
-          const runId = runIdOf(kwargs);
+          const runId = parseRunId(kwargs.runId);
           if (!this.store.remove(runId)) throw new ProtocolError(Errors.noSuchRecord, `no past run ${JSON.stringify(runId)}`);
           this.changed([runId]);
           return { deleted: runId };
@@ -80,9 +81,4 @@ export class RunsService {
   private changed(runIds: string[]): void {
     if (runIds.length > 0 && this.session.isOpen) this.session.publish(this.uris.runsChangedTopic, [{ runIds }]);
   }
-}
-
-function runIdOf(kwargs: Record<string, unknown>): string {
-  if (typeof kwargs.runId !== 'string' || kwargs.runId.length > 64) throw new ProtocolError(Errors.invalidArgument, 'runId: expected a run id');
-  return kwargs.runId;
 }

@@ -113,6 +113,25 @@ export function candidatesFromWire(value: unknown, data: ProblemData): Neighbour
   return { k: width, neighbours };
 }
 
+/** Longer than any run id an orchestrator makes (about 15 characters), short enough to echo in a reply. */
+const MAX_RUN_ID = 64;
+
+/** A run id a caller names (`what`: where, for the message): a string of 1 to 64 characters, or invalid_argument. */
+export function parseRunId(value: unknown, what = 'runId'): string {
+  if (value === undefined) invalid(`${what}: missing; name the run (its id, as kiln.solve.start or kiln.runs.list gave it)`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_RUN_ID)
+    invalid(`${what}: expected a run id (a string of 1 to ${MAX_RUN_ID} characters), got ${describeValue(value)}`);
+  return value;
+}
+
+/** A caller's value described without echoing it whole. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
@@ -126,12 +145,12 @@ function finiteNonNegative(value: unknown, what: string): number {
 export function parseAnnealRequest(value: unknown): AnnealRequest {
   if (!isRecord(value)) return invalid('anneal: expected keyword arguments');
   const { runId, problemHash, tour, temperature, budget, seed, method } = value;
-  if (typeof runId !== 'string' || runId.length === 0 || runId.length > 64) invalid('anneal.runId: expected a short string');
+  const checkedRunId = parseRunId(runId, 'anneal.runId');
   if (typeof problemHash !== 'string' || !/^[0-9a-f]{8,64}$/.test(problemHash)) invalid('anneal.problemHash: expected a hex hash');
   if (!isRecord(temperature)) invalid('anneal.temperature: expected { start, end }');
   if (!isRecord(budget)) invalid('anneal.budget: expected { ms } or { moves }');
   const request: AnnealRequest = {
-    runId: runId as string,
+    runId: checkedRunId,
     problemHash: problemHash as string,
     temperature: {
       start: finiteNonNegative(temperature.start, 'anneal.temperature.start'),

@@ -8,12 +8,9 @@ import { createServer as createHttpServer, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { REALM } from '../../shared/protocol/uris.ts';
-import type { WampSession } from '../../shared/wamp.ts';
-import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
-import type { WampClient } from '../../electron/wamp/client.ts';
-import { joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { KilnProcess, kilnWithController, until } from '../helpers/kiln-process.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 const CHATTER = /auto-reconnect|connection closed (closed|lost|unreachable) \{/;
@@ -30,22 +27,10 @@ afterEach(async () => {
 });
 
 describe('kiln worker against a Kiln that refuses or ends its session', () => {
-  let kiln: RunningKiln;
-  let client: WampClient;
-  let ui: WampSession;
-
-  beforeAll(async () => {
-    kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null });
-    ({ client, session: ui } = await joinAsController(kiln));
-  });
-
-  afterAll(async () => {
-    await client?.close();
-    await kiln?.close();
-  });
+  const center = kilnWithController();
 
   const worker = (ticket: string, id: string): KilnProcess =>
-    kilnProcess(['worker', '--router', kiln.routerUrl, '--authid', kiln.credentials.compute.authid, '--threads', '1', '--id', id], {
+    kilnProcess(['worker', '--router', center.kiln.routerUrl, '--authid', center.kiln.credentials.compute.authid, '--threads', '1', '--id', id], {
       ...process.env,
       KILN_TICKET: ticket,
     });
@@ -68,7 +53,7 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
   }, 30_000);
 
   it('a wrong path (HTTP 404 at the upgrade): exit 1 saying so, no retrying', async () => {
-    const wrongPath = kilnProcess(['worker', '--router', kiln.routerUrl.replace(/\/ws$/, '/wrong'), '--threads', '1', '--id', 'lost']);
+    const wrongPath = kilnProcess(['worker', '--router', center.kiln.routerUrl.replace(/\/ws$/, '/wrong'), '--threads', '1', '--id', 'lost']);
     expect(await wrongPath.exited).toBe(1);
     const output = wrongPath.output.join('\n');
     expect(output).toMatch(
@@ -78,9 +63,9 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
   }, 30_000);
 
   it('a session the control center kills: exit 1 with its message', async () => {
-    const killed = worker(kiln.credentials.compute.ticket, 'killed');
-    await until(() => (kiln.orchestrator.workers.list().some((load) => load.workerId === 'killed') ? true : undefined), 'the worker to join');
-    const ids = await ui.call<number[]>('wamp.session.kill_by_authid', [kiln.credentials.compute.authid], {
+    const killed = worker(center.kiln.credentials.compute.ticket, 'killed');
+    await until(() => (center.kiln.orchestrator.workers.list().some((load) => load.workerId === 'killed') ? true : undefined), 'the worker to join');
+    const ids = await center.ui.call<number[]>('wamp.session.kill_by_authid', [center.kiln.credentials.compute.authid], {
       reason: 'wamp.close.killed',
       message: 'taken off the job',
     });

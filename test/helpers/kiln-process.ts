@@ -6,7 +6,8 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REALM } from '../../shared/protocol/uris.ts';
 import type { WampSession } from '../../shared/wamp.ts';
-import type { RunningKiln } from '../../electron/app/kiln.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { openWampClient, type Credentials, type WampClient } from '../../electron/wamp/client.ts';
 
 /** The `kiln` command as users run it: the bundled CLI (test/helpers/build-cli.ts builds it before the tests). */
@@ -78,6 +79,31 @@ export function controllerCredentials(kiln: Pick<RunningKiln, 'credentials'>): C
 /** A controller's session on a Kiln the test started, as its UI signs in (pinning `tlsFingerprint` over wss://). */
 export function joinAsController(kiln: Pick<RunningKiln, 'routerUrl' | 'credentials'>, tlsFingerprint?: string): ReturnType<typeof join> {
   return join(kiln.routerUrl, controllerCredentials(kiln), tlsFingerprint);
+}
+
+/**
+ * For the describe block (or file) it is called in: a Kiln with no compute threads and no UI, and a
+ * controller's session on it, started before the block's tests and closed after them.
+ */
+export function kilnWithController(): { readonly kiln: RunningKiln; readonly ui: WampSession } {
+  let kiln: RunningKiln | undefined;
+  let joined: { session: WampSession; client: WampClient } | undefined;
+  beforeAll(async () => {
+    kiln = await startKiln({ host: '127.0.0.1', port: 0, threads: 0, uiDir: null });
+    joined = await joinAsController(kiln);
+  });
+  afterAll(async () => {
+    await joined?.client.close();
+    await kiln?.close();
+  });
+  return {
+    get kiln() {
+      return kiln!;
+    },
+    get ui() {
+      return joined!.session;
+    },
+  };
 }
 
 export async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
