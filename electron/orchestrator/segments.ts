@@ -66,30 +66,39 @@ export class SegmentRounds {
 
   /**
    * Splices `path` into `tour` at `segment` if it is the same stretch (same cities, same ends) and shorter.
-   * `descended`: the callee answered the stretch as a local optimum (see roundDescended).
+   * `descended`: the callee answered the stretch as a local optimum (see roundDescended); a refused stretch
+   * leaves the tour's own stretch unexamined, so it never counts as one.
    * Returns the change in tour length (negative when improved, 0 when not spliced).
    */
   splice(tour: Int32Array, segment: Segment, path: Int32Array, descended = false): number {
     this.outstanding = Math.max(0, this.outstanding - 1);
-    if (!descended) this.descended = false;
+    const current = this.sameStretch(tour, segment, path);
+    if (!descended || current === null) this.descended = false;
+    if (current === null) return 0;
+    const delta = pathLength(this.instance, path) - pathLength(this.instance, current);
+    if (delta >= 0) return 0;
+    const n = tour.length;
+    for (let i = 0; i < path.length; i++) tour[(segment.start + i) % n] = path[i];
+    return delta;
+  }
+
+  /** The tour's stretch at `segment` when `path` visits the same cities between the same ends, else null. */
+  private sameStretch(tour: Int32Array, segment: Segment, path: Int32Array): Int32Array | null {
     const n = tour.length;
     const m = segment.length;
-    if (path.length !== m) return 0;
+    if (path.length !== m) return null;
     const current = new Int32Array(m);
     this.stampValue++;
     for (let i = 0; i < m; i++) {
       current[i] = tour[(segment.start + i) % n];
       this.stamp[current[i]] = this.stampValue;
     }
-    if (path[0] !== current[0] || path[m - 1] !== current[m - 1]) return 0;
+    if (path[0] !== current[0] || path[m - 1] !== current[m - 1]) return null;
     for (let i = 0; i < m; i++) {
       const city = path[i];
-      if (city < 0 || city >= n || this.stamp[city] !== this.stampValue) return 0;
+      if (city < 0 || city >= n || this.stamp[city] !== this.stampValue) return null;
       this.stamp[city] = 0; // each city once
     }
-    const delta = pathLength(this.instance, path) - pathLength(this.instance, current);
-    if (delta >= 0) return 0;
-    for (let i = 0; i < m; i++) tour[(segment.start + i) % n] = path[i];
-    return delta;
+    return current;
   }
 }

@@ -140,4 +140,22 @@ describe('segment slices', () => {
     expect(rounds.idle).toBe(true);
     expect(rounds.roundDescended).toBe(false);
   });
+
+  it('does not take a refused stretch as a local optimum, whatever its answer claims', () => {
+    const tour = Int32Array.from(start);
+    const refusals = [
+      (path: Int32Array) => path.subarray(0, path.length - 1), // too short
+      (path: Int32Array) => Int32Array.from(path).reverse(), // ends swapped
+      (path: Int32Array) => Int32Array.from(path).fill(path[0], 1, 2), // a city twice, one missing
+    ];
+    for (const refuse of refusals) {
+      const rounds = new SegmentRounds(instance, () => 0.5);
+      const segments = rounds.startRound(2);
+      expect(rounds.splice(tour, segments[0], refuse(segmentCities(tour, segments[0])), true)).toBe(0);
+      rounds.splice(tour, segments[1], segmentCities(tour, segments[1]), true);
+      expect(rounds.idle).toBe(true);
+      expect(rounds.roundDescended).toBe(false);
+    }
+    expect(Array.from(tour)).toEqual(Array.from(start));
+  });
 });
