@@ -130,6 +130,8 @@ interface Slice {
   readonly segment: Segment | undefined;
   /** The 'population' scheme: the lineage this slice continues. */
   readonly lineage: Lineage | undefined;
+  /** The whole tour the slice starts from (undefined: the callee builds one). */
+  readonly start: Int32Array | undefined;
   readonly attempts: Set<Attempt>;
   settled: boolean;
 }
@@ -160,6 +162,13 @@ export class Run {
    * named: a slice from one skips its first descent, unless the lists have changed since (new lists, new moves).
    */
   private readonly descendedTours = new WeakMap<Int32Array, number>();
+  /**
+   * Whole tours whose first descent a slice's budget stopped, with the cities it had still to search and the lists'
+   * revision: a slice from one resumes that descent (AnnealRequest.pending). Slices shorter than one pass over the
+   * tour (slow callees, large problems: 16 threads on 2 cores on usa13509) otherwise start it over every time and
+   * never finish it, so no kick ever runs.
+   */
+  private readonly pendingTours = new WeakMap<Int32Array, { revision: number; pending: Int32Array }>();
   private inFlight = 0;
   private slicesDispatched = 0;
   private slicesDone = 0;
@@ -438,11 +447,15 @@ export class Run {
     const candidates = this.problem.candidatesRevision ?? 0;
     if (candidates > 0) request.candidates = candidates;
     if (best && this.descendedTours.get(best.tour) === candidates) request.descended = true;
+    else if (best && !segment) {
+      const resume = this.pendingTours.get(best.tour);
+      if (resume?.revision === candidates) request.pending = toBytes(resume.pending);
+    }
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
     if (this.params.method) request.method = this.params.method;
     if (this.params.moveType) request.moveType = this.params.moveType;
-    return { request, sliceMs, segment, lineage, attempts: new Set(), settled: false };
+    return { request, sliceMs, segment, lineage, start: best?.tour, attempts: new Set(), settled: false };
   }
 
   /** Deals the slice to a free callee that is not quarantined and holds no attempt of it; false when none is free. */
@@ -587,6 +600,7 @@ export class Run {
     const workerId = this.context.workerIdOf(attempt.callee.session);
     this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
     if (checked.tour && checked.descended && !slice.segment) this.descendedTours.set(checked.tour, slice.request.candidates ?? 0);
+    if (checked.pending && !slice.segment) this.notePending(checked.tour ?? slice.start, checked.pending, slice.request.candidates ?? 0);
     const improved = slice.lineage
       ? this.returnToLineage(slice.lineage, checked.tour)
       : checked.tour !== null && this.improve(slice, checked.tour, checked.descended);
@@ -628,6 +642,14 @@ export class Run {
     slice.settled = true;
     if (slice.segment) this.segments?.abandon();
     if (slice.lineage) this.population?.lost(slice.lineage);
+  }
+
+  /** Where a stopped first descent of `tour` left off; of several answers from one start, the one with least left. */
+  private notePending(tour: Int32Array | undefined, pending: Int32Array, revision: number): void {
+    if (!tour) return;
+    const known = this.pendingTours.get(tour);
+    if (known?.revision === revision && known.pending.length <= pending.length) return;
+    this.pendingTours.set(tour, { revision, pending });
   }
 
   /** The 'population' scheme: the lineage takes the slice's tour (null: nothing shorter); whether the best improved at once. */

@@ -7,7 +7,7 @@
  */
 import { Errors, Procedures, ProtocolError, Topics, annealProcedure } from '../protocol/uris.ts';
 import type { AnnealResult, RunState, WorkerLoad } from '../protocol/wire.ts';
-import { toBytes } from '../protocol/codecs.ts';
+import { decodeInt32s, toBytes } from '../protocol/codecs.ts';
 import { parseAnnealRequest, parseTour, problemFromWire, problemWithCandidatesFromWire } from '../protocol/validate.ts';
 import { candidatesRevisionOf, type ProblemData } from '../tsp/types.ts';
 import { callErrorOf, type ErrorFactory, type WampRegistration, type WampSession } from '../wamp.ts';
@@ -120,8 +120,9 @@ export class ComputeCallee {
       const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
       if (request.segment && request.segment.length > problem.n)
         throw new ProtocolError(Errors.invalidArgument, `anneal.segment: ${request.segment.length} cities, the problem has ${problem.n}`);
-      const { runId, tour: _wire, problemFrom: _from, candidates: _revision, ...slice } = request;
-      const outcome = await this.pool.run(runId, { ...slice, tour }, problem);
+      const pending = request.pending === undefined ? undefined : decodeInt32s(request.pending, 'anneal.pending');
+      const { runId, tour: _wire, problemFrom: _from, candidates: _revision, pending: _pending, ...slice } = request;
+      const outcome = await this.pool.run(runId, { ...slice, tour, ...(pending && { pending }) }, problem);
       this.slicesDone++;
       this.movesSinceLoad += outcome.stats.movesTried;
       // A whole-tour slice that found nothing shorter than its start sends no tour back: the orchestrator
@@ -134,6 +135,7 @@ export class ComputeCallee {
         stats: outcome.stats,
         workerId: this.options.workerId,
         stopped: outcome.stopped,
+        ...(outcome.pending && request.segment === undefined && { pending: toBytes(outcome.pending) }),
       };
     } catch (error) {
       if (error instanceof ProtocolError) throw this.makeError(error.uri, error.message);

@@ -63,8 +63,8 @@ export class SliceRunner {
     if (job.segment) return this.runSegment(job, problem, job.segment, shouldStop);
     const { instance, neighbours } = problem;
     const start = job.tour ?? constructTour(instance, neighbours);
-    const { tour, length, stats, stopped } = this.anneal(instance, neighbours, start, job, shouldStop);
-    return { id: job.id, tour, length, stats, stopped };
+    const { tour, length, stats, stopped, pending } = this.anneal(instance, neighbours, start, job, shouldStop);
+    return { id: job.id, tour, length, stats, stopped, ...(pending && { pending }) };
   }
 
   /** A segment slice answers with the stretch's new order and its path length (see segment.ts). */
@@ -79,7 +79,7 @@ export class SliceRunner {
     for (let i = 0; i < identity.length; i++) identity[i] = i;
     // The whole problem's step, not the stretch's size's (defaultMoveType): a stretch is a part of that problem.
     const moveType = job.moveType ?? defaultMoveType(instance.n);
-    const result = this.anneal(sub.instance, sub.neighbours, identity, { ...job, moveType }, shouldStop);
+    const result = this.anneal(sub.instance, sub.neighbours, identity, { ...job, moveType, pending: undefined }, shouldStop);
     const path = pathFromSubTour(result.tour, cities) ?? cities;
     const length = pathLength(instance, path);
     return { id: job.id, tour: path, length, stats: { ...result.stats, startLength: pathLength(instance, cities) }, stopped: result.stopped };
@@ -90,7 +90,16 @@ export class SliceRunner {
     const result = annealSlice(
       instance,
       neighbours,
-      { tour, temperature: job.temperature, budget: job.budget, seed: job.seed, method: job.method, moveType: job.moveType, descended: job.descended },
+      {
+        tour,
+        temperature: job.temperature,
+        budget: job.budget,
+        seed: job.seed,
+        method: job.method,
+        moveType: job.moveType,
+        descended: job.descended,
+        pending: job.pending,
+      },
       {
         shouldStop: () => {
           if (shouldStop()) stopped = true;

@@ -7,7 +7,7 @@ import type { SliceStats } from '../tsp/kernel.ts';
 import type { ProblemData } from '../tsp/types.ts';
 
 /** A slice as handed to a thread: the kiln.anneal request with its tour already decoded and validated. */
-export type SliceJob = Omit<AnnealRequest, 'runId' | 'tour'> & { id: number; tour: Int32Array | null };
+export type SliceJob = Omit<AnnealRequest, 'runId' | 'tour' | 'pending'> & { id: number; tour: Int32Array | null; pending?: Int32Array };
 
 export interface SliceOutcome {
   id: number;
@@ -15,6 +15,8 @@ export interface SliceOutcome {
   length: number;
   stats: SliceStats;
   stopped: boolean;
+  /** See SliceOutput.pending (whole-tour slices). */
+  pending?: Int32Array;
 }
 
 /** Messages into a compute thread. */

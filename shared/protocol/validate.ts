@@ -185,6 +185,10 @@ export function parseAnnealRequest(value: unknown): AnnealRequest {
     if (typeof value.descended !== 'boolean') invalid('anneal.descended: expected true or false');
     if (value.descended) request.descended = true;
   }
+  if (value.pending !== undefined && !request.descended) {
+    if (request.segment || request.tour === undefined) invalid('anneal.pending: only with a whole tour');
+    request.pending = value.pending as Uint8Array | number[];
+  }
   if (value.problemFrom !== undefined) {
     // Only an orchestrator's problem procedure: a request must not point a callee at any other.
     if (typeof value.problemFrom !== 'string' || !PROBLEM_PROCEDURE.test(value.problemFrom))
@@ -276,6 +280,8 @@ export interface CheckedAnnealResult {
   movesTried: number;
   /** The callee's account of its compute time (finite, >= 0; 0 when missing), for credit only. */
   elapsedMs: number;
+  /** Whole-tour slices: the cities its stopped first descent had still to search (AnnealResult.pending), null when none. */
+  pending: Int32Array | null;
 }
 
 /**
@@ -303,7 +309,14 @@ export function parseAnnealResult(
   if (!Number.isSafeInteger(moves) || (moves as number) < 0 || (moves as number) > maxMoves)
     invalid(`anneal result stats.movesTried: expected an integer from 0 to ${maxMoves} for a ${budgetMs} ms slice`);
   const elapsed = isRecord(stats) ? stats.elapsedMs : undefined;
+  let pending: Int32Array | null = null;
+  if (value.pending !== undefined && options.permutationOf !== undefined) {
+    pending = decodeInt32s(value.pending, 'anneal result pending');
+    const n = options.permutationOf;
+    if (pending.length > n || pending.some((c) => !(c >= 0 && c < n))) invalid(`anneal result pending: expected at most ${n} cities of 0..${n - 1}`);
+  }
   return {
+    pending,
     tour: checked,
     // A claim only (a liar costs the next slice from its tour a descent's worth of kicks, nothing more).
     descended: isRecord(stats) && stats.descended === true,

@@ -22,6 +22,11 @@ export interface AnnealRequest {
   /** The start tour is a local optimum of `method` (an earlier slice's answer): skip the first full descent. */
   descended?: boolean;
   /**
+   * Whole-tour slices: an earlier slice's first descent of this tour was stopped by its budget with these cities
+   * (Int32 bytes or numbers) still to search (its result's `pending`): resume that descent rather than start it over.
+   */
+  pending?: Uint8Array | number[];
+  /**
    * Optimise only this stretch of `tour` (positions start .. start+length-1, wrapping), its two ends
    * fixed; the result's tour is then the stretch's new order and its length the stretch's path length.
    */
@@ -47,6 +52,8 @@ export interface AnnealResult {
   workerId: string;
   /** True when the slice was cut short by a stop. */
   stopped: boolean;
+  /** Whole-tour slices whose first descent the budget stopped: the cities still to search (of `tour`, or of the start when no tour came back). */
+  pending?: Uint8Array | number[];
 }
 
 /** A problem on the wire: ProblemData with typed arrays as bytes. */

@@ -48,6 +48,13 @@ export class ActiveCities {
   clear(): void {
     while (this.size > 0) this.pop();
   }
+
+  /** The active cities, oldest first (what a stopped search had still to look at). */
+  pending(): Int32Array {
+    const pending = new Int32Array(this.size);
+    for (let i = 0, at = this.head; i < this.size; i++, at = at + 1 === this.queue.length ? 0 : at + 1) pending[i] = this.queue[at];
+    return pending;
+  }
 }
 
 /** What the descents (localsearch.ts, lk.ts) share: the tour, the candidate lists and the active cities. */
@@ -76,6 +83,10 @@ export abstract class ActiveDescent implements Descent {
 
   pushAll(): void {
     this.active.pushAll(this.tour.toTour());
+  }
+
+  pending(): Int32Array {
+    return this.active.pending();
   }
 
   clear(): void {

@@ -26,6 +26,8 @@ export interface Descent {
   pushAll(): void;
   /** Drops all active cities (after an interrupted search, before seeding a new one). */
   clear(): void;
+  /** The active cities, oldest first: after a run the budget stopped, those it had still to search. */
+  pending(): Int32Array;
   /**
    * Improves until no active city remains, or the budget stops it (then the tour is valid, just not yet a
    * local optimum). Returns the total change in length (<= 0).

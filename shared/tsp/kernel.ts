@@ -85,6 +85,12 @@ export interface SliceInput {
    * usa13509 for nothing. Only a hint: a tour that is not one is still improved by the kicks' descents.
    */
   descended?: boolean;
+  /**
+   * A previous slice's first descent of this tour was stopped by its budget with these cities still to search (its
+   * output's `pending`): this slice's first descent ('lsmc', 'lk') resumes from them (lsmc.ts, ChainStart.pending).
+   * Ignored with `descended`. Every city in the instance's range; a city named twice is searched once.
+   */
+  pending?: Int32Array;
   /** Finish with a full descent (Lin-Kernighan for 'lk', else 2-opt + Or-opt), within the same budget (see annealSlice). */
   polish?: boolean;
 }
@@ -104,6 +110,8 @@ export interface SliceOutput {
   length: number;
   method: Method;
   stats: SliceStats;
+  /** The budget stopped the first descent ('lsmc', 'lk'): the cities it had still to search in `tour`, for the next slice's `pending`. */
+  pending?: Int32Array;
 }
 
 /**
@@ -119,19 +127,22 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   const moveType = checkMoveType(input.moveType ?? defaultMoveType(instance.n));
   const startLength = tourLength(instance, input.tour);
   const startDescended = input.descended === true && method !== 'anneal';
+  if (input.pending) checkCities(input.pending, instance.n);
   const threeOptDescentFirst = method === 'lk' && !startDescended && moveType === 3;
   const tour = control.makeTour ? control.makeTour(input.tour) : tourStructureFor(input.tour, threeOptDescentFirst);
   const stats: SliceStats = { movesTried: 0, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 0, startLength, descended: false };
   let length = startLength;
+  let pending: Int32Array | null = null;
   if (instance.n > 3) {
     const best = new BestTour(startLength);
     const search = method === 'lk' ? new LinKernighan(instance, neighbours, tour, { moveType }) : new LocalSearch(instance, neighbours, tour);
     const chain: Chain = { instance, neighbours, tour, search, temperature: input.temperature, budget, rng: new Rng(input.seed), best, stats };
     if (method === 'anneal') length = anneal(chain, length);
     else {
-      const end = lsmc(chain, length, startDescended);
+      const end = lsmc(chain, length, { descended: startDescended, pending: input.pending });
       length = end.length;
       stats.descended = end.bestDescended;
+      pending = end.pending;
     }
     best.update(length);
     length = best.restoreInto(tour);
@@ -146,7 +157,17 @@ export function annealSlice(instance: Instance, neighbours: NeighbourLists, inpu
   }
   budget.poll();
   stats.elapsedMs = budget.elapsedMs;
-  return { tour: tour.toTour(), length, method, stats };
+  const output: SliceOutput = { tour: tour.toTour(), length, method, stats };
+  // A polish that ran to the end finished the descent; the pending cities were about the tour before it.
+  if (pending && !stats.descended) output.pending = pending;
+  return output;
+}
+
+function checkCities(cities: Int32Array, n: number): void {
+  for (let i = 0; i < cities.length; i++) {
+    const c = cities[i];
+    if (!(c >= 0 && c < n)) throw new RangeError(`pending cities: ${c} at ${i} is no city of 0..${n - 1}`);
+  }
 }
 
 function checkPermutation(tour: Tour, n: number): void {

@@ -122,7 +122,11 @@ export class LinKernighan extends ActiveDescent {
         this.moves++;
         for (let i = 0; i < this.touchedCount; i++) active.push(this.touched[i]);
       }
-      if (this.stopped) break;
+      if (this.stopped) {
+        // Its search was cut short: still to do (pending()), should the descent be resumed.
+        active.push(t1);
+        break;
+      }
     }
     this.budget = null;
     return total;

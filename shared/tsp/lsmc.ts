@@ -26,20 +26,36 @@ const KICK_SEGMENT = 100;
 export interface ChainEnd {
   length: number;
   bestDescended: boolean;
+  /** The budget stopped the first descent: the cities it had still to search, oldest first (see ChainStart.pending). */
+  pending: Int32Array | null;
+}
+
+/** How a chain's tour starts out: a local optimum already, or with part of its first descent done. */
+export interface ChainStart {
+  /** The tour is a local optimum (a previous slice's answer): no first descent. */
+  descended?: boolean;
+  /**
+   * A previous slice's first descent of this tour was stopped by its budget with these cities still to search
+   * (its ChainEnd.pending): the first descent resumes from them instead of searching every city again. Without
+   * it, a slice whose budget is shorter than one pass over the tour (a slow thread on a large problem) starts
+   * every descent over and never gets past the cities at the head of the tour.
+   */
+  pending?: Int32Array;
 }
 
 /**
- * Descends from `tour` to a local optimum (unless `startDescended` says it is one already: a previous
- * slice's answer), then runs kicks (one "move" each) until the budget ends. The best tour is a local optimum
- * unless the budget stopped the first descent, or stopped a kick whose repair had run long and was kept.
+ * Descends from `tour` to a local optimum (unless `start` says it is one already, or resumes a descent begun
+ * by a previous slice), then runs kicks (one "move" each) until the budget ends. The best tour is a local
+ * optimum unless the budget stopped the first descent, or stopped a kick whose repair had run long and was kept.
  */
-export function lsmc(chain: Chain, length: number, startDescended = false): ChainEnd {
+export function lsmc(chain: Chain, length: number, start: ChainStart = {}): ChainEnd {
   const { instance, search, tour, temperature, budget, rng, best, stats } = chain;
-  if (!startDescended) {
-    search.pushAll();
+  if (!start.descended) {
+    if (start.pending) for (const c of start.pending) search.push(c);
+    else search.pushAll();
     length += search.run(budget);
     best.update(length);
-    if (budget.stopped) return { length, bestDescended: false };
+    if (budget.stopped) return { length, bestDescended: false, pending: search.pending() };
   }
   let bestDescended = true;
   const maxMoves = budget.maxMoves;
@@ -85,7 +101,7 @@ export function lsmc(chain: Chain, length: number, startDescended = false): Chai
   stats.movesTried += kicks;
   stats.movesAccepted += accepted;
   stats.improvements += improvements;
-  return { length, bestDescended };
+  return { length, bestDescended, pending: null };
 }
 
 /**
