@@ -214,6 +214,9 @@ const PROBLEM_PROCEDURE = /^kiln\.problem\.get(\.[a-z0-9]{1,32})?$/;
 /** The time budget a run may ask for: from 100 ms to one day. */
 export const MIN_BUDGET_MS = 100;
 export const MAX_BUDGET_MS = 24 * 3600 * 1000;
+/** The slice length a run may ask for (params.sliceMs). */
+export const MIN_SLICE_MS = 20;
+export const MAX_SLICE_MS = 60_000;
 
 /** Validates kiln.solve.start kwargs. */
 export function parseSolveRequest(value: unknown): { problem: ProblemData; budgetMs: number; params: SolveParams; startTour?: Int32Array } {
@@ -239,7 +242,8 @@ export function parseSolveRequest(value: unknown): { problem: ProblemData; budge
     }
     if (value.params.moveType !== undefined) params.moveType = moveType(value.params.moveType, 'solve.params.moveType');
     if (sliceMs !== undefined) {
-      if (typeof sliceMs !== 'number' || !(sliceMs >= 20 && sliceMs <= 60_000)) invalid('solve.params.sliceMs: expected 20 to 60000');
+      if (typeof sliceMs !== 'number' || !(sliceMs >= MIN_SLICE_MS && sliceMs <= MAX_SLICE_MS))
+        invalid(`solve.params.sliceMs: expected ${MIN_SLICE_MS} to ${MAX_SLICE_MS}`);
       params.sliceMs = sliceMs;
     }
     if (seed !== undefined) {
