@@ -4,6 +4,7 @@
  * for the router's modules and vice versa.
  */
 import { UsageError, type Command } from './commands/command.ts';
+import { reportFailure } from './commands/failure.ts';
 
 /** Each command's one-line summary (for `kiln --help`, without loading any) and its module. */
 const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
@@ -38,26 +39,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  return command.run(args);
+  try {
+    return await command.run(args);
+  } catch (error) {
+    return reportFailure(error, name, command.usage);
+  }
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  // parseArgs reports unknown or malformed options as TypeErrors with an ERR_PARSE_ARGS_* code.
-  const code = (error as { code?: string }).code ?? '';
-  if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`kiln: ${(error as Error).message}`);
-    process.exitCode = 2;
-  } else {
-    // System errors (a busy port, a missing file) say all in their message; anything else is a bug: its stack helps.
-    console.error(/^E[A-Z]+$/.test(code) ? `kiln: ${(error as Error).message}${portHint(code)}` : error);
-    process.exitCode = 1;
-  }
-}
-
-/** A busy port is the one system error whose way out is a flag of the command: `serve` and `router` say which. */
-function portHint(code: string): string {
-  const takesPort = process.argv[2] === 'serve' || process.argv[2] === 'router';
-  return code === 'EADDRINUSE' && takesPort ? ' (another program, or another Kiln, listens there: --port N picks another port, --port 0 a free one)' : '';
+  process.exitCode = reportFailure(error);
 }

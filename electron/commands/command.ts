@@ -11,5 +11,15 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-/** Thrown for bad command-line input: printed without a stack, exit code 2. */
-export class UsageError extends Error {}
+/**
+ * Thrown for bad command-line input: printed as one line `kiln <command>: message` without a stack,
+ * exit code 2. With showUsage (an unknown option, an extra argument), the command's usage line follows.
+ */
+export class UsageError extends Error {
+  readonly showUsage: boolean;
+
+  constructor(message: string, { showUsage = false }: { showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = showUsage;
+  }
+}

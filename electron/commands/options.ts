@@ -3,15 +3,18 @@ import { normalizeFingerprint } from '../../shared/fingerprint.ts';
 import { parseHostName, parseOrigin } from '../http/host-policy.ts';
 import { UsageError } from './command.ts';
 
+/** Decimal digits, with a sign: `1e1`, `0x10`, `1.5`, ` 5` or '' are not integers here, as Number() would have them. */
+const INTEGER = /^-?\d+$/;
+
 export function parsePort(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got '${value}'`);
+  const n = INTEGER.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 65535)) throw new UsageError(`${flag} must be a port number (0-65535), got '${value}'`);
   return n;
 }
 
 export function parseCount(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${value}'`);
+  const n = INTEGER.test(value) ? Number(value) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
 }
 

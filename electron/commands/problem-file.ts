@@ -18,7 +18,10 @@ export function readProblem(file: string, optimumFlag: string | undefined): Prob
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? (error as Error).message)}`,
+    );
   }
   if (looksBinary(bytes)) throw new UsageError(`${file}: not a text file (it holds binary data); give a TSPLIB .tsp or a CSV of coordinates`);
   let problem: ProblemData;

@@ -3,7 +3,7 @@
  * which is only acceptable when nothing but this machine can connect: so --anonymous is refused unless
  * the host is a loopback address.
  */
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './command-line.ts';
 import { UsageError, type Command } from './command.ts';
 import { ALLOW_OPTIONS_USAGE, allowLists, parsePort, waitForShutdown } from './options.ts';
 import { hostPolicy } from '../http/host-policy.ts';
@@ -33,7 +33,7 @@ function isLoopbackHost(host: string): boolean {
 }
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     strict: true,
     allowPositionals: false,
@@ -50,12 +50,10 @@ async function run(args: string[]): Promise<number> {
   const host = values.host;
   const { allowHosts, allowOrigins } = allowLists(values['allow-host'], values['allow-origin']);
   if (!values.anonymous) {
-    throw new UsageError('router: no way to join configured; pass --anonymous (loopback hosts only)');
+    throw new UsageError('no way to join configured; pass --anonymous (loopback hosts only)');
   }
   if (!isLoopbackHost(host)) {
-    throw new UsageError(
-      `router: --anonymous lets anyone who can connect do everything, so it is refused on the non-loopback host '${host}'; use --host 127.0.0.1`,
-    );
+    throw new UsageError(`--anonymous lets anyone who can connect do everything, so it is refused on the non-loopback host '${host}'; use --host 127.0.0.1`);
   }
   const realm: RealmConfig = {
     name: values.realm,

@@ -2,15 +2,16 @@
  * `kiln runs list|show|export|rm|keep`: the run history in the state directory, headless. Works on the
  * files directly (each is replaced atomically, so a running `kiln serve` never shows a torn one).
  */
-import { statSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { parseCommandLine } from './command-line.ts';
 import type { RunRecord, RunSummary } from '../../shared/protocol/wire.ts';
 import { decodeInt32s } from '../../shared/protocol/codecs.ts';
 import { runRecordJson } from '../../shared/run-export.ts';
-import { defaultStateDir } from '../tls/tls-identity.ts';
 import { RunStore } from '../runs/run-store.ts';
 import { UsageError, type Command } from './command.ts';
 import { parseCount } from './options.ts';
+import { checkWritable } from './out-path.ts';
+import { existingStateDir } from './state-dir.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 
 const usage = `usage: kiln runs <list|show|export|rm|keep> [options]
@@ -29,21 +30,31 @@ options:
   --json            list/show: print JSON instead of text
   -h, --help        show this help`;
 
+/** What each action takes: its run ids (at least, at most) and the options that go with it beside --state-dir. */
+const ACTIONS: Record<string, { ids: [number, number]; options: string[] }> = {
+  list: { ids: [0, 0], options: ['json'] },
+  show: { ids: [1, 1], options: ['json'] },
+  export: { ids: [1, 1], options: ['format', 'out'] },
+  rm: { ids: [1, Infinity], options: [] },
+  keep: { ids: [1, 1], options: [] },
+};
+
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args,
     strict: true,
     allowPositionals: true,
     options: {
       'state-dir': { type: 'string' },
-      format: { type: 'string', default: 'tour' },
+      format: { type: 'string' },
       out: { type: 'string' },
-      json: { type: 'boolean', default: false },
+      json: { type: 'boolean' },
     },
   });
   const [action, ...ids] = positionals;
-  if (values['state-dir'] !== undefined) checkStateDir(values['state-dir']);
-  const store = new RunStore(values['state-dir'] ?? defaultStateDir());
+  checkAction(action, ids, values);
+  // Reading commands create nothing: the default state directory may not exist yet (no run kept).
+  const store = new RunStore(existingStateDir(values['state-dir']));
   switch (action) {
     case 'list': {
       const runs = store.list();
@@ -53,56 +64,60 @@ async function run(args: string[]): Promise<number> {
       return 0;
     }
     case 'show': {
-      const record = recordOf(store, ids);
+      const record = recordOf(store, ids[0]);
       if (values.json) console.log(JSON.stringify({ ...record, tour: undefined, problem: undefined }, null, 2));
       else console.log(describe(record));
       return 0;
     }
     case 'export': {
-      const record = recordOf(store, ids);
-      const text = exportText(record, values.format);
-      if (values.out) writeFileSync(values.out, text);
+      // The format and the file are checked before the run is looked up: a typo in either is said first.
+      const format = values.format ?? 'tour';
+      if (format !== 'tour' && format !== 'json') throw new UsageError(`--format: expected tour or json, got ${format}`);
+      if (values.out !== undefined) checkWritable(values.out, `run ${ids[0]}`);
+      const text = exportText(recordOf(store, ids[0]), format);
+      if (values.out !== undefined) writeFileSync(values.out, text);
       else process.stdout.write(text);
       return 0;
     }
     case 'rm': {
-      if (ids.length === 0) throw new UsageError('kiln runs rm: which run? (kiln runs list shows their ids)');
       let missing = 0;
       for (const id of ids) {
         if (store.remove(id)) console.log(`deleted ${id}`);
         else {
-          console.error(`no run ${id}`);
+          console.error(`kiln runs: no run ${id}`);
           missing++;
         }
       }
       return missing > 0 ? 1 : 0;
     }
-    case 'keep': {
-      if (ids.length !== 1) throw new UsageError('kiln runs keep N: how many runs to keep');
+    default: {
+      // keep (checkAction lets no other action through)
       const removed = store.setMaxRuns(parseCount(ids[0], 'N', 1, 10_000));
       console.log(`keeping the newest ${store.settings().maxRuns} runs${removed.length > 0 ? `; deleted ${removed.length}` : ''}`);
       return 0;
     }
-    default:
-      throw new UsageError(action === undefined ? 'kiln runs: list, show, export, rm or keep?' : `kiln runs: unknown action '${action}'`);
   }
 }
 
-/** A --state-dir that names no directory is a typo: said so, rather than made there and listed as empty. */
-function checkStateDir(dir: string): void {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(dir).isDirectory();
-  } catch {
-    // Missing or unreadable: refused below alike.
-  }
-  if (!isDirectory) throw new UsageError(`--state-dir ${dir}: no such directory (kiln serve --state-dir makes one; the default is ${defaultStateDir()})`);
+/** Refuses an unknown action, missing or extra run ids, and options that do not go with the action. */
+function checkAction(action: string | undefined, ids: string[], values: Record<string, unknown>): asserts action is string {
+  if (action === undefined) throw new UsageError('list, show, export, rm or keep?', { showUsage: true });
+  const takes = ACTIONS[action];
+  if (takes === undefined) throw new UsageError(`unknown action '${action}' (list, show, export, rm or keep)`, { showUsage: true });
+  const [least, most] = takes.ids;
+  if (ids.length < least)
+    throw new UsageError(action === 'keep' ? 'how many runs to keep? (kiln runs keep N)' : `which run to ${action}? (kiln runs list shows their ids)`, {
+      showUsage: true,
+    });
+  if (ids.length > most)
+    throw new UsageError(`unexpected argument '${ids[most]}' (${action} takes ${most === 0 ? 'no argument' : 'one'})`, { showUsage: true });
+  const stray = Object.keys(values).find((option) => option !== 'state-dir' && values[option] !== undefined && !takes.options.includes(option));
+  if (stray !== undefined) throw new UsageError(`--${stray} does not go with ${action}`, { showUsage: true });
 }
 
-function recordOf(store: RunStore, ids: string[]): RunRecord {
-  if (ids.length !== 1) throw new UsageError('which run? (kiln runs list shows their ids)');
-  const record = store.get(ids[0]);
-  if (!record) throw new UsageError(`no run ${ids[0]} (kiln runs list shows the kept ones)`);
+function recordOf(store: RunStore, id: string): RunRecord {
+  const record = store.get(id);
+  if (!record) throw new UsageError(`no run ${id} (kiln runs list shows the kept ones)`);
   return record;
 }
 
@@ -125,9 +140,8 @@ function describe(record: RunRecord): string {
   ].join('\n');
 }
 
-function exportText(record: RunRecord, format: string | undefined): string {
+function exportText(record: RunRecord, format: 'tour' | 'json'): string {
   if (format === 'json') return runRecordJson(record);
-  if (format !== 'tour') throw new UsageError(`--format: expected tour or json, got ${format}`);
   if (!record.tour) throw new UsageError(`run ${record.runId} has no tour (it ended before any slice completed)`);
   return formatTour(
     `${record.problemName}.${record.runId}.tour`,

@@ -5,16 +5,17 @@
  */
 import { randomInt } from 'node:crypto';
 import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './command-line.ts';
 import { CENTER_NAME } from '../../shared/protocol/uris.ts';
 import { startClusterCenter } from '../app/cluster-center.ts';
 import { startKiln } from '../app/kiln.ts';
 import { loadOrCreateControlCenterKey } from '../lan/control-center-key.ts';
-import { defaultStateDir, loadOrCreateTlsIdentity } from '../tls/tls-identity.ts';
+import { loadOrCreateTlsIdentity } from '../tls/tls-identity.ts';
 import { isLoopback } from '../router/server.ts';
 import { UsageError, type Command } from './command.ts';
 import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
 import { ALLOW_OPTIONS_USAGE, allowLists, parseCount, parsePinnedFingerprint, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
+import { preparedStateDir } from './state-dir.ts';
 import type { TlsIdentity } from '../tls/tls-identity.ts';
 
 /** A crowd of 1,000 donors plus the control center's own sessions and a few machines fits. */
@@ -54,7 +55,7 @@ ${JOIN_USAGE}
   --tls-fingerprint HEX  with a wss:// --router: pin the router's self-signed certificate`;
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     strict: true,
     options: {
@@ -76,9 +77,10 @@ async function run(args: string[]): Promise<number> {
   });
   if (values.router !== undefined) return serveOnCluster(values, values.router);
   for (const flag of ['center', 'tls-fingerprint', 'realm', 'authid', 'authmethod', 'secret-file', 'ticket-file'] as const) {
-    if (values[flag] !== undefined) throw new UsageError(`serve: --${flag} is for a control center on a router cluster: give --router URL too`);
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} is for a control center on a router cluster: give --router URL too`);
   }
-  const stateDir = values['state-dir'] ?? defaultStateDir();
+  const maxSessions = parseCount(values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), '--max-sessions', 4, 1_000_000);
+  const { port, threads, allowed, stateDir } = servedOptions(values);
   const { tls, beyondLoopback } = servedTls(values, stateDir);
   if (beyondLoopback && values.insecure) {
     console.error(
@@ -88,16 +90,16 @@ async function run(args: string[]): Promise<number> {
   const discover = beyondLoopback && !values['no-lan'];
   const kiln = await startKiln({
     host: values.host,
-    port: parsePort(values.port, '--port'),
-    threads: parseCount(values.threads, '--threads', 0, 1024),
+    port,
+    threads,
     // Only tickets, invites and invited keys are accepted (never anonymous); discovery only where LAN machines can reach us.
     lan: { discover },
     tls,
     stateDir,
     // Invitations to discovered workers are signed by the state directory's key, which workers pin.
     identity: discover ? loadOrCreateControlCenterKey(stateDir) : undefined,
-    ...allowLists(values['allow-host'], values['allow-origin']),
-    routerLimits: { maxSessions: parseCount(values['max-sessions'] ?? String(DEFAULT_MAX_SESSIONS), '--max-sessions', 4, 1_000_000) },
+    ...allowed,
+    routerLimits: { maxSessions },
     log: (level, message) => console.error(`${level}: ${message}`),
   });
   const shutdown = waitForShutdown(); // installed before the lines that tell a supervisor we are up
@@ -133,11 +135,22 @@ interface ServeValues {
 }
 
 /**
+ * The options both ways of serving take, checked before anything is made or started; the state directory
+ * last, as it is made when missing. A file named there is one line, not a local worker's failures first.
+ */
+function servedOptions(values: ServeValues): { port: number; threads: number; allowed: ReturnType<typeof allowLists>; stateDir: string } {
+  if (values.tls && values.insecure) throw new UsageError('give --tls or --insecure, not both');
+  const port = parsePort(values.port, '--port');
+  const threads = parseCount(values.threads, '--threads', 0, 1024);
+  const allowed = allowLists(values['allow-host'], values['allow-origin']);
+  return { port, threads, allowed, stateDir: preparedStateDir(values['state-dir']) };
+}
+
+/**
  * --tls and --insecure: the certificate the UI (and the embedded router) is served with, made once in the
  * state directory. Off loopback, everything is encrypted unless the user says otherwise, in so many words.
  */
 function servedTls(values: ServeValues, stateDir: string): { tls: TlsIdentity | undefined; beyondLoopback: boolean } {
-  if (values.tls && values.insecure) throw new UsageError('serve: give --tls or --insecure, not both');
   const beyondLoopback = !isLoopback(values.host) && values.host !== 'localhost';
   return { tls: values.tls || (beyondLoopback && !values.insecure) ? loadOrCreateTlsIdentity(stateDir) : undefined, beyondLoopback };
 }
@@ -145,13 +158,13 @@ function servedTls(values: ServeValues, stateDir: string): { tls: TlsIdentity | 
 /** `kiln serve --router URL`: this control center on an external router (see cluster-center.ts). */
 async function serveOnCluster(values: ServeValues, router: string): Promise<number> {
   if (values['max-sessions'] !== undefined)
-    throw new UsageError("serve: --max-sessions limits Kiln's embedded router; with --router, the router's own configuration does");
+    throw new UsageError("--max-sessions limits Kiln's embedded router; with --router, the router's own configuration does");
   const url = parseRouterUrl(router);
   const center = values.center ?? randomCenterName();
   if (!CENTER_NAME.test(center)) throw new UsageError(`--center must be 1-32 lower-case letters and digits, got '${center}'`);
   const tlsFingerprint = parsePinnedFingerprint(values['tls-fingerprint'], url);
   const { realm, credentials } = joinSettingsFrom(values);
-  const stateDir = values['state-dir'] ?? defaultStateDir();
+  const { port, threads, allowed, stateDir } = servedOptions(values);
   const { tls } = servedTls(values, stateDir);
   let lost: (message: string) => void = () => {};
   const sessionLost = new Promise<string>((resolve) => (lost = resolve));
@@ -159,11 +172,11 @@ async function serveOnCluster(values: ServeValues, router: string): Promise<numb
     router: { url, realm, credentials, tlsFingerprint },
     center,
     host: values.host,
-    port: parsePort(values.port, '--port'),
-    threads: parseCount(values.threads, '--threads', 0, 1024),
+    port,
+    threads,
     tls,
     stateDir,
-    ...allowLists(values['allow-host'], values['allow-origin']),
+    ...allowed,
     log: (level, message) => console.error(`${level}: ${message}`),
     onLost: (message) => lost(message),
   });

@@ -5,16 +5,16 @@
  * router with Kiln workers), hosts a private orchestrator of its own for this run: no other process
  * can start runs on it, so its exit ends only its own run.
  */
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { constants as osConstants, cpus } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './command-line.ts';
 import { CENTER_NAME, Topics, centerUris, type CenterUris } from '../../shared/protocol/uris.ts';
 import { SOLVE_SCHEMES, type RunProgress, type RunResult, type SolveRequest, type SolveScheme } from '../../shared/protocol/wire.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS, parseTour } from '../../shared/protocol/validate.ts';
 import { isMethod, METHODS } from '../../shared/tsp/kernel.ts';
-import { MOVE_TYPES, type MoveType } from '../../shared/tsp/lk.ts';
+import { MOVE_TYPES } from '../../shared/tsp/lk.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
@@ -28,6 +28,7 @@ import { makeWampError, openWampClient } from '../wamp/client.ts';
 import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom, type JoinSettings } from './join-options.ts';
 import { parseCount, parseDuration, parseRouterUrl } from './options.ts';
 import { readProblem } from './problem-file.ts';
+import { checkWritable } from './out-path.ts';
 
 const usage = `usage: kiln solve FILE --budget 10s [options]
 
@@ -59,7 +60,7 @@ ${JOIN_USAGE}
   -h, --help          show this help`;
 
 async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args,
     strict: true,
     allowPositionals: true,
@@ -78,27 +79,31 @@ async function run(args: string[]): Promise<number> {
       quiet: { type: 'boolean', default: false },
     },
   });
-  if (positionals.length !== 1) throw new UsageError('solve: expected exactly one FILE');
-  if (values.budget === undefined) throw new UsageError('solve: --budget is required (e.g. --budget 10s)');
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0 ? 'which city file? (kiln solve FILE --budget 10s)' : `unexpected argument '${positionals[1]}' (one city FILE at a time)`,
+      { showUsage: true },
+    );
+  if (values.budget === undefined) throw new UsageError('--budget is required (e.g. --budget 10s)');
   const file = positionals[0];
   const budgetMs = parseDuration(values.budget, '--budget', MIN_BUDGET_MS, MAX_BUDGET_MS);
   if (values.method !== undefined && !isMethod(values.method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
-  const moveType = values['move-type'] === undefined ? undefined : Number(values['move-type']);
-  if (moveType !== undefined && !MOVE_TYPES.includes(moveType as MoveType)) throw new UsageError(`--move-type must be one of ${MOVE_TYPES.join(', ')}`);
+  const moveType = values['move-type'] === undefined ? undefined : MOVE_TYPES.find((k) => String(k) === values['move-type']);
+  if (values['move-type'] !== undefined && moveType === undefined) throw new UsageError(`--move-type must be one of ${MOVE_TYPES.join(', ')}`);
 
   if (values.center !== undefined && (values.router === undefined || !CENTER_NAME.test(values.center)))
     throw new UsageError('--center takes a control center name (1-32 lower-case letters and digits) and needs --router');
   const problem = readProblem(file, values.optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
   if (values.method) request.params!.method = values.method;
-  if (moveType !== undefined) request.params!.moveType = moveType as MoveType;
+  if (moveType !== undefined) request.params!.moveType = moveType;
   if (values.scheme !== undefined) {
     if (!SOLVE_SCHEMES.includes(values.scheme as SolveScheme)) throw new UsageError(`--scheme must be one of ${SOLVE_SCHEMES.join(', ')}`);
     request.params!.scheme = values.scheme as SolveScheme;
   }
   if (values.seed !== undefined) request.params!.seed = parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);
   const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
-  checkWritable(out, values.out === undefined);
+  checkWritable(out, 'the tour', values.out === undefined ? ' (the default, beside the city file: --out PATH puts it elsewhere)' : '');
 
   const watch: Watch = { run: null, remote: null, workers: null, stop: null, interrupted: null };
   const progress = showsProgress(process.stderr, values.quiet) ? startProgressLine(process.stderr, () => sampleProgress(watch)) : null;
@@ -141,23 +146,6 @@ async function run(args: string[]): Promise<number> {
 }
 
 /** Refuses, before the run, a tour path that cannot be written: a budget spent on a tour that cannot be kept is lost. */
-function checkWritable(out: string, besideFile: boolean): void {
-  const refuse = (reason: string) =>
-    new UsageError(`cannot write the tour to ${out}: ${reason}${besideFile ? ' (the default, beside the city file: --out PATH puts it elsewhere)' : ''}`);
-  let exists = true;
-  try {
-    if (statSync(out).isDirectory()) throw refuse('it is a directory');
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    exists = false;
-  }
-  try {
-    accessSync(exists ? out : dirname(out), constants.W_OK);
-  } catch (error) {
-    throw refuse((error as NodeJS.ErrnoException).code ?? (error as Error).message);
-  }
-}
-
 /** The shell's code for a process that a signal ended (130 for SIGINT): an interrupted solve says so, its tour written all the same. */
 const signalExitCode = (signal: NodeJS.Signals): number => 128 + osConstants.signals[signal];
 

@@ -4,18 +4,18 @@
  */
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './command-line.ts';
 import { startWorker, type RunningWorker } from '../compute/worker.ts';
 import { INVITE_AUTHID_PREFIX } from '../lan/invites.ts';
 import { parseJoinLink } from '../lan/join-link.ts';
 import { offerMachine, type PairingPrompt } from '../lan/offer.ts';
 import { CODE } from '../lan/pairing-crypto.ts';
-import { defaultStateDir } from '../tls/tls-identity.ts';
 import { UsageError, type Command } from './command.ts';
 import { JOIN_ENV, readJoinLink } from './secret-source.ts';
 import { JOIN_OPTIONS, JOIN_USAGE, joinSettingsFrom } from './join-options.ts';
 import { parseCount, parsePinnedFingerprint, parsePort, parseRouterUrl, waitForShutdown } from './options.ts';
 import { MAX_WORKER_ID, isClaimableWorkerId } from '../machines/worker-ids.ts';
+import { preparedStateDir } from './state-dir.ts';
 
 const usage = `usage: kiln worker [--router ws://HOST:PORT/ws | --join SOURCE] [options]
 
@@ -47,7 +47,7 @@ ${JOIN_USAGE}
   -h, --help          show this help`;
 
 async function run(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     args,
     strict: true,
     options: {
@@ -71,7 +71,7 @@ async function run(args: string[]): Promise<number> {
   const log = (message: string): void => console.error(message);
   if (values['tls-fingerprint'] !== undefined && values.router === undefined)
     throw new UsageError('--tls-fingerprint goes with --router (a join link carries its own)');
-  if (values.router !== undefined && values.join !== undefined) throw new UsageError('worker: give --router or --join, not both');
+  if (values.router !== undefined && values.join !== undefined) throw new UsageError('give --router or --join, not both');
   const joinFlags = (Object.keys(JOIN_OPTIONS) as (keyof typeof JOIN_OPTIONS)[]).filter((flag) => values[flag] !== undefined);
   if (values.router === undefined && joinFlags.length > 0)
     throw new UsageError(`--${joinFlags[0]} goes with --router (a join link or an invitation carries its own)`);
@@ -85,7 +85,7 @@ async function run(args: string[]): Promise<number> {
       workerId: values.id,
       acceptCode,
       confirm: askCode,
-      stateDir: values['state-dir'] ?? defaultStateDir(),
+      stateDir: preparedStateDir(values['state-dir']),
       pairingPort: parsePort(values['pairing-port'], '--pairing-port'),
       log,
     });
@@ -140,7 +140,7 @@ async function run(args: string[]): Promise<number> {
   const refusal = await Promise.race([shutdown, endedForGood]);
   await worker.close();
   if (refusal === null) return 0;
-  console.error(`worker: ${refusal}`);
+  console.error(`kiln worker: ${refusal}`);
   return 1;
 }
 

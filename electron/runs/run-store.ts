@@ -4,6 +4,8 @@
  * set once, by content hash, in `problems/<hash>.msgpack`. Every file is replaced atomically
  * (atomic-file.ts); the .json is written last, so a run is listed only once all of it is on disk.
  * `settings.json` holds the cap; the oldest runs beyond it (and problems no run needs) are deleted.
+ * The folders are made by the first write, never by reading: `kiln runs list` on a machine that kept
+ * nothing yet leaves no trace.
  *
  * Plain files rather than an embedded database: no native module to rebuild for each Electron and
  * Node ABI, files a user can read, copy or delete, and a write per run (not per event), which at
@@ -32,13 +34,12 @@ export class RunStore {
   constructor(readonly stateDir: string) {
     this.runsDir = join(stateDir, 'runs');
     this.problemsDir = join(this.runsDir, 'problems');
-    mkdirSync(this.problemsDir, { recursive: true, mode: 0o700 });
   }
 
   /** Every kept run, newest first. Unreadable files (a foreign or damaged file) are skipped. */
   list(): RunSummary[] {
     const runs: RunSummary[] = [];
-    for (const name of readdirSync(this.runsDir)) {
+    for (const name of namesIn(this.runsDir)) {
       const runId = name.endsWith('.json') ? name.slice(0, -5) : '';
       if (!isRunId(runId)) continue;
       const summary = this.readSummary(runId);
@@ -66,6 +67,7 @@ export class RunStore {
   save(record: RunRecord): string[] {
     if (!isRunId(record.runId)) throw new Error(`run id ${JSON.stringify(record.runId)} cannot name a file`);
     if (!PROBLEM_HASH.test(record.problemHash)) throw new Error('problem hash is not hex');
+    this.makeFolders();
     const problemPath = join(this.problemsDir, `${record.problemHash}.msgpack`);
     if (!existsSync(problemPath)) writeFileAtomic(problemPath, pack(record.problem));
     if (record.tour) writeFileAtomic(join(this.runsDir, `${record.runId}.tour`), toBytes(record.tour));
@@ -98,8 +100,13 @@ export class RunStore {
   /** Sets the cap (deleting the oldest runs beyond it); answers the ids removed. */
   setMaxRuns(maxRuns: number): string[] {
     if (!isMaxRuns(maxRuns)) throw new RangeError(`maxRuns: expected an integer from 1 to ${MAX_RUNS_KEPT}`);
+    this.makeFolders();
     writeFileAtomic(join(this.runsDir, 'settings.json'), JSON.stringify({ maxRuns }));
     return this.applyCap();
+  }
+
+  private makeFolders(): void {
+    mkdirSync(this.problemsDir, { recursive: true, mode: 0o700 });
   }
 
   private applyCap(): string[] {
@@ -113,7 +120,7 @@ export class RunStore {
 
   private dropUnusedProblems(): void {
     const needed = new Set(this.list().map((run) => run.problemHash));
-    for (const name of readdirSync(this.problemsDir)) {
+    for (const name of namesIn(this.problemsDir)) {
       const hash = name.replace(/\.msgpack$/, '');
       if (PROBLEM_HASH.test(hash) && !needed.has(hash)) rmSync(join(this.problemsDir, name), { force: true });
     }
@@ -133,6 +140,16 @@ export class RunStore {
     if (!stored) return null;
     const { convergence: _convergence, ...summary } = stored;
     return summary;
+  }
+}
+
+/** The names in a folder; none when it does not exist (yet). */
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
 }
 

@@ -50,7 +50,7 @@ describe('method names', () => {
   });
 
   it('kiln solve --move-type refuses a move type outside 2..5 before reading the file', async () => {
-    for (const bad of ['6', 'five', '']) {
+    for (const bad of ['6', 'five', '0x3']) {
       await expect(solve.run(['missing.tsp', '--budget', '1s', '--move-type', bad])).rejects.toThrow(/--move-type must be one of 2, 3, 4, 5/);
     }
   });

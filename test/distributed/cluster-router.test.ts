@@ -119,7 +119,7 @@ describe("Kiln components on an operator's router", () => {
 
     const inArgv = worker(router.url, 'w', 1, ['--authid', 'worker-ticket', '--secret', router.secrets.computeTicket]);
     expect(await inArgv.exited).toBe(2);
-    expect(inArgv.output.join('\n')).toMatch(/Unknown option '--secret'/);
+    expect(inArgv.output.join('\n')).toMatch(/kiln worker: unknown option '--secret'/);
   });
 
   it('tells a kiln solve whose control center shuts down mid-run, and exits non-zero', async () => {

@@ -63,7 +63,7 @@ it('kiln serve and kiln router on a busy port say so, and how to choose another'
       const started = new KilnProcess(spawn(process.execPath, [KILN, ...args, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
       expect(await started.exited, args[0]).toBe(1);
       expect(started.output.join('\n')).toContain(
-        `kiln: listen EADDRINUSE: address already in use 127.0.0.1:${port} (another program, or another Kiln, listens there: --port N picks another port, --port 0 a free one)`,
+        `kiln ${args[0]}: listen EADDRINUSE: address already in use 127.0.0.1:${port} (another program, or another Kiln, listens there: --port N picks another port, --port 0 a free one)`,
       );
     }
   } finally {

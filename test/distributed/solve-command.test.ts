@@ -52,14 +52,14 @@ describe('kiln solve', () => {
     );
     refusals.forEach((bad, i) => {
       expect(bad.code, budgets[i]).toBe(2);
-      expect(bad.stderr).toBe(`kiln: --budget must be from 100ms to 24h, got '${budgets[i]}'\n`);
+      expect(bad.stderr).toBe(`kiln solve: --budget must be from 100ms to 24h, got '${budgets[i]}'\n`);
     });
   });
 
   it('refuses a tour path it cannot write before solving, not after the budget', async () => {
     // A day's budget: only a refusal at the start ends the command in time (the kill only cleans up after a failure).
     const cases = [
-      { out: join(scratch, 'no-such-folder', 'x.tour'), reason: 'ENOENT' },
+      { out: join(scratch, 'no-such-folder', 'x.tour'), reason: `the folder ${join(scratch, 'no-such-folder')} does not exist` },
       { out: scratch, reason: 'it is a directory' },
     ];
     const refusals = await Promise.all(
@@ -69,7 +69,7 @@ describe('kiln solve', () => {
     );
     refusals.forEach((bad, i) => {
       expect(bad.code, cases[i].out).toBe(2);
-      expect(bad.stderr).toBe(`kiln: cannot write the tour to ${cases[i].out}: ${cases[i].reason}\n`);
+      expect(bad.stderr).toBe(`kiln solve: cannot write the tour to ${cases[i].out}: ${cases[i].reason}\n`);
     });
   });
 });

@@ -2,7 +2,7 @@
  * Kiln processes and sessions for tests that run the real commands: a child's output read line by
  * line, a session that rejects with the router's reason, and polling until something holds.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REALM } from '../../shared/protocol/uris.ts';
 import type { WampSession } from '../../shared/wamp.ts';
@@ -54,6 +54,23 @@ export class KilnProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     return this.exited;
   }
+}
+
+/**
+ * `kiln ARGS` run to its end (a command that ends by itself: a refusal, `kiln runs`), with `env` added
+ * to this process's environment: its exit code and everything it wrote.
+ */
+export function runKiln(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [KILN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // 'close', not 'exit': by then both pipes are read to their end.
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** Opens a session, or rejects with the router's reason (ABORT). */

@@ -57,7 +57,7 @@ describe('kiln router', () => {
 
   it.each([
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['router', '--anonymous', '--colour'], /Unknown option '--colour'/],
+    [['router', '--anonymous', '--colour'], /unknown option '--colour'/],
     [['router', '--anonymous', '--port', 'eighty'], /--port must be a port number/],
   ])(
     'kiln %j fails with a clear error and exit code 2',

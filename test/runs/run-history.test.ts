@@ -4,7 +4,7 @@
  * deleted, capped; a run started from a past best tour), and `kiln runs` as a process.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import { RunStore } from '../../electron/runs/run-store.ts';
 import type { WampClient } from '../../electron/wamp/client.ts';
-import { joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
+import { joinAsController, KilnProcess, runKiln, until } from '../helpers/kiln-process.ts';
 
 const KILN = fileURLToPath(new URL('../../bin/kiln.mjs', import.meta.url));
 const dirs: string[] = [];
@@ -239,7 +239,37 @@ describe('kiln runs --state-dir', () => {
     const missing = joinPath(stateDir(), 'typo');
     const process_ = new KilnProcess(spawn(process.execPath, [KILN, 'runs', 'list', '--state-dir', missing], { stdio: ['ignore', 'pipe', 'pipe'] }));
     expect(await process_.exited).toBe(2);
-    expect(process_.output.join('\n')).toContain(`kiln: --state-dir ${missing}: no such directory`);
+    expect(process_.output.join('\n')).toContain(`kiln runs: --state-dir ${missing}: no such directory`);
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe('kiln runs without --state-dir, where nothing was ever kept', () => {
+  it('lists, shows and deletes without creating the default state directory', async () => {
+    const home = stateDir();
+    const env = { HOME: home, XDG_CONFIG_HOME: '' };
+    expect(await runKiln(['runs', 'list'], env)).toMatchObject({ code: 0, stdout: 'no runs kept\n' });
+    expect(await runKiln(['runs', 'show', 'abc'], env)).toMatchObject({ code: 2, stderr: 'kiln runs: no run abc (kiln runs list shows the kept ones)\n' });
+    expect(await runKiln(['runs', 'rm', 'abc'], env)).toMatchObject({ code: 1, stderr: 'kiln runs: no run abc\n' });
+    expect(readdirSync(home)).toEqual([]);
+  });
+});
+
+describe('kiln runs export', () => {
+  it('checks --format and the --out folder before looking the run up, and says what is wrong', async () => {
+    const dir = stateDir();
+    new RunStore(dir).save(record('aaa', 1000));
+    const missingFolder = joinPath(dir, 'no-such-folder');
+    const exported = (...args: string[]) => runKiln(['runs', 'export', ...args, '--state-dir', dir]);
+    expect(await exported('zzz', '--format', 'xml')).toMatchObject({ code: 2, stderr: 'kiln runs: --format: expected tour or json, got xml\n' });
+    expect(await exported('aaa', '--out', joinPath(missingFolder, 'x.tour'))).toMatchObject({
+      code: 2,
+      stderr: `kiln runs: cannot write run aaa to ${joinPath(missingFolder, 'x.tour')}: the folder ${missingFolder} does not exist\n`,
+    });
+    expect(await exported('aaa', '--out', dir)).toMatchObject({ code: 2, stderr: `kiln runs: cannot write run aaa to ${dir}: it is a directory\n` });
+    expect(existsSync(missingFolder)).toBe(false);
+    const out = joinPath(dir, 'aaa.tour');
+    expect(await exported('aaa', '--out', out)).toMatchObject({ code: 0, stderr: '' });
+    expect(parseTour(readFileSync(out, 'utf8'), 10, 'aaa.tour').tour).toHaveLength(10);
   });
 });
