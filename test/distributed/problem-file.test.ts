@@ -53,7 +53,7 @@ describe('readProblem', () => {
   });
 
   it('turns an unreadable or malformed file into one UsageError with the reason', () => {
-    expect(() => readProblem(join(scratch, 'nope.tsp'), undefined)).toThrow(new UsageError(`cannot read ${join(scratch, 'nope.tsp')}: ENOENT`));
+    expect(() => readProblem(join(scratch, 'nope.tsp'), undefined)).toThrow(new UsageError(`cannot read ${join(scratch, 'nope.tsp')}: no such file`));
     const dir = folderWith({ 'bad.tsp': readFileSync(fixturePath('berlin52.tsp'), 'utf8').replace('DIMENSION: 52', 'DIMENSION: x') });
     expect(() => readProblem(join(dir, 'bad.tsp'), undefined)).toThrow(/bad\.tsp:\d+: .*DIMENSION/);
   });

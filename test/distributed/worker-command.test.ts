@@ -39,7 +39,7 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
     const refused = worker('not-the-ticket', 'refused');
     expect(await refused.exited).toBe(1);
     const output = refused.output.join('\n');
-    expect(output).toMatch(/^worker: invalid ticket for authid "local-compute" \(wamp\.error\.not_authorized\)$/m);
+    expect(output).toMatch(/^kiln worker: invalid ticket for authid "local-compute" \(wamp\.error\.not_authorized\)$/m);
     expect(output).not.toMatch(/reconnecting/);
     expect(output).not.toMatch(CHATTER);
   }, 30_000);
@@ -48,7 +48,7 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
     const oversized = worker('x'.repeat(100_000), 'oversized');
     expect(await oversized.exited).toBe(1);
     const output = oversized.output.join('\n');
-    expect(output).toMatch(/^worker: a message over 65536 bytes before the session was established: .* \(kiln\.error\.message_too_big\)$/m);
+    expect(output).toMatch(/^kiln worker: a message over 65536 bytes before the session was established: .* \(kiln\.error\.message_too_big\)$/m);
     expect(output).not.toMatch(/reconnecting/);
   }, 30_000);
 
@@ -57,7 +57,7 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
     expect(await wrongPath.exited).toBe(1);
     const output = wrongPath.output.join('\n');
     expect(output).toMatch(
-      /^worker: the router's address answered the WebSocket upgrade with HTTP 404 Not Found: nothing serves WAMP at that path \(Kiln's router is at \/ws\) \(kiln\.error\.upgrade_refused\)$/m,
+      /^kiln worker: the router's address answered the WebSocket upgrade with HTTP 404 Not Found: nothing serves WAMP at that path \(Kiln's router is at \/ws\) \(kiln\.error\.upgrade_refused\)$/m,
     );
     expect(output).not.toMatch(/reconnecting|unreachable/);
   }, 30_000);
@@ -71,7 +71,7 @@ describe('kiln worker against a Kiln that refuses or ends its session', () => {
     });
     expect(ids).toHaveLength(1);
     expect(await killed.exited).toBe(1);
-    expect(killed.output.join('\n')).toMatch(/^worker: taken off the job \(wamp\.close\.killed\)$/m);
+    expect(killed.output.join('\n')).toMatch(/^kiln worker: taken off the job \(wamp\.close\.killed\)$/m);
     expect(killed.output.join('\n')).not.toMatch(CHATTER);
   }, 30_000);
 });
@@ -128,7 +128,7 @@ describe('kiln worker against an HTTP server that answers the upgrade with an er
         expect(await refused.exited).toBe(1);
         expect(refused.output.join('\n')).toMatch(
           new RegExp(
-            `^worker: the router's address answered the WebSocket upgrade with HTTP ${status} ${STATUS_CODES[status]} \\(kiln\\.error\\.upgrade_refused\\)$`,
+            `^kiln worker: the router's address answered the WebSocket upgrade with HTTP ${status} ${STATUS_CODES[status]} \\(kiln\\.error\\.upgrade_refused\\)$`,
             'm',
           ),
         );
@@ -166,11 +166,16 @@ function freePort(): Promise<number> {
 
 describe('kiln worker --id', () => {
   it('refuses an id the control center could not show (empty, over 128 characters, or session-N) before joining', async () => {
-    for (const id of ['', 'a'.repeat(129), 'session-7']) {
+    const refusals: Array<[string, RegExp]> = [
+      ['', /^kiln worker: --id needs a value, got an empty one$/m],
+      ['a'.repeat(129), /^kiln worker: --id must be 1 to 128 characters and not session-N/m],
+      ['session-7', /^kiln worker: --id must be 1 to 128 characters and not session-N/m],
+    ];
+    for (const [id, refusal] of refusals) {
       // No router on port 1: a worker that took the id would keep reconnecting until the test kills it.
       const worker = kilnProcess(['worker', '--router', 'ws://127.0.0.1:1/ws', '--threads', '1', '--id', id]);
       expect(await worker.exited, id).toBe(2);
-      expect(worker.output.join('\n')).toMatch(/^kiln: --id must be 1 to 128 characters and not session-N/m);
+      expect(worker.output.join('\n')).toMatch(refusal);
     }
   });
 });

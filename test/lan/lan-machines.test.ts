@@ -156,7 +156,7 @@ describe('LAN machines: discovery, invitations, authenticated compute', () => {
     const revoked = await ui.call<RevokedInvite>(Procedures.lanRevokeInvite, [], { inviteId: invite.inviteId });
     expect(revoked.sessionsKilled).toBe(2);
     // The revoked --join worker has nothing to wait for: it says why and leaves.
-    await joined.line(/^worker: invite revoked \(wamp\.close\.killed\)$/, 10_000);
+    await joined.line(/^kiln worker: invite revoked \(wamp\.close\.killed\)$/, 10_000);
     expect(await joined.exited).toBe(1);
     await expect(open({ method: 'wampcra', authid, secret: link.secret })).rejects.toThrow(/: invite revoked$/);
     expect(await callError(ui.call(Procedures.lanRevokeInvite, [], { inviteId: invite.inviteId }))).toBe('kiln.error.no_such_invite');
