@@ -5,6 +5,9 @@
 import { makeWampError } from '../../electron/wamp/client.ts';
 import { ComputeCallee } from '../../shared/compute/callee.ts';
 import { SlicePool, type ComputeThread } from '../../shared/compute/pool.ts';
+import type { SliceJob, SliceOutcome, ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
+import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
+import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
 import type { GuardedKiln } from '../security/fixture.ts';
 import { join } from './kiln-process.ts';
@@ -24,4 +27,52 @@ export async function threadCallee(guarded: GuardedKiln, workerId: string, cores
     await close();
   };
   return session;
+}
+
+/** What a scripted thread answers for a slice (or, later, once a promise the test holds resolves): fields over the default one. */
+export type SliceScript = (job: SliceJob, data: ProblemData) => Partial<Omit<SliceOutcome, 'id'>> | Promise<Partial<Omit<SliceOutcome, 'id'>>>;
+
+/** A compute thread for tests, ready at once: `reply` answers the pool; `post` is the test's. */
+export abstract class TestThread implements ComputeThread {
+  protected reply: (reply: ThreadReply) => void = () => {};
+
+  abstract post(message: ThreadRequest): void;
+  onReply(listener: (reply: ThreadReply) => void): void {
+    this.reply = listener;
+    queueMicrotask(() => listener({ type: 'ready' }));
+  }
+  onFailure(): void {}
+  setStop(): void {}
+  async terminate(): Promise<void> {}
+}
+
+/**
+ * A compute thread that records the slices it is dealt and answers as `script` says; by default with its start
+ * tour (the identity when it has none), unchanged, as a stopped slice whose descent is not done.
+ */
+export class ScriptedThread extends TestThread {
+  private readonly problems = new Map<string, ProblemData>();
+
+  constructor(
+    private readonly jobs: SliceJob[],
+    private readonly script: SliceScript = () => ({}),
+  ) {
+    super();
+  }
+
+  post(message: ThreadRequest): void {
+    if (message.type === 'problem') {
+      this.problems.set(message.hash, message.data);
+      return;
+    }
+    const { job } = message;
+    this.jobs.push(job);
+    const data = this.problems.get(job.problemHash)!;
+    const tour = job.tour ?? Int32Array.from({ length: data.n }, (_, i) => i);
+    const length = tourLength(createInstance(data), tour);
+    const stats = { movesTried: 1, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 1, startLength: length, descended: false };
+    void Promise.resolve(this.script(job, data)).then((answer) =>
+      setImmediate(() => this.reply({ type: 'done', id: job.id, tour, length, stats, stopped: true, ...answer })),
+    );
+  }
 }

@@ -4,9 +4,8 @@
  * and the slices dealt after name their revision, so that callees fetch them (kiln.problem.get, part 'candidates').
  */
 import { describe, expect, it } from 'vitest';
-import type { ComputeThread } from '../../shared/compute/pool.ts';
 import { SliceRunner } from '../../shared/compute/slice-runner.ts';
-import type { ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
+import type { ThreadRequest } from '../../shared/compute/thread-messages.ts';
 import { problemToWire, toBytes } from '../../shared/protocol/codecs.ts';
 import { Errors, Procedures, annealProcedure } from '../../shared/protocol/uris.ts';
 import { problemFromWire } from '../../shared/protocol/validate.ts';
@@ -17,7 +16,7 @@ import { buildNeighbourLists, buildQuadrantNeighbourLists } from '../../shared/t
 import { problemHash } from '../../shared/tsp/problem.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
 import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
-import { threadCallee } from '../helpers/thread-callee.ts';
+import { TestThread, threadCallee } from '../helpers/thread-callee.ts';
 import { expectValidFinishedRun, guardedKilnPerTest, randomProblem, until, type GuardedKiln } from '../security/fixture.ts';
 
 const startKiln = guardedKilnPerTest();
@@ -26,11 +25,12 @@ const startKiln = guardedKilnPerTest();
 type ThreadEvent = { type: 'problem'; hash: string; data: ProblemData } | { type: 'slice'; hash: string };
 
 /** A compute thread that records what it is sent and answers each slice at once with its start tour. */
-class RecordingThread implements ComputeThread {
-  private replyTo: (reply: ThreadReply) => void = () => {};
+class RecordingThread extends TestThread {
   private readonly problems = new Map<string, ProblemData>();
 
-  constructor(private readonly events: ThreadEvent[]) {}
+  constructor(private readonly events: ThreadEvent[]) {
+    super();
+  }
 
   post(message: ThreadRequest): void {
     if (message.type === 'problem') {
@@ -44,15 +44,8 @@ class RecordingThread implements ComputeThread {
     const tour = job.tour ?? Int32Array.from({ length: data.n }, (_, i) => i);
     const length = tourLength(createInstance(data), tour);
     const stats = { movesTried: 1, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 1, startLength: length, descended: false };
-    setImmediate(() => this.replyTo({ type: 'done', id: job.id, tour, length, stats, stopped: false }));
+    setImmediate(() => this.reply({ type: 'done', id: job.id, tour, length, stats, stopped: false }));
   }
-  onReply(listener: (reply: ThreadReply) => void): void {
-    this.replyTo = listener;
-    queueMicrotask(() => listener({ type: 'ready' }));
-  }
-  onFailure(): void {}
-  setStop(): void {}
-  async terminate(): Promise<void> {}
 }
 
 /** A real ComputeCallee over its own WebSocket with one recording thread; resolves once the orchestrator knows it. */

@@ -4,14 +4,13 @@
  * is spliced in; and segment slices name the problem's candidate lists, which their callees restrict to the stretch.
  */
 import { describe, it } from 'vitest';
-import type { ComputeThread } from '../../shared/compute/pool.ts';
 import { SliceRunner } from '../../shared/compute/slice-runner.ts';
-import type { ThreadReply, ThreadRequest } from '../../shared/compute/thread-messages.ts';
+import type { ThreadRequest } from '../../shared/compute/thread-messages.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import { createInstance } from '../../shared/tsp/instance.ts';
 import type { NeighbourLists, ProblemData } from '../../shared/tsp/types.ts';
-import { threadCallee } from '../helpers/thread-callee.ts';
+import { TestThread, threadCallee } from '../helpers/thread-callee.ts';
 import { expectValidFinishedRun, guardedKilnPerTest, randomProblem, until } from '../security/fixture.ts';
 
 const startKiln = guardedKilnPerTest();
@@ -22,15 +21,16 @@ interface SeenSlice {
 }
 
 /** A compute thread that runs slices on a real SliceRunner, records them, and answers `descended` as the test says. */
-class ScriptedThread implements ComputeThread {
-  private replyTo: (reply: ThreadReply) => void = () => {};
+class ScriptedThread extends TestThread {
   private readonly runner = new SliceRunner();
 
   constructor(
     private readonly seen: SeenSlice[],
     private readonly revisions: number[],
     private readonly answerDescended: () => boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   post(message: ThreadRequest): void {
     if (message.type === 'problem') {
@@ -42,15 +42,8 @@ class ScriptedThread implements ComputeThread {
     this.seen.push({ segment: job.segment !== undefined, descended: job.descended === true });
     const outcome = this.runner.run(job, () => false);
     const stats = { ...outcome.stats, descended: this.answerDescended() };
-    setImmediate(() => this.replyTo({ type: 'done', ...outcome, stats }));
+    setImmediate(() => this.reply({ type: 'done', ...outcome, stats }));
   }
-  onReply(listener: (reply: ThreadReply) => void): void {
-    this.replyTo = listener;
-    queueMicrotask(() => listener({ type: 'ready' }));
-  }
-  onFailure(): void {}
-  setStop(): void {}
-  async terminate(): Promise<void> {}
 }
 
 describe('segment rounds', () => {
