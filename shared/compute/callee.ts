@@ -7,8 +7,8 @@
  */
 import { Errors, Procedures, ProtocolError, Topics, annealProcedure } from '../protocol/uris.ts';
 import type { AnnealResult, RunState, WorkerLoad } from '../protocol/wire.ts';
-import { decodeInt32s, toBytes } from '../protocol/codecs.ts';
-import { parseAnnealRequest, parseTour, problemFromWire, problemWithCandidatesFromWire } from '../protocol/validate.ts';
+import { toBytes } from '../protocol/codecs.ts';
+import { parseAnnealRequest, parsePending, parseTour, problemFromWire, problemWithCandidatesFromWire } from '../protocol/validate.ts';
 import { candidatesRevisionOf, type ProblemData } from '../tsp/types.ts';
 import { callErrorOf, type ErrorFactory, type WampRegistration, type WampSession } from '../wamp.ts';
 import type { SlicePool } from './pool.ts';
@@ -120,7 +120,7 @@ export class ComputeCallee {
       const tour = request.tour === undefined ? null : parseTour(request.tour, problem.n, 'anneal.tour');
       if (request.segment && request.segment.length > problem.n)
         throw new ProtocolError(Errors.invalidArgument, `anneal.segment: ${request.segment.length} cities, the problem has ${problem.n}`);
-      const pending = request.pending === undefined ? undefined : decodeInt32s(request.pending, 'anneal.pending');
+      const pending = request.pending === undefined ? undefined : parsePending(request.pending, problem.n, 'anneal.pending');
       const { runId, tour: _wire, problemFrom: _from, candidates: _revision, pending: _pending, ...slice } = request;
       const outcome = await this.pool.run(runId, { ...slice, tour, ...(pending && { pending }) }, problem);
       this.slicesDone++;

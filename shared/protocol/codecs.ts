@@ -21,7 +21,8 @@ function copyAligned(bytes: Uint8Array, width: number, what: string): ArrayBuffe
 
 export function decodeInt32s(value: unknown, what: string): Int32Array {
   if (value instanceof Uint8Array) return new Int32Array(copyAligned(value, 4, what));
-  if (Array.isArray(value) && value.every((v) => Number.isInteger(v))) return Int32Array.from(value as number[]);
+  // 32-bit only: Int32Array.from would wrap 2 ** 32 + 5 to city 5.
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number' && (v | 0) === v)) return Int32Array.from(value as number[]);
   return invalid(`${what}: expected bytes or an array of integers`);
 }
 

@@ -268,6 +268,25 @@ export function parseTour(value: unknown, n: number, what: string): Int32Array {
   return tour;
 }
 
+/**
+ * Cities a stopped descent had still to search (kiln.anneal's `pending`, both ways): distinct cities of 0..n-1, so
+ * at most n, counted before anything is decoded. Both directions check the same, so that what the orchestrator
+ * takes from one callee is never refused by the next.
+ */
+export function parsePending(value: unknown, n: number, what: string): Int32Array {
+  const entries = value instanceof Uint8Array ? value.byteLength / 4 : Array.isArray(value) ? value.length : 0;
+  if (entries > n) invalid(`${what}: ${Math.ceil(entries)} cities, the problem has ${n}`);
+  const cities = decodeInt32s(value, what);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < cities.length; i++) {
+    const city = cities[i];
+    if (!(city >= 0 && city < n)) invalid(`${what}: ${city} at position ${i} is no city of 0..${n - 1}`);
+    if (seen[city]) invalid(`${what}: city ${city} twice (at position ${i})`);
+    seen[city] = 1;
+  }
+  return cities;
+}
+
 function isSeed(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_SEED;
 }
@@ -315,9 +334,7 @@ export function parseAnnealResult(
   const elapsed = isRecord(stats) ? stats.elapsedMs : undefined;
   let pending: Int32Array | null = null;
   if (value.pending !== undefined && options.permutationOf !== undefined) {
-    pending = decodeInt32s(value.pending, 'anneal result pending');
-    const n = options.permutationOf;
-    if (pending.length > n || pending.some((c) => !(c >= 0 && c < n))) invalid(`anneal result pending: expected at most ${n} cities of 0..${n - 1}`);
+    pending = parsePending(value.pending, options.permutationOf, 'anneal result pending');
   }
   return {
     pending,

@@ -23,7 +23,8 @@ export interface AnnealRequest {
   descended?: boolean;
   /**
    * Whole-tour slices: an earlier slice's first descent of this tour was stopped by its budget with these cities
-   * (Int32 bytes or numbers) still to search (its result's `pending`): resume that descent rather than start it over.
+   * (Int32 bytes or numbers; distinct cities of the problem, validate.ts parsePending) still to search (its result's
+   * `pending`): resume that descent rather than start it over.
    */
   pending?: Uint8Array | number[];
   /**
