@@ -12,8 +12,8 @@
  * plus a grace from that callee's record), after which the callee is presumed lost and the slice is
  * dealt again elsewhere (first answer wins, the other is canceled); every error, deadline miss,
  * malformed or invalid result counts against the callee that gave it (blame.ts), which is
- * quarantined for the run after a few in a row. The run fails only when it ends with no tour at all,
- * with a reason a person can act on.
+ * quarantined for the run after a few in a row (for silence alone, until a probation slice comes back).
+ * The run fails only when it ends with no tour at all, with a reason a person can act on.
  */
 import { Topics } from '../../shared/protocol/uris.ts';
 import {
@@ -91,7 +91,7 @@ export interface RunContext {
   onSliceEnded?: () => void;
   /** A callee was quarantined for this run (the orchestrator's policy may end its session). */
   onQuarantine?: (callee: Callee, reason: string) => void;
-  /** A quarantine caused by silence alone was lifted: the callee answered late, validly (blame.ts). */
+  /** A quarantine caused by silence alone was lifted or eased into probation (blame.ts): the callee may be dealt slices again. */
   onQuarantineLifted?: (callee: Callee) => void;
   /** One line per notable remote failure (rate-limited by the caller). */
   log?: (message: string) => void;
@@ -141,6 +141,8 @@ interface Attempt {
   readonly slice: Slice;
   readonly callee: Callee;
   readonly startedAt: number;
+  /** Dealt to a callee on probation (blame.ts): its outcome decides the quarantine. */
+  readonly probe: boolean;
   cancel: (() => void) | undefined;
   timer: VerdictTimer | undefined;
   stragglerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -229,8 +231,8 @@ export class Run {
         context.log?.(`run ${id}: ${describeCallee(callee)} quarantined for this run: ${reason}`);
         context.onQuarantine?.(callee, reason);
       },
-      (callee) => {
-        context.log?.(`run ${id}: ${describeCallee(callee)} answered late after all: its quarantine is lifted`);
+      (callee, why) => {
+        context.log?.(`run ${id}: ${describeCallee(callee)} ${why}`);
         context.onQuarantineLifted?.(callee);
       },
     );
@@ -460,12 +462,13 @@ export class Run {
 
   /** Deals the slice to a free callee that is not quarantined and holds no attempt of it; false when none is free. */
   private deal(slice: Slice): boolean {
-    const callee = this.context.acquire((candidate) => !holds(slice, candidate) && !this.blame.isQuarantined(candidate));
+    const callee = this.context.acquire((candidate) => !holds(slice, candidate) && this.blame.mayDeal(candidate));
     if (!callee) return false;
     const attempt: Attempt = {
       slice,
       callee,
       startedAt: this.now(),
+      probe: this.blame.dealt(callee),
       cancel: undefined,
       timer: undefined,
       stragglerTimer: undefined,
@@ -588,11 +591,12 @@ export class Run {
     for (const other of slice.attempts) {
       this.abandon(other);
       this.slicesDiscarded++;
-      // A callee that has never answered anything and lost the race is not merely slower: it stalls.
-      if (other.callee.record.neverAnswered && !this.context.hasPeers?.() && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS)
-        this.failure(other.callee, 'has answered no slice yet, and another callee answered this one first');
+      // A callee that has never answered anything and lost the race is not merely slower: it stalls. One on probation
+      // lost its chance to show it answers.
+      const lost = !this.context.hasPeers?.() && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS;
+      if (lost && other.probe) this.failure(other.callee, 'on probation, and another callee answered its slice first', 'silence');
+      else if (lost && other.callee.record.neverAnswered) this.failure(other.callee, 'has answered no slice yet, and another callee answered this one first');
     }
-    if (attempt.overdue) this.blame.answeredAfterSilence(attempt.callee);
     this.blame.succeeded(attempt.callee);
     this.slicesDone++;
     this.firstSliceBack ??= this.now();
@@ -710,6 +714,7 @@ export class Run {
   /** Bookkeeping for an attempt that is over: its timer, its slot, the run's count. */
   private end(attempt: Attempt): void {
     attempt.ended = true;
+    if (attempt.probe) this.blame.probeEnded(attempt.callee);
     this.stragglers.delete(attempt);
     attempt.timer?.clear();
     if (attempt.stragglerTimer) clearTimeout(attempt.stragglerTimer);
@@ -766,6 +771,7 @@ export class Run {
   private settle(): void {
     this.settled = true;
     this.crossover?.close();
+    this.blame.close();
     this.endedAt ??= this.now();
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = null;

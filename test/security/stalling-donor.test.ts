@@ -96,7 +96,7 @@ describe('a donor that stalls', () => {
     late.onInvocation = answer;
     for (const invocation of held.splice(0)) answer(invocation);
     await until(() => answered > 6, 'the donor to be dealt slices again');
-    expect(guarded.log.some((line) => line.includes(`callee ${late.sessionId} answered late after all: its quarantine is lifted`))).toBe(true);
+    expect(guarded.log.some((line) => line.includes(`callee ${late.sessionId} answered after all: its quarantine is lifted`))).toBe(true);
     const result: RunResult = await run.stop();
     expect(result.phase).toBe('stopped');
     expect(result.slicesDone).toBeGreaterThan(3);
