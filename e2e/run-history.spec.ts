@@ -24,8 +24,9 @@ test.afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function solveRandom(page: Page, seed: number, seconds: number): Promise<number> {
+async function solveRandom(page: Page, seed: number, seconds: number, methodName = 'Default (LK)'): Promise<number> {
   await page.getByTestId('random-count').fill('300');
+  await page.getByLabel('Method').selectOption({ label: methodName });
   await page.getByTestId('random-seed').fill(String(seed));
   await page.getByTestId('random-generate').click();
   await page.getByTestId('budget-seconds').fill(String(seconds));
@@ -42,7 +43,9 @@ test('runs are kept across a crash and restart of kiln serve, reopen, overlay, e
   await expect(page.getByTestId('runs-empty')).toBeVisible();
   const firstBest = await solveRandom(page, 5, 2);
   await expect(page.getByTestId('run-row')).toHaveCount(1);
-  const secondBest = await solveRandom(page, 6, 2);
+  const secondBest = await solveRandom(page, 6, 2, '2-opt/Or-opt');
+  // The box shows a short name; its tooltip says what the method is.
+  await expect(page.getByLabel('Method')).toHaveAttribute('title', 'Annealing over 2-opt/Or-opt local optima (LSMC)');
   await expect(page.getByTestId('run-row')).toHaveCount(2);
 
   // Killed without a chance to clean up, then started again on the same state directory.
@@ -81,12 +84,14 @@ test('runs are kept across a crash and restart of kiln serve, reopen, overlay, e
   const exporting = page.waitForEvent('download');
   await rows.nth(0).getByTestId('run-export').click();
   const exported = JSON.parse(readFileSync(await (await exporting).path(), 'utf8')) as {
+    method: string;
     bestLength: number;
     tour: number[];
     convergence: unknown[];
     problem: { n: number };
   };
   expect(exported.bestLength).toBe(secondBest);
+  expect(exported.method).toBe('lsmc');
   expect(exported.tour).toHaveLength(300);
   expect(exported.problem.n).toBe(300);
   expect(exported.convergence.length).toBeGreaterThan(0);
