@@ -96,7 +96,9 @@ export class Session implements Connection {
   }
 
   send(message: WampMessage): void {
-    if (this.state !== 'closed') this.transport.send(message);
+    // GOODBYE is the last word to a closing session: its own leaving (the meta events of its registrations
+    // going) must not reach it, which autobahn-js would take for a protocol violation, and throw.
+    if (this.state !== 'closed' && this.state !== 'closing') this.transport.send(message);
   }
 
   receive(raw: unknown): void {

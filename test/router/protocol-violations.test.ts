@@ -162,4 +162,17 @@ describe('closing handshakes', () => {
     const late = new MemoryPeer(router);
     expect((await late.next())[2]).toBe('wamp.close.system_shutdown');
   });
+
+  it("sends nothing after its GOODBYE, not even the meta events of the session's own registrations going", async () => {
+    // autobahn-js takes any message after GOODBYE for a protocol violation, and throws from its socket handler.
+    const peer = await MemoryPeer.join(router);
+    peer.post([32, 1, {}, 'wamp.registration.on_delete']);
+    expect((await peer.next())[0]).toBe(33);
+    peer.post([64, 2, {}, 'com.test.echo']);
+    expect((await peer.next())[0]).toBe(65);
+    router.close();
+    expect((await peer.next())[2]).toBe('wamp.close.system_shutdown');
+    await settle();
+    expect(peer.drain()).toEqual([]);
+  });
 });
