@@ -6,11 +6,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Topics } from '../../shared/protocol/uris.ts';
+import { Procedures, Topics } from '../../shared/protocol/uris.ts';
 import type { RunState } from '../../shared/protocol/wire.ts';
+import type { WampSession } from '../../shared/wamp.ts';
 import { startKiln, type RunningKiln } from '../../electron/app/kiln.ts';
 import type { RouterEvent } from '../../electron/router/router.ts';
-import type { WampClient } from '../../electron/wamp/client.ts';
+import { openWampClient, type WampClient } from '../../electron/wamp/client.ts';
 import { fixturePath } from '../helpers/tsplib-fixtures.ts';
 import { CLUSTER_REALM, startClusterRouter, type ClusterRouter } from '../helpers/cluster-router.ts';
 import { join, joinAsController, KilnProcess, until } from '../helpers/kiln-process.ts';
@@ -41,10 +42,16 @@ afterEach(async () => {
   router = kiln = null;
 });
 
-/** A controller session on the cluster router following every run's state. */
-async function watchRuns(url: string, ticket: string): Promise<RunState[]> {
+/** A controller session on the cluster router, closed after the test. */
+async function controller(url: string, ticket: string): Promise<WampSession> {
   const { session, client } = await join(url, { method: 'ticket', authid: 'control-1', ticket }, undefined, CLUSTER_REALM);
   clients.push(client);
+  return session;
+}
+
+/** A controller session on the cluster router following every run's state. */
+async function watchRuns(url: string, ticket: string): Promise<RunState[]> {
+  const session = await controller(url, ticket);
   const states: RunState[] = [];
   await session.subscribe(Topics.anyRunState, (args) => states.push(args![0] as RunState), { match: 'wildcard' });
   return states;
@@ -120,6 +127,52 @@ describe("Kiln components on an operator's router", () => {
     const inArgv = worker(router.url, 'w', 1, ['--authid', 'worker-ticket', '--secret', router.secrets.computeTicket]);
     expect(await inArgv.exited).toBe(2);
     expect(inArgv.output.join('\n')).toMatch(/kiln worker: unknown option '--secret'/);
+  });
+
+  it('tells a kiln solve whose router shuts down while its call waits there, and exits 1', async () => {
+    router = await startClusterRouter();
+    // A control center of the test's own, in two sessions. The router says GOODBYE to its sessions in the
+    // order they connected: to the solve's before the one holding its kiln.solve.result call, which the
+    // router then drops unanswered, as it drops any request that reaches it after its GOODBYE.
+    let asked: () => void = () => undefined;
+    const resultAsked = new Promise<void>((resolve) => (asked = resolve));
+    const first = await controller(router.url, router.secrets.controllerTicket);
+    await first.register(Procedures.solveStart, async () => {
+      const second = await controller(router!.url, router!.secrets.controllerTicket);
+      await second.register(Procedures.solveResult, () => {
+        asked();
+        return new Promise(() => undefined);
+      });
+      return { runId: 'r1' };
+    });
+    const solver = solve(router.url, 'berlin52.tsp', '60s');
+    await resultAsked;
+    router.router.close();
+    expect(await solver.exited).toBe(1);
+    expect(solver.output.join('\n')).toMatch(/kiln solve: run r1 lost its control center: the session with \S+ ended: wamp\.close\.system_shutdown/);
+  });
+
+  it('tells a kiln solve whose router shuts down while its own orchestrator starts, and exits 1', async () => {
+    const { router: wampRouter, url, secrets } = (router = await startClusterRouter());
+    // A session in the router's process (its messages come on a microtask): the router shuts down as it
+    // hears of the solve's first subscription, before it reads the solve's next request.
+    const local = await new Promise<WampSession>((onOpen) => {
+      clients.push(
+        openWampClient({
+          url,
+          router: wampRouter,
+          realm: CLUSTER_REALM,
+          credentials: { method: 'ticket', authid: 'control-1', ticket: secrets.controllerTicket },
+          onOpen,
+        }),
+      );
+    });
+    await local.subscribe('wamp.subscription.on_subscribe', (args) => {
+      if (args?.[0] !== local.id) wampRouter.close();
+    });
+    const solver = solve(url, 'berlin52.tsp', '60s');
+    expect(await solver.exited).toBe(1);
+    expect(solver.output).toEqual([`kiln solve: the session with ${url} ended: wamp.close.system_shutdown (the router is shutting down)`]);
   });
 
   it('tells a kiln solve whose control center shuts down mid-run, and exits non-zero', async () => {
