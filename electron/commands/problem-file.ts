@@ -10,10 +10,9 @@ import { parseProblemFile } from '../../shared/tsp/problem.ts';
 import { cleanErrorText, looksBinary } from '../../shared/tsp/text-check.ts';
 import { ProblemError, type ProblemData } from '../../shared/tsp/types.ts';
 import { UsageError } from './command.ts';
-import { parseCount } from './options.ts';
 
-/** FILE parsed, with its optimum; --optimum (the flag's value) wins over every other source. */
-export function readProblem(file: string, optimumFlag: string | undefined): ProblemData {
+/** FILE parsed, with its optimum; `optimum` (--optimum's, parsed) wins over every other source. */
+export function readProblem(file: string, optimum: number | undefined): ProblemData {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -32,7 +31,7 @@ export function readProblem(file: string, optimumFlag: string | undefined): Prob
     if (error instanceof ProblemError) throw new UsageError(cleanErrorText(error.message));
     throw error;
   }
-  if (optimumFlag !== undefined) problem.optimum = parseCount(optimumFlag, '--optimum', 1, Number.MAX_SAFE_INTEGER);
+  if (optimum !== undefined) problem.optimum = optimum;
   else problem.optimum ??= optimumBeside(file, problem.name) ?? knownOptimum(problem);
   return problem;
 }

@@ -93,15 +93,20 @@ async function run(args: string[]): Promise<number> {
 
   if (values.center !== undefined && (values.router === undefined || !CENTER_NAME.test(values.center)))
     throw new UsageError('--center takes a control center name (1-32 lower-case letters and digits) and needs --router');
-  const problem = readProblem(file, values.optimum);
+  if (values.scheme !== undefined && !SOLVE_SCHEMES.includes(values.scheme as SolveScheme))
+    throw new UsageError(`--scheme must be one of ${SOLVE_SCHEMES.join(', ')}`);
+  const seed = values.seed === undefined ? undefined : parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);
+  const optimum = values.optimum === undefined ? undefined : parseCount(values.optimum, '--optimum', 1, Number.MAX_SAFE_INTEGER);
+  const threads = parseCount(values.workers, '--workers', 1, 1024);
+  // Every option is checked before any file is read: a mistyped one is told as such, whatever the files.
+  const router = values.router === undefined ? null : { url: parseRouterUrl(values.router), join: joinSettingsFrom(values) };
+
+  const problem = readProblem(file, optimum);
   const request: SolveRequest = { problem: problemToWire(problem), budgetMs, params: {} };
   if (values.method) request.params!.method = values.method;
   if (moveType !== undefined) request.params!.moveType = moveType;
-  if (values.scheme !== undefined) {
-    if (!SOLVE_SCHEMES.includes(values.scheme as SolveScheme)) throw new UsageError(`--scheme must be one of ${SOLVE_SCHEMES.join(', ')}`);
-    request.params!.scheme = values.scheme as SolveScheme;
-  }
-  if (values.seed !== undefined) request.params!.seed = parseCount(values.seed, '--seed', 0, 2 ** 31 - 1);
+  if (values.scheme !== undefined) request.params!.scheme = values.scheme as SolveScheme;
+  if (seed !== undefined) request.params!.seed = seed;
   const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
   checkWritable(out, 'the tour', values.out === undefined ? ' (the default, beside the city file: --out PATH puts it elsewhere)' : '');
 
@@ -118,9 +123,9 @@ async function run(args: string[]): Promise<number> {
   let solved: Solved;
   try {
     solved =
-      values.router === undefined
-        ? await solveLocally(request, parseCount(values.workers, '--workers', 1, 1024), watch)
-        : { result: await solveOnRouter(request, parseRouterUrl(values.router), joinSettingsFrom(values), values.center, watch), close: async () => {} };
+      router === null
+        ? await solveLocally(request, threads, watch)
+        : { result: await solveOnRouter(request, router.url, router.join, values.center, watch), close: async () => {} };
   } catch (error) {
     if (!(error instanceof RunLostError)) throw error;
     progress?.stop();

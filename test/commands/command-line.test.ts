@@ -38,6 +38,21 @@ describe('kiln refuses bad input in one line that names the command', () => {
   });
 });
 
+describe('kiln solve checks every option before it reads a file', () => {
+  // A missing city file, so that each refusal shows it came first.
+  const missing = join(home, 'cities.tsp');
+  it.each([
+    [['--scheme', 'fastest'], 'kiln solve: --scheme must be one of auto, whole, segments, population'],
+    [['--seed', '-1'], "kiln solve: --seed must be an integer from 0 to 2147483647, got '-1'"],
+    [['--optimum', '0'], "kiln solve: --optimum must be an integer from 1 to 9007199254740991, got '0'"],
+    [['--workers', '0'], "kiln solve: --workers must be an integer from 1 to 1024, got '0'"],
+    [['--router', 'http://127.0.0.1:1/ws'], "kiln solve: --router must be a ws:// or wss:// URL, got 'http://127.0.0.1:1/ws'"],
+    [['--router', 'ws://127.0.0.1:1/ws', '--realm', 'a realm'], "kiln solve: --realm must be 1-255 letters, digits, '.', '_' or '-', got 'a realm'"],
+  ])('kiln solve FILE --budget 1s %j', async (args, line) => {
+    expect(await refusal(['solve', missing, '--budget', '1s', ...args])).toEqual([line]);
+  });
+});
+
 describe('kiln reads options and arguments strictly', () => {
   it.each([
     // A negative number is a value, refused by the option's own check, not an "ambiguous" one.
