@@ -117,6 +117,24 @@ export interface SliceDone {
   improved: boolean;
 }
 
+/** The golden ratio's fraction: its multiples mod 1 spread over [0, 1) whatever their number. */
+const GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * The pending cities for the k-th slice that resumes one stopped descent, from a start of their own (the first
+ * slice: the list as it is). A crowd deals many slices from one tour between two answers; with one order they all
+ * search the same cities first and answer nearly the same tour, of which one is kept. Each still gets every city:
+ * nothing is lost, and one that finishes the descent has searched them all.
+ */
+function rotated(pending: Int32Array, k: number): Int32Array {
+  const at = Math.floor(((k * GOLDEN) % 1) * pending.length);
+  if (at === 0) return pending;
+  const turned = new Int32Array(pending.length);
+  turned.set(pending.subarray(at));
+  turned.set(pending.subarray(0, at), pending.length - at);
+  return turned;
+}
+
 /** Whether one of the slice's attempts is on this callee (a slice is never dealt twice to one callee). */
 function holds(slice: Slice, callee: Callee): boolean {
   for (const attempt of slice.attempts) if (attempt.callee === callee) return true;
@@ -168,9 +186,9 @@ export class Run {
    * Whole tours whose first descent a slice's budget stopped, with the cities it had still to search and the lists'
    * revision: a slice from one resumes that descent (AnnealRequest.pending). Slices shorter than one pass over the
    * tour (slow callees, large problems: 16 threads on 2 cores on usa13509) otherwise start it over every time and
-   * never finish it, so no kick ever runs.
+   * never finish it, so no kick ever runs. `dealt` counts the slices sent to resume it (see rotated).
    */
-  private readonly pendingTours = new WeakMap<Int32Array, { revision: number; pending: Int32Array }>();
+  private readonly pendingTours = new WeakMap<Int32Array, { revision: number; pending: Int32Array; dealt: number }>();
   private inFlight = 0;
   private slicesDispatched = 0;
   private slicesDone = 0;
@@ -451,7 +469,7 @@ export class Run {
     if (best && this.descendedTours.get(best.tour) === candidates) request.descended = true;
     else if (best && !segment) {
       const resume = this.pendingTours.get(best.tour);
-      if (resume?.revision === candidates) request.pending = toBytes(resume.pending);
+      if (resume?.revision === candidates) request.pending = toBytes(rotated(resume.pending, resume.dealt++));
     }
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
@@ -653,7 +671,7 @@ export class Run {
     if (!tour) return;
     const known = this.pendingTours.get(tour);
     if (known?.revision === revision && known.pending.length <= pending.length) return;
-    this.pendingTours.set(tour, { revision, pending });
+    this.pendingTours.set(tour, { revision, pending, dealt: 0 });
   }
 
   /** The 'population' scheme: the lineage takes the slice's tour (null: nothing shorter); whether the best improved at once. */
