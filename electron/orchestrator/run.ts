@@ -609,11 +609,7 @@ export class Run {
     for (const other of slice.attempts) {
       this.abandon(other);
       this.slicesDiscarded++;
-      // A callee that has never answered anything and lost the race is not merely slower: it stalls. One on probation
-      // lost its chance to show it answers.
-      const lost = !this.context.hasPeers?.() && this.now() - other.startedAt > slice.sliceMs + STRAGGLER_MS;
-      if (lost && other.probe) this.failure(other.callee, 'on probation, and another callee answered its slice first', 'silence');
-      else if (lost && other.callee.record.neverAnswered) this.failure(other.callee, 'has answered no slice yet, and another callee answered this one first');
+      this.lostRace(other);
     }
     this.blame.succeeded(attempt.callee);
     this.slicesDone++;
@@ -628,6 +624,25 @@ export class Run {
       : checked.tour !== null && this.improve(slice, checked.tour, checked.descended);
     this.context.onSliceDone?.({ runId: this.id, session: attempt.callee.session, cpuMs: Math.min(checked.elapsedMs, slice.sliceMs), improved });
     this.ended();
+  }
+
+  /**
+   * Blame for an attempt that another callee's answer beat after it had been silent past its budget + STRAGGLER_MS
+   * (the slice was dealt again for that). Such a callee's own deadline, budget + at least 500 ms, often comes after the
+   * second answer, so without this a callee that stops answering is never blamed while another one has a slot free,
+   * and soaks up a slice after every loss. Losing counts as silence, not a fault: a callee that is merely slow
+   * (a loaded machine) is quarantined, eases into probation (blame.ts), and gets back in when its probe wins.
+   * One that has never answered anything is not merely slower: it stalls (a fault, as an invalid answer).
+   */
+  private lostRace(attempt: Attempt): void {
+    const { slice, callee } = attempt;
+    const outMs = this.now() - attempt.startedAt;
+    // With other orchestrators dealing to the same callees, a call may have waited behind theirs in the router's queue.
+    if (this.context.hasPeers?.() || outMs <= slice.sliceMs + STRAGGLER_MS) return;
+    if (attempt.probe) this.failure(callee, 'on probation, and another callee answered its slice first', 'silence');
+    else if (callee.record.neverAnswered) this.failure(callee, 'has answered no slice yet, and another callee answered this one first');
+    // Past its deadline, overdue() has blamed it already.
+    else if (!attempt.overdue) this.failure(callee, `silent ${outMs} ms into a ${slice.sliceMs} ms slice, and another callee answered it first`, 'silence');
   }
 
   private erred(attempt: Attempt, error: unknown): void {

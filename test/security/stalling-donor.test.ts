@@ -8,7 +8,8 @@ import type { RunResult } from '../../shared/protocol/wire.ts';
 import { decodeInt32s, toBytes } from '../../shared/protocol/codecs.ts';
 import { problemToWire } from '../../shared/protocol/codecs.ts';
 import type { Invocation } from './hostile-donor.ts';
-import { expectValidFinishedRun, honestSlices, randomProblem, solve, until, guardedKilnPerTest } from './fixture.ts';
+import { QUARANTINE_AFTER } from '../../electron/orchestrator/blame.ts';
+import { expectValidFinishedRun, honestSlices, randomProblem, solve, until, guardedKilnPerTest, type GuardedKiln } from './fixture.ts';
 
 const startGuarded = guardedKilnPerTest();
 
@@ -41,15 +42,9 @@ describe('a donor that stalls', () => {
     const staller = await guarded.donor();
     staller.onInvocation = () => {};
     await staller.registerAnneal(1);
-    const responder = await guarded.donor();
-    let answered = 0;
-    responder.onInvocation = (invocation) => {
-      answered++;
-      responder.yield(invocation.request, echo(invocation, problem.n));
-    };
-    await responder.registerAnneal(1);
-    await until(() => kiln.orchestrator.workers.size === 2, 'both donors to register');
     const problem = randomProblem(3000);
+    const answered = await echoingDonor(guarded, problem.n);
+    await until(() => kiln.orchestrator.workers.size === 2, 'both donors to register');
 
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 6000, params: { sliceMs: 100, seed: 1, scheme: 'segments' } });
     const result: RunResult = await run.finished();
@@ -57,7 +52,7 @@ describe('a donor that stalls', () => {
     expectValidFinishedRun(result, problem);
     // Each stretch the staller held went to the responder, whose answer won; the losing call was canceled,
     // and after three such losses the staller got no more of the run's stretches.
-    const diagnostics = JSON.stringify({ ...result, tour: null, answered, log: guarded.log.filter((line) => line.includes('callee')) });
+    const diagnostics = JSON.stringify({ ...result, tour: null, answered: answered(), log: guarded.log.filter((line) => line.includes('callee')) });
     expect(
       guarded.log.filter((line) =>
         line.includes(`callee ${staller.sessionId} failed a slice: has answered no slice yet, and another callee answered this one first`),
@@ -69,7 +64,7 @@ describe('a donor that stalls', () => {
       diagnostics,
     ).toBe(true);
     expect(staller.interrupts().length).toBeGreaterThan(0);
-    expect(answered).toBeGreaterThan(3);
+    expect(answered()).toBeGreaterThan(3);
   });
 
   it('that was only late, not lost, is let back in: a quarantine that silence alone caused is lifted by its late, valid answers', async () => {
@@ -102,6 +97,71 @@ describe('a donor that stalls', () => {
     expect(result.slicesDone).toBeGreaterThan(3);
   });
 
+  it('that answered a slice and then went quiet is quarantined after a few lost races, and the run deals the honest callee', async () => {
+    // Its stalled slices go to the honest callee 250 ms past their budget, whose answer wins long before the staller's
+    // own deadline (budget + at least 500 ms once it has answered): only the lost races show that it stalls.
+    const guarded = await startGuarded({ threads: 0 });
+    const { kiln, log } = guarded;
+    const problem = randomProblem(60);
+    const staller = await guarded.donor();
+    const dealt: Invocation[] = [];
+    const held: Invocation[] = [];
+    let answered = 0;
+    const answer = (invocation: Invocation): void => {
+      answered++;
+      staller.yield(invocation.request, echo(invocation, problem.n));
+    };
+    // Its first slice it answers, so its deadlines follow its record; then it holds what it is dealt.
+    staller.onInvocation = (invocation) => {
+      dealt.push(invocation);
+      if (dealt.length === 1) answer(invocation);
+      else held.push(invocation);
+    };
+    await staller.registerAnneal(1);
+    const honestAnswers = await echoingDonor(guarded, problem.n);
+    await until(() => kiln.orchestrator.workers.size === 2, 'both donors to register');
+
+    const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 60_000, params: { sliceMs: 100, seed: 1 } });
+    const stallerLines = () => log.filter((line) => line.includes(`callee ${staller.sessionId}`));
+    const quarantines = () => stallerLines().filter((line) => line.includes('quarantined for this run')).length;
+    // Each race the staller loses discards its attempt (as does, rarely, one in which the staller was second to a late honest answer).
+    const discarded = () => run.result().slicesDiscarded;
+    const diagnostics = () => JSON.stringify({ discarded: discarded(), dealt: dealt.length, honestAnswers: honestAnswers(), log: stallerLines() });
+    // Quarantined, or it lost more races than a quarantine allows (before: never blamed while the honest callee won).
+    await until(() => quarantines() > 0 || discarded() > QUARANTINE_AFTER + 2, 'the staller quarantined, or dealt slice after slice');
+    expect(quarantines(), diagnostics()).toBe(1);
+    expect(stallerLines().filter((line) => line.includes('failed a slice: silent')).length, diagnostics()).toBe(QUARANTINE_AFTER);
+
+    // Quarantined, it is dealt nothing while the honest callee takes the run's slices, until its probation.
+    const honestAtQuarantine = honestAnswers();
+    const discardedAtQuarantine = discarded();
+    await until(() => stallerLines().some((line) => line.includes('on probation')), 'the staller on probation');
+    expect(discarded(), diagnostics()).toBe(discardedAtQuarantine);
+    expect(honestAnswers()).toBeGreaterThan(honestAtQuarantine);
+    // Its one probe loses the race too: quarantined again, for longer.
+    await until(() => quarantines() === 2, 'the staller quarantined again after its probe');
+    expect(
+      stallerLines().some((line) => line.includes('failed on probation')),
+      diagnostics(),
+    ).toBe(true);
+    // Every stalled call that reached it was canceled (the others, queued behind them in the router, never reached it).
+    await until(() => dealt.slice(1).every(({ request }) => staller.interrupts().includes(request)), 'the stalled calls to be canceled');
+
+    // A callee that was only slow (a loaded machine) gets back in: it answers what it held (too late: the run gave up on
+    // those calls) and what comes after at once, and its next probe's answer lifts the quarantine.
+    staller.onInvocation = (invocation) => {
+      dealt.push(invocation);
+      answer(invocation);
+    };
+    for (const invocation of held.splice(0)) answer(invocation);
+    const answeredBack = answered;
+    await until(() => stallerLines().some((line) => line.includes('answered after all: its quarantine is lifted')), 'the quarantine lifted');
+    await until(() => answered > answeredBack + 2, 'the staller dealt slices again');
+    const result: RunResult = await run.stop();
+    expect(result.phase).toBe('stopped');
+    expect(result.slicesDispatched).toBe(result.slicesDone + result.slicesFailed + result.slicesDiscarded + result.slicesInFlight);
+  });
+
   it('is dropped by the router within a few seconds when it stops answering pings, and its slices go elsewhere', async () => {
     const guarded = await startGuarded();
     const { kiln, controller } = guarded;
@@ -126,4 +186,16 @@ function echo(invocation: Invocation, n: number): Record<string, unknown> {
   let cities = tour ? decodeInt32s(tour, 'tour') : Int32Array.from({ length: n }, (_, i) => i);
   if (segment) cities = Int32Array.from({ length: segment.length }, (_, i) => cities[(segment.start + i) % n]);
   return { runId, tour: toBytes(cities), length: 0, stats: { movesTried: 0 }, workerId: 'responder', stopped: false };
+}
+
+/** A donor of one slot beside the test's others that answers every slice at once with echo(); how many it answered. */
+async function echoingDonor(guarded: GuardedKiln, n: number): Promise<() => number> {
+  const donor = await guarded.donor();
+  let answered = 0;
+  donor.onInvocation = (invocation) => {
+    answered++;
+    donor.yield(invocation.request, echo(invocation, n));
+  };
+  await donor.registerAnneal(1);
+  return () => answered;
 }
