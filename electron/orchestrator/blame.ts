@@ -15,10 +15,12 @@ import type { Callee } from './workers.ts';
 /** Failures in a row after which a callee gets no more slices of the run. */
 export const QUARANTINE_AFTER = 3;
 /**
- * Busy answers in a row (no success between) that count as one failure. The router passes a callee's own
+ * Busy answers in a row (no success between) that count as one failure, of silence. The router passes a callee's own
  * error through unchanged, so a callee could answer busy to every slice and never be blamed. An honest
  * callee shared by several orchestrators is busy now and then, and each busy answer backs it off for
- * BUSY_BACKOFF_MS, so 8 in a row is ~0.8 s refused with no slice done between: hardly a fair share.
+ * BUSY_BACKOFF_MS, so 8 in a row is ~0.8 s refused with no slice done between: hardly a fair share. But a full
+ * callee claims nothing false, and does no more harm than a silent one: it eases into probation like one, rather
+ * than being shut out for the run (an honest callee on probation, full with another orchestrator's slices).
  */
 export const BUSY_AS_FAILURE_AFTER = 8;
 /**
@@ -32,7 +34,10 @@ const MAX_REASON = 200;
 /** Callees named in a failed run's reason. */
 const NAMED_IN_SUMMARY = 3;
 
-/** What a failure was: a fault (an error, a malformed or invalid result), or silence past the slice's deadline. */
+/**
+ * What a failure was: a fault (an error, a malformed or invalid result), or silence (no answer by the slice's deadline,
+ * or none before another callee's to the same slice, or busy over and over): no work done, but nothing false claimed.
+ */
 export type FailureKind = 'fault' | 'silence';
 
 /** Dealt slices; dealt none; dealt one at a time, to see whether it answers (after a quarantine for silence). */
@@ -100,12 +105,12 @@ export class Blame {
       this.quarantine(account, `${account.streak} failures in a row, the last: ${account.lastReason}`);
   }
 
-  /** The callee answered busy: every BUSY_AS_FAILURE_AFTER-th in a row (no success between) is a failure. */
+  /** The callee answered busy: every BUSY_AS_FAILURE_AFTER-th in a row (no success between) is a failure, of silence. */
   busy(callee: Callee, reason: string): void {
     const account = this.account(callee);
     if (++account.busyStreak < BUSY_AS_FAILURE_AFTER) return;
     account.busyStreak = 0;
-    this.failed(callee, `${BUSY_AS_FAILURE_AFTER} busy answers in a row, the last: ${reason}`);
+    this.failed(callee, `${BUSY_AS_FAILURE_AFTER} busy answers in a row, the last: ${reason}`, 'silence');
   }
 
   /**

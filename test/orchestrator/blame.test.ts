@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Blame, PROBATION_AFTER_MS, QUARANTINE_AFTER, type Schedule } from '../../electron/orchestrator/blame.ts';
+import { BUSY_AS_FAILURE_AFTER, Blame, PROBATION_AFTER_MS, QUARANTINE_AFTER, type Schedule } from '../../electron/orchestrator/blame.ts';
 import type { Callee } from '../../electron/orchestrator/workers.ts';
 
 const callee = { session: 7, procedure: 'kiln.anneal.7' } as unknown as Callee;
@@ -108,6 +108,31 @@ describe('a quarantine for silence', () => {
     expect(blame.isQuarantined(callee)).toBe(true);
     expect(due).toEqual([]);
     expect(events).toEqual(['quarantined', 'probation', 'quarantined']);
+  });
+
+  it('that busy answers caused eases into probation too, and busy over and over on probation only brings it back: a full callee claims nothing false', () => {
+    const { blame, events, due } = blameWith();
+    const busyStreak = () => {
+      for (let i = 0; i < BUSY_AS_FAILURE_AFTER; i++) blame.busy(callee, 'crossbar.error.max_concurrency_reached');
+    };
+    for (let i = 0; i < QUARANTINE_AFTER; i++) busyStreak();
+    expect(events).toEqual(['quarantined']);
+    expect(due.map(({ ms }) => ms)).toEqual([PROBATION_AFTER_MS]);
+    due.splice(0)[0].fire();
+    // On probation, each probe answered busy ends with no verdict (the run backs the callee off and deals it the next).
+    for (let i = 0; i < BUSY_AS_FAILURE_AFTER; i++) {
+      blame.dealt(callee);
+      blame.probeEnded(callee);
+      blame.busy(callee, 'crossbar.error.max_concurrency_reached');
+    }
+    expect(events).toEqual(['quarantined', 'probation', 'quarantined']);
+    expect(due.map(({ ms }) => ms)).toEqual([2 * PROBATION_AFTER_MS]);
+    due.splice(0)[0].fire();
+    blame.dealt(callee);
+    blame.probeEnded(callee);
+    blame.succeeded(callee);
+    expect(blame.isQuarantined(callee)).toBe(false);
+    expect(events).toEqual(['quarantined', 'probation', 'quarantined', 'probation', 'lifted']);
   });
 
   it('lifted before its probation no longer waits for it, and a closed run waits for none', () => {
