@@ -17,7 +17,7 @@ import { isMethod, METHODS } from '../../shared/tsp/kernel.ts';
 import { MOVE_TYPES } from '../../shared/tsp/lk.ts';
 import { formatTour } from '../../shared/tsp/tour.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
-import { callErrorOf, type WampSession } from '../../shared/wamp.ts';
+import { callErrorOf, SessionEndedError, type WampSession } from '../../shared/wamp.ts';
 import { startKiln } from '../app/kiln.ts';
 import { UsageError, type Command } from './command.ts';
 import { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -281,53 +281,35 @@ async function solveOnRouter(
 ): Promise<RunResult> {
   const uris: CenterUris = centerUris(center);
   let close: () => Promise<void> = async () => undefined;
-  // autobahn never settles a call or subscription still in flight when its session ends (a router that
-  // shuts down drops the requests that reach it after its GOODBYE): with nothing else left to wait on,
-  // Node would end the command with exit code 13 and no word. Every step waits for the session's end too.
-  let sessionEnded: (why: string) => void = () => undefined;
-  const ended = new Promise<never>((_resolve, reject) => (sessionEnded = (why) => reject(new RunLostError(why))));
-  ended.catch(() => undefined);
   try {
+    // Every step below settles by the session's end at the latest (openWampClient's guardSession): with
+    // nothing left to wait on, Node would otherwise end the command with exit code 13 and no word.
     const session = await new Promise<WampSession>((resolve, reject) => {
-      let opened = false;
       const client = openWampClient({
         url,
         realm,
         credentials,
-        onOpen: (session) => {
-          opened = true;
-          resolve(session);
-        },
-        onClose: (reason, message) => {
-          const why = `${reason}${message ? ` (${message})` : ''}`;
-          if (opened) sessionEnded(`the session with ${url} ended: ${why}`);
-          else reject(new UsageError(`cannot join ${url}: ${why}`));
-        },
+        onOpen: resolve,
+        // After the open, the session's end is told to what was pending.
+        onClose: (reason, message) => reject(new UsageError(`cannot join ${url}: ${reason}${message ? ` (${message})` : ''}`)),
       });
       close = client.close;
     });
-    /**
-     * `step`, or a RunLostError once the session has ended without answering it; a step refused because
-     * the session had just closed under it (autobahn's "session not open") waits for that end, to tell it.
-     */
-    const untilEnded = <T>(step: () => Promise<T>): Promise<T> =>
-      session.isOpen ? Promise.race([step().catch((error: unknown) => (session.isOpen ? Promise.reject(error) : ended)), ended]) : ended;
     let started: { runId: string };
     try {
       // That orchestrator's budget runs from its start: give it what is left of ours (at least what kiln.solve.start takes).
       const remote = { ...request, budgetMs: Math.max(MIN_BUDGET_MS, request.budgetMs - Math.round(performance.now())) };
-      started = await untilEnded(() => session.call<{ runId: string }>(uris.solveStart, [], remote as unknown as Record<string, unknown>));
+      started = await session.call<{ runId: string }>(uris.solveStart, [], remote as unknown as Record<string, unknown>);
     } catch (error) {
-      if (error instanceof RunLostError) throw error;
+      if (error instanceof SessionEndedError) throw new RunLostError(error.message);
       if (callErrorOf(error).uri !== 'wamp.error.no_such_procedure') throw new UsageError(`solve refused: ${callErrorOf(error).message}`);
       if (center !== undefined) throw new UsageError(`no control center '${center}' on ${url} (realm ${realm}): is its kiln serve --router running?`);
-      return await solveOnPrivateOrchestrator(session, request, watch, untilEnded, ended);
+      return await solveOnPrivateOrchestrator(session, request, watch);
     }
-    // async: on a session that has closed, autobahn's call throws at once, not through its promise.
-    stopWith(watch, async () => session.call(uris.solveStop, [started.runId]));
+    stopWith(watch, () => session.call(uris.solveStop, [started.runId]));
     try {
-      await untilEnded(() => followRemoteRun(session, started.runId, watch));
-      return await untilEnded(() => session.call<RunResult>(uris.solveResult, [started.runId]));
+      await followRemoteRun(session, started.runId, watch);
+      return await session.call<RunResult>(uris.solveResult, [started.runId]);
     } catch (error) {
       // The control center went away mid-run: its session left (the router cancelled our call), or the router ended ours.
       const { uri, message } = callErrorOf(error);
@@ -340,26 +322,22 @@ async function solveOnRouter(
 
 /**
  * No control center on that router: host a private orchestrator here for this run (see Orchestrator).
- * Once started, the run ends on its own clock even if the session ends (`ended` rejects then), with the
- * best tour it has.
+ * Once started, the run ends on its own clock even if the session ends, with the best tour it has.
  */
-async function solveOnPrivateOrchestrator(
-  session: WampSession,
-  request: SolveRequest,
-  watch: Watch,
-  untilEnded: <T>(step: () => Promise<T>) => Promise<T>,
-  ended: Promise<never>,
-): Promise<RunResult> {
+async function solveOnPrivateOrchestrator(session: WampSession, request: SolveRequest, watch: Watch): Promise<RunResult> {
   const orchestrator = new Orchestrator(session, makeWampError, { private: true });
   try {
-    await untilEnded(() => orchestrator.start());
+    try {
+      await orchestrator.start();
+    } catch (error) {
+      throw error instanceof SessionEndedError ? new RunLostError(error.message) : error;
+    }
     watch.workers = orchestrator.workers;
     const run = (watch.run = orchestrator.startRun(request, calledAt()));
     stopWith(watch, () => run.stop());
     return await watch.run.finished();
   } finally {
-    // Closing waits on the router's answers, which a session that ended never gets.
-    await Promise.race([orchestrator.close(), ended.catch(() => undefined)]);
+    await orchestrator.close();
   }
 }
 

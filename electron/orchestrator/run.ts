@@ -31,7 +31,7 @@ import type { Segment } from '../../shared/compute/segment.ts';
 import { quickTour } from '../../shared/tsp/construct.ts';
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { Instance, ProblemData } from '../../shared/tsp/types.ts';
-import { callErrorOf, resultPayload, type WampSession } from '../../shared/wamp.ts';
+import { callErrorOf, resultPayload, SessionEndedError, type WampSession } from '../../shared/wamp.ts';
 import { Blame, describeCallee, oneLine, type FailureKind } from './blame.ts';
 import { crowdSliceMs, defaultSliceMs, runScheme, spreadSliceMs, temperatureBand } from './slice-plan.ts';
 import { SegmentRounds } from './segments.ts';
@@ -480,6 +480,8 @@ export class Run {
 
   /** Deals the slice to a free callee that is not quarantined and holds no attempt of it; false when none is free. */
   private deal(slice: Slice): boolean {
+    // Without a session no call goes out, and each would fail at once, dealt again, for ever.
+    if (!this.context.session.isOpen) return false;
     const callee = this.context.acquire((candidate) => !holds(slice, candidate) && this.blame.mayDeal(candidate));
     if (!callee) return false;
     const attempt: Attempt = {
@@ -652,7 +654,9 @@ export class Run {
     const { uri, message } = callErrorOf(error);
     const reason = `${uri}: ${message}`;
     const { callee } = attempt;
-    if (uri === BUSY) {
+    if (error instanceof SessionEndedError) {
+      // This orchestrator's own session ended under the call: no fault of the callee's.
+    } else if (uri === BUSY) {
       this.context.backOff(callee);
       // The router passes a callee's own error through: busy over and over is a fault after all (blame.ts).
       if (this.isRunning) this.blame.busy(callee, reason);

@@ -6,7 +6,7 @@ import autobahn from 'autobahn';
 import { createHmac, pbkdf2Sync, sign, type KeyObject } from 'node:crypto';
 import { cryptosignAnswer } from '../../shared/cryptosign.ts';
 import { craAnswer, quoted, type CraPrimitives } from '../../shared/wampcra.ts';
-import { callErrorOf, type ErrorFactory, type WampSession } from '../../shared/wamp.ts';
+import { callErrorOf, guardSession, SessionEndedError, type ErrorFactory, type SessionGuard, type WampSession } from '../../shared/wamp.ts';
 import type { Router } from '../router/router.ts';
 import { pinnedAgent, type FingerprintMismatchError } from '../tls/pinned-agent.ts';
 import { LOCAL_TRANSPORT } from './local-transport.ts';
@@ -40,8 +40,12 @@ export interface ClientOptions {
    * (`wamp.close.system_shutdown`, `wamp.close.close_realm`), which autobahn takes as final.
    */
   reconnectAfterShutdown?: boolean;
-  /** Called with every (re)opened session. */
-  onOpen: (session: WampSession) => void | Promise<void>;
+  /**
+   * Called with every (re)opened session, whose calls, registrations and subscriptions still pending
+   * when it ends then reject with a SessionEndedError naming the close reason (guardSession); `ended`
+   * resolves with that error.
+   */
+  onOpen: (session: WampSession, ended: Promise<SessionEndedError>) => void | Promise<void>;
   /**
    * Called when a session closes: `reason` is the router's URI when it ended the session (GOODBYE or
    * ABORT: `wamp.close.killed`, `wamp.error.authentication_failed`, ...), else autobahn's `closed`,
@@ -139,15 +143,19 @@ export function openWampClient(options: ClientOptions): WampClient {
 
   let closing = false;
   let reopenTimer: NodeJS.Timeout | undefined;
+  /** The open session's guard: its end is told to what still waits on it. */
+  let guard: SessionGuard | null = null;
   connection.onopen = (session) => {
     // autobahn's close() does not cancel a pending retry: a session that opens after close() leaves at once.
     if (closing) {
       connection.close();
       return;
     }
-    Promise.resolve(options.onOpen(session as unknown as WampSession)).catch((error: unknown) => {
-      // A start cut short by close() (a worker closed while its threads loaded) is no failure to report.
-      if (closing) return;
+    const opened = (guard = guardSession(session as unknown as WampSession, options.url));
+    Promise.resolve(options.onOpen(opened.session, opened.ended)).catch((error: unknown) => {
+      // A start cut short by close() (a worker closed while its threads loaded), or by the session's end
+      // (reported by onclose, and retried if it may be), is no failure of the start's own.
+      if (closing || error instanceof SessionEndedError) return;
       // A refused REGISTER or SUBSCRIBE rejects with the router's {error, args}, not an Error.
       const { uri, message } = callErrorOf(error);
       options.onClose?.('kiln.error.start_failed', uri === 'wamp.error.runtime_error' ? message : `${message} (${uri})`, false);
@@ -171,6 +179,8 @@ export function openWampClient(options: ClientOptions): WampClient {
     // A proxy's 502 or 503 while the router is down: retried, but said instead of autobahn's bare 'unreachable'.
     const message = closeMessage || (refusedWith === null ? undefined : describeUpgradeAnswer(refusedWith));
     const comeBack = !closing && options.reconnect === true && options.reconnectAfterShutdown === true && ROUTER_GOING_AWAY.has(uri ?? '');
+    guard?.end(uri || reason, message);
+    guard = null;
     options.onClose?.(uri || reason, message || undefined, (!closing && Boolean(retrying)) || comeBack);
     if (comeBack) {
       reopenTimer = setTimeout(() => {

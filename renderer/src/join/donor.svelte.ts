@@ -3,7 +3,7 @@
  * `invite:<id>`), offering the page's Web Workers as a kiln.anneal callee through the isomorphic
  * ComputeCallee. It leaves cleanly when the page goes away or stays hidden, and rejoins when shown.
  */
-import autobahn, { type CloseDetails, type Connection, type Session } from 'autobahn-browser';
+import autobahn, { type CloseDetails, type Connection } from 'autobahn-browser';
 import { ComputeCallee } from '../../../shared/compute/callee.ts';
 import { SlicePool } from '../../../shared/compute/pool.ts';
 import type { SliceJob, SliceOutcome } from '../../../shared/compute/thread-messages.ts';
@@ -12,6 +12,7 @@ import type { MyCredit } from '../../../shared/protocol/wire.ts';
 import type { ProblemData } from '../../../shared/tsp/types.ts';
 import type { WampSession } from '../../../shared/wamp.ts';
 import { signCraChallenge } from '../lib/wamp/cra.ts';
+import { onSessions } from '../lib/wamp/connection.ts';
 import { makeWampError } from './autobahn-extras.ts';
 import { contribution } from './contribution.svelte.ts';
 import type { Invite } from './invite.ts';
@@ -68,7 +69,7 @@ export class Donor {
   credit = $state.raw<MyCredit | null>(null);
   /** Why the last display name was refused. */
   nameError = $state<string | null>(null);
-  #session: Session | null = null;
+  #session: WampSession | null = null;
   #creditTimer: ReturnType<typeof setInterval> | null = null;
   #connection: Connection | null = null;
   #callee: ComputeCallee | null = null;
@@ -103,8 +104,12 @@ export class Donor {
       retry_delay_growth: 1.5,
       retry_delay_jitter: 0.1,
     });
-    connection.onopen = (session) => void this.#opened(connection, session);
-    connection.onclose = (reason, details) => this.#closed(connection, reason, details);
+    onSessions(
+      connection,
+      this.options.url,
+      (session) => void this.#opened(connection, session),
+      (reason, details) => this.#closed(connection, reason, details),
+    );
     this.#connection = connection;
     this.phase = 'connecting';
     this.problem = null;
@@ -140,11 +145,11 @@ export class Donor {
     if (!hidden && this.phase === 'paused') this.join();
   }
 
-  async #opened(connection: Connection, session: Session): Promise<void> {
+  async #opened(connection: Connection, session: WampSession): Promise<void> {
     if (connection !== this.#connection) return;
     this.#pool ??= new WatchedPool(this.options.threads, spawnWebThread);
     const pool = this.#pool;
-    const callee = new ComputeCallee(session as unknown as WampSession, pool, makeWampError, {
+    const callee = new ComputeCallee(session, pool, makeWampError, {
       workerId: this.options.workerId,
       host: this.options.host,
       kind: 'browser',

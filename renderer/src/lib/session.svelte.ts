@@ -31,7 +31,8 @@ import { lanMachines } from './lan.svelte.ts';
 import { problem } from './problem.svelte.ts';
 import { machines } from './machines.svelte.ts';
 import { clusterEndpoint, linkRefusal, resolveEndpoint, type ClusterSignIn, type RouterEndpoint } from './wamp/endpoint.ts';
-import { createConnection } from './wamp/connection.ts';
+import { createConnection, onSessions } from './wamp/connection.ts';
+import type { WampSession } from '../../../shared/wamp.ts';
 import { RunFeed } from './feed/run-feed.ts';
 import { CallError, callResult, toCallError } from './wamp/call.ts';
 
@@ -57,7 +58,7 @@ class RouterSession {
   /** This page's control center's procedures and topics. */
   #uris: CenterUris = centerUris();
   #connection: Connection | null = null;
-  #session: Session | null = null;
+  #session: WampSession | null = null;
   /**
    * Where progress is received and decoded: by the run feed worker (false, the default), or by this
    * session on the page's main thread (true: `?feed=main`, the baseline of `npm run bench:ui`; no
@@ -114,7 +115,7 @@ class RouterSession {
   }
 
   /** Progress on this session: only where the run feed worker does not follow it. */
-  async #subscribeProgress(session: Session | null): Promise<void> {
+  async #subscribeProgress(session: WampSession | null): Promise<void> {
     if (!session || !this.#feedOnPage) return;
     await session.subscribe(Topics.anyRunProgress, (args, kwargs) => currentRun.onProgress(payloadOf(args, kwargs)), { match: 'wildcard' });
   }
@@ -144,32 +145,36 @@ class RouterSession {
     const { url } = this.endpoint;
     if (this.#feedOnPage === false) this.#startFeed();
     const connection = createConnection(this.endpoint);
-    connection.onopen = (session) => this.#opened(session);
-    connection.onclose = (reason, details) => {
-      this.#session = null;
-      this.serializer = null;
-      machines.clear();
-      history.clear();
-      lanMachines.clear();
-      void problem.useBestKnownLengths(null);
-      if (details.will_retry) {
-        this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
-        this.retryInSeconds = details.retry_delay === null ? null : Math.round(details.retry_delay * 10) / 10;
-        this.problem = reason === 'unreachable' ? `cannot reach the router at ${url}` : 'lost the connection to the router';
-      } else {
-        // Refused (e.g. wamp.error.not_authorized) or closed: retrying by itself would not help.
-        this.phase = 'closed';
-        this.retryInSeconds = null;
-        const refusal = linkRefusal(this.endpoint, details.reason);
-        this.problem = refusal
-          ? `${refusal} (${details.reason})`
-          : details.reason
-            ? `${details.reason}${details.message ? `: ${details.message}` : ''}`
-            : `connection closed (${reason})`;
-        this.#connection = null;
-      }
-      return false;
-    };
+    onSessions(
+      connection,
+      url,
+      (session, raw) => void this.#opened(session, raw),
+      (reason, details) => {
+        this.#session = null;
+        this.serializer = null;
+        machines.clear();
+        history.clear();
+        lanMachines.clear();
+        void problem.useBestKnownLengths(null);
+        if (details.will_retry) {
+          this.phase = reason === 'unreachable' && this.phase === 'connecting' ? 'connecting' : 'reconnecting';
+          this.retryInSeconds = details.retry_delay === null ? null : Math.round(details.retry_delay * 10) / 10;
+          this.problem = reason === 'unreachable' ? `cannot reach the router at ${url}` : 'lost the connection to the router';
+        } else {
+          // Refused (e.g. wamp.error.not_authorized) or closed: retrying by itself would not help.
+          this.phase = 'closed';
+          this.retryInSeconds = null;
+          const refusal = linkRefusal(this.endpoint, details.reason);
+          this.problem = refusal
+            ? `${refusal} (${details.reason})`
+            : details.reason
+              ? `${details.reason}${details.message ? `: ${details.message}` : ''}`
+              : `connection closed (${reason})`;
+          this.#connection = null;
+        }
+        return false;
+      },
+    );
     this.#connection = connection;
     this.phase = 'connecting';
     connection.open();
@@ -182,12 +187,12 @@ class RouterSession {
     this.connect();
   }
 
-  async #opened(session: Session): Promise<void> {
+  async #opened(session: WampSession, raw: Session): Promise<void> {
     this.#session = session;
     this.phase = 'open';
     this.problem = null;
     this.retryInSeconds = null;
-    this.serializer = this.#negotiatedSerializer(session);
+    this.serializer = this.#negotiatedSerializer(raw);
     try {
       await Promise.all([
         session.subscribe(this.#uris.machinesSummaryTopic, (args, kwargs) => machines.onSummary(payloadOf(args, kwargs))),

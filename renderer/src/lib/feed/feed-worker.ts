@@ -5,9 +5,9 @@
  * once the page has shown the last (see handover.ts). It also places the page's calls with a big payload
  * (kiln.solve.start with its city set: calls.ts), so encoding and sending them never block the page.
  */
-import type { Session } from 'autobahn-browser';
 import { Topics } from '../../../../shared/protocol/uris.ts';
-import { createConnection } from '../wamp/connection.ts';
+import { createConnection, onSessions } from '../wamp/connection.ts';
+import type { WampSession } from '../../../../shared/wamp.ts';
 import { placeCall } from './calls.ts';
 import type { FromFeedWorker, ToFeedWorker } from './messages.ts';
 import { ProgressHandover } from './handover.ts';
@@ -28,28 +28,32 @@ function onProgress(payload: unknown): void {
 }
 
 /** The worker's session while it is open. */
-let session: Session | null = null;
+let session: WampSession | null = null;
 
 scope.onmessage = ({ data }) => {
   switch (data.type) {
     case 'connect': {
       const connection = createConnection(data.endpoint);
-      connection.onopen = (opened) => {
-        session = opened;
-        opened
-          .subscribe(Topics.anyRunProgress, (args, kwargs) => onProgress(args && args.length > 0 ? args[0] : kwargs), { match: 'wildcard' })
-          .then(
-            () => scope.postMessage({ type: 'subscribed' }),
-            (error: unknown) =>
-              scope.postMessage({ type: 'refused', reason: `cannot follow progress: ${String((error as { error?: string }).error ?? error)}` }),
-          );
-      };
-      connection.onclose = (reason, details) => {
-        session = null;
-        // autobahn retries what may pass (a lost or unreachable router); a refusal is final.
-        if (!details.will_retry) scope.postMessage({ type: 'refused', reason: details.reason ?? reason });
-        return false;
-      };
+      onSessions(
+        connection,
+        data.endpoint.url,
+        (opened) => {
+          session = opened;
+          opened
+            .subscribe(Topics.anyRunProgress, (args, kwargs) => onProgress(args && args.length > 0 ? args[0] : kwargs), { match: 'wildcard' })
+            .then(
+              () => scope.postMessage({ type: 'subscribed' }),
+              (error: unknown) =>
+                scope.postMessage({ type: 'refused', reason: `cannot follow progress: ${String((error as { error?: string }).error ?? error)}` }),
+            );
+        },
+        (reason, details) => {
+          session = null;
+          // autobahn retries what may pass (a lost or unreachable router); a refusal is final.
+          if (!details.will_retry) scope.postMessage({ type: 'refused', reason: details.reason ?? reason });
+          return false;
+        },
+      );
       connection.open();
       return;
     }

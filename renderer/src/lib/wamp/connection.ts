@@ -1,5 +1,6 @@
-import autobahn, { type Connection } from 'autobahn-browser';
+import autobahn, { type CloseDetails, type Connection, type Session } from 'autobahn-browser';
 import { REALM } from '../../../../shared/protocol/uris.ts';
+import { guardSession, type SessionGuard, type WampSession } from '../../../../shared/wamp.ts';
 import { signChallenge } from './cryptosign.ts';
 import { signCraChallenge } from './cra.ts';
 import type { RouterEndpoint } from './endpoint.ts';
@@ -35,4 +36,27 @@ export function createConnection(endpoint: RouterEndpoint): Connection {
     retry_delay_growth: 1.5,
     retry_delay_jitter: 0.1,
   });
+}
+
+/**
+ * Sets the connection's handlers so that each session reaches `onopen` as a guardSession view (its raw
+ * autobahn session beside it): whatever is pending on it when it ends (a Start's call, a donor's
+ * problem fetch) rejects then with the close reason, where autobahn would leave it pending for ever.
+ */
+export function onSessions(
+  connection: Connection,
+  url: string,
+  onopen: (session: WampSession, raw: Session) => void,
+  onclose: (reason: string, details: CloseDetails) => boolean,
+): void {
+  let guard: SessionGuard | null = null;
+  connection.onopen = (session) => {
+    guard = guardSession(session as unknown as WampSession, url);
+    onopen(guard.session, session);
+  };
+  connection.onclose = (reason, details) => {
+    guard?.end(details.reason || reason, details.message ?? undefined);
+    guard = null;
+    return onclose(reason, details);
+  };
 }
