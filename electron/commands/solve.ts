@@ -36,7 +36,9 @@ Solves the city set in FILE (TSPLIB .tsp or CSV) within the time budget, prints 
 ({"name","n","state","length","optimum","gapPercent","budgetMs","elapsedMs","slices","firstSliceMs","tour"}) and
 writes the tour in TSPLIB .tour format. The budget counts from the command's start, start-up
 included, and a tour comes back whatever the budget (at least the orchestrator's own first tour).
-On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the run failed. Ctrl-C (or
+On a terminal, a progress line is shown on stderr meanwhile. Exits 1 when the run failed, or when
+its router ended the session mid-run: a run of this process's own then ends at once, its best tour
+so far still written and printed (state "failed"), and stderr says why. Ctrl-C (or
 SIGTERM) ends the run early: its best tour so far is still written and printed (state "stopped"), and
 the exit code is 130 (143); a second Ctrl-C quits at once.
 
@@ -284,13 +286,13 @@ async function solveOnRouter(
   try {
     // Every step below settles by the session's end at the latest (openWampClient's guardSession): with
     // nothing left to wait on, Node would otherwise end the command with exit code 13 and no word.
-    const session = await new Promise<WampSession>((resolve, reject) => {
+    const { session, ended } = await new Promise<{ session: WampSession; ended: Promise<SessionEndedError> }>((resolve, reject) => {
       const client = openWampClient({
         url,
         realm,
         credentials,
-        onOpen: resolve,
-        // After the open, the session's end is told to what was pending.
+        onOpen: (session, ended) => resolve({ session, ended }),
+        // After the open, the session's end is told through `ended` and what was pending.
         onClose: (reason, message) => reject(new UsageError(`cannot join ${url}: ${reason}${message ? ` (${message})` : ''}`)),
       });
       close = client.close;
@@ -304,7 +306,7 @@ async function solveOnRouter(
       if (error instanceof SessionEndedError) throw new RunLostError(error.message);
       if (callErrorOf(error).uri !== 'wamp.error.no_such_procedure') throw new UsageError(`solve refused: ${callErrorOf(error).message}`);
       if (center !== undefined) throw new UsageError(`no control center '${center}' on ${url} (realm ${realm}): is its kiln serve --router running?`);
-      return await solveOnPrivateOrchestrator(session, request, watch);
+      return await solveOnPrivateOrchestrator(session, request, watch, ended);
     }
     stopWith(watch, () => session.call(uris.solveStop, [started.runId]));
     try {
@@ -322,9 +324,10 @@ async function solveOnRouter(
 
 /**
  * No control center on that router: host a private orchestrator here for this run (see Orchestrator).
- * Once started, the run ends on its own clock even if the session ends, with the best tour it has.
+ * A session that ends before the run does leaves it no callee to deal to nor hear from: the run ends
+ * then, failed with the reason, and answers with the best tour it has.
  */
-async function solveOnPrivateOrchestrator(session: WampSession, request: SolveRequest, watch: Watch): Promise<RunResult> {
+async function solveOnPrivateOrchestrator(session: WampSession, request: SolveRequest, watch: Watch, ended: Promise<SessionEndedError>): Promise<RunResult> {
   const orchestrator = new Orchestrator(session, makeWampError, { private: true });
   try {
     try {
@@ -335,6 +338,7 @@ async function solveOnPrivateOrchestrator(session: WampSession, request: SolveRe
     watch.workers = orchestrator.workers;
     const run = (watch.run = orchestrator.startRun(request, calledAt()));
     stopWith(watch, () => run.stop());
+    void ended.then((error) => run.abort(`lost its router: ${error.message}`));
     return await watch.run.finished();
   } finally {
     await orchestrator.close();

@@ -49,6 +49,21 @@ async function controller(url: string, ticket: string): Promise<WampSession> {
   return session;
 }
 
+/** A controller session in the cluster router's process: its messages come on a microtask, before the router reads the next one from a socket. */
+function inRouterSession({ url, router: wampRouter, secrets }: ClusterRouter): Promise<WampSession> {
+  return new Promise<WampSession>((onOpen) => {
+    clients.push(
+      openWampClient({
+        url,
+        router: wampRouter,
+        realm: CLUSTER_REALM,
+        credentials: { method: 'ticket', authid: 'control-1', ticket: secrets.controllerTicket },
+        onOpen,
+      }),
+    );
+  });
+}
+
 /** A controller session on the cluster router following every run's state. */
 async function watchRuns(url: string, ticket: string): Promise<RunState[]> {
   const session = await controller(url, ticket);
@@ -153,26 +168,34 @@ describe("Kiln components on an operator's router", () => {
   });
 
   it('tells a kiln solve whose router shuts down while its own orchestrator starts, and exits 1', async () => {
-    const { router: wampRouter, url, secrets } = (router = await startClusterRouter());
-    // A session in the router's process (its messages come on a microtask): the router shuts down as it
-    // hears of the solve's first subscription, before it reads the solve's next request.
-    const local = await new Promise<WampSession>((onOpen) => {
-      clients.push(
-        openWampClient({
-          url,
-          router: wampRouter,
-          realm: CLUSTER_REALM,
-          credentials: { method: 'ticket', authid: 'control-1', ticket: secrets.controllerTicket },
-          onOpen,
-        }),
-      );
-    });
+    const { router: wampRouter, url } = (router = await startClusterRouter());
+    // The router shuts down as it hears of the solve's first subscription, before it reads the solve's next request.
+    const local = await inRouterSession(router);
     await local.subscribe('wamp.subscription.on_subscribe', (args) => {
       if (args?.[0] !== local.id) wampRouter.close();
     });
     const solver = solve(url, 'berlin52.tsp', '60s');
     expect(await solver.exited).toBe(1);
     expect(solver.output).toEqual([`kiln solve: the session with ${url} ended: wamp.close.system_shutdown (the router is shutting down)`]);
+  });
+
+  it("ends a kiln solve's private run when its router shuts down mid-run: the best tour, the reason, exit 1", async () => {
+    const { router: wampRouter, url } = (router = await startClusterRouter());
+    const local = await inRouterSession(router);
+    await local.subscribe(
+      Topics.anyRunState,
+      (args) => {
+        if ((args?.[0] as RunState).phase === 'running') wampRouter.close();
+      },
+      { match: 'wildcard' },
+    );
+    // Far beyond the test's own timeout: a run that waited for its budget would fail the test.
+    const solver = solve(url, 'berlin52.tsp', '10m');
+    expect(await solver.exited).toBe(1);
+    expect(summaryOf(solver)).toMatchObject({ name: 'berlin52', state: 'failed', slices: 0 });
+    expect(solver.output.filter((line) => !line.startsWith('{'))).toEqual([
+      `kiln solve: the run failed: lost its router: the session with ${url} ended: wamp.close.system_shutdown (the router is shutting down)`,
+    ]);
   });
 
   it('tells a kiln solve whose control center shuts down mid-run, and exits non-zero', async () => {
