@@ -135,6 +135,13 @@ function rotated(pending: Int32Array, k: number): Int32Array {
   return turned;
 }
 
+/** The cities of `b` that are also in `a` (cities of 0..n-1), in `b`'s order. */
+function intersection(a: Int32Array, b: Int32Array, n: number): Int32Array {
+  const inA = new Uint8Array(n);
+  for (const city of a) inA[city] = 1;
+  return b.filter((city) => inA[city] === 1);
+}
+
 /** Whether one of the slice's attempts is on this callee (a slice is never dealt twice to one callee). */
 function holds(slice: Slice, callee: Callee): boolean {
   for (const attempt of slice.attempts) if (attempt.callee === callee) return true;
@@ -685,12 +692,21 @@ export class Run {
     if (slice.lineage) this.population?.lost(slice.lineage);
   }
 
-  /** Where a stopped first descent of `tour` left off; of several answers from one start, the one with least left. */
+  /**
+   * Where a stopped first descent of `tour` left off. An answer's own tour is a new array, so a tour with a list
+   * already is another answer's start that sent no tour back: it found nothing shorter, having searched that very
+   * tour in vain. A city that any of them searched is done, so the cities left are those in every list (two slices
+   * out at once from one tour search different cities first, see rotated); none left: the tour is a local optimum.
+   */
   private notePending(tour: Int32Array | undefined, pending: Int32Array, revision: number): void {
     if (!tour) return;
     const known = this.pendingTours.get(tour);
-    if (known?.revision === revision && known.pending.length <= pending.length) return;
-    this.pendingTours.set(tour, { revision, pending, dealt: 0 });
+    const left = known?.revision === revision ? intersection(known.pending, pending, this.problem.n) : pending;
+    if (left.length > 0) this.pendingTours.set(tour, { revision, pending: left, dealt: 0 });
+    else {
+      this.pendingTours.delete(tour);
+      this.descendedTours.set(tour, revision);
+    }
   }
 
   /** The 'population' scheme: the lineage takes the slice's tour (null: nothing shorter); whether the best improved at once. */
