@@ -78,6 +78,8 @@ test('the leaderboard ranks the donor that gave more first; each donor sees its 
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toHaveAttribute('data-worker-id', fast.workerId);
     await expect(rows.nth(1)).toHaveAttribute('data-worker-id', slow.workerId);
+    // A name or id too long for the column ends in an ellipsis, not cut mid-letter.
+    for (const line of await rows.nth(0).locator('.who > *').all()) await expect(line).toHaveCSS('text-overflow', 'ellipsis');
     // The run's own board (the run the page follows, the last): the same order.
     await page.getByTestId('leaderboard-run').click();
     await expect(rows).toHaveCount(2);
