@@ -626,7 +626,9 @@ export class Run {
     this.movesTried += checked.movesTried;
     const workerId = this.context.workerIdOf(attempt.callee.session);
     this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
-    if (checked.tour && checked.descended && !slice.segment) this.descendedTours.set(checked.tour, slice.request.candidates ?? 0);
+    // No tour back and descended: its first descent ran to the end on its start and found nothing shorter.
+    const descendedTour = checked.tour ?? slice.start;
+    if (descendedTour && checked.descended && !slice.segment) this.descendedTours.set(descendedTour, slice.request.candidates ?? 0);
     if (checked.pending && !slice.segment) this.notePending(checked.tour ?? slice.start, checked.pending, slice.request.candidates ?? 0);
     const improved = slice.lineage
       ? this.returnToLineage(slice.lineage, checked.tour)

@@ -30,7 +30,9 @@ export async function threadCallee(guarded: GuardedKiln, workerId: string, cores
 }
 
 /** What a scripted thread answers for a slice (or, later, once a promise the test holds resolves): fields over the default one. */
-export type SliceScript = (job: SliceJob, data: ProblemData) => Partial<Omit<SliceOutcome, 'id'>> | Promise<Partial<Omit<SliceOutcome, 'id'>>>;
+/** What a scripted thread answers instead of its defaults; `stats` is merged into the default figures. */
+export type SliceAnswer = Partial<Omit<SliceOutcome, 'id' | 'stats'>> & { stats?: Partial<SliceOutcome['stats']> };
+export type SliceScript = (job: SliceJob, data: ProblemData) => SliceAnswer | Promise<SliceAnswer>;
 
 /** A compute thread for tests, ready at once: `reply` answers the pool; `post` is the test's. */
 export abstract class TestThread implements ComputeThread {
@@ -72,7 +74,7 @@ export class ScriptedThread extends TestThread {
     const length = tourLength(createInstance(data), tour);
     const stats = { movesTried: 1, movesAccepted: 0, improvements: 0, polishMoves: 0, elapsedMs: 1, startLength: length, descended: false };
     void Promise.resolve(this.script(job, data)).then((answer) =>
-      setImmediate(() => this.reply({ type: 'done', id: job.id, tour, length, stats, stopped: true, ...answer })),
+      setImmediate(() => this.reply({ type: 'done', id: job.id, tour, length, stopped: true, ...answer, stats: { ...stats, ...answer.stats } })),
     );
   }
 }

@@ -110,9 +110,12 @@ describe('slices from a descended tour', () => {
       before.every((slice) => slice.candidates === undefined && slice.descended === true),
       JSON.stringify(sent),
     ).toBe(true);
+    // The first slice with the new lists descends afresh. The donor answers it with no tour and `descended` (its
+    // descent with the new lists ran to the end and found nothing shorter), so those after it may skip theirs.
     const after = sent.filter((slice) => slice.candidates === 1);
+    expect(after[0].descended, JSON.stringify(sent)).toBeUndefined();
     expect(
-      after.every((slice) => slice.descended === undefined),
+      after.slice(1).every((slice) => slice.descended === true),
       JSON.stringify(sent),
     ).toBe(true);
   });

@@ -2,7 +2,8 @@
  * Slices that resume a stopped first descent (AnnealRequest.pending) from the same tour at the same time start
  * from different cities of it: the same list in the same order would have them search the same cities and answer
  * the same tour, of which one is kept. When several find nothing shorter, the cities left are those none of them
- * searched. Real Kiln, a real ComputeCallee whose two threads the test scripts.
+ * searched; when one ran its descent to the end, the tour is a local optimum. Real Kiln, a real ComputeCallee whose
+ * two threads the test scripts.
  */
 import { describe, expect, it } from 'vitest';
 import type { SliceJob } from '../../shared/compute/thread-messages.ts';
@@ -11,7 +12,7 @@ import { createInstance } from '../../shared/tsp/instance.ts';
 import { annealSlice } from '../../shared/tsp/kernel.ts';
 import { buildNeighbourLists } from '../../shared/tsp/neighbours.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
-import { ScriptedThread, threadCallee, type SliceScript } from '../helpers/thread-callee.ts';
+import { ScriptedThread, threadCallee, type SliceAnswer, type SliceScript } from '../helpers/thread-callee.ts';
 import { guardedKilnPerTest, randomProblem, until } from '../security/fixture.ts';
 
 const startKiln = guardedKilnPerTest();
@@ -62,14 +63,15 @@ describe('slices resuming one stopped descent', () => {
 
   /**
    * The first wave answers a tour whose descent stopped with cities 1..10 left; the two slices then out from it each
-   * answer nothing shorter with its own list `first` and `second`. Returns the slice dealt from the tour after both.
+   * answer nothing shorter, as `first` and `second` say (a list left, or a descent run to the end). Returns the slice
+   * dealt from the tour after both.
    */
-  async function afterTwoAnswers(first: Int32Array, second: Int32Array): Promise<SliceJob> {
+  async function afterTwoAnswers(first: SliceAnswer, second: SliceAnswer): Promise<SliceJob> {
     const guarded = await startKiln({ threads: 0 });
     const { kiln } = guarded;
     const problem = randomProblem(200, 5);
     const { tour, length } = shortTour(problem);
-    const answers: ((answer: { pending?: Int32Array }) => void)[] = [];
+    const answers: ((answer: SliceAnswer) => void)[] = [];
     let done = false;
     const jobs: SliceJob[] = [];
     // Slices from the answered tour wait for the test's word; with no tour given, the callee answers nothing shorter.
@@ -87,9 +89,9 @@ describe('slices resuming one stopped descent', () => {
     });
     const resumed = () => jobs.filter((job) => job.tour !== null);
     await until(() => answers.length === 2, 'two slices from the answered tour');
-    answers[0]({ pending: first });
+    answers[0](first);
     await until(() => answers.length === 3, 'the slice dealt after the first answer');
-    answers[1]({ pending: second });
+    answers[1](second);
     await until(() => answers.length === 4, 'the slice dealt after the second answer');
     const next = resumed()[3];
     done = true;
@@ -99,13 +101,19 @@ describe('slices resuming one stopped descent', () => {
   }
 
   it('answered from one tour with nothing shorter, leave the cities that neither searched', async () => {
-    const next = await afterTwoAnswers(cities(1, 10, [1, 2]), cities(1, 10, [3, 4]));
+    const next = await afterTwoAnswers({ pending: cities(1, 10, [1, 2]) }, { pending: cities(1, 10, [3, 4]) });
     expect(next.descended).toBeUndefined();
     expect(sorted(next.pending)).toEqual([5, 6, 7, 8, 9, 10]);
   });
 
   it('answered from one tour with nothing shorter and no city left between them, leave it descended', async () => {
-    const next = await afterTwoAnswers(cities(1, 5), cities(6, 10));
+    const next = await afterTwoAnswers({ pending: cities(1, 5) }, { pending: cities(6, 10) });
+    expect(next.pending).toBeUndefined();
+    expect(next.descended).toBe(true);
+  });
+
+  it('answered from one tour with nothing shorter after a descent that ran to the end, leave it descended', async () => {
+    const next = await afterTwoAnswers({ pending: cities(1, 10, [1, 2]) }, { stats: { descended: true } });
     expect(next.pending).toBeUndefined();
     expect(next.descended).toBe(true);
   });
