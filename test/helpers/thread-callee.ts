@@ -29,8 +29,10 @@ export async function threadCallee(guarded: GuardedKiln, workerId: string, cores
   return session;
 }
 
-/** What a scripted thread answers for a slice (or, later, once a promise the test holds resolves): fields over the default one. */
-/** What a scripted thread answers instead of its defaults; `stats` is merged into the default figures. */
+/**
+ * What a scripted thread answers for a slice (or, later, once a promise the test holds resolves): fields over the
+ * default one, whose `stats` it merges into the default figures.
+ */
 export type SliceAnswer = Partial<Omit<SliceOutcome, 'id' | 'stats'>> & { stats?: Partial<SliceOutcome['stats']> };
 export type SliceScript = (job: SliceJob, data: ProblemData) => SliceAnswer | Promise<SliceAnswer>;
 
