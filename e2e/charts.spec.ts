@@ -94,9 +94,10 @@ for (const thread of ['worker', 'main'] as const) {
     await page.mouse.click(canvas.x + entry.x + entry.width / 2, canvas.y + entry.y + entry.height / 2);
     await expect(chart).toHaveAttribute('data-hidden', '');
 
-    // A narrower window stacks the panels and widens the charts: the chart lays itself out again at the
-    // canvas's new size (the legend, centred, moves right), and the pointer still finds its points.
-    await page.setViewportSize({ width: 1000, height: 900 });
+    // A window narrow enough for one column (below 900 px) stacks the panels and widens the charts: the chart
+    // lays itself out again at the canvas's new size (the legend, centred, moves right), and the pointer still
+    // finds its points.
+    await page.setViewportSize({ width: 860, height: 900 });
     await expect.poll(async () => (await legendBox(chart, 'best length')).x).toBeGreaterThan(entry.x + 100);
     // Stacked, the charts are below the map: on screen first, for the pointer to reach them.
     await chart.scrollIntoViewIfNeeded();
