@@ -2,7 +2,8 @@
  * The pages at the sizes their users have, against the real `kiln serve`: the control center on a 1024 and a
  * 1280 px laptop and a 390 px phone, the join page (opened from an invite link on a phone) at 360x740 and
  * 390x844. Nothing makes the whole page scroll sideways, the controls a user needs are on screen, no
- * column of the Machines table is cut off, and the join page's controls are big enough to tap.
+ * column of the Machines table is cut off, the 1024 px laptop shows Start, the progress and the map on its
+ * first screen, and the join page's controls are big enough to tap.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fixturePath } from '../test/helpers/tsplib-fixtures.ts';
@@ -70,6 +71,31 @@ for (const viewport of [
     await context.close();
   });
 }
+
+test('at 1024x768 the first screen shows Start, the progress and the map together', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(kiln.uiUrl);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-phase', 'open');
+  await page.getByTestId('file-input').setInputFiles(fixturePath('berlin52.tsp'));
+  await expect(page.getByTestId('problem-summary')).toContainText('berlin52');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('running');
+
+  // Nothing scrolled: what the user sees as the run starts, without looking for it.
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  await expect(page.getByTestId('start')).toBeInViewport({ ratio: 1 });
+  await expect(page.getByRole('region', { name: 'Progress' })).toBeInViewport({ ratio: 1 });
+  const map = page.getByTestId('map-canvas');
+  const top = (await map.boundingBox())!.y;
+  expect(top).toBeGreaterThanOrEqual(0);
+  expect(top).toBeLessThan(768);
+  await expect(map).toBeInViewport({ ratio: 0.5 });
+
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('run-phase')).toHaveText('stopped');
+  await context.close();
+});
 
 test('the join page on phones (360x740, 390x844)', async ({ browser }) => {
   const controlCenter = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
