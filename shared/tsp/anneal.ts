@@ -22,6 +22,8 @@ export function anneal(chain: Chain, length: number): number {
   let improvements = 0;
   let t = temperature.start;
   let pollAtSwaps = 0;
+  // A move takes microseconds: nothing to finish before the clock may end the slice (see Budget).
+  budget.searched();
   while (moves < maxMoves) {
     if (moves % POLL_EVERY === 0 || tour.swaps >= pollAtSwaps) {
       if (budget.poll()) break;

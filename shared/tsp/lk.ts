@@ -127,6 +127,7 @@ export class LinKernighan extends ActiveDescent {
         active.push(t1);
         break;
       }
+      budget?.searched();
     }
     this.budget = null;
     return total;

@@ -45,6 +45,7 @@ export class LocalSearch extends ActiveDescent {
         this.applyMove();
         this.push(a);
       }
+      budget?.searched();
     }
     return total;
   }

@@ -277,6 +277,26 @@ describe('a descended start (an earlier slice answer)', () => {
     expect(resumed!.kicks).toBeGreaterThanOrEqual(0);
   });
 
+  it('searches a city before its clock may end it, however late it starts; a stop request ends it at once', () => {
+    // 16 threads on 2 cores on usa13509: a slice's wall-clock budget can pass in set-up, waiting for a CPU and a
+    // first LK city run before the JIT compiled it. Stopped at its first poll, it answered every city pending.
+    const { inst, nb, tour } = setup(300, 17);
+    for (const moveType of [2, 3, 4, 5] as const) {
+      let reads = 0;
+      // The budget starts at 0; every later read is long past its 10 ms.
+      const late = () => (reads++ === 0 ? 0 : 1000);
+      const input: SliceInput = { tour, temperature: { start: 0, end: 0 }, budget: { ms: 10 }, seed: 1, method: 'lk', moveType };
+      const out = annealSlice(inst, nb, input, { now: late });
+      expect(out.stats.elapsedMs).toBe(1000);
+      // From a random tour the first city's search finds a move (and leaves the city to search again).
+      expect(out.length).toBeLessThan(out.stats.startLength);
+      let asked = 0;
+      annealSlice(inst, nb, input, { shouldStop: () => (asked++, true) });
+      // Asked once: the first poll ended the slice.
+      expect(asked).toBe(1);
+    }
+  });
+
   it('refuses pending cities out of range', () => {
     const { inst, nb, tour } = setup(50, 3);
     expect(() =>
