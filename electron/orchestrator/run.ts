@@ -739,6 +739,8 @@ export class Run {
       // came back all descended, unmarked when a stretch that was not is spliced in.
       if (this.segments.roundDescended) this.descendedTours.set(this.best.tour, slice.request.candidates ?? 0);
       else if (improved && !descended) this.descendedTours.delete(this.best.tour);
+      // Cities a stopped descent had searched may have new moves once a stretch changed: a whole slice starts over.
+      if (improved) this.pendingTours.delete(this.best.tour);
     } else {
       const length = tourLength(this.instance, tour);
       if (!this.best || length < this.best.length) {
