@@ -9,12 +9,16 @@ import type { SliceJob, SliceOutcome, ThreadReply, ThreadRequest } from '../../s
 import { createInstance, tourLength } from '../../shared/tsp/instance.ts';
 import type { ProblemData } from '../../shared/tsp/types.ts';
 import type { WampSession } from '../../shared/wamp.ts';
-import type { GuardedKiln } from '../security/fixture.ts';
+import { until, type GuardedKiln } from '../security/fixture.ts';
 import { join } from './kiln-process.ts';
 
-/** Joins `guarded`'s Kiln as worker `workerId` with `cores` threads made by `makeThread`; its close also ends the callee. */
+/**
+ * Joins `guarded`'s Kiln as worker `workerId` with `cores` threads made by `makeThread`, once its orchestrator has
+ * counted the callee's slots (runs started after deal to it); its close also ends the callee.
+ */
 export async function threadCallee(guarded: GuardedKiln, workerId: string, cores: number, makeThread: () => ComputeThread): Promise<WampSession> {
   const { kiln } = guarded;
+  const slotsBefore = kiln.orchestrator.workers.totalConcurrency;
   const pool = new SlicePool(cores, makeThread);
   const { session, client } = await join(kiln.routerUrl, { method: 'ticket', ...kiln.credentials.compute });
   const callee = new ComputeCallee(session, pool, makeWampError, { workerId, host: 'test', kind: 'node', cores, version: 'test' });
@@ -26,6 +30,7 @@ export async function threadCallee(guarded: GuardedKiln, workerId: string, cores
     await pool.close();
     await close();
   };
+  await until(() => kiln.orchestrator.workers.totalConcurrency >= slotsBefore + cores, `callee ${workerId}'s slots`);
   return session;
 }
 

@@ -47,7 +47,6 @@ describe('slices resuming one stopped descent', () => {
     // The first wave (no tour) answers a stopped descent with cities left; the slices from its tour are held, so both are out at once.
     const script = (job: SliceJob) => (job.tour === null ? { tour: Int32Array.from(tour), length, pending } : held.then(() => ({})));
     await threadCallee(guarded, 'scripted', 2, () => new ScriptedThread(jobs, script));
-    await until(() => kiln.orchestrator.workers.totalConcurrency === 2, 'the scripted callee');
     const run = kiln.orchestrator.startRun({
       problem: problemToWire(problem),
       budgetMs: 60_000,
@@ -80,7 +79,6 @@ describe('slices resuming one stopped descent', () => {
       return done ? {} : new Promise((resolve) => answers.push(resolve));
     };
     await threadCallee(guarded, 'scripted', 2, () => new ScriptedThread(jobs, script));
-    await until(() => kiln.orchestrator.workers.totalConcurrency === 2, 'the scripted callee');
     // Long slices: the held ones are never overdue, so never dealt again.
     const run = kiln.orchestrator.startRun({
       problem: problemToWire(problem),

@@ -21,7 +21,6 @@ describe('a quarantine for silence', () => {
     const hold = () => (held ? new Promise<object>((resolve) => held!.push(() => resolve({}))) : {});
     const threads = 4;
     const session = await threadCallee(guarded, 'late', threads, () => new ScriptedThread(jobs, hold));
-    await until(() => kiln.orchestrator.workers.totalConcurrency === threads, 'the scripted callee');
     const problem = randomProblem(60);
 
     // A first run that the callee answers, as a control center's earlier run: its deadlines now follow its record.

@@ -40,7 +40,6 @@ describe('a tour a stretch was spliced into', () => {
       return { ...outcome, stats: { ...outcome.stats, descended: false } };
     };
     await threadCallee(guarded, 'scripted', 2, () => new ScriptedThread(jobs, script));
-    await until(() => kiln.orchestrator.workers.totalConcurrency === 2, 'the scripted callee');
     const run = kiln.orchestrator.startRun({
       problem: problemToWire(problem),
       budgetMs: 120_000,

@@ -58,7 +58,6 @@ describe('segment rounds', () => {
     const revisions: number[] = [];
     let descended = true;
     await threadCallee(guarded, 'scripted', 2, () => new ScriptedThread(seen, revisions, () => descended));
-    await until(() => kiln.orchestrator.workers.totalConcurrency === 2, 'the scripted callee');
 
     const problem: ProblemData = randomProblem(4000, 5);
     const run = kiln.orchestrator.startRun({ problem: problemToWire(problem), budgetMs: 120_000, params: { sliceMs: 40, seed: 1, scheme: 'segments' } });
