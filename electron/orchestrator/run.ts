@@ -117,6 +117,9 @@ export interface SliceDone {
   improved: boolean;
 }
 
+/** A first descent that ran to the end: no city left to search. */
+const NONE_LEFT = new Int32Array(0);
+
 /** The golden ratio's fraction: its multiples mod 1 spread over [0, 1) whatever their number. */
 const GOLDEN = (Math.sqrt(5) - 1) / 2;
 
@@ -185,17 +188,14 @@ export class Run {
   private settled = false;
   private best: { tour: Int32Array; length: number } | null = null;
   /**
-   * Whole tours a callee answered as local optima of the run's method, with the candidate lists' revision its slice
-   * named: a slice from one skips its first descent, unless the lists have changed since (new lists, new moves).
+   * How far the first descent of a whole tour got, by the candidate lists' revision its slices named (new lists, new
+   * moves: it counts for none other). No city left: a local optimum of the run's method, and a slice from it skips
+   * its descent (AnnealRequest.descended). Else a slice's budget stopped it with those cities still to search, and a
+   * slice from it resumes there (AnnealRequest.pending): slices shorter than one pass over the tour (slow callees,
+   * large problems: 16 threads on 2 cores on usa13509) otherwise start it over every time and never finish it, so no
+   * kick ever runs. `dealt` counts the slices sent to resume it (see rotated).
    */
-  private readonly descendedTours = new WeakMap<Int32Array, number>();
-  /**
-   * Whole tours whose first descent a slice's budget stopped, with the cities it had still to search and the lists'
-   * revision: a slice from one resumes that descent (AnnealRequest.pending). Slices shorter than one pass over the
-   * tour (slow callees, large problems: 16 threads on 2 cores on usa13509) otherwise start it over every time and
-   * never finish it, so no kick ever runs. `dealt` counts the slices sent to resume it (see rotated).
-   */
-  private readonly pendingTours = new WeakMap<Int32Array, { revision: number; pending: Int32Array; dealt: number }>();
+  private readonly descents = new WeakMap<Int32Array, { revision: number; pending: Int32Array; dealt: number }>();
   private inFlight = 0;
   private slicesDispatched = 0;
   private slicesDone = 0;
@@ -473,10 +473,10 @@ export class Run {
     // The problem's newest lists (0: the callee's own); segment slices restrict them to their stretch.
     const candidates = this.problem.candidatesRevision ?? 0;
     if (candidates > 0) request.candidates = candidates;
-    if (best && this.descendedTours.get(best.tour) === candidates) request.descended = true;
-    else if (best && !segment) {
-      const resume = this.pendingTours.get(best.tour);
-      if (resume?.revision === candidates) request.pending = toBytes(rotated(resume.pending, resume.dealt++));
+    const descent = best && this.descents.get(best.tour);
+    if (descent?.revision === candidates) {
+      if (descent.pending.length === 0) request.descended = true;
+      else if (!segment) request.pending = toBytes(rotated(descent.pending, descent.dealt++));
     }
     if (segment) request.segment = segment;
     if (this.context.problemFrom) request.problemFrom = this.context.problemFrom;
@@ -626,10 +626,9 @@ export class Run {
     this.movesTried += checked.movesTried;
     const workerId = this.context.workerIdOf(attempt.callee.session);
     this.slicesByWorker.set(workerId, (this.slicesByWorker.get(workerId) ?? 0) + 1);
-    // No tour back and descended: its first descent ran to the end on its start and found nothing shorter.
-    const descendedTour = checked.tour ?? slice.start;
-    if (descendedTour && checked.descended && !slice.segment) this.descendedTours.set(descendedTour, slice.request.candidates ?? 0);
-    if (checked.pending && !slice.segment) this.notePending(checked.tour ?? slice.start, checked.pending, slice.request.candidates ?? 0);
+    // Where its first descent left off: on its own tour, or on its start when it sent none back (nothing shorter).
+    const left = checked.descended ? NONE_LEFT : checked.pending;
+    if (left && !slice.segment) this.noteDescent(checked.tour ?? slice.start, left, slice.request.candidates ?? 0);
     const improved = slice.lineage
       ? this.returnToLineage(slice.lineage, checked.tour)
       : checked.tour !== null && this.improve(slice, checked.tour, checked.descended);
@@ -695,20 +694,16 @@ export class Run {
   }
 
   /**
-   * Where a stopped first descent of `tour` left off. An answer's own tour is a new array, so a tour with a list
-   * already is another answer's start that sent no tour back: it found nothing shorter, having searched that very
-   * tour in vain. A city that any of them searched is done, so the cities left are those in every list (two slices
-   * out at once from one tour search different cities first, see rotated); none left: the tour is a local optimum.
+   * Where a first descent of `tour` left off (`pending`: none left, a local optimum). An answer's own tour is a new
+   * array, so a tour known already is another answer's start that sent no tour back: it found nothing shorter,
+   * having searched that very tour in vain. A city that any of them searched is done, so the cities left are those
+   * in every list (two slices out at once from one tour search different cities first, see rotated).
    */
-  private notePending(tour: Int32Array | undefined, pending: Int32Array, revision: number): void {
+  private noteDescent(tour: Int32Array | undefined, pending: Int32Array, revision: number): void {
     if (!tour) return;
-    const known = this.pendingTours.get(tour);
+    const known = this.descents.get(tour);
     const left = known?.revision === revision ? intersection(known.pending, pending, this.problem.n) : pending;
-    if (left.length > 0) this.pendingTours.set(tour, { revision, pending: left, dealt: 0 });
-    else {
-      this.pendingTours.delete(tour);
-      this.descendedTours.set(tour, revision);
-    }
+    this.descents.set(tour, { revision, pending: left, dealt: 0 });
   }
 
   /** The 'population' scheme: the lineage takes the slice's tour (null: nothing shorter); whether the best improved at once. */
@@ -735,12 +730,12 @@ export class Run {
         this.best.length += delta;
         improved = true;
       }
-      // The best tour is spliced in place: marked as the whole-tour answers' tours are (see newSlice) once a round
-      // came back all descended, unmarked when a stretch that was not is spliced in.
-      if (this.segments.roundDescended) this.descendedTours.set(this.best.tour, slice.request.candidates ?? 0);
-      else if (improved && !descended) this.descendedTours.delete(this.best.tour);
-      // Cities a stopped descent had searched may have new moves once a stretch changed: a whole slice starts over.
-      if (improved) this.pendingTours.delete(this.best.tour);
+      // The best tour is spliced in place: marked a local optimum as the whole-tour answers' tours are (see newSlice)
+      // once a round came back all descended; unmarked when a stretch that was not is spliced in. Where a stopped
+      // descent had got to no longer holds once a stretch changed (searched cities have new moves): forgotten.
+      const known = this.descents.get(this.best.tour);
+      if (this.segments.roundDescended) this.descents.set(this.best.tour, { revision: slice.request.candidates ?? 0, pending: NONE_LEFT, dealt: 0 });
+      else if (improved && (!descended || known?.pending.length !== 0)) this.descents.delete(this.best.tour);
     } else {
       const length = tourLength(this.instance, tour);
       if (!this.best || length < this.best.length) {
