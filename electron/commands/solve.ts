@@ -110,6 +110,7 @@ async function run(args: string[]): Promise<number> {
   if (values.scheme !== undefined) request.params!.scheme = values.scheme as SolveScheme;
   if (seed !== undefined) request.params!.seed = seed;
   const out = values.out ?? join(dirname(file), `${basename(file, extname(file))}.tour`);
+  // Before the run: a budget spent on a tour that cannot be kept is lost.
   checkWritable(out, 'the tour', values.out === undefined ? ' (the default, beside the city file: --out PATH puts it elsewhere)' : '');
 
   const watch: Watch = { run: null, remote: null, workers: null, stop: null, interrupted: null };
@@ -152,7 +153,6 @@ async function run(args: string[]): Promise<number> {
   }
 }
 
-/** Refuses, before the run, a tour path that cannot be written: a budget spent on a tour that cannot be kept is lost. */
 /** The shell's code for a process that a signal ended (130 for SIGINT): an interrupted solve says so, its tour written all the same. */
 const signalExitCode = (signal: NodeJS.Signals): number => 128 + osConstants.signals[signal];
 
